@@ -1,0 +1,1 @@
+"""ywtb.common: the mechanisms every ywtb service shares, written once."""

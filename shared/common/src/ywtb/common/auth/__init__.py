@@ -1,0 +1,1 @@
+"""Authentication and authorisation: the principal, its signed propagation, JWT validation."""
