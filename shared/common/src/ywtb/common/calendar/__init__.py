@@ -1,0 +1,37 @@
+"""Working-day calendar (工作日历) every service uses for deadlines."""
+
+from ywtb.common.calendar.files import load_override_file, parse_override_csv
+from ywtb.common.calendar.models import (
+    CalendarOverrideMixin,
+    load_overrides,
+    overrides_query,
+    rows_to_overrides,
+)
+from ywtb.common.calendar.overrides import DayOverride, for_tenant, resolve, tenant_chain
+from ywtb.common.calendar.stops import ClockStop
+from ywtb.common.calendar.workdays import (
+    PACKAGE_YEARS,
+    SHANGHAI,
+    CalendarNotMaintained,
+    WorkCalendar,
+    local_date,
+)
+
+__all__ = [
+    "PACKAGE_YEARS",
+    "SHANGHAI",
+    "CalendarNotMaintained",
+    "CalendarOverrideMixin",
+    "ClockStop",
+    "DayOverride",
+    "WorkCalendar",
+    "for_tenant",
+    "load_override_file",
+    "load_overrides",
+    "local_date",
+    "overrides_query",
+    "parse_override_csv",
+    "resolve",
+    "rows_to_overrides",
+    "tenant_chain",
+]

@@ -1,0 +1,1 @@
+"""Events: the CloudEvents envelope, the event bus (Kafka or the embedded log), topics."""

@@ -1,0 +1,16 @@
+"""gRPC plumbing: server bootstrap, interceptors, client channels, signed principal propagation."""
+
+from ywtb.common.grpc.client import channel, error_from_rpc
+from ywtb.common.grpc.metadata import time_remaining
+from ywtb.common.grpc.server import build_server, public, serve_forever, server_port, set_serving
+
+__all__ = [
+    "build_server",
+    "channel",
+    "error_from_rpc",
+    "public",
+    "serve_forever",
+    "server_port",
+    "set_serving",
+    "time_remaining",
+]

@@ -1,0 +1,195 @@
+"""Client channels: signed principal, traceparent, request id, default deadline, retries, error mapping."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from collections.abc import Iterable, Iterator, Sequence
+from typing import Any, NamedTuple
+
+import grpc
+from opentelemetry import propagate, trace
+from ywtb.common.auth.principal import Principal
+from ywtb.common.auth.signing import PRINCIPAL_HEADER, sign_principal
+from ywtb.common.context import current_case_no, current_principal, current_request_id
+from ywtb.common.errors import YwtbError, error_class_for
+from ywtb.common.grpc.metadata import (
+    CASE_NO_HEADER,
+    ERROR_HEADER,
+    REQUEST_ID_HEADER,
+    split_method,
+    time_remaining,
+)
+
+DEFAULT_TIMEOUT_S = 5.0
+RETRY_POLICY = {
+    "maxAttempts": 4,
+    "initialBackoff": "0.1s",
+    "maxBackoff": "2s",
+    "backoffMultiplier": 2,
+    "retryableStatusCodes": ["UNAVAILABLE"],
+}
+
+
+class _CallDetails(NamedTuple):
+    method: str
+    timeout: float | None
+    metadata: Sequence[tuple[str, str | bytes]] | None
+    credentials: grpc.CallCredentials | None
+    wait_for_ready: bool | None
+    compression: grpc.Compression | None
+
+
+class _ClientCallDetails(_CallDetails, grpc.ClientCallDetails):
+    """Concrete grpc.ClientCallDetails."""
+
+
+def retry_service_config(idempotent_methods: Iterable[str]) -> dict[str, Any]:
+    """A service config retrying UNAVAILABLE for 'pkg.Service/Method' (or a whole 'pkg.Service')."""
+    names = []
+    for full in idempotent_methods:
+        service, method = split_method(full)
+        names.append({"service": service, "method": method} if method else {"service": service})
+    return {"methodConfig": [{"name": names, "retryPolicy": RETRY_POLICY}]} if names else {}
+
+
+def error_from_rpc(error: grpc.RpcError) -> YwtbError:
+    """The YwtbError of a failed call: class from the status; message, code, fields from the trailer."""
+    code = error.code() if callable(getattr(error, "code", None)) else grpc.StatusCode.UNKNOWN
+    cls = error_class_for(code)
+    body = _error_body(error)
+    if body:
+        fields = body.get("fields")
+        return cls(
+            str(body.get("message") or "") or None,
+            code=str(body.get("code") or "") or None,
+            message_en=str(body.get("message_en") or "") or None,
+            fields={str(k): str(v) for k, v in fields.items()} if isinstance(fields, dict) else None,
+        )
+    details = error.details() if callable(getattr(error, "details", None)) else None
+    return cls(message_en=details or None)
+
+
+def _error_body(error: grpc.RpcError) -> dict[str, Any] | None:
+    trailing = error.trailing_metadata() if callable(getattr(error, "trailing_metadata", None)) else None
+    for key, value in trailing or ():
+        if key == ERROR_HEADER:
+            try:
+                body = json.loads(value.decode("utf-8") if isinstance(value, bytes) else value)
+            except (UnicodeDecodeError, ValueError):
+                return None
+            return body if isinstance(body, dict) else None
+    return None
+
+
+class _TranslatedStream:
+    """A response stream whose gRPC errors surface as YwtbError."""
+
+    def __init__(self, call: Any) -> None:
+        self._call = call
+
+    def __iter__(self) -> Iterator[Any]:
+        return self
+
+    def __next__(self) -> Any:
+        try:
+            return next(self._call)
+        except grpc.RpcError as exc:
+            raise error_from_rpc(exc) from exc
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._call, name)
+
+
+class ClientInterceptor(grpc.UnaryUnaryClientInterceptor, grpc.UnaryStreamClientInterceptor):
+    """Adds signed principal, traceparent, request id, case number and a default deadline; maps errors."""
+
+    def __init__(
+        self,
+        signing_key: bytes,
+        principal: Principal | None = None,
+        default_timeout_s: float = DEFAULT_TIMEOUT_S,
+        tracer_provider: trace.TracerProvider | None = None,
+    ) -> None:
+        self._key = signing_key
+        self._principal = principal
+        self._default_timeout_s = default_timeout_s
+        self._tracer = trace.get_tracer("ywtb.common.grpc", tracer_provider=tracer_provider)
+
+    def _details(self, details: grpc.ClientCallDetails) -> _ClientCallDetails:
+        metadata = list(details.metadata or ())
+        present = {key for key, _ in metadata}
+        principal = current_principal.get() or self._principal
+        if PRINCIPAL_HEADER not in present and principal is not None:
+            metadata += sign_principal(principal, self._key).items()
+        carrier: dict[str, str] = {}
+        propagate.inject(carrier)
+        extra = {
+            **carrier,
+            REQUEST_ID_HEADER: current_request_id.get() or uuid.uuid4().hex,
+            CASE_NO_HEADER: current_case_no.get() or "",
+        }
+        metadata += [(k, v) for k, v in extra.items() if v and k not in present]
+        timeout = details.timeout
+        if timeout is None:
+            remaining = time_remaining()  # inside a server call: never outlive the caller's deadline
+            timeout = (
+                self._default_timeout_s if remaining is None else min(self._default_timeout_s, remaining)
+            )
+        return _ClientCallDetails(
+            details.method,
+            timeout,
+            metadata,
+            details.credentials,
+            getattr(details, "wait_for_ready", None),
+            getattr(details, "compression", None),
+        )
+
+    def intercept_unary_unary(self, continuation: Any, client_call_details: Any, request: Any) -> Any:
+        method = client_call_details.method
+        service, name = split_method(method)
+        with self._tracer.start_as_current_span(
+            method.lstrip("/"),
+            kind=trace.SpanKind.CLIENT,
+            attributes={"rpc.system": "grpc", "rpc.service": service, "rpc.method": name},
+        ) as span:
+            outcome = continuation(self._details(client_call_details), request)
+            error = outcome.exception()
+            if error is not None:
+                status = error.code() if callable(getattr(error, "code", None)) else grpc.StatusCode.UNKNOWN
+                span.set_attribute("rpc.grpc.status_code", status.value[0])
+                span.set_status(trace.Status(trace.StatusCode.ERROR, status.name))
+                raise error_from_rpc(error) from error
+            return outcome
+
+    def intercept_unary_stream(self, continuation: Any, client_call_details: Any, request: Any) -> Any:
+        call = continuation(self._details(client_call_details), request)
+        if isinstance(call, grpc.RpcError) and not isinstance(call, Iterator):
+            raise error_from_rpc(call)
+        return _TranslatedStream(call)
+
+
+def channel(
+    target: str,
+    *,
+    signing_key: bytes,
+    principal: Principal | None = None,
+    idempotent_methods: Iterable[str] = (),
+    retry_idempotent: bool = True,
+    default_timeout_s: float = DEFAULT_TIMEOUT_S,
+    credentials: grpc.ChannelCredentials | None = None,
+    tracer_provider: trace.TracerProvider | None = None,
+    options: Sequence[tuple[str, Any]] = (),
+) -> grpc.Channel:
+    """A channel to another ywtb service; `principal` is used when no caller principal is bound."""
+    opts = list(options)
+    config = retry_service_config(idempotent_methods) if retry_idempotent else {}
+    if config:
+        opts += [("grpc.service_config", json.dumps(config)), ("grpc.enable_retries", 1)]
+    base = (
+        grpc.secure_channel(target, credentials, opts)
+        if credentials is not None
+        else grpc.insecure_channel(target, opts)
+    )
+    interceptor = ClientInterceptor(signing_key, principal, default_timeout_s, tracer_provider)
+    return grpc.intercept_channel(base, interceptor)

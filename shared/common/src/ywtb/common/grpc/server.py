@@ -1,0 +1,161 @@
+"""gRPC server bootstrap: health, reflection, Diagnostics and the ywtb interceptors."""
+
+from __future__ import annotations
+
+import logging
+import signal
+import threading
+import weakref
+from collections.abc import Callable, Collection, Iterable, Sequence
+from concurrent import futures
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
+
+import grpc
+from grpc_health.v1 import health, health_pb2, health_pb2_grpc
+from grpc_reflection.v1alpha import reflection
+from opentelemetry import trace
+from ywtb.api.common.v1 import common_pb2_grpc
+from ywtb.common.grpc.diagnostics import DIAGNOSTICS_SERVICE, DiagnosticsServicer
+from ywtb.common.grpc.interceptors import (
+    DeadlineInterceptor,
+    ErrorInterceptor,
+    PrincipalInterceptor,
+    TracingInterceptor,
+)
+
+log = logging.getLogger("ywtb.common.grpc")
+
+F = TypeVar("F", bound=Callable[..., Any])
+AddFn = Callable[[Any, Any], None]
+
+
+def public(method: F) -> F:
+    """Mark a servicer method as callable without a signed principal (e.g. a public guide lookup)."""
+    method.__ywtb_public__ = True  # type: ignore[attr-defined]
+    return method
+
+
+@dataclass
+class _ServerInfo:
+    health: health.HealthServicer
+    port: int
+    service_names: list[str] = field(default_factory=list)
+
+
+_SERVERS: weakref.WeakKeyDictionary[grpc.Server, _ServerInfo] = weakref.WeakKeyDictionary()
+
+
+class _Recorder:
+    """Stands in for the server while a generated add_*_to_server runs, to learn what it registers."""
+
+    def __init__(self, server: grpc.Server, servicer: Any) -> None:
+        self._server, self._servicer = server, servicer
+        self.services: list[str] = []
+        self.public_methods: list[str] = []
+
+    def add_registered_method_handlers(self, service: str, handlers: dict[str, Any]) -> None:
+        self._record(service)
+        for name in handlers:
+            if getattr(getattr(self._servicer, name, None), "__ywtb_public__", False):
+                self.public_methods.append(f"/{service}/{name}")
+        self._server.add_registered_method_handlers(service, handlers)
+
+    def add_generic_rpc_handlers(self, handlers: Iterable[Any]) -> None:
+        handlers = tuple(handlers)
+        for handler in handlers:
+            service_name = getattr(handler, "service_name", None)
+            if callable(service_name) and service_name():
+                self._record(service_name())
+        self._server.add_generic_rpc_handlers(handlers)
+
+    def _record(self, service: str) -> None:
+        if service not in self.services:
+            self.services.append(service)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._server, name)
+
+
+def build_server(
+    servicers: Sequence[tuple[AddFn, Any]],
+    *,
+    port: int,
+    signing_key: bytes,
+    service_name: str,
+    host: str = "[::]",
+    max_workers: int = 16,
+    public_methods: Collection[str] = (),
+    tracer_provider: trace.TracerProvider | None = None,
+    principal_max_age_s: float = 300,
+    options: Sequence[tuple[str, Any]] = (),
+) -> grpc.Server:
+    """A sync gRPC server (not started) with health, reflection, Diagnostics and the interceptors."""
+    principal_interceptor = PrincipalInterceptor(signing_key, public_methods, principal_max_age_s)
+    server = grpc.server(
+        futures.ThreadPoolExecutor(max_workers=max_workers, thread_name_prefix=f"grpc-{service_name}"),
+        interceptors=[
+            TracingInterceptor(tracer_provider),
+            ErrorInterceptor(),
+            DeadlineInterceptor(),
+            principal_interceptor,
+        ],
+        options=list(options),
+    )
+    services: list[str] = []
+    for add_fn, servicer in servicers:
+        recorder = _Recorder(server, servicer)
+        add_fn(servicer, recorder)
+        services += recorder.services
+        principal_interceptor.public_methods.update(recorder.public_methods)
+    if DIAGNOSTICS_SERVICE not in services:
+        common_pb2_grpc.add_DiagnosticsServiceServicer_to_server(DiagnosticsServicer(), server)
+        services.append(DIAGNOSTICS_SERVICE)
+
+    health_servicer = health.HealthServicer()
+    health_pb2_grpc.add_HealthServicer_to_server(health_servicer, server)
+    for name in ["", service_name, *services]:
+        health_servicer.set(name, health_pb2.HealthCheckResponse.SERVING)
+    reflection.enable_server_reflection([*services, health.SERVICE_NAME, reflection.SERVICE_NAME], server)
+    bound_port = server.add_insecure_port(f"{host}:{port}")
+    if bound_port == 0:
+        raise OSError(f"cannot bind gRPC port {host}:{port}")
+    _SERVERS[server] = _ServerInfo(health_servicer, bound_port, ["", service_name, *services])
+    return server
+
+
+def server_port(server: grpc.Server) -> int:
+    """The port build_server bound (useful with port=0)."""
+    return _SERVERS[server].port
+
+
+def set_serving(server: grpc.Server, serving: bool) -> None:
+    """Report every service of the server as SERVING or NOT_SERVING to health checks."""
+    info = _SERVERS[server]
+    status = health_pb2.HealthCheckResponse.SERVING if serving else health_pb2.HealthCheckResponse.NOT_SERVING
+    for name in info.service_names:
+        info.health.set(name, status)
+
+
+def serve_forever(
+    server: grpc.Server,
+    stop_event: threading.Event | None = None,
+    *,
+    grace_s: float = 10.0,
+    drain_s: float = 0.0,
+) -> None:
+    """Start the server and block until stop_event (or SIGTERM/SIGINT); then stop gracefully."""
+    if stop_event is None:
+        stop_event = threading.Event()
+        if threading.current_thread() is threading.main_thread():
+            for sig in (signal.SIGTERM, signal.SIGINT):
+                signal.signal(sig, lambda *_: stop_event.set())
+    server.start()
+    log.info("gRPC server listening on port %s", _SERVERS[server].port if server in _SERVERS else "?")
+    stop_event.wait()
+    log.info("gRPC server stopping: health NOT_SERVING, grace %.1fs", grace_s)
+    if server in _SERVERS:
+        set_serving(server, False)
+    if drain_s > 0:
+        threading.Event().wait(drain_s)  # let load balancers see NOT_SERVING before refusing calls
+    server.stop(grace_s).wait()

@@ -1,0 +1,117 @@
+"""Transactional outbox: an event is written in the same transaction as the state change."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from google.protobuf.message import Message
+from sqlalchemy import (
+    BigInteger,
+    Column,
+    DateTime,
+    Index,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+    Table,
+    Text,
+    text,
+)
+from sqlalchemy.orm import Session
+
+from ywtb.common.events.envelope import Event
+from ywtb.common.telemetry import inject_headers
+
+OUTBOX_TABLE = "outbox"
+
+
+def define_outbox(metadata: MetaData) -> Table:
+    """The outbox table in a service's own metadata (its migrations create it)."""
+    return Table(
+        OUTBOX_TABLE,
+        metadata,
+        Column("seq", BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True),
+        Column("event_id", String(36), nullable=False, unique=True),
+        Column("topic", String(249), nullable=False),
+        Column("key", String(200), nullable=False),
+        Column("ce_type", String(200), nullable=False),
+        Column("source", String(200), nullable=False),
+        Column("subject", String(200), nullable=False, default=""),
+        Column("tenant", String(6), nullable=False),
+        Column("event_time", DateTime(timezone=True), nullable=False),
+        Column("payload", LargeBinary, nullable=False),
+        Column("traceparent", String(64)),
+        Column("tracestate", String(512)),
+        Column("created_at", DateTime(timezone=True), nullable=False),
+        Column("sent_at", DateTime(timezone=True)),
+        Column("failed_at", DateTime(timezone=True)),
+        Column("attempts", Integer, nullable=False, default=0),
+        Column("last_error", Text),
+        Index("ix_outbox_pending", "seq", postgresql_where=text("sent_at IS NULL AND failed_at IS NULL"),
+              sqlite_where=text("sent_at IS NULL AND failed_at IS NULL")),
+        Index("ix_outbox_key_pending", "key", "seq",
+              postgresql_where=text("sent_at IS NULL AND failed_at IS NULL"),
+              sqlite_where=text("sent_at IS NULL AND failed_at IS NULL")),
+    )
+
+
+def add_event(
+    session: Session,
+    outbox: Table,
+    message: Message,
+    *,
+    topic: str,
+    key: str,
+    source: str,
+    tenant: str,
+    subject: str | None = None,
+) -> Event:
+    """Stage an event in the caller's transaction; the relay publishes it after commit."""
+    carrier: dict[str, str] = {}
+    inject_headers(carrier)
+    event = Event.of(
+        message,
+        topic=topic,
+        key=key,
+        source=source,
+        tenant=tenant,
+        subject=subject if subject is not None else key,
+        traceparent=carrier.get("traceparent"),
+        tracestate=carrier.get("tracestate"),
+    )
+    session.execute(
+        outbox.insert().values(
+            event_id=event.id,
+            topic=event.topic,
+            key=event.key,
+            ce_type=event.type,
+            source=event.source,
+            subject=event.subject,
+            tenant=event.tenant,
+            event_time=event.time,
+            payload=event.data,
+            traceparent=event.traceparent,
+            tracestate=event.tracestate,
+            created_at=datetime.now(UTC),
+            attempts=0,
+        )
+    )
+    return event
+
+
+def event_of_row(row) -> Event:  # type: ignore[no-untyped-def]
+    """Rebuild the event from its outbox row."""
+    return Event(
+        topic=row.topic,
+        key=row.key,
+        type=row.ce_type,
+        source=row.source,
+        tenant=row.tenant,
+        data=bytes(row.payload),
+        subject=row.subject,
+        id=row.event_id,
+        time=row.event_time if row.event_time.tzinfo else row.event_time.replace(tzinfo=UTC),
+        traceparent=row.traceparent,
+        tracestate=row.tracestate,
+    )
