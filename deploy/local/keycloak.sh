@@ -88,9 +88,9 @@ do_start() {
     # file changed since the last import, start from an empty dev database so the change applies.
     local sum
     sum="$(sha256sum "$REALM_JSON" | cut -d' ' -f1)"
-    if [ -d "$COMP_DATA/data/h2" ] && [ "$(cat "$REALM_SUM_FILE" 2>/dev/null)" != "$sum" ]; then
-        log "realm file changed since the last import: resetting the dev database $COMP_DATA/data/h2"
-        rm -rf "$COMP_DATA/data/h2"
+    if [ -d "$COMP_DATA/h2" ] && [ "$(cat "$REALM_SUM_FILE" 2>/dev/null)" != "$sum" ]; then
+        log "realm file changed since the last import: resetting the dev database $COMP_DATA/h2"
+        rm -rf "$COMP_DATA/h2"
     fi
     mkdir -p "$KC_HOME/data/import"
     rm -f "$KC_HOME/data/import/"*.json

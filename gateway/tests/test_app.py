@@ -52,7 +52,11 @@ def _add_test_routes(app: FastAPI) -> None:
     app.add_api_route("/test/unauthenticated", unauthenticated)
     app.add_api_route("/test/internal", internal)
     app.add_api_route("/test/crash", crash)
+    async def ignore_body() -> dict[str, bool]:
+        return {"ok": True}
+
     app.add_api_route("/test/apply", apply, methods=["POST"])
+    app.add_api_route("/test/ignore-body", ignore_body, methods=["POST"])
 
 
 @pytest.fixture
@@ -207,6 +211,12 @@ def test_body_too_large_by_content_length(client: TestClient) -> None:
     assert response.json()["error"]["code"] == "PAYLOAD_TOO_LARGE"
     assert "过大" in response.json()["error"]["message"]
     assert response.headers["X-Request-ID"]
+
+
+def test_declared_length_refused_before_any_route_runs(client: TestClient) -> None:
+    response = client.post("/test/ignore-body", content=b"x" * 2048)
+    assert response.status_code == 413
+    assert client.post("/test/ignore-body", content=b"x" * 512).status_code == 200
 
 
 def test_body_too_large_when_streamed_without_length(client: TestClient) -> None:

@@ -17,7 +17,6 @@ from opentelemetry import trace
 from opentelemetry.sdk.trace import TracerProvider
 from opentelemetry.sdk.trace.export import SimpleSpanProcessor
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
-
 from ywtb.api.common.v1 import common_pb2, common_pb2_grpc
 from ywtb.common import errors
 from ywtb.common.auth.principal import Principal
@@ -48,7 +47,9 @@ CLERK = Principal(
     real_name_level=3,
     name="张三",
 )
-INTAKE = Principal(subject="svc-intake", tenant="320100", roles=frozenset({"service"}), subject_type="service")
+INTAKE = Principal(
+    subject="svc-intake", tenant="320100", roles=frozenset({"service"}), subject_type="service"
+)
 
 
 class BehaviourServicer(common_pb2_grpc.DiagnosticsServiceServicer):
@@ -232,9 +233,9 @@ def test_client_deadline_surfaces_as_deadline_exceeded(stub):
 
 
 def test_channel_applies_a_default_deadline(target):
-    with channel(target, signing_key=KEY, principal=INTAKE, default_timeout_s=0.2) as ch:
-        with pytest.raises(errors.DeadlineExceeded):
-            common_pb2_grpc.DiagnosticsServiceStub(ch).WhoAmI(who("sleep:1"))
+    ch = channel(target, signing_key=KEY, principal=INTAKE, default_timeout_s=0.2)
+    with ch, pytest.raises(errors.DeadlineExceeded):
+        common_pb2_grpc.DiagnosticsServiceStub(ch).WhoAmI(who("sleep:1"))
 
 
 def test_handler_reads_the_remaining_time(stub, servicer):
@@ -270,7 +271,9 @@ def test_not_found_survives_the_round_trip(stub, raw):
 
     md = sign_principal(CLERK, KEY)
     with pytest.raises(grpc.RpcError) as raw_info:
-        raw.unary_unary(WHO_AM_I)(who("raise:not_found").SerializeToString(), metadata=list(md.items()), timeout=5)
+        raw.unary_unary(WHO_AM_I)(
+            who("raise:not_found").SerializeToString(), metadata=list(md.items()), timeout=5
+        )
     assert raw_info.value.code() == grpc.StatusCode.NOT_FOUND
     assert raw_info.value.details() == "未找到该办件"
     trailer = dict(raw_info.value.trailing_metadata())[ERROR_HEADER]
@@ -289,7 +292,10 @@ def test_unexpected_error_is_internal_and_leaks_nothing(stub, raw, caplog):
         raw.unary_unary(WHO_AM_I)(who("raise:boom").SerializeToString(), metadata=list(md.items()), timeout=5)
     assert raw_info.value.code() == grpc.StatusCode.INTERNAL
     assert "boom" not in raw_info.value.details()
-    assert all(b"boom" not in (v if isinstance(v, bytes) else v.encode()) for _, v in raw_info.value.trailing_metadata())
+    assert all(
+        b"boom" not in (v if isinstance(v, bytes) else v.encode())
+        for _, v in raw_info.value.trailing_metadata()
+    )
     assert "boom: password=hunter2" in caplog.text  # the detail stays in the logs, with its traceback
     assert "Traceback" in caplog.text
 
@@ -321,7 +327,9 @@ def test_service_principal_is_used_when_no_caller_is_bound(target):
 
 def _forged_metadata(case: str) -> list[tuple[str, str]]:
     md = sign_principal(CLERK, KEY)
-    other = sign_principal(Principal(subject="admin", tenant="320000", roles=frozenset({"platform_admin"})), KEY)
+    other = sign_principal(
+        Principal(subject="admin", tenant="320000", roles=frozenset({"platform_admin"})), KEY
+    )
     return list(
         {
             "wrong_key": sign_principal(CLERK, OTHER_KEY),
@@ -344,9 +352,9 @@ def test_forged_or_missing_principal_is_unauthenticated(target, servicer, case):
 
 
 def test_a_channel_with_the_wrong_key_is_unauthenticated(target):
-    with channel(target, signing_key=OTHER_KEY, principal=INTAKE) as ch:
-        with pytest.raises(errors.Unauthenticated):
-            common_pb2_grpc.DiagnosticsServiceStub(ch).WhoAmI(who())
+    ch = channel(target, signing_key=OTHER_KEY, principal=INTAKE)
+    with ch, pytest.raises(errors.Unauthenticated):
+        common_pb2_grpc.DiagnosticsServiceStub(ch).WhoAmI(who())
 
 
 def test_public_method_runs_without_a_principal_but_still_rejects_forgeries():
@@ -381,9 +389,8 @@ def test_idempotent_methods_are_retried_on_unavailable(target, servicer):
 
 
 def test_other_methods_are_not_retried(target, servicer):
-    with channel(target, signing_key=KEY, principal=INTAKE) as ch:
-        with pytest.raises(errors.Unavailable):
-            common_pb2_grpc.DiagnosticsServiceStub(ch).WhoAmI(who("unavailable:1:once"))
+    with channel(target, signing_key=KEY, principal=INTAKE) as ch, pytest.raises(errors.Unavailable):
+        common_pb2_grpc.DiagnosticsServiceStub(ch).WhoAmI(who("unavailable:1:once"))
     assert servicer.attempts["once"] == 1
 
 
@@ -428,19 +435,35 @@ def test_failed_call_marks_the_server_span(stub, spans):
 # --- lifecycle -------------------------------------------------------------------------------------
 
 
-def test_serve_forever_reports_not_serving_and_stops_on_the_event():
-    server = build_server([], port=0, host="127.0.0.1", signing_key=KEY, service_name="ywtb.lifecycle")
-    stop = threading.Event()
-    runner = threading.Thread(target=serve_forever, args=(server, stop), kwargs={"grace_s": 1})
-    runner.start()
+def test_set_serving_flips_health():
+    server = build_server([], port=0, host="127.0.0.1", signing_key=KEY, service_name="ywtb.flip")
+    server.start()
     try:
         with grpc.insecure_channel(f"127.0.0.1:{server_port(server)}") as ch:
             health = health_pb2_grpc.HealthStub(ch)
-            check = health_pb2.HealthCheckRequest(service="ywtb.lifecycle")
-            assert health.Check(check, timeout=5, wait_for_ready=True).status == health_pb2.HealthCheckResponse.SERVING
+            check = health_pb2.HealthCheckRequest(service="ywtb.flip")
             set_serving(server, False)
             assert health.Check(check, timeout=5).status == health_pb2.HealthCheckResponse.NOT_SERVING
             set_serving(server, True)
+            assert health.Check(check, timeout=5).status == health_pb2.HealthCheckResponse.SERVING
+    finally:
+        server.stop(0).wait()
+
+
+def test_serve_forever_reports_not_serving_before_it_stops():
+    server = build_server([], port=0, host="127.0.0.1", signing_key=KEY, service_name="ywtb.lifecycle")
+    stop = threading.Event()
+    runner = threading.Thread(target=serve_forever, args=(server, stop), kwargs={"grace_s": 2})
+    runner.start()
+    try:
+        with grpc.insecure_channel(f"127.0.0.1:{server_port(server)}") as ch:
+            watch = health_pb2_grpc.HealthStub(ch).Watch(
+                health_pb2.HealthCheckRequest(service="ywtb.lifecycle"), timeout=5, wait_for_ready=True
+            )
+            assert next(watch).status == health_pb2.HealthCheckResponse.SERVING
+            stop.set()
+            assert next(watch).status == health_pb2.HealthCheckResponse.NOT_SERVING
+            watch.cancel()
     finally:
         stop.set()
         runner.join(timeout=5)

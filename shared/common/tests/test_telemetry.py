@@ -48,14 +48,32 @@ def test_otlp_exporters_when_endpoint_set(monkeypatch: pytest.MonkeyPatch) -> No
         meter_provider.shutdown()
 
 
+def test_general_endpoint_enables_traces_and_metrics(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("OTEL_EXPORTER_OTLP_ENDPOINT", "http://127.0.0.1:4317")
+    tracer_provider, meter_provider = build_providers("ywtb-test")
+    try:
+        assert len(_processors(tracer_provider)) == 1
+        assert len(list(meter_provider._metric_readers)) == 1
+    finally:
+        tracer_provider.shutdown()
+        meter_provider.shutdown()
+
+
 def test_setup_is_idempotent(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(telemetry, "_done", False)
+    calls: list[str] = []
+
+    def counting_build(service_name: str) -> tuple[object, object]:
+        calls.append(service_name)
+        return build_providers(service_name)
+
+    monkeypatch.setattr(telemetry, "build_providers", counting_build)
     setup_telemetry("ywtb-first")
     provider = trace.get_tracer_provider()
     assert isinstance(provider, TracerProvider)
     setup_telemetry("ywtb-second")
     assert trace.get_tracer_provider() is provider
-    assert provider.resource.attributes["service.name"] == "ywtb-first"
+    assert calls == ["ywtb-first"]
 
 
 def test_headers_round_trip_including_bytes_values() -> None:

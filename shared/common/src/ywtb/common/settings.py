@@ -116,7 +116,7 @@ def load_settings(cls: type[S]) -> S:
 def exit_on_config_error(error: ConfigError) -> NoReturn:
     """Print the configuration error on stderr and exit with status 2, without a traceback."""
     print(error.message, file=sys.stderr)
-    raise SystemExit(1)
+    raise SystemExit(2)
 
 
 def load_settings_or_exit(cls: type[S]) -> S:

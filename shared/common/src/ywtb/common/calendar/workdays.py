@@ -144,7 +144,8 @@ class WorkCalendar:
             raise ValueError(f"number of working days must be an int >= 0, got {n!r}")
         day = start
         if n == 0:
-            pass
+            while not self._counts(day, stops):
+                day += _DAY
             return day
         while n:
             day += _DAY

@@ -1,0 +1,52 @@
+# ywtb 一网通办 — every target installs what it needs and is safe to run twice.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+export PATH := $(HOME)/.local/bin:$(CURDIR)/.cache/bin:$(PATH)
+UV ?= uv
+
+.PHONY: help bootstrap debian-deps protos check-protos lint fmt run up down test test-unit clean
+
+help: ## List the targets
+	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  \033[36m%-14s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
+
+bootstrap: ## Install uv and the locked Python packages of every workspace member
+	@bash tools/bootstrap.sh
+
+debian-deps: ## Install the Debian packages the full stack needs (PostgreSQL, Redis, JDK, Maven)
+	@bash tools/debian_deps.sh
+
+protos: bootstrap ## Regenerate shared/api (ywtb.api.*) from protos/
+	@bash tools/gen_protos.sh
+
+check-protos: protos ## Fail when regenerating the protos changes the tree
+	@git diff --exit-code --stat -- shared/api protos && \
+	  test -z "$$(git status --porcelain -- shared/api protos)" || \
+	  { echo "check-protos: generated code is stale: run 'make protos' and commit" >&2; git status --porcelain -- shared/api protos; exit 1; }
+
+lint: bootstrap ## ruff over the Python code, buf lint and buf breaking over protos/
+	@$(UV) run --frozen ruff check .
+	@$(UV) run --frozen ruff format --check .
+	@bash tools/install_buf.sh
+	@bash tools/lint_protos.sh
+
+fmt: bootstrap ## Format the Python code with ruff
+	@$(UV) run --frozen ruff format .
+	@$(UV) run --frozen ruff check --fix .
+
+run: bootstrap ## Run the whole platform on the embedded default (SQLite, embedded event log, built-in issuer)
+	@$(UV) run --frozen python tools/run_embedded.py
+
+up: bootstrap debian-deps ## Start the full local stack: PostgreSQL, Redis, Kafka (KRaft), Keycloak
+	@bash deploy/local/up.sh
+
+down: ## Stop the full local stack
+	@bash deploy/local/down.sh
+
+test-unit: bootstrap ## Only the tests that need no server (fast)
+	@$(UV) run --frozen pytest -m "not integration" -q
+
+test: bootstrap debian-deps check-protos lint ## Everything CI runs: protos drift, lint, the stack, every test
+	@bash tools/test.sh
+
+clean: down ## Stop the stack and delete run data (keeps the download cache)
+	@rm -rf .run

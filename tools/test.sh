@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# make test: start the real local stack, run every test, stop the stack again on CI.
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+if [[ "${CI:-}" == "true" ]]; then
+  trap 'bash deploy/local/down.sh >/dev/null 2>&1 || true' EXIT
+fi
+bash deploy/local/up.sh
+set -a
+# shellcheck disable=SC1091
+source .run/stack.env
+set +a
+mkdir -p artifacts
+uv run --frozen pytest -q --junitxml=artifacts/junit.xml "$@"
