@@ -9,7 +9,6 @@ import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from pydantic import BaseModel, Field
-
 from ywtb.common.context import current_request_id
 from ywtb.common.errors import Internal, NotFound, Unauthenticated
 from ywtb.gateway.app import create_app
@@ -52,6 +51,7 @@ def _add_test_routes(app: FastAPI) -> None:
     app.add_api_route("/test/unauthenticated", unauthenticated)
     app.add_api_route("/test/internal", internal)
     app.add_api_route("/test/crash", crash)
+
     async def ignore_body() -> dict[str, bool]:
         return {"ok": True}
 
@@ -126,7 +126,9 @@ def test_openapi_and_docs_served(client: TestClient) -> None:
 def test_request_id_generated_when_absent_or_malformed(client: TestClient) -> None:
     generated = client.get("/healthz").headers["X-Request-ID"]
     assert uuid.UUID(generated).version == 4
-    malformed = client.get("/healthz", headers={"X-Request-ID": "bad id\twith spaces"}).headers["X-Request-ID"]
+    malformed = client.get("/healthz", headers={"X-Request-ID": "bad id\twith spaces"}).headers[
+        "X-Request-ID"
+    ]
     assert malformed != "bad id\twith spaces"
     assert uuid.UUID(malformed).version == 4
 
@@ -147,7 +149,11 @@ def test_ywtb_error_mapped_to_its_status_and_body(client: TestClient) -> None:
     response = client.get("/test/not-found", headers={"X-Request-ID": "req-notfound-1"})
     assert response.status_code == 404
     assert response.json() == {
-        "error": {"code": "CASE_NOT_FOUND", "message": "未找到该办件，请核对办件编号。", "message_en": "case not found"},
+        "error": {
+            "code": "CASE_NOT_FOUND",
+            "message": "未找到该办件，请核对办件编号。",
+            "message_en": "case not found",
+        },
         "request_id": "req-notfound-1",
     }
     assert response.headers["X-Request-ID"] == "req-notfound-1"
@@ -161,7 +167,9 @@ def test_unauthenticated_asks_for_bearer(client: TestClient) -> None:
 
 
 def test_validation_error_has_chinese_field_messages(client: TestClient) -> None:
-    response = client.post("/test/apply", json={"item_code": "bad", "copies": 9, "materials": [{"name": ""}, {}]})
+    response = client.post(
+        "/test/apply", json={"item_code": "bad", "copies": 9, "materials": [{"name": ""}, {}]}
+    )
     assert response.status_code == 422
     error = response.json()["error"]
     assert error["code"] == "INVALID_ARGUMENT"
@@ -187,7 +195,9 @@ def test_unknown_path_in_common_shape(client: TestClient) -> None:
     assert response.json()["request_id"] == response.headers["X-Request-ID"]
 
 
-def test_unexpected_exception_is_500_without_detail(client: TestClient, caplog: pytest.LogCaptureFixture) -> None:
+def test_unexpected_exception_is_500_without_detail(
+    client: TestClient, caplog: pytest.LogCaptureFixture
+) -> None:
     with caplog.at_level(logging.ERROR):
         response = client.get("/test/crash", headers={"X-Request-ID": "req-crash-0001"})
     assert response.status_code == 500

@@ -11,6 +11,7 @@ from types import SimpleNamespace
 
 import grpc
 import pytest
+from google.protobuf import descriptor_pb2
 from grpc_health.v1 import health_pb2, health_pb2_grpc
 from grpc_reflection.v1alpha import reflection_pb2, reflection_pb2_grpc
 from opentelemetry import trace
@@ -210,8 +211,6 @@ def test_reflection_lists_diagnostics_and_returns_its_file(raw):
     listed, files = list(reflect.ServerReflectionInfo(iter(requests), timeout=5))
     names = {s.name for s in listed.list_services_response.service}
     assert {SERVICE, "grpc.health.v1.Health"} <= names
-    from google.protobuf import descriptor_pb2
-
     protos = [
         descriptor_pb2.FileDescriptorProto.FromString(raw_file)
         for raw_file in files.file_descriptor_response.file_descriptor_proto
@@ -242,7 +241,7 @@ def test_handler_reads_the_remaining_time(stub, servicer):
     with bound(principal=CLERK):
         stub.WhoAmI(who("remaining"), timeout=3)
     remaining = next(s for s in reversed(servicer.seen) if s["echo"] == "remaining")["remaining"]
-    assert remaining is not None and 1 < remaining <= 3
+    assert remaining is not None and 1 < remaining <= 3.1  # grpc clocks may differ by a few ms
 
 
 def test_a_call_whose_deadline_has_passed_never_runs():

@@ -9,7 +9,6 @@ from collections.abc import Iterator
 
 import pytest
 from opentelemetry.sdk.trace import TracerProvider
-
 from ywtb.common.context import bound
 from ywtb.common.logs import configure_logging
 
@@ -39,7 +38,9 @@ def test_message_masked_with_trace_and_context(log_stream: io.StringIO) -> None:
         tracer.start_as_current_span("submit") as span,
         bound(tenant="330100", case_no="330100-2024-000001", request_id="req-12345678"),
     ):
-        logging.getLogger("ywtb.intake").info("applicant %s phone %s", ID_NUMBER, PHONE, extra={"note": PHONE})
+        logging.getLogger("ywtb.intake").info(
+            "applicant %s phone %s", ID_NUMBER, PHONE, extra={"note": PHONE}
+        )
     [entry] = _lines(log_stream)
     assert entry["msg"] == "applicant 110101********4573 phone 138****5678"
     assert entry["note"] == "138****5678"

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-
 from ywtb.common.pii import (
     decrypt,
     derive_key,

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 import pytest
 from pydantic_settings import SettingsConfigDict
-
 from ywtb.common.errors import ConfigError
 from ywtb.common.settings import ServiceSettings, load_settings, load_settings_or_exit
 
@@ -69,7 +70,9 @@ def test_out_of_range_port_named(monkeypatch: pytest.MonkeyPatch) -> None:
     "placeholder",
     ["changeme", "changeme-changeme-changeme", "local-dev-only-signing-key-0001", "secret", "short-key-123"],
 )
-def test_placeholder_secret_refused_outside_embedded(monkeypatch: pytest.MonkeyPatch, placeholder: str) -> None:
+def test_placeholder_secret_refused_outside_embedded(
+    monkeypatch: pytest.MonkeyPatch, placeholder: str
+) -> None:
     monkeypatch.setenv("YWTB_DEMO_MODE", "kubernetes")
     monkeypatch.setenv("YWTB_DEMO_DATABASE_URL", "postgresql+psycopg://db/demo")
     monkeypatch.setenv("YWTB_DEMO_KAFKA_BOOTSTRAP", "kafka:9092")
@@ -100,6 +103,16 @@ def test_real_backends_required_outside_embedded(monkeypatch: pytest.MonkeyPatch
     with pytest.raises(ConfigError) as caught:
         load_settings(DemoSettings)
     assert set(caught.value.fields) == {"YWTB_DEMO_DATABASE_URL", "YWTB_DEMO_KAFKA_BOOTSTRAP"}
+
+
+def test_service_without_backends_needs_none(monkeypatch: pytest.MonkeyPatch) -> None:
+    class EdgeSettings(ServiceSettings):
+        model_config = SettingsConfigDict(env_prefix="YWTB_EDGE_")
+        required_outside_embedded: ClassVar[frozenset[str]] = frozenset()
+
+    monkeypatch.setenv("YWTB_EDGE_MODE", "kubernetes")
+    monkeypatch.setenv("YWTB_EDGE_INTERNAL_SIGNING_KEY", REAL_KEY)
+    assert load_settings(EdgeSettings).database_url is None
 
 
 def test_log_level_case_insensitive(monkeypatch: pytest.MonkeyPatch) -> None:

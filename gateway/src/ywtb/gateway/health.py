@@ -51,7 +51,9 @@ def build_health_router(checks: Sequence[ReadinessCheck] = (), timeout_seconds: 
         failed = [check_name(c) for c, reason in zip(checks, reasons, strict=True) if reason]
         if failed:
             logger.warning("not ready: %s", ", ".join(f"{name} {results[name]}" for name in failed))
-            return JSONResponse({"status": "unavailable", "failed": failed, "checks": results}, status_code=503)
+            return JSONResponse(
+                {"status": "unavailable", "failed": failed, "checks": results}, status_code=503
+            )
         return JSONResponse({"status": "ok", "checks": results})
 
     return router

@@ -10,7 +10,6 @@ import uuid
 from fastapi import HTTPException
 from starlette.datastructures import Headers, MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
-
 from ywtb.common.context import bound
 from ywtb.gateway.errors import http_error_response, internal_error_response
 
@@ -105,5 +104,10 @@ class RequestContextMiddleware:
             scope["path"],
             status,
             duration_ms,
-            extra={"method": scope["method"], "path": scope["path"], "status": status, "duration_ms": duration_ms},
+            extra={
+                "method": scope["method"],
+                "path": scope["path"],
+                "status": status,
+                "duration_ms": duration_ms,
+            },
         )

@@ -9,13 +9,17 @@ from datetime import UTC, datetime
 from typing import Any, TextIO
 
 from opentelemetry import trace
-
 from ywtb.common.context import current_case_no, current_request_id, current_tenant
 from ywtb.common.pii import mask_text
 
 # Attributes every LogRecord has; anything else was passed with `extra=` and is logged as a field.
 # uvicorn adds `color_message`, a copy of the message with ANSI colours.
-_STANDARD_ATTRS = frozenset(vars(logging.makeLogRecord({}))) | {"message", "asctime", "taskName", "color_message"}
+_STANDARD_ATTRS = frozenset(vars(logging.makeLogRecord({}))) | {
+    "message",
+    "asctime",
+    "taskName",
+    "color_message",
+}
 _HANDLER_MARK = "_ywtb_json_handler"
 
 
@@ -42,7 +46,11 @@ class JsonFormatter(logging.Formatter):
         if span_context.is_valid:
             entry["trace_id"] = format(span_context.trace_id, "032x")
             entry["span_id"] = format(span_context.span_id, "016x")
-        for key, var in (("tenant", current_tenant), ("case_no", current_case_no), ("request_id", current_request_id)):
+        for key, var in (
+            ("tenant", current_tenant),
+            ("case_no", current_case_no),
+            ("request_id", current_request_id),
+        ):
             value = var.get()
             if value is not None:
                 entry[key] = value

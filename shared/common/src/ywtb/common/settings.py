@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Any, Literal, NoReturn, TypeVar
+from typing import Any, ClassVar, Literal, NoReturn, TypeVar
 
 from pydantic import Field, SecretStr, ValidationError, ValidationInfo, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict, SettingsError
-
 from ywtb.common.errors import ConfigError
 
 Mode = Literal["embedded", "local", "kubernetes"]
@@ -38,6 +37,9 @@ class ServiceSettings(BaseSettings):
     """Fields every service shares; subclasses set their own env prefix (e.g. YWTB_INTAKE_)."""
 
     model_config = SettingsConfigDict(env_prefix="YWTB_", extra="ignore", case_sensitive=False)
+
+    # Backends a service must be given outside embedded mode; a service without them (gateway) empties it.
+    required_outside_embedded: ClassVar[frozenset[str]] = frozenset({"database_url", "kafka_bootstrap"})
 
     # `mode` comes first so later validators can read it.
     mode: Mode = "embedded"
@@ -72,7 +74,7 @@ class ServiceSettings(BaseSettings):
     @classmethod
     def _required_outside_embedded(cls, value: str | None, info: ValidationInfo) -> str | None:
         mode = info.data.get("mode", "embedded")
-        if mode != "embedded" and not value:
+        if mode != "embedded" and not value and info.field_name in cls.required_outside_embedded:
             raise ValueError(f"required when mode is {mode!r}")
         return value
 
