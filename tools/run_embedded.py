@@ -111,7 +111,9 @@ def main() -> None:
     while True:
         for component, proc in procs:
             if proc.poll() is not None:
-                print(f"{component.name} exited with {proc.returncode}; stopping the platform", file=sys.stderr)
+                print(
+                    f"{component.name} exited with {proc.returncode}; stopping the platform", file=sys.stderr
+                )
                 stop()
         time.sleep(1)
 

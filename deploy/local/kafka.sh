@@ -123,11 +123,11 @@ format_storage() {
         }
 }
 
-# broker_ready [TIMEOUT_S]: a real produce (acks=all) to a health topic succeeds
+# broker_ready [TIMEOUT_S]: an idempotent produce (acks=all) succeeds and the group coordinator answers
 broker_ready() {
     ywtb_python - "$BOOTSTRAP" "$HEALTH_TOPIC" "${1:-5}" <<'EOF'
 import sys, time
-from confluent_kafka import KafkaException, Producer
+from confluent_kafka import Consumer, KafkaException, Producer, TopicPartition
 from confluent_kafka.admin import AdminClient, NewTopic
 
 bootstrap, topic, timeout = sys.argv[1], sys.argv[2], float(sys.argv[3])
@@ -142,11 +142,20 @@ try:
         except KafkaException as exc:
             if "TOPIC_ALREADY_EXISTS" not in str(exc):
                 raise
+    # idempotent producer: needs the transaction coordinator loaded (InitProducerId), like the relays
     errors = []
-    p = Producer({**conf, "acks": "all", "message.timeout.ms": int(timeout * 1000), "enable.idempotence": False})
+    p = Producer({**conf, "acks": "all", "message.timeout.ms": int(timeout * 1000), "enable.idempotence": True})
     p.produce(topic, b"ping", on_delivery=lambda err, msg: errors.append(err))
     p.flush(timeout + 1)
-    sys.exit(0 if errors == [None] else 1)
+    if errors != [None]:
+        sys.exit(1)
+    # group coordinator loaded: an offset fetch for a consumer group answers
+    c = Consumer({**conf, "group.id": "_ywtb_healthcheck", "enable.auto.commit": False})
+    try:
+        tp = c.committed([TopicPartition(topic, 0)], timeout=timeout)[0]
+        sys.exit(1 if tp.error else 0)
+    finally:
+        c.close()
 except Exception:
     sys.exit(1)
 EOF

@@ -43,7 +43,9 @@ def test_postgres_accepts_connections() -> None:
             version = conn.execute(sqlalchemy.text("show server_version")).scalar_one()
             assert int(version.split(".")[0]) >= 13
             # the role may create the per-service / per-test databases
-            assert conn.execute(sqlalchemy.text("select rolsuper from pg_roles where rolname = current_user")).scalar_one()
+            assert conn.execute(
+                sqlalchemy.text("select rolsuper from pg_roles where rolname = current_user")
+            ).scalar_one()
     finally:
         engine.dispose()
 
@@ -153,10 +155,20 @@ def test_load_topics_expands_defaults_and_dlq(tmp_path: Path) -> None:
     )
     specs = load_topics(path)
     by_name = {s.name: s for s in specs}
-    assert [s.name for s in specs] == ["ywtb.intake.case.v1", "ywtb.intake.case.v1.dlq", "ywtb.catalog.item.v2"]
+    assert [s.name for s in specs] == [
+        "ywtb.intake.case.v1",
+        "ywtb.intake.case.v1.dlq",
+        "ywtb.catalog.item.v2",
+    ]
 
     case = by_name["ywtb.intake.case.v1"]
-    assert (case.partitions, case.retention_ms, case.public, case.dlq, case.description) == (6, 1000, True, True, "cases")
+    assert (case.partitions, case.retention_ms, case.public, case.dlq, case.description) == (
+        6,
+        1000,
+        True,
+        True,
+        "cases",
+    )
     assert case.dlq_name == "ywtb.intake.case.v1.dlq"
     assert case.kafka_config() == {"retention.ms": "1000", "cleanup.policy": "delete"}
 
@@ -165,7 +177,13 @@ def test_load_topics_expands_defaults_and_dlq(tmp_path: Path) -> None:
     assert (dlq.partitions, dlq.retention_ms, dlq.public, dlq.cleanup_policy) == (6, 9000, False, "delete")
 
     item = by_name["ywtb.catalog.item.v2"]
-    assert (item.partitions, item.retention_ms, item.cleanup_policy, item.public, item.dlq) == (4, 1000, "compact", False, False)
+    assert (item.partitions, item.retention_ms, item.cleanup_policy, item.public, item.dlq) == (
+        4,
+        1000,
+        "compact",
+        False,
+        False,
+    )
 
     assert partitions_for(specs, "ywtb.intake.case.v1") == 6
     assert partitions_for(specs, "ywtb.catalog.item.v2") == 4
@@ -174,7 +192,13 @@ def test_load_topics_expands_defaults_and_dlq(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(
     "bad",
-    ["intake.case.v1", "ywtb.intake.case", "ywtb.Intake.case.v1", "ywtb.intake.case.v0", "ywtb.intake.case.v1.dlq"],
+    [
+        "intake.case.v1",
+        "ywtb.intake.case",
+        "ywtb.Intake.case.v1",
+        "ywtb.intake.case.v0",
+        "ywtb.intake.case.v1.dlq",
+    ],
 )
 def test_load_topics_rejects_bad_names(tmp_path: Path, bad: str) -> None:
     path = _write(

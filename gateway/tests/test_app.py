@@ -9,6 +9,7 @@ import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from pydantic import BaseModel, Field
+
 from ywtb.common.context import current_request_id
 from ywtb.common.errors import Internal, NotFound, Unauthenticated
 from ywtb.gateway.app import create_app

@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import create_engine
 from sqlalchemy.orm import DeclarativeBase, Session
+
 from ywtb.common.calendar import (
     CalendarNotMaintained,
     CalendarOverrideMixin,

@@ -100,8 +100,9 @@ def test_redelivery_after_a_crash_before_commit(kind, bus, tmp_path) -> None:
         print(record.value.decode(), flush=True)
         os._exit(9)  # die without committing or leaving the group
     """)
-    result = subprocess.run([sys.executable, "-c", child], capture_output=True, text=True, timeout=120,
-                            env=os.environ.copy())
+    result = subprocess.run(
+        [sys.executable, "-c", child], capture_output=True, text=True, timeout=120, env=os.environ.copy()
+    )
     assert result.stdout.strip() == "survives-a-crash", result.stderr
     with bus.subscribe("g-crash", [topic]) as sub:
         (again,) = drain(sub, 1, timeout=90)

@@ -18,6 +18,7 @@ from opentelemetry import trace
 from opentelemetry.sdk.trace import TracerProvider
 from opentelemetry.sdk.trace.export import SimpleSpanProcessor
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
+
 from ywtb.api.common.v1 import common_pb2, common_pb2_grpc
 from ywtb.common import errors
 from ywtb.common.auth.principal import Principal

@@ -24,7 +24,9 @@ BACKENDS = [
 
 def _schema():  # type: ignore[no-untyped-def]
     metadata = MetaData()
-    effects = Table("effects", metadata, Column("case_no", String(40), primary_key=True), Column("count", Integer))
+    effects = Table(
+        "effects", metadata, Column("case_no", String(40), primary_key=True), Column("count", Integer)
+    )
     return metadata, effects, define_inbox(metadata), define_outbox(metadata)
 
 
@@ -33,10 +35,12 @@ def _count_effect(effects):  # type: ignore[no-untyped-def]
         data = event.json()
         if data.get("poison"):
             raise RuntimeError(f"cannot handle {event.key}")
-        updated = session.execute(update(effects).where(effects.c.case_no == event.key)
-                                  .values(count=effects.c.count + 1)).rowcount
+        updated = session.execute(
+            update(effects).where(effects.c.case_no == event.key).values(count=effects.c.count + 1)
+        ).rowcount
         if not updated:
             session.execute(effects.insert().values(case_no=event.key, count=1))
+
     return handler
 
 
@@ -52,7 +56,9 @@ def _publish(bus, event: Event) -> None:  # type: ignore[no-untyped-def]
 
 
 @pytest.mark.parametrize("kind", BACKENDS)
-def test_poison_goes_to_the_dlq_with_its_error_and_the_consumer_carries_on(kind, tmp_path, sqlite_url) -> None:
+def test_poison_goes_to_the_dlq_with_its_error_and_the_consumer_carries_on(
+    kind, tmp_path, sqlite_url
+) -> None:
     (topic,) = new_topics(kind, "poison")
     metadata, effects, inbox, _ = _schema()
     db = Database(sqlite_url)
@@ -61,8 +67,16 @@ def test_poison_goes_to_the_dlq_with_its_error_and_the_consumer_carries_on(kind,
     bus.publish(topic, "garbage", b"\xff not an event", [("x", b"y")])
     _publish(bus, _event(topic, "case-poison", poison=True))
     _publish(bus, _event(topic, "case-good"))
-    consumer = IdempotentConsumer(bus=bus, db=db, inbox=inbox, group="g-poison", topics=[topic],
-                                  handler=_count_effect(effects), max_attempts=3, backoff=0.01)
+    consumer = IdempotentConsumer(
+        bus=bus,
+        db=db,
+        inbox=inbox,
+        group="g-poison",
+        topics=[topic],
+        handler=_count_effect(effects),
+        max_attempts=3,
+        backoff=0.01,
+    )
     handled = 0
     for _ in range(200):
         handled += consumer.run_once(0.5)
@@ -94,8 +108,9 @@ def test_a_redelivered_event_has_its_effect_once(kind, tmp_path, sqlite_url) -> 
     event = _event(topic, "case-1")
     _publish(bus, event)
     _publish(bus, event)
-    consumer = IdempotentConsumer(bus=bus, db=db, inbox=inbox, group="g-dup", topics=[topic],
-                                  handler=_count_effect(effects))
+    consumer = IdempotentConsumer(
+        bus=bus, db=db, inbox=inbox, group="g-dup", topics=[topic], handler=_count_effect(effects)
+    )
     handled = 0
     for _ in range(120):
         handled += consumer.run_once(0.5)
@@ -114,7 +129,9 @@ def test_outbox_through_a_kafka_outage_delivers_once_kafka_is_back(postgres_url,
     """Kafka down: the state change and its event still commit; the relay delivers after restart."""
     (topic,) = new_topics("kafka", "outage")
     metadata, effects, inbox, outbox = _schema()
-    cases = Table("cases", metadata, Column("case_no", String(40), primary_key=True), Column("status", String(20)))
+    cases = Table(
+        "cases", metadata, Column("case_no", String(40), primary_key=True), Column("status", String(20))
+    )
     db = Database(postgres_url)
     metadata.create_all(db.engine)
     bus = make_test_bus("kafka", tmp_path, delivery_timeout_ms=3000)
@@ -123,8 +140,15 @@ def test_outbox_through_a_kafka_outage_delivers_once_kafka_is_back(postgres_url,
     try:
         with db.transaction() as s:
             s.execute(cases.insert().values(case_no="110101-outage-1", status="accepted"))
-            add_event(s, outbox, Struct(), topic=topic, key="110101-outage-1", source="/ywtb/intake",
-                      tenant="110101")
+            add_event(
+                s,
+                outbox,
+                Struct(),
+                topic=topic,
+                key="110101-outage-1",
+                source="/ywtb/intake",
+                tenant="110101",
+            )
         assert relay.run_once() == (1, 0)
         with db.transaction() as s:
             row = s.execute(select(outbox)).one()
@@ -140,8 +164,9 @@ def test_outbox_through_a_kafka_outage_delivers_once_kafka_is_back(postgres_url,
     with db.transaction() as s:
         s.execute(update(outbox).values(sent_at=None))
     assert relay.run_once() == (1, 1)
-    consumer = IdempotentConsumer(bus=bus, db=db, inbox=inbox, group="g-outage", topics=[topic],
-                                  handler=_count_effect(effects))
+    consumer = IdempotentConsumer(
+        bus=bus, db=db, inbox=inbox, group="g-outage", topics=[topic], handler=_count_effect(effects)
+    )
     stop = threading.Event()
     thread = threading.Thread(target=consumer.run, args=(stop,), kwargs={"poll_timeout": 0.2})
     thread.start()

@@ -9,6 +9,7 @@ from collections.abc import Iterator
 
 import pytest
 from opentelemetry.sdk.trace import TracerProvider
+
 from ywtb.common.context import bound
 from ywtb.common.logs import configure_logging
 

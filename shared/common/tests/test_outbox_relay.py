@@ -7,7 +7,7 @@ from collections import defaultdict
 
 import pytest
 from google.protobuf.struct_pb2 import Struct
-from sqlalchemy import Column, Integer, MetaData, String, Table, func, select, update
+from sqlalchemy import Column, MetaData, String, Table, func, select, update
 
 from ywtb.common.db import Database
 from ywtb.common.events.embedded import EmbeddedBus
@@ -21,7 +21,9 @@ TOPIC = "ywtb.intake.case.v1"
 
 def _schema():  # type: ignore[no-untyped-def]
     metadata = MetaData()
-    cases = Table("cases", metadata, Column("case_no", String(40), primary_key=True), Column("status", String(20)))
+    cases = Table(
+        "cases", metadata, Column("case_no", String(40), primary_key=True), Column("status", String(20))
+    )
     return metadata, cases, define_outbox(metadata)
 
 
@@ -35,7 +37,9 @@ def _db(url: str):  # type: ignore[no-untyped-def]
 def _submit(db, cases, outbox, case_no: str, status: str = "submitted", topic: str = TOPIC) -> None:  # type: ignore[no-untyped-def]
     with db.transaction() as s:
         s.execute(cases.insert().values(case_no=case_no, status=status))
-        add_event(s, outbox, Struct(fields={}), topic=topic, key=case_no, source="/ywtb/intake", tenant="110101")
+        add_event(
+            s, outbox, Struct(fields={}), topic=topic, key=case_no, source="/ywtb/intake", tenant="110101"
+        )
 
 
 def _change(db, cases, outbox, case_no: str, status: str) -> None:  # type: ignore[no-untyped-def]
@@ -51,8 +55,15 @@ def test_event_and_state_change_commit_or_roll_back_together(sqlite_url) -> None
     _submit(db, cases, outbox, "110101-20261008-000001")
     with pytest.raises(RuntimeError), db.transaction() as s:
         s.execute(cases.insert().values(case_no="110101-20261008-000002", status="submitted"))
-        add_event(s, outbox, Struct(), topic=TOPIC, key="110101-20261008-000002", source="/ywtb/intake",
-                  tenant="110101")
+        add_event(
+            s,
+            outbox,
+            Struct(),
+            topic=TOPIC,
+            key="110101-20261008-000002",
+            source="/ywtb/intake",
+            tenant="110101",
+        )
         raise RuntimeError("the use case failed after staging its event")
     with db.transaction() as s:
         assert s.scalar(select(func.count()).select_from(cases)) == 1
@@ -75,7 +86,11 @@ def test_relay_publishes_cloudevents_in_key_order_and_marks_sent(sqlite_url, tmp
     by_key: dict[str, list[str]] = defaultdict(list)
     for event in events:
         by_key[event.key].append(event.json().get("status", "submitted"))
-        assert (event.type, event.source, event.tenant) == ("google.protobuf.Struct", "/ywtb/intake", "110101")
+        assert (event.type, event.source, event.tenant) == (
+            "google.protobuf.Struct",
+            "/ywtb/intake",
+            "110101",
+        )
         assert event.subject == event.key
     assert all(v == ["submitted", "accepted", "approved", "completed"] for v in by_key.values()), by_key
     with db.transaction() as s:

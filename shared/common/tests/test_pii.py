@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+
 from ywtb.common.pii import (
     decrypt,
     derive_key,

@@ -6,6 +6,7 @@ from typing import ClassVar
 
 import pytest
 from pydantic_settings import SettingsConfigDict
+
 from ywtb.common.errors import ConfigError
 from ywtb.common.settings import ServiceSettings, load_settings, load_settings_or_exit
 

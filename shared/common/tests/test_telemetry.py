@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from opentelemetry import trace
 from opentelemetry.sdk.trace import TracerProvider
+
 from ywtb.common import telemetry
 from ywtb.common.telemetry import build_providers, extract_context, inject_headers, setup_telemetry
 

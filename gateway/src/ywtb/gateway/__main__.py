@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 
 import uvicorn
+
 from ywtb.common.logs import configure_logging
 from ywtb.common.settings import load_settings_or_exit
 from ywtb.common.telemetry import setup_telemetry

@@ -10,6 +10,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
+
 from ywtb.common.context import current_request_id
 from ywtb.common.errors import Internal, InvalidArgument, Unauthenticated, YwtbError
 

@@ -10,6 +10,7 @@ import uuid
 from fastapi import HTTPException
 from starlette.datastructures import Headers, MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
 from ywtb.common.context import bound
 from ywtb.gateway.errors import http_error_response, internal_error_response
 

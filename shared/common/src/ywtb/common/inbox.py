@@ -97,7 +97,9 @@ class IdempotentConsumer:
         try:
             self.handle(record)
         except RetryLater as exc:
-            log.warning("record %s[%d]@%d will be read again: %s", record.topic, record.partition, record.offset, exc)
+            log.warning(
+                "record %s[%d]@%d will be read again: %s", record.topic, record.partition, record.offset, exc
+            )
             self.subscription.seek(record)
             time.sleep(self.max_backoff)
             return False
@@ -111,12 +113,21 @@ class IdempotentConsumer:
         except MalformedEvent as exc:
             self._dead_letter(record, exc, attempts=0)
             return
-        with bound(tenant=event.tenant or None), tracer.start_as_current_span(
-            f"process {record.topic}",
-            context=extract_context({"traceparent": event.traceparent or "", "tracestate": event.tracestate or ""}),
-            kind=trace.SpanKind.CONSUMER,
-            attributes={"messaging.system": "kafka", "messaging.destination.name": record.topic,
-                        "messaging.message.id": event.id, "messaging.consumer.group.name": self.group},
+        with (
+            bound(tenant=event.tenant or None),
+            tracer.start_as_current_span(
+                f"process {record.topic}",
+                context=extract_context(
+                    {"traceparent": event.traceparent or "", "tracestate": event.tracestate or ""}
+                ),
+                kind=trace.SpanKind.CONSUMER,
+                attributes={
+                    "messaging.system": "kafka",
+                    "messaging.destination.name": record.topic,
+                    "messaging.message.id": event.id,
+                    "messaging.consumer.group.name": self.group,
+                },
+            ),
         ):
             for attempt in range(1, self.max_attempts + 1):
                 try:
@@ -128,7 +139,9 @@ class IdempotentConsumer:
                 except INFRASTRUCTURE as exc:
                     raise RetryLater(f"{type(exc).__name__}: {exc}") from exc
                 except Exception as exc:
-                    log.warning("event %s failed (attempt %d/%d): %s", event.id, attempt, self.max_attempts, exc)
+                    log.warning(
+                        "event %s failed (attempt %d/%d): %s", event.id, attempt, self.max_attempts, exc
+                    )
                     if attempt == self.max_attempts:
                         self._dead_letter(record, exc, attempts=attempt)
                         return
@@ -144,9 +157,14 @@ class IdempotentConsumer:
                 if seen:
                     return
                 self.handler(session, event)
-                session.execute(self.inbox.insert().values(
-                    consumer_group=self.group, event_id=event.id, topic=event.topic,
-                    processed_at=datetime.now(UTC)))
+                session.execute(
+                    self.inbox.insert().values(
+                        consumer_group=self.group,
+                        event_id=event.id,
+                        topic=event.topic,
+                        processed_at=datetime.now(UTC),
+                    )
+                )
         except IntegrityError:
             # Another member recorded the same event id first: its effect stands, ours rolled back.
             with self.db.transaction() as session:
@@ -157,7 +175,9 @@ class IdempotentConsumer:
             raise
 
     def _dead_letter(self, record: Record, error: BaseException, *, attempts: int) -> None:
-        log.error("event from %s[%d]@%d dead-lettered: %s", record.topic, record.partition, record.offset, error)
+        log.error(
+            "event from %s[%d]@%d dead-lettered: %s", record.topic, record.partition, record.offset, error
+        )
         outcome: list[Delivery] = []
         headers = [h for h in record.headers if not h[0].startswith("ywtb_dlq_")] + [
             ("ywtb_dlq_error", str(error)[:4000].encode("utf-8")),
@@ -170,8 +190,9 @@ class IdempotentConsumer:
             ("ywtb_dlq_time", datetime.now(UTC).isoformat().encode()),
         ]
         try:
-            self.bus.publish(dlq_topic(record.topic), record.key or "", record.value, headers,
-                             on_delivery=outcome.append)
+            self.bus.publish(
+                dlq_topic(record.topic), record.key or "", record.value, headers, on_delivery=outcome.append
+            )
             self.bus.flush(30)
         except Exception as exc:
             raise DeadLetterFailed(str(exc)) from exc

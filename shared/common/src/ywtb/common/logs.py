@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 from typing import Any, TextIO
 
 from opentelemetry import trace
+
 from ywtb.common.context import current_case_no, current_request_id, current_tenant
 from ywtb.common.pii import mask_text
 

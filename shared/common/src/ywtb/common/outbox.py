@@ -48,11 +48,19 @@ def define_outbox(metadata: MetaData) -> Table:
         Column("failed_at", DateTime(timezone=True)),
         Column("attempts", Integer, nullable=False, default=0),
         Column("last_error", Text),
-        Index("ix_outbox_pending", "seq", postgresql_where=text("sent_at IS NULL AND failed_at IS NULL"),
-              sqlite_where=text("sent_at IS NULL AND failed_at IS NULL")),
-        Index("ix_outbox_key_pending", "key", "seq",
-              postgresql_where=text("sent_at IS NULL AND failed_at IS NULL"),
-              sqlite_where=text("sent_at IS NULL AND failed_at IS NULL")),
+        Index(
+            "ix_outbox_pending",
+            "seq",
+            postgresql_where=text("sent_at IS NULL AND failed_at IS NULL"),
+            sqlite_where=text("sent_at IS NULL AND failed_at IS NULL"),
+        ),
+        Index(
+            "ix_outbox_key_pending",
+            "key",
+            "seq",
+            postgresql_where=text("sent_at IS NULL AND failed_at IS NULL"),
+            sqlite_where=text("sent_at IS NULL AND failed_at IS NULL"),
+        ),
     )
 
 

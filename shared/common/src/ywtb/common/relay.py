@@ -62,7 +62,9 @@ class OutboxRelay:
             by_key[row.key].append(row)
         c = self.outbox.c
         older = session.execute(
-            select(c.key, c.seq).where(self._pending(), c.key.in_(list(by_key)), c.seq <= max(ours)).order_by(c.seq)
+            select(c.key, c.seq)
+            .where(self._pending(), c.key.in_(list(by_key)), c.seq <= max(ours))
+            .order_by(c.seq)
         )
         first_foreign: dict[str, int] = {}
         for key, seq in older:
@@ -115,10 +117,16 @@ class OutboxRelay:
                 continue
             attempts = row.attempts + 1
             parked = attempts >= self.max_attempts
-            values = {"attempts": attempts, "last_error": delivery.error, "failed_at": now if parked else None}
+            values = {
+                "attempts": attempts,
+                "last_error": delivery.error,
+                "failed_at": now if parked else None,
+            }
             session.execute(update(self.outbox).where(c.seq == row.seq).values(**values))
             if parked:
-                log.error("outbox event %s parked after %d attempts: %s", row.event_id, attempts, delivery.error)
+                log.error(
+                    "outbox event %s parked after %d attempts: %s", row.event_id, attempts, delivery.error
+                )
         return len(sent)
 
     def run(self, stop: threading.Event, *, idle: float = 0.2, max_backoff: float = 5.0) -> None:

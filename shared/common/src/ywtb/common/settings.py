@@ -8,6 +8,7 @@ from typing import Any, ClassVar, Literal, NoReturn, TypeVar
 
 from pydantic import Field, SecretStr, ValidationError, ValidationInfo, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict, SettingsError
+
 from ywtb.common.errors import ConfigError
 
 Mode = Literal["embedded", "local", "kubernetes"]

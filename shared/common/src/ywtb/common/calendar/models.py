@@ -7,6 +7,7 @@ from typing import Any
 
 from sqlalchemy import Boolean, Date, Integer, Select, String, UniqueConstraint, false, or_, select
 from sqlalchemy.orm import Mapped, Session, declared_attr, mapped_column
+
 from ywtb.common.calendar.overrides import DayOverride, for_tenant, tenant_chain
 
 

@@ -7,6 +7,7 @@ from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import chinese_calendar
+
 from ywtb.common.calendar.overrides import DayOverride, resolve
 from ywtb.common.calendar.stops import ClockStop, StopSet
 from ywtb.common.errors import FailedPrecondition

@@ -145,8 +145,15 @@ class EmbeddedBus(EventBus):
             ).fetchone()
             c.execute(
                 'INSERT INTO records (topic, partition, "offset", key, value, headers, ts) VALUES (?,?,?,?,?,?,?)',
-                (topic, partition, 0 if last is None else last + 1, key, bytes(value),
-                 _encode_headers(headers), time.time()),
+                (
+                    topic,
+                    partition,
+                    0 if last is None else last + 1,
+                    key,
+                    bytes(value),
+                    _encode_headers(headers),
+                    time.time(),
+                ),
             )
         if on_delivery:
             on_delivery(Delivery(ok=True))
@@ -208,18 +215,30 @@ class EmbeddedSubscription(Subscription):
         expires = now + self._lease_seconds
         with self._log.write() as c:
             c.execute("DELETE FROM members WHERE grp = ? AND expires < ?", (self._group, now))
-            c.execute("INSERT OR REPLACE INTO members (grp, member, expires) VALUES (?,?,?)",
-                      (self._group, self._member, expires))
+            c.execute(
+                "INSERT OR REPLACE INTO members (grp, member, expires) VALUES (?,?,?)",
+                (self._group, self._member, expires),
+            )
             (members,) = c.execute("SELECT COUNT(*) FROM members WHERE grp = ?", (self._group,)).fetchone()
             wanted = [(t, p) for t in self._topics for p in range(self._log.topic_partitions(c, t))]
             share = ceil(len(wanted) / max(members, 1))
-            c.execute("UPDATE leases SET expires = ? WHERE grp = ? AND member = ?", (expires, self._group, self._member))
-            mine = [tuple(r) for r in c.execute(
-                "SELECT topic, partition FROM leases WHERE grp = ? AND member = ? ORDER BY topic, partition",
-                (self._group, self._member))]
+            c.execute(
+                "UPDATE leases SET expires = ? WHERE grp = ? AND member = ?",
+                (expires, self._group, self._member),
+            )
+            mine = [
+                tuple(r)
+                for r in c.execute(
+                    "SELECT topic, partition FROM leases WHERE grp = ? AND member = ? ORDER BY topic, partition",
+                    (self._group, self._member),
+                )
+            ]
             mine = [tp for tp in mine if tp in wanted]
             for topic, partition in mine[share:]:
-                c.execute("DELETE FROM leases WHERE grp = ? AND topic = ? AND partition = ?", (self._group, topic, partition))
+                c.execute(
+                    "DELETE FROM leases WHERE grp = ? AND topic = ? AND partition = ?",
+                    (self._group, topic, partition),
+                )
             mine = mine[:share]
             for topic, partition in wanted:
                 if len(mine) >= share:
@@ -228,13 +247,20 @@ class EmbeddedSubscription(Subscription):
                     continue
                 taken = c.execute(
                     "SELECT member, expires FROM leases WHERE grp = ? AND topic = ? AND partition = ?",
-                    (self._group, topic, partition)).fetchone()
+                    (self._group, topic, partition),
+                ).fetchone()
                 if taken is None or taken[1] < now:
-                    c.execute("INSERT OR REPLACE INTO leases (grp, topic, partition, member, expires) VALUES (?,?,?,?,?)",
-                              (self._group, topic, partition, self._member, expires))
+                    c.execute(
+                        "INSERT OR REPLACE INTO leases (grp, topic, partition, member, expires) VALUES (?,?,?,?,?)",
+                        (self._group, topic, partition, self._member, expires),
+                    )
                     mine.append((topic, partition))
-            committed = dict(((t, p), o) for t, p, o in c.execute(
-                "SELECT topic, partition, next_offset FROM offsets WHERE grp = ?", (self._group,)))
+            committed = dict(
+                ((t, p), o)
+                for t, p, o in c.execute(
+                    "SELECT topic, partition, next_offset FROM offsets WHERE grp = ?", (self._group,)
+                )
+            )
         positions = {}
         for tp in mine:
             positions[tp] = self._positions.get(tp, committed.get(tp, 0))
@@ -245,14 +271,16 @@ class EmbeddedSubscription(Subscription):
         with self._log.write() as c:
             owner = c.execute(
                 "SELECT member FROM leases WHERE grp = ? AND topic = ? AND partition = ?",
-                (self._group, record.topic, record.partition)).fetchone()
+                (self._group, record.topic, record.partition),
+            ).fetchone()
             if owner is None or owner[0] != self._member:
                 # Lost the partition to another member: it will deliver this record again.
                 return
             c.execute(
                 "INSERT INTO offsets (grp, topic, partition, next_offset) VALUES (?,?,?,?) "
                 "ON CONFLICT (grp, topic, partition) DO UPDATE SET next_offset = excluded.next_offset",
-                (self._group, record.topic, record.partition, record.offset + 1))
+                (self._group, record.topic, record.partition, record.offset + 1),
+            )
 
     def seek(self, record: Record) -> None:
         if (record.topic, record.partition) in self._positions:

@@ -47,8 +47,15 @@ class Event:
     def of(cls, message: Message, *, topic: str, key: str, source: str, tenant: str, **extra: Any) -> Event:
         """Wrap a protobuf event message in canonical proto JSON."""
         data = json_format.MessageToJson(message, indent=None).encode("utf-8")
-        return cls(topic=topic, key=key, type=extra.pop("type", None) or event_type_of(message),
-                   source=source, tenant=tenant, data=data, **extra)
+        return cls(
+            topic=topic,
+            key=key,
+            type=extra.pop("type", None) or event_type_of(message),
+            source=source,
+            tenant=tenant,
+            data=data,
+            **extra,
+        )
 
     def headers(self) -> Headers:
         """CloudEvents binary-mode headers, with W3C trace context."""

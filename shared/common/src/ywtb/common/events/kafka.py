@@ -83,7 +83,9 @@ class KafkaBus(EventBus):
 
         for _ in range(100):
             try:
-                self.producer.produce(topic, value=value, key=key.encode("utf-8"), headers=headers, on_delivery=report)
+                self.producer.produce(
+                    topic, value=value, key=key.encode("utf-8"), headers=headers, on_delivery=report
+                )
                 self.producer.poll(0)
                 return
             except BufferError:

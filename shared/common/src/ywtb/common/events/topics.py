@@ -42,7 +42,16 @@ _BUILTIN_DEFAULTS: dict[str, Any] = {
     "dlq_retention_ms": 2_592_000_000,
 }
 _TOPIC_KEYS = frozenset(
-    {"name", "partitions", "replication_factor", "retention_ms", "cleanup_policy", "description", "public", "dlq"}
+    {
+        "name",
+        "partitions",
+        "replication_factor",
+        "retention_ms",
+        "cleanup_policy",
+        "description",
+        "public",
+        "dlq",
+    }
     | {"dlq_retention_ms", "config"}
 )
 
@@ -237,7 +246,9 @@ def apply_topics(
     except KafkaException as exc:
         raise RuntimeError(f"Kafka at {bootstrap} did not answer within {timeout}s: {exc}") from exc
     existing = {name: len(t.partitions) for name, t in metadata.topics.items() if t.error is None}
-    result: dict[str, list[str]] = {k: [] for k in ("created", "grown", "reconfigured", "unchanged", "not_shrunk")}
+    result: dict[str, list[str]] = {
+        k: [] for k in ("created", "grown", "reconfigured", "unchanged", "not_shrunk")
+    }
     errors: list[str] = []
 
     def _wait(futures: Mapping[str, Any], what: str, ok: list[str]) -> None:
@@ -263,7 +274,11 @@ def apply_topics(
         if s.name not in existing
     ]
     if new_topics:
-        _wait(admin.create_topics(new_topics, operation_timeout=timeout, request_timeout=timeout), "create", result["created"])
+        _wait(
+            admin.create_topics(new_topics, operation_timeout=timeout, request_timeout=timeout),
+            "create",
+            result["created"],
+        )
 
     grow = []
     for s in specs:
@@ -273,10 +288,19 @@ def apply_topics(
         if s.partitions > have:
             grow.append(NewPartitions(s.name, s.partitions))
         elif s.partitions < have:
-            log.warning("topic %s has %d partitions, the file asks %d: partitions are never decreased", s.name, have, s.partitions)
+            log.warning(
+                "topic %s has %d partitions, the file asks %d: partitions are never decreased",
+                s.name,
+                have,
+                s.partitions,
+            )
             result["not_shrunk"].append(s.name)
     if grow:
-        _wait(admin.create_partitions(grow, operation_timeout=timeout, request_timeout=timeout), "grow", result["grown"])
+        _wait(
+            admin.create_partitions(grow, operation_timeout=timeout, request_timeout=timeout),
+            "grow",
+            result["grown"],
+        )
 
     # align retention.ms / cleanup.policy (and extra configs) of the topics that already existed
     present = [s for s in specs if s.name in existing]
@@ -301,7 +325,12 @@ def apply_topics(
         if changes:
             futures = admin.incremental_alter_configs(changes, request_timeout=timeout)
             _wait({r.name: f for r, f in futures.items()}, "configure", result["reconfigured"])
-    touched = set(result["created"]) | set(result["grown"]) | set(result["reconfigured"]) | set(result["not_shrunk"])
+    touched = (
+        set(result["created"])
+        | set(result["grown"])
+        | set(result["reconfigured"])
+        | set(result["not_shrunk"])
+    )
     result["unchanged"] = sorted({s.name for s in specs} - touched)
     if errors:
         raise RuntimeError("Kafka refused topic changes: " + "; ".join(errors))
@@ -317,7 +346,9 @@ def main(argv: list[str] | None = None) -> int:
     p_apply.add_argument("file", help="topic definition file, e.g. deploy/topics.yaml")
     p_apply.add_argument("--bootstrap", required=True, help="Kafka bootstrap servers, e.g. 127.0.0.1:19092")
     p_apply.add_argument("--timeout", type=float, default=30, help="seconds to wait for Kafka (default 30)")
-    p_apply.add_argument("--replication-factor", type=int, default=None, help="override every topic's replication factor")
+    p_apply.add_argument(
+        "--replication-factor", type=int, default=None, help="override every topic's replication factor"
+    )
     p_list = sub.add_parser("list", help="print the expanded topic list")
     p_list.add_argument("file")
     p_list.add_argument("--json", action="store_true", help="print JSON")
@@ -335,20 +366,30 @@ def main(argv: list[str] | None = None) -> int:
             print(json.dumps([s.to_dict() for s in specs], ensure_ascii=False, indent=2))
         else:
             for s in specs:
-                flags = ",".join(f for f, on in (("public", s.public), ("dlq", s.dlq), ("dead-letter", s.is_dlq)) if on)
-                print(f"{s.name:40} partitions={s.partitions} rf={s.replication_factor} retention_ms={s.retention_ms} "
-                      f"cleanup={s.cleanup_policy} {flags}")
+                flags = ",".join(
+                    f for f, on in (("public", s.public), ("dlq", s.dlq), ("dead-letter", s.is_dlq)) if on
+                )
+                print(
+                    f"{s.name:40} partitions={s.partitions} rf={s.replication_factor} retention_ms={s.retention_ms} "
+                    f"cleanup={s.cleanup_policy} {flags}"
+                )
         return 0
 
     try:
-        result = apply_topics(args.bootstrap, specs, timeout=args.timeout, replication_factor=args.replication_factor)
+        result = apply_topics(
+            args.bootstrap, specs, timeout=args.timeout, replication_factor=args.replication_factor
+        )
     except RuntimeError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
     print(
         f"topics on {args.bootstrap}: {len(result['created'])} created, {len(result['grown'])} grown, "
         f"{len(result['reconfigured'])} reconfigured, {len(result['unchanged'])} unchanged"
-        + (f", {len(result['not_shrunk'])} not shrunk (have more partitions than asked)" if result["not_shrunk"] else "")
+        + (
+            f", {len(result['not_shrunk'])} not shrunk (have more partitions than asked)"
+            if result["not_shrunk"]
+            else ""
+        )
     )
     for key in ("created", "grown", "reconfigured", "not_shrunk"):
         for name in result[key]:

@@ -9,6 +9,7 @@ from typing import Any, NamedTuple
 
 import grpc
 from opentelemetry import propagate, trace
+
 from ywtb.common.auth.principal import Principal
 from ywtb.common.auth.signing import PRINCIPAL_HEADER, sign_principal
 from ywtb.common.context import current_case_no, current_principal, current_request_id

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import grpc
+
 from ywtb.api.common.v1 import common_pb2, common_pb2_grpc
 from ywtb.common.auth.principal import Principal
 from ywtb.common.context import current_principal, current_tenant

@@ -11,6 +11,7 @@ from typing import Any
 
 import grpc
 from opentelemetry import propagate, trace
+
 from ywtb.common.auth.signing import has_signed_principal, verify_principal
 from ywtb.common.context import bound
 from ywtb.common.errors import DeadlineExceeded, Internal, Unauthenticated, YwtbError

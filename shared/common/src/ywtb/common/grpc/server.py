@@ -15,6 +15,7 @@ import grpc
 from grpc_health.v1 import health, health_pb2, health_pb2_grpc
 from grpc_reflection.v1alpha import reflection
 from opentelemetry import trace
+
 from ywtb.api.common.v1 import common_pb2_grpc
 from ywtb.common.grpc.diagnostics import DIAGNOSTICS_SERVICE, DiagnosticsServicer
 from ywtb.common.grpc.interceptors import (

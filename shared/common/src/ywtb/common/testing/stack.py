@@ -27,7 +27,9 @@ def create_kafka_topics(bootstrap: str, topics: list[str], partitions: int = 3) 
     from confluent_kafka.admin import AdminClient, NewTopic
 
     admin = AdminClient({"bootstrap.servers": bootstrap})
-    futures = admin.create_topics([NewTopic(t, num_partitions=partitions, replication_factor=1) for t in topics])
+    futures = admin.create_topics(
+        [NewTopic(t, num_partitions=partitions, replication_factor=1) for t in topics]
+    )
     for future in futures.values():
         future.result(timeout=30)
 
