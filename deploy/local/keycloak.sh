@@ -98,7 +98,7 @@ do_start() {
     log "copied realm to $KC_HOME/data/import/"
 
     log "starting Keycloak $KEYCLOAK_VERSION (java $(java_major "$jh") at $jh) on $BASE_URL, management :$KEYCLOAK_MGMT_PORT, log $LOGFILE"
-    log "(the first start builds the server: 30-90 s on two cores)"
+    [ -f "$REALM_SUM_FILE" ] || log "(the first start builds the server and imports the realm: 40-90 s on two cores)"
     # KC_DB_URL_PATH moves the dev-file H2 database (default <kc>/data/h2) to .run/keycloak/data/h2
     spawn "$COMP_PID" "$LOGFILE" env \
         JAVA_HOME="$jh" \
@@ -122,7 +122,7 @@ do_start() {
 
 do_stop() {
     # kc.sh forwards SIGTERM to its java child; the group kill catches leftovers
-    stop_pid "$COMP_PID" keycloak 30 TERM 1
+    stop_pid "$COMP_PID" keycloak 30 TERM 1 "$PATTERN"
 }
 
 run_command "$@"

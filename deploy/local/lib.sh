@@ -1,4 +1,5 @@
 # shellcheck shell=bash
+# shellcheck disable=SC2034  # the variables are used by the scripts that source this file
 # Shared helpers of the deploy/local scripts. Source it; do not run it.
 #
 #   ROOT       repository root (two levels above this file)
@@ -62,8 +63,10 @@ apt_install() {
     command -v apt-get >/dev/null || die "apt-get not found; install ${missing[*]} by hand"
     local sudo=""
     [ "$(id -u)" -eq 0 ] || sudo="sudo"
-    local stamp="${TMPDIR:-/tmp}/ywtb-apt-updated.$(id -u)"
-    if [ "${YWTB_APT_UPDATED:-}" != 1 ] && ! [ -n "$(find "$stamp" -mmin -60 2>/dev/null)" ]; then
+    local stamp
+    stamp="${TMPDIR:-/tmp}/ywtb-apt-updated.$(id -u)"
+    # `apt-get update` once: not again within an hour (the component scripts share the stamp)
+    if [ "${YWTB_APT_UPDATED:-}" != 1 ] && [ -z "$(find "$stamp" -mmin -60 2>/dev/null)" ]; then
         log "apt-get update"
         $sudo env DEBIAN_FRONTEND=noninteractive apt-get update -q >&2
         touch "$stamp"
@@ -92,9 +95,9 @@ java_major() {
 find_java_home() {
     local min="$1" lowest="${2:-1}" best="" best_v="" d v
     for d in /usr/lib/jvm/*; do
-        [ -d "$d" ] && [ ! -L "$d" ] || continue
+        if [ ! -d "$d" ] || [ -L "$d" ]; then continue; fi
         v="$(java_major "$d")"
-        [ -n "$v" ] && [ "$v" -ge "$min" ] || continue
+        if [ -z "$v" ] || [ "$v" -lt "$min" ]; then continue; fi
         if [ -z "$best" ] || { [ "$lowest" = 1 ] && [ "$v" -lt "$best_v" ]; } || { [ "$lowest" != 1 ] && [ "$v" -gt "$best_v" ]; }; then
             best="$d"
             best_v="$v"
@@ -191,6 +194,7 @@ spawn() {
     rm -f "$pidfile"
     # The inner shell writes its own pid, then execs the command: the pid file holds the
     # pid of the server itself, which is also the leader of a new session/process group.
+    # shellcheck disable=SC2016  # $$ and $@ belong to the inner shell
     setsid -f bash -c 'echo $$ >"$0"; exec "$@"' "$pidfile" "$@" </dev/null >>"$logfile" 2>&1
     local i=0
     while [ ! -s "$pidfile" ]; do
@@ -200,13 +204,19 @@ spawn() {
     done
 }
 
-# stop_pid PIDFILE NAME [TIMEOUT_S=30] [SIGNAL=TERM] [GROUP=0]
+# stop_pid PIDFILE NAME [TIMEOUT_S=30] [SIGNAL=TERM] [GROUP=0] [CMDLINE_PATTERN]
 # Graceful signal first, SIGKILL after the timeout. GROUP=1 signals the whole process group.
+# With a pattern, a pid file whose pid now belongs to another program is only removed.
 stop_pid() {
-    local pidfile="$1" name="$2" t="${3:-30}" sig="${4:-TERM}" group="${5:-0}" pid target i
+    local pidfile="$1" name="$2" t="${3:-30}" sig="${4:-TERM}" group="${5:-0}" pattern="${6:-}" pid target i
     pid="$(read_pid "$pidfile")"
-    if [ -z "$pid" ] || ! kill -0 "$pid" 2>/dev/null; then
+    if [ -z "$pid" ] || ! pid_alive "$pidfile"; then
         log "$name is not running"
+        rm -f "$pidfile"
+        return 0
+    fi
+    if [ -n "$pattern" ] && ! pid_alive "$pidfile" "$pattern"; then
+        warn "pid $pid in $pidfile is not $name any more (stale pid file); not signalling it"
         rm -f "$pidfile"
         return 0
     fi

@@ -198,7 +198,7 @@ do_stop() {
     PGDATA="$COMP_DATA"
     [ -s "$COMP_PID" ] || sync_pid
     # SIGINT = "fast" shutdown: disconnects clients, checkpoints, exits cleanly
-    stop_pid "$COMP_PID" postgres 30 INT 0
+    stop_pid "$COMP_PID" postgres 30 INT 0 "$PATTERN"
 }
 
 run_command "$@"

@@ -90,7 +90,7 @@ do_start() {
 }
 
 do_stop() {
-    stop_pid "$COMP_PID" redis 15 TERM 0
+    stop_pid "$COMP_PID" redis 15 TERM 0 "$PATTERN"
 }
 
 run_command "$@"

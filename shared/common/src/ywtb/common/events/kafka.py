@@ -47,6 +47,7 @@ class KafkaBus(EventBus):
         client_id: str = "ywtb",
         delivery_timeout_ms: int = 15000,
         config: Mapping[str, Any] | None = None,
+        consumer_config: Mapping[str, Any] | None = None,
     ) -> None:
         self._common = {"bootstrap.servers": bootstrap, "client.id": client_id, **(config or {})}
         self._producer_config = {
@@ -58,6 +59,7 @@ class KafkaBus(EventBus):
             "socket.connection.setup.timeout.ms": 5000,
             "reconnect.backoff.max.ms": 2000,
         }
+        self._consumer_config = dict(consumer_config or {})
         self._producer: Producer | None = None
 
     @property
@@ -104,7 +106,7 @@ class KafkaBus(EventBus):
         return self._producer.flush(timeout)
 
     def subscribe(self, group: str, topics: list[str]) -> Subscription:
-        return KafkaSubscription(self._common, group, topics)
+        return KafkaSubscription(self._common, group, topics, self._consumer_config)
 
     def close(self) -> None:
         if self._producer is not None:
@@ -115,7 +117,9 @@ class KafkaBus(EventBus):
 class KafkaSubscription(Subscription):
     """A consumer-group member; offsets committed synchronously, one record at a time."""
 
-    def __init__(self, common: Mapping[str, Any], group: str, topics: list[str]) -> None:
+    def __init__(
+        self, common: Mapping[str, Any], group: str, topics: list[str], consumer_config: Mapping[str, Any]
+    ) -> None:
         self._consumer = Consumer(
             {
                 **common,
@@ -123,6 +127,8 @@ class KafkaSubscription(Subscription):
                 "enable.auto.commit": False,
                 "auto.offset.reset": "earliest",
                 "session.timeout.ms": 10000,
+                "max.poll.interval.ms": 60000,
+                **consumer_config,
                 "heartbeat.interval.ms": 1000,
                 "topic.metadata.refresh.interval.ms": 5000,
             }

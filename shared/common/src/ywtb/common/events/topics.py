@@ -240,7 +240,8 @@ def apply_topics(
     )
 
     specs = list(specs)
-    admin = AdminClient({"bootstrap.servers": bootstrap, **(admin_config or {})})
+    # log_level 4: keep librdkafka's info chatter (e.g. BGQUEUE purges at exit) off the console
+    admin = AdminClient({"bootstrap.servers": bootstrap, "log_level": 4, **(admin_config or {})})
     try:
         metadata = admin.list_topics(timeout=timeout)
     except KafkaException as exc:

@@ -14,6 +14,8 @@ def make_test_bus(kind: str, tmp_path, **kwargs) -> EventBus:  # type: ignore[no
     """A bus of the given kind: `embedded` (a log file under tmp_path) or `kafka` (the local broker)."""
     if kind == "embedded":
         return EmbeddedBus(str(tmp_path / "events.db"), **{"lease_seconds": 3.0, **kwargs})
+    # A short poll interval lets the group drop a crashed member sooner than production's 60 s.
+    kwargs.setdefault("consumer_config", {"max.poll.interval.ms": 10000})
     return KafkaBus(stack_env("YWTB_KAFKA_BOOTSTRAP"), client_id=unique_name("test-"), **kwargs)
 
 
