@@ -18,6 +18,7 @@ from ywtb.common.db import Database
 from ywtb.common.errors import DeadlineExceeded, InvalidArgument, Unavailable
 from ywtb.common.events.bus import Delivery, EventBus, Record, Subscription
 from ywtb.common.events.envelope import Event, MalformedEvent
+from ywtb.common.events.topics import dlq_topic
 from ywtb.common.telemetry import extract_context
 
 log = logging.getLogger(__name__)
@@ -41,11 +42,6 @@ def define_inbox(metadata: MetaData) -> Table:
         Column("processed_at", DateTime(timezone=True), nullable=False),
         PrimaryKeyConstraint("consumer_group", "event_id"),
     )
-
-
-def dlq_topic(topic: str) -> str:
-    """The dead-letter topic of a topic."""
-    return f"{topic}.dlq"
 
 
 class RetryLater(Exception):
