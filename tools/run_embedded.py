@@ -19,63 +19,119 @@ GATEWAY_PORT = int(os.environ.get("YWTB_GATEWAY_HTTP_PORT", "8000"))
 
 @dataclass(frozen=True)
 class Component:
-    """One process of the platform: its module and the env prefix of its settings."""
+    """One process of the platform: its module, the env prefix of its settings, how to see it is up."""
 
     name: str
     module: str
     env_prefix: str
     health_url: str | None = None
+    grpc_port: int | None = None
+    extra_env: tuple[tuple[str, str], ...] = ()
 
 
 COMPONENTS = [
-    Component("gateway", "ywtb.gateway", "YWTB_GATEWAY_", f"http://127.0.0.1:{GATEWAY_PORT}/healthz"),
+    Component(
+        "identity",
+        "ywtb.identity",
+        "YWTB_IDENTITY_",
+        grpc_port=50061,
+        extra_env=(("SEED_DEMO", "true"), ("PII_KEY", "@identity-pii.key")),
+    ),
+    Component(
+        "gateway",
+        "ywtb.gateway",
+        "YWTB_GATEWAY_",
+        health_url=f"http://127.0.0.1:{GATEWAY_PORT}/healthz",
+        extra_env=(("IDENTITY_TARGET", "127.0.0.1:50061"),),
+    ),
 ]
 
 
-def signing_key() -> str:
-    """The internal signing key of this machine's embedded run, made once and kept in .run/."""
-    path = RUN_DIR / "internal-signing.key"
+def local_secret(name: str) -> str:
+    """A secret of this machine's embedded run, made once and kept in .run/embedded/."""
+    path = RUN_DIR / name
     if not path.exists():
         path.write_text(secrets.token_urlsafe(48))
         path.chmod(0o600)
     return path.read_text().strip()
 
 
-def component_env(component: Component, key: str) -> dict[str, str]:
+def component_env(component: Component) -> dict[str, str]:
     """Environment of one component: embedded mode, its SQLite file, the shared event log."""
     data = RUN_DIR / component.name
     data.mkdir(parents=True, exist_ok=True)
     p = component.env_prefix
-    return {
+    env = {
         **os.environ,
         f"{p}MODE": "embedded",
-        f"{p}INTERNAL_SIGNING_KEY": key,
+        f"{p}INTERNAL_SIGNING_KEY": local_secret("internal-signing.key"),
         f"{p}DATA_DIR": str(data),
         f"{p}DATABASE_URL": f"sqlite:///{data / 'service.db'}",
         f"{p}EVENT_LOG_PATH": str(RUN_DIR / "events.db"),
     }
+    if component.grpc_port:
+        env[f"{p}GRPC_PORT"] = str(component.grpc_port)
+    for name, value in component.extra_env:
+        env[p + name] = local_secret(value[1:]) if value.startswith("@") else value
+    return env
 
 
-def wait_healthy(component: Component, proc: subprocess.Popen, timeout: float = 60) -> None:  # type: ignore[type-arg]
-    """Wait until the component answers its health URL; exit when it dies first."""
+def grpc_serving(port: int) -> bool:
+    """True when the gRPC health service on the port answers SERVING."""
+    import grpc
+    from grpc_health.v1 import health_pb2, health_pb2_grpc
+
+    with grpc.insecure_channel(f"127.0.0.1:{port}") as channel:
+        try:
+            reply = health_pb2_grpc.HealthStub(channel).Check(health_pb2.HealthCheckRequest(), timeout=1)
+        except grpc.RpcError:
+            return False
+    return reply.status == health_pb2.HealthCheckResponse.SERVING
+
+
+def http_ok(url: str) -> bool:
+    """True when the URL answers 200."""
+    try:
+        with urllib.request.urlopen(url, timeout=1) as response:
+            return response.status == 200
+    except OSError:
+        return False
+
+
+def wait_healthy(component: Component, proc: subprocess.Popen, timeout: float = 90) -> None:  # type: ignore[type-arg]
+    """Wait until the component reports healthy; exit when it dies first."""
     deadline = time.monotonic() + timeout
-    while component.health_url and time.monotonic() < deadline:
+    while time.monotonic() < deadline:
         if proc.poll() is not None:
             sys.exit(f"{component.name} exited with {proc.returncode} during start-up; see the log above")
-        try:
-            with urllib.request.urlopen(component.health_url, timeout=1) as response:
-                if response.status == 200:
-                    return
-        except OSError:
-            time.sleep(0.3)
-    if component.health_url:
-        sys.exit(f"{component.name} did not become healthy within {timeout:.0f}s")
+        if component.grpc_port and grpc_serving(component.grpc_port):
+            return
+        if component.health_url and http_ok(component.health_url):
+            return
+        time.sleep(0.3)
+    sys.exit(f"{component.name} did not become healthy within {timeout:.0f}s")
+
+
+def banner() -> str:
+    """Where everything is, and the demo accounts (sample data)."""
+    from ywtb.identity.seed import demo_accounts
+
+    lines = [
+        "",
+        "ywtb 一网通办 is running on the embedded default (SQLite, embedded event log, built-in token issuer).",
+        f"  gateway      http://127.0.0.1:{GATEWAY_PORT}/  (API docs: /docs, OpenAPI: /openapi.json)",
+        f"  login (OIDC) http://127.0.0.1:{GATEWAY_PORT}/realms/ywtb/.well-known/openid-configuration",
+        "  identity     gRPC 127.0.0.1:50061",
+        f"  data         {RUN_DIR}",
+        "Demo accounts (sample data; password / roles):",
+    ]
+    lines += [f"  {user:<22} {password:<14} {roles}" for user, password, roles in demo_accounts()]
+    return "\n".join([*lines, "Press Ctrl-C to stop.", ""])
 
 
 def main() -> None:
     """Start everything, print where it is, and stop everything on Ctrl-C or when one part dies."""
     RUN_DIR.mkdir(parents=True, exist_ok=True)
-    key = signing_key()
     procs: list[tuple[Component, subprocess.Popen]] = []  # type: ignore[type-arg]
 
     def stop(*_: object) -> None:
@@ -92,22 +148,10 @@ def main() -> None:
     signal.signal(signal.SIGINT, stop)
     signal.signal(signal.SIGTERM, stop)
     for component in COMPONENTS:
-        proc = subprocess.Popen([sys.executable, "-m", component.module], env=component_env(component, key))
+        proc = subprocess.Popen([sys.executable, "-m", component.module], env=component_env(component))
         procs.append((component, proc))
         wait_healthy(component, proc)
-    print(
-        "\n".join(
-            [
-                "",
-                "ywtb 一网通办 is running on the embedded default (SQLite, embedded event log).",
-                f"  gateway      http://127.0.0.1:{GATEWAY_PORT}/  (API docs: /docs, OpenAPI: /openapi.json)",
-                f"  data         {RUN_DIR}",
-                "Press Ctrl-C to stop.",
-                "",
-            ]
-        ),
-        flush=True,
-    )
+    print(banner(), flush=True)
     while True:
         for component, proc in procs:
             if proc.poll() is not None:

@@ -26,12 +26,17 @@ _TOKEN_VERSION = "v1"
 _NONCE_BYTES = 12
 
 
+def id_check_char(first17: str) -> str:
+    """The GB 11643 check character of the first 17 digits of a resident ID number."""
+    total = sum(int(d) * w for d, w in zip(first17, _ID_WEIGHTS, strict=True))
+    return _ID_CHECK_CHARS[total % 11]
+
+
 def id_number_valid(value: str) -> bool:
     """True when `value` is an 18-character resident ID number with a correct GB 11643 check character."""
     if not _ID_SHAPE.fullmatch(value):
         return False
-    total = sum(int(d) * w for d, w in zip(value[:17], _ID_WEIGHTS, strict=True))
-    return _ID_CHECK_CHARS[total % 11] == value[17].upper()
+    return id_check_char(value[:17]) == value[17].upper()
 
 
 def _mask(value: str, keep_head: int, keep_tail: int) -> str:

@@ -11,10 +11,12 @@ from pathlib import Path
 
 import grpc
 
+from ywtb.common.db import Database
 from ywtb.common.events.bus import EventBus
 from ywtb.common.events.factory import make_bus
 from ywtb.common.events.topics import load_topics
 from ywtb.common.grpc.server import serve_forever
+from ywtb.common.migrations import script_location_of, upgrade
 from ywtb.common.settings import ServiceSettings
 
 log = logging.getLogger(__name__)
@@ -35,6 +37,17 @@ def bus_for(settings: ServiceSettings, client_id: str, topics_file: Path | None 
         client_id=client_id,
         partitions=partitions,
     )
+
+
+def database_for(settings: ServiceSettings, package: str) -> Database:
+    """The service's database (SQLite in its data dir when none is configured), migrated when asked."""
+    url = settings.database_url
+    if not url:
+        settings.data_dir.mkdir(parents=True, exist_ok=True)
+        url = f"sqlite:///{settings.data_dir / (package.rsplit('.', 1)[-1] + '.db')}"
+    if settings.migrate_on_start:
+        upgrade(script_location_of(package), url)
+    return Database(url)
 
 
 class Runtime:

@@ -50,6 +50,7 @@ class ServiceSettings(BaseSettings):
     database_url: str | None = Field(default=None, validate_default=True)
     kafka_bootstrap: str | None = Field(default=None, validate_default=True)
     event_log_path: Path = Path("var/events")
+    migrate_on_start: bool = True
     internal_signing_key: SecretStr
 
     @field_validator("log_level", mode="before")

@@ -1,0 +1,118 @@
+"""Bearer token authentication: FastAPI dependencies that turn a token into the request's principal."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.concurrency import run_in_threadpool
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from pydantic import BaseModel, Field
+
+from ywtb.common.auth.issuer import BuiltinIssuer
+from ywtb.common.auth.jwks import JwksClient
+from ywtb.common.auth.principal import Principal
+from ywtb.common.auth.tokens import TokenValidator, principal_from_claims
+from ywtb.common.context import bound
+from ywtb.common.errors import Unauthenticated
+from ywtb.gateway.config import GatewaySettings
+
+logger = logging.getLogger("ywtb.gateway.auth")
+
+# auto_error=False: a missing or non-Bearer header is answered by our own 401, in the common shape.
+_bearer = HTTPBearer(auto_error=False, description="统一身份认证签发的访问令牌（Bearer JWT）")
+
+
+def build_token_validator(settings: GatewaySettings, issuer: BuiltinIssuer | None = None) -> TokenValidator:
+    """The validator the settings ask for: the built-in issuer's keys, or Keycloak's JWKS."""
+    if settings.auth_mode == "builtin":
+        issuer = issuer or build_builtin_issuer(settings)
+        return issuer.validator(leeway_s=settings.token_leeway_s)
+    jwks = JwksClient(
+        settings.jwks_url,
+        timeout_s=settings.jwks_timeout_s,
+        cache_ttl_s=settings.jwks_cache_ttl_s,
+        min_refresh_interval_s=settings.jwks_min_refresh_interval_s,
+    )
+    return TokenValidator(
+        settings.oidc_issuer, settings.oidc_audience, jwks, leeway_s=settings.token_leeway_s
+    )
+
+
+def build_builtin_issuer(settings: GatewaySettings) -> BuiltinIssuer:
+    """The built-in issuer of the embedded default (its key is created on first use)."""
+    return BuiltinIssuer(settings.issuer_key_path(), settings.oidc_issuer, settings.oidc_audience)
+
+
+async def _authenticate(request: Request, credentials: HTTPAuthorizationCredentials | None) -> Principal:
+    if credentials is None:
+        raise Unauthenticated(message_en="a bearer token is required")
+    validator: TokenValidator = request.app.state.token_validator
+    # The JWKS may have to be fetched (blocking HTTP with a timeout): keep it off the event loop.
+    claims = await run_in_threadpool(validator.validate, credentials.credentials)
+    principal = principal_from_claims(claims)
+    request.state.principal = principal
+    return principal
+
+
+async def require_principal(
+    request: Request,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+) -> AsyncIterator[Principal]:
+    """The caller's principal from a valid bearer token, bound for the request (401 otherwise).
+
+    While bound, gRPC calls through ywtb.common.grpc.channel carry it signed with the internal key.
+    """
+    principal = await _authenticate(request, credentials)
+    with bound(principal=principal):
+        yield principal
+
+
+async def optional_principal(
+    request: Request,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+) -> AsyncIterator[Principal | None]:
+    """The caller's principal when a token is sent (an invalid one is still a 401), else None."""
+    if credentials is None and not request.headers.get("authorization"):
+        yield None
+        return
+    principal = await _authenticate(request, credentials)
+    with bound(principal=principal):
+        yield principal
+
+
+CurrentPrincipal = Annotated[Principal, Depends(require_principal)]
+OptionalPrincipal = Annotated[Principal | None, Depends(optional_principal)]
+
+
+class Me(BaseModel):
+    """The authenticated caller, as the gateway understood the token."""
+
+    subject: str = Field(description="用户标识（令牌 sub）")
+    tenant: str = Field(description="所属租户（6 位行政区划代码）")
+    roles: list[str] = Field(description="角色")
+    dept: str = Field(description="所在部门统一社会信用代码（工作人员）")
+    name: str = Field(description="姓名")
+    real_name_level: int = Field(description="实名等级")
+    subject_type: str = Field(description="主体类型")
+
+
+def build_me_router() -> APIRouter:
+    """GET /api/v1/me: who the gateway thinks the caller is."""
+    router = APIRouter(prefix="/api/v1", tags=["identity"])
+
+    @router.get("/me", response_model=Me, summary="当前登录用户")
+    async def me(principal: CurrentPrincipal) -> Me:
+        return Me(
+            subject=principal.subject,
+            tenant=principal.tenant,
+            roles=sorted(principal.roles),
+            dept=principal.dept,
+            name=principal.name,
+            real_name_level=principal.real_name_level,
+            subject_type=principal.subject_type,
+        )
+
+    return router

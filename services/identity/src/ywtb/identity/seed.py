@@ -1,0 +1,103 @@
+"""Demo data for the embedded default (SAMPLE DATA, not real people): 四川省 成都市 锦江区 and its accounts."""
+
+from __future__ import annotations
+
+import logging
+
+from sqlalchemy import select
+
+from ywtb.api.identity.v1 import identity_pb2
+from ywtb.common.auth.principal import Principal
+from ywtb.common.codes import make_credit_code
+from ywtb.common.pii import id_check_char
+from ywtb.identity.models import Account, Department, Tenant
+from ywtb.identity.service import IdentityService
+
+log = logging.getLogger(__name__)
+DEMO_PASSWORD = "Demo2026ywtb"
+SEEDER = Principal(subject="seed", roles=frozenset({"platform_admin"}))
+
+TENANTS = [
+    ("510000", "四川省", ""),
+    ("510100", "成都市", "510000"),
+    ("510104", "锦江区", "510100"),
+    ("510105", "青羊区", "510100"),
+]
+# (tenant, 17-character prefix of the credit code, name, short name)
+DEPARTMENTS = [
+    ("510000", "11510000MB1234567", "四川省政务服务和公共资源交易服务中心", "省政务服务中心"),
+    ("510100", "11510100MB2234567", "成都市政务服务管理和网络理政办公室", "市网络理政办"),
+    ("510104", "11510104MB3234567", "成都市锦江区市场监督管理局", "区市场监管局"),
+    ("510104", "11510104MB4234567", "成都市锦江区民政局", "区民政局"),
+    ("510104", "11510104MB5234567", "成都市锦江区政务服务管理和网络理政办公室", "区网络理政办"),
+    ("510105", "11510105MB6234567", "成都市青羊区市场监督管理局", "区市场监管局"),
+]
+# (username, name, department prefix, roles)
+STAFF = [
+    ("chengdu.admin", "陈成都", "11510100MB2234567", ["tenant_admin"]),
+    ("jinjiang.admin", "金锦江", "11510104MB5234567", ["tenant_admin"]),
+    ("jinjiang.clerk", "李受理", "11510104MB3234567", ["window_clerk"]),
+    ("jinjiang.approver", "王审批", "11510104MB3234567", ["approver"]),
+    ("jinjiang.approver2", "赵审批", "11510104MB4234567", ["approver"]),
+    ("jinjiang.supervisor", "周监督", "11510104MB5234567", ["supervisor"]),
+    ("qingyang.clerk", "刘青羊", "11510105MB6234567", ["window_clerk"]),
+]
+CITIZEN = ("张三", "510104" + "19900307" + "123", "13800000001", "6222020200000000001")
+
+
+def demo_accounts() -> list[tuple[str, str, str]]:
+    """(username, password, roles) of every demo account, for make run to print."""
+    staff = [(u, DEMO_PASSWORD, ",".join(r)) for u, _, _, r in STAFF]
+    return [
+        ("platform.admin", DEMO_PASSWORD, "platform_admin"),
+        *staff,
+        (CITIZEN[2], DEMO_PASSWORD, "citizen"),
+    ]
+
+
+def seed_demo(service: IdentityService) -> None:
+    """Create the demo tenants, departments and accounts once (idempotent)."""
+    with service.db.transaction() as session:
+        if session.scalar(select(Account.id).where(Account.username == "platform.admin")):
+            return
+    for code, name, parent in TENANTS:
+        service.onboard_tenant(SEEDER, code, name, parent)
+    for tenant, prefix, name, short in DEPARTMENTS:
+        service.create_department(SEEDER, tenant, make_credit_code(prefix), name, short)
+    ensure_platform_admin(
+        service, "platform.admin", "平台管理员", DEMO_PASSWORD, make_credit_code(DEPARTMENTS[0][1])
+    )
+    for username, name, prefix, roles in STAFF:
+        service.create_staff(
+            SEEDER, make_credit_code(prefix), username, name, roles, "13900000000", DEMO_PASSWORD
+        )
+    name, id17, mobile, bank_card = CITIZEN
+    service.register_person(
+        name,
+        id17 + id_check_char(id17),
+        mobile,
+        [(identity_pb2.FACTOR_TYPE_BANK_CARD, bank_card)],
+        "",
+        DEMO_PASSWORD,
+    )
+    log.info(
+        "demo data seeded: %d tenants, %d departments, %d accounts (SAMPLE DATA)",
+        len(TENANTS),
+        len(DEPARTMENTS),
+        len(demo_accounts()),
+    )
+
+
+def ensure_platform_admin(
+    service: IdentityService, username: str, name: str, password: str, dept: str
+) -> None:
+    """The first platform admin (the API cannot grant platform_admin): created at start-up only."""
+    with service.db.transaction() as session:
+        if session.scalar(select(Account.id).where(Account.username == username)):
+            return
+        department = session.get(Department, dept)
+        tenant = session.get(Tenant, department.tenant)
+    service.create_staff(
+        SEEDER, dept, username, name, ["platform_admin"], "13900000000", password, bootstrap=True
+    )
+    log.info("platform admin %s created in %s", username, tenant.name)
