@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import contextlib
 import json
 import os
 import socket
@@ -77,10 +78,8 @@ def root(admin: KeycloakAdmin) -> Iterator[str]:
         user_id = admin.get_user_id(username)
         if user_id:
             admin.delete_user(user_id)
-    try:
+    with contextlib.suppress(KeycloakGetError):
         admin.delete_group(admin.get_group_by_path(f"/tenants/{name}")["id"])
-    except KeycloakGetError:
-        pass
 
 
 def user_state(admin: KeycloakAdmin, user_id: str) -> tuple[dict, set[str], set[str]]:

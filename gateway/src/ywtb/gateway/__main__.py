@@ -21,7 +21,12 @@ def main() -> None:
     configure_logging(SERVICE_NAME, settings.log_level)
     setup_telemetry(SERVICE_NAME)
     logging.getLogger("ywtb.gateway").info(
-        "starting gateway in %s mode on %s:%d", settings.mode, settings.http_host, settings.http_port
+        "starting gateway in %s mode on %s:%d; tokens: %s, issuer %s",
+        settings.mode,
+        settings.http_host,
+        settings.http_port,
+        settings.auth_mode,
+        settings.oidc_issuer,
     )
     uvicorn.run(
         create_app(settings),

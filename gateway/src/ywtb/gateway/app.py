@@ -7,10 +7,14 @@ from importlib.metadata import PackageNotFoundError, version
 
 from fastapi import FastAPI
 
+from ywtb.common.auth.issuer import BuiltinIssuer
+from ywtb.common.auth.tokens import TokenValidator
+from ywtb.gateway.auth import build_builtin_issuer, build_me_router, build_token_validator
 from ywtb.gateway.config import GatewaySettings
 from ywtb.gateway.errors import install_exception_handlers
 from ywtb.gateway.health import ReadinessCheck, build_health_router
 from ywtb.gateway.middleware import RequestContextMiddleware
+from ywtb.gateway.oidc import BuiltinOidc, IdentityPasswordAuthenticator, PasswordAuthenticator
 
 TITLE = "ywtb 一网通办 API"
 DESCRIPTION = "一网通办统一对外接口：事项指南、在线申报、办件查询、电子证照、缴费与好差评。"
@@ -23,8 +27,20 @@ def _version() -> str:
         return "0.0.0"
 
 
-def create_app(settings: GatewaySettings, readiness_checks: Sequence[ReadinessCheck] = ()) -> FastAPI:
-    """Build the gateway: error handlers, request middleware, health endpoints and the API routes."""
+def create_app(
+    settings: GatewaySettings,
+    readiness_checks: Sequence[ReadinessCheck] = (),
+    *,
+    token_validator: TokenValidator | None = None,
+    issuer: BuiltinIssuer | None = None,
+    password_authenticator: PasswordAuthenticator | None = None,
+) -> FastAPI:
+    """Build the gateway: error handlers, request middleware, health endpoints and the API routes.
+
+    Authentication follows settings.auth_mode: "builtin" mounts the built-in issuer's OIDC endpoints
+    and validates its tokens; "keycloak" validates Keycloak's tokens through its JWKS. Tests may pass
+    their own validator, issuer or password authenticator (default: IdentityService over gRPC).
+    """
     app = FastAPI(
         title=TITLE,
         description=DESCRIPTION,
@@ -37,4 +53,23 @@ def create_app(settings: GatewaySettings, readiness_checks: Sequence[ReadinessCh
     install_exception_handlers(app)
     app.add_middleware(RequestContextMiddleware, max_body_bytes=settings.max_body_bytes)
     app.include_router(build_health_router(list(readiness_checks), settings.readiness_timeout_seconds))
+
+    if settings.auth_mode == "builtin":
+        issuer = issuer or build_builtin_issuer(settings)
+        authenticator = password_authenticator or IdentityPasswordAuthenticator(
+            settings.identity_target, settings.internal_signing_key.get_secret_value().encode("utf-8")
+        )
+        oidc = BuiltinOidc(
+            issuer,
+            authenticator,
+            clients=settings.oidc_clients,
+            redirect_patterns=settings.oidc_redirect_uris,
+            token_ttl_s=settings.builtin_token_ttl_s,
+            password_grant=settings.oidc_password_grant,
+        )
+        app.state.issuer = issuer
+        app.state.oidc = oidc
+        app.include_router(oidc.router())
+    app.state.token_validator = token_validator or build_token_validator(settings, issuer)
+    app.include_router(build_me_router())
     return app

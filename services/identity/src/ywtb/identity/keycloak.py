@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from typing import Any
 
 from keycloak import KeycloakAdmin
 from keycloak.exceptions import KeycloakConnectionError, KeycloakError, KeycloakGetError
@@ -30,7 +31,7 @@ from ywtb.identity.directory import (
 log = logging.getLogger(__name__)
 ACCOUNT_ID = "ywtb_account_id"
 OUR_ATTRIBUTES = (ACCOUNT_ID, "tenant", "dept", "real_name_level", "subject_type")
-CONFLICT, NOT_FOUND = 409, 404
+BAD_REQUEST, NOT_FOUND, CONFLICT = 400, 404, 409
 
 
 class KeycloakDirectory:
@@ -66,8 +67,8 @@ class KeycloakDirectory:
                 _check_owner(user, account.account_id)
                 user_id = user["id"]
                 _update_user(admin, user, account)
-            _sync_roles(admin, user_id, account.roles)
-            _sync_groups(admin, user_id, account.groups)
+            _converge(_sync_roles, admin, user_id, account.roles)
+            _converge(_sync_groups, admin, user_id, account.groups)
             return user_id
 
     def disable_account(self, account_id: str, username: str) -> None:
@@ -91,17 +92,39 @@ class KeycloakDirectory:
 
 @contextmanager
 def _translated() -> Iterator[None]:
-    """python-keycloak errors -> directory errors: 400 is permanent, anything else is worth a retry."""
+    """python-keycloak errors -> DirectoryUnavailable: worth a retry later (400 on the user is handled where it occurs)."""
     try:
         yield
     except KeycloakConnectionError as exc:
         raise DirectoryUnavailable(f"Keycloak unreachable: {exc.__cause__ or exc}") from exc
     except KeycloakError as exc:
-        if exc.response_code == 400:
-            raise AccountRejected(f"Keycloak refused the account: {exc}") from exc
         # 5xx and 429: Keycloak is struggling; 401/403: our client secret or its roles are wrong
         # (an operator fixes the realm, then the retry succeeds); 404: something vanished meanwhile.
         raise DirectoryUnavailable(f"Keycloak answered {exc}") from exc
+
+
+@contextmanager
+def _user_data_checked(username: str) -> Iterator[None]:
+    """A 400 on creating or updating the user: Keycloak refuses the data (user profile validation)."""
+    try:
+        yield
+    except KeycloakError as exc:
+        if exc.response_code == BAD_REQUEST:
+            raise AccountRejected(f"Keycloak refused user {username!r}: {exc}") from exc
+        raise
+
+
+def _converge(
+    sync: Callable[[KeycloakAdmin, str, Any], None], admin: KeycloakAdmin, user_id: str, desired: Any
+) -> None:
+    """Run a sync step; once more if it failed, since a concurrent attempt may have made the same change."""
+    try:
+        sync(admin, user_id, desired)
+    except KeycloakConnectionError:
+        raise
+    except KeycloakError as exc:
+        log.info("retrying %s for user %s after %s", sync.__name__, user_id, exc)
+        sync(admin, user_id, desired)
 
 
 def _find_user(admin: KeycloakAdmin, username: str) -> dict | None:
@@ -144,7 +167,8 @@ def _create_user(admin: KeycloakAdmin, account: Account) -> str | None:
         if account.temporary_password:
             payload["requiredActions"] = ["UPDATE_PASSWORD"]
     try:
-        user_id = admin.create_user(payload)
+        with _user_data_checked(account.username):
+            user_id = admin.create_user(payload)
     except KeycloakError as exc:
         if exc.response_code == CONFLICT:
             return None
@@ -165,7 +189,8 @@ def _update_user(admin: KeycloakAdmin, user: dict, account: Account) -> None:
     if account.email is not None:
         desired["email"] = account.email.lower()
     if desired != user:
-        admin.update_user(user["id"], desired)
+        with _user_data_checked(account.username):
+            admin.update_user(user["id"], desired)
         log.info("updated Keycloak user %s for account %s", user["id"], account.account_id)
 
 

@@ -18,7 +18,7 @@ from sqlalchemy import delete, select
 
 from ywtb.api.identity.v1 import events_pb2, identity_pb2
 from ywtb.common.db import Database, is_postgres
-from ywtb.common.errors import AlreadyExists
+from ywtb.common.errors import AlreadyExists, FailedPrecondition
 from ywtb.identity import convert, directory
 from ywtb.identity.authz import lineage
 from ywtb.identity.events import PERSON_TOPIC, STAFF_TOPIC, publish
@@ -28,6 +28,7 @@ from ywtb.identity.pii_keys import PiiKeys
 log = logging.getLogger(__name__)
 PROVISIONING = identity_pb2.ACCOUNT_STATUS_PROVISIONING
 USERNAME_TAKEN = "该登录名已被统一身份认证平台中的其他账户使用，请换一个登录名重新创建。"
+REJECTED = "统一身份认证平台拒绝了该账户信息，请联系平台管理员处理。"
 
 
 class Provisioner:
@@ -43,8 +44,11 @@ class Provisioner:
 
     def provision_now(self, account_id: str) -> Account:
         """The synchronous first attempt of a create call; ALREADY_EXISTS when the username is taken."""
-        if self._attempt(account_id, compensate=True) == "compensated":
+        outcome = self._attempt(account_id, compensate=True)
+        if outcome == "compensated:UsernameTaken":
             raise AlreadyExists(USERNAME_TAKEN, code="USERNAME_TAKEN", fields={"username": USERNAME_TAKEN})
+        if outcome.startswith("compensated"):
+            raise FailedPrecondition(REJECTED, code="ACCOUNT_REJECTED")
         with self.db.transaction() as session:
             return session.get(Account, account_id)  # type: ignore[return-value]
 
@@ -83,12 +87,13 @@ class Provisioner:
             desired = self._desired(session, account)
             try:
                 idp_user_id = self.directory.ensure_account(desired)
-            except directory.UsernameTaken:
+            except (directory.UsernameTaken, directory.AccountRejected) as exc:
                 if compensate:
                     self._remove(session, account)
-                    return "compensated"
+                    return f"compensated:{type(exc).__name__}"
                 account.status = identity_pb2.ACCOUNT_STATUS_FAILED
-                account.status_reason = USERNAME_TAKEN
+                account.status_reason = USERNAME_TAKEN if isinstance(exc, directory.UsernameTaken) else REJECTED
+                log.error("account %s cannot be provisioned: %s", account.id, exc)
                 return "failed"
             except directory.DirectoryUnavailable as exc:
                 account.attempts += 1

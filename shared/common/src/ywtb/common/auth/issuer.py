@@ -104,7 +104,9 @@ class BuiltinIssuer:
         self._private_key()
         return {"keys": [dict(self._jwk)]}
 
-    def _claims(self, principal: Principal, ttl_s: int, client_id: str, username: str | None) -> dict[str, Any]:
+    def _claims(
+        self, principal: Principal, ttl_s: int, client_id: str, username: str | None
+    ) -> dict[str, Any]:
         now = int(time.time())
         return {
             "iss": self.issuer_url,
