@@ -92,7 +92,9 @@ class Provisioner:
                     self._remove(session, account)
                     return f"compensated:{type(exc).__name__}"
                 account.status = identity_pb2.ACCOUNT_STATUS_FAILED
-                account.status_reason = USERNAME_TAKEN if isinstance(exc, directory.UsernameTaken) else REJECTED
+                account.status_reason = (
+                    USERNAME_TAKEN if isinstance(exc, directory.UsernameTaken) else REJECTED
+                )
                 log.error("account %s cannot be provisioned: %s", account.id, exc)
                 return "failed"
             except directory.DirectoryUnavailable as exc:
