@@ -248,9 +248,9 @@ def test_a_crash_between_keycloak_and_commit_adopts_the_user(postgres_url) -> No
 
 
 def test_grpc_rejects_an_unsigned_caller(stack) -> None:
-    with grpc.insecure_channel(f"127.0.0.1:{server_port(stack.server)}") as raw:
-        with pytest.raises(grpc.RpcError) as raised:
-            identity_pb2_grpc.IdentityServiceStub(raw).ListStaff(
-                pb.ListStaffRequest(tenant="510104"), timeout=5
-            )
+    with (
+        grpc.insecure_channel(f"127.0.0.1:{server_port(stack.server)}") as raw,
+        pytest.raises(grpc.RpcError) as raised,
+    ):
+        identity_pb2_grpc.IdentityServiceStub(raw).ListStaff(pb.ListStaffRequest(tenant="510104"), timeout=5)
     assert raised.value.code() == grpc.StatusCode.UNAUTHENTICATED
