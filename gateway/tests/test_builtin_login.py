@@ -396,6 +396,7 @@ def test_redirect_patterns() -> None:
     assert redirect_allowed("http://127.0.0.1/", patterns)
     assert redirect_allowed("https://portal.gov.cn/cb/done", patterns)
     assert not redirect_allowed("https://portal.gov.cn/other", patterns)
+    assert not redirect_allowed("https://portal.gov.cn/cbevil", patterns)
     assert not redirect_allowed("http://127.0.0.1:5173/cb#frag", patterns)
     assert not redirect_allowed("http://localhost:5173/cb", patterns)
     with pytest.raises(ValueError):

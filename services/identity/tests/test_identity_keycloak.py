@@ -18,6 +18,7 @@ from sqlalchemy import func, select
 from ywtb.api.identity.v1 import identity_pb2 as pb
 from ywtb.api.identity.v1 import identity_pb2_grpc
 from ywtb.common.auth.principal import Principal
+from ywtb.common.auth.tokens import principal_from_claims
 from ywtb.common.codes import make_credit_code
 from ywtb.common.context import bound
 from ywtb.common.db import Database
@@ -154,6 +155,7 @@ def test_county_onboarding_yields_keycloak_tokens_with_tenant_dept_and_roles(sta
     for staff, dept, role in [(clerk, market, "window_clerk"), (approver, civil, "approver")]:
         claims = _token_claims(staff.username)
         assert claims["tenant"] == "510104" and claims["dept"] == dept
+        assert principal_from_claims(claims).subject == staff.id  # account_id claim, not Keycloak's sub
         assert role in claims["roles"] and "tenant_admin" not in claims["roles"]
         assert "ywtb-gateway" in (claims["aud"] if isinstance(claims["aud"], list) else [claims["aud"]])
 

@@ -92,7 +92,8 @@ class RedirectPattern:
             return False
         if self.port != "*" and (str(port) if port is not None else None) != self.port:
             return False
-        return (parts.path or "/").startswith(self.path_prefix)
+        path, prefix = parts.path or "/", self.path_prefix
+        return path == prefix or path.startswith(prefix if prefix.endswith("/") else prefix + "/")
 
 
 def parse_redirect_pattern(pattern: str) -> RedirectPattern:

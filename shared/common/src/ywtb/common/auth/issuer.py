@@ -111,6 +111,7 @@ class BuiltinIssuer:
         return {
             "iss": self.issuer_url,
             "sub": principal.subject,
+            "account_id": principal.subject,
             "iat": now,
             "exp": now + int(ttl_s),
             "jti": str(uuid.uuid4()),

@@ -117,8 +117,12 @@ def _text(value: Any) -> str:
 
 
 def principal_from_claims(claims: Mapping[str, Any]) -> Principal:
-    """The principal of a validated token's claims (Keycloak's or the built-in issuer's)."""
-    subject = claims.get("sub")
+    """The principal of a validated token's claims (Keycloak's or the built-in issuer's).
+
+    The subject is the identity service's account id (`account_id` claim, mapped from the Keycloak
+    user attribute ywtb_account_id); Keycloak's own `sub` only for users the platform did not create.
+    """
+    subject = claims.get("account_id") or claims.get("sub")
     if not isinstance(subject, str) or not subject:
         raise _rejected("no subject")
     return Principal(
