@@ -7,6 +7,7 @@ from importlib.metadata import PackageNotFoundError, version
 
 from fastapi import FastAPI
 
+from ywtb.api.identity.v1.identity_pb2_grpc import IdentityServiceStub
 from ywtb.common.auth.issuer import BuiltinIssuer
 from ywtb.common.auth.tokens import TokenValidator
 from ywtb.gateway.auth import build_builtin_issuer, build_me_router, build_token_validator
@@ -15,6 +16,7 @@ from ywtb.gateway.errors import install_exception_handlers
 from ywtb.gateway.health import ReadinessCheck, build_health_router
 from ywtb.gateway.middleware import RequestContextMiddleware
 from ywtb.gateway.oidc import BuiltinOidc, IdentityPasswordAuthenticator, PasswordAuthenticator
+from ywtb.gateway.routes.identity import build_identity_router, identity_stub
 
 TITLE = "ywtb 一网通办 API"
 DESCRIPTION = "一网通办统一对外接口：事项指南、在线申报、办件查询、电子证照、缴费与好差评。"
@@ -34,6 +36,7 @@ def create_app(
     token_validator: TokenValidator | None = None,
     issuer: BuiltinIssuer | None = None,
     password_authenticator: PasswordAuthenticator | None = None,
+    identity: IdentityServiceStub | None = None,
 ) -> FastAPI:
     """Build the gateway: error handlers, request middleware, health endpoints and the API routes.
 
@@ -72,4 +75,8 @@ def create_app(
         app.include_router(oidc.router())
     app.state.token_validator = token_validator or build_token_validator(settings, issuer)
     app.include_router(build_me_router())
+    app.state.identity = identity or identity_stub(
+        settings.identity_target, settings.internal_signing_key.get_secret_value().encode("utf-8")
+    )
+    app.include_router(build_identity_router())
     return app
