@@ -142,3 +142,20 @@ def test_token_for_another_audience_rejected(keycloak: str, gateway: TestClient,
         keycloak, REALM, {"grant_type": "client_credentials", "client_id": client_id, "client_secret": secret}
     )
     assert gateway.get("/api/v1/me", headers={"Authorization": f"Bearer {token}"}).status_code == 401
+
+
+def test_external_system_client_credentials_token(keycloak: str, gateway: TestClient) -> None:
+    """The provincial platform's client-credentials token is an external_system principal of 510000."""
+    token = _token(
+        keycloak,
+        REALM,
+        {
+            "grant_type": "client_credentials",
+            "client_id": "ext-provincial-platform",
+            "client_secret": "local-dev-only-ext-provincial-platform",
+        },
+    )
+    me = gateway.get("/api/v1/me", headers={"Authorization": f"Bearer {token}"})
+    assert me.status_code == 200, me.text
+    assert me.json()["roles"] == ["external_system"]
+    assert (me.json()["tenant"], me.json()["subject_type"]) == ("510000", "external_system")

@@ -39,10 +39,13 @@ STAFF = [
     ("jinjiang.clerk", "李受理", "11510104MB3234567", ["window_clerk"]),
     ("jinjiang.approver", "王审批", "11510104MB3234567", ["approver"]),
     ("jinjiang.approver2", "赵审批", "11510104MB4234567", ["approver"]),
+    ("jinjiang.deptadmin", "孙部门", "11510104MB3234567", ["dept_admin"]),
     ("jinjiang.supervisor", "周监督", "11510104MB5234567", ["supervisor"]),
     ("qingyang.clerk", "刘青羊", "11510105MB6234567", ["window_clerk"]),
 ]
 CITIZEN = ("张三", "510104" + "19900307" + "123", "13800000001", "6222020200000000001")
+# The citizen is also the authorised agent (经办人) of this sample enterprise.
+ENTERPRISE = ("91510104MA6234567", "成都锦江示例商贸有限公司（示例数据）")
 
 
 def demo_accounts() -> list[tuple[str, str, str]]:
@@ -51,7 +54,7 @@ def demo_accounts() -> list[tuple[str, str, str]]:
     return [
         ("platform.admin", DEMO_PASSWORD, "platform_admin"),
         *staff,
-        (CITIZEN[2], DEMO_PASSWORD, "citizen"),
+        (CITIZEN[2], DEMO_PASSWORD, "citizen,legal_person_agent"),
     ]
 
 
@@ -72,7 +75,7 @@ def seed_demo(service: IdentityService) -> None:
             SEEDER, make_credit_code(prefix), username, name, roles, "13900000000", DEMO_PASSWORD
         )
     name, id17, mobile, bank_card = CITIZEN
-    service.register_person(
+    person = service.register_person(
         name,
         id17 + id_check_char(id17),
         mobile,
@@ -80,6 +83,10 @@ def seed_demo(service: IdentityService) -> None:
         "",
         DEMO_PASSWORD,
     )
+    clerk = Principal(subject="seed", tenant="510104", roles=frozenset({"window_clerk"}))
+    credit_code = make_credit_code(ENTERPRISE[0])
+    service.register_legal_person(clerk, credit_code, ENTERPRISE[1], 2, name, "510104")
+    service.authorise_agent(clerk, credit_code, person.id, None)
     log.info(
         "demo data seeded: %d tenants, %d departments, %d accounts (SAMPLE DATA)",
         len(TENANTS),
