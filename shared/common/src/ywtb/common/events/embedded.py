@@ -199,11 +199,12 @@ class EmbeddedSubscription(Subscription):
         owned = sorted(self._positions)
         for i in range(len(owned)):
             topic, partition = owned[(self._turn + i) % len(owned)]
-            row = self._log.conn.execute(
-                'SELECT "offset", key, value, headers FROM records WHERE topic = ? AND partition = ? '
-                'AND "offset" >= ? ORDER BY "offset" LIMIT 1',
-                (topic, partition, self._positions[(topic, partition)]),
-            ).fetchone()
+            with self._log.lock:  # one connection per process: never read inside another thread's write
+                row = self._log.conn.execute(
+                    'SELECT "offset", key, value, headers FROM records WHERE topic = ? AND partition = ? '
+                    'AND "offset" >= ? ORDER BY "offset" LIMIT 1',
+                    (topic, partition, self._positions[(topic, partition)]),
+                ).fetchone()
             if row:
                 self._turn = (self._turn + i + 1) % len(owned)
                 self._positions[(topic, partition)] = row[0] + 1
