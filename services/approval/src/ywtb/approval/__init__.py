@@ -1,0 +1,29 @@
+"""审批 approval service: BPMN workflows of accepted cases, steps, deadlines, decisions."""
+
+from ywtb.approval.deadlines import (
+    DeadlineColour,
+    case_deadline,
+    deadline_colour,
+    extended_deadline,
+    step_deadline,
+)
+from ywtb.approval.engine import (
+    ProcessLibrary,
+    ReadyTask,
+    StepRecord,
+    WorkflowEngine,
+    WorkflowState,
+)
+
+__all__ = [
+    "DeadlineColour",
+    "ProcessLibrary",
+    "ReadyTask",
+    "StepRecord",
+    "WorkflowEngine",
+    "WorkflowState",
+    "case_deadline",
+    "deadline_colour",
+    "extended_deadline",
+    "step_deadline",
+]

@@ -1,0 +1,117 @@
+"""办理时限: case and step deadlines in working days, extensions, supervision colours.
+
+All counting goes through ywtb.common.calendar.WorkCalendar (Administrative Licensing Law
+art. 82: working days, the start day not counted; art. 45: time of special procedures —
+hearing, testing, expert review — is not counted, given here as clock stops).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from enum import StrEnum
+from functools import lru_cache
+
+from ywtb.common.calendar import ClockStop, WorkCalendar, load_override_file
+from ywtb.common.errors import InvalidArgument
+
+# 行政许可法第四十二条: decision within 20 working days, extendable once by 10 with the
+# approval of the organ's head; joint or centralised handling 45, extendable by 15.
+LEGAL_DECISION_DAYS = 20
+LEGAL_EXTENSION_DAYS = 10
+JOINT_DECISION_DAYS = 45
+JOINT_EXTENSION_DAYS = 15
+DEFAULT_YELLOW_DAYS = 1
+
+
+class DeadlineColour(StrEnum):
+    """Supervision light (电子监察): green on time, yellow close to the limit, red overdue."""
+
+    GREEN = "green"
+    YELLOW = "yellow"
+    RED = "red"
+
+
+@lru_cache(maxsize=1)
+def default_calendar() -> WorkCalendar:
+    """The national calendar: chinesecalendar plus the override file shipped with ywtb.common."""
+    return WorkCalendar(load_override_file())
+
+
+def case_deadline(
+    accepted_at: datetime,
+    promised_days: int,
+    clock_stops: Sequence[ClockStop] = (),
+    *,
+    extension_days: int = 0,
+    calendar: WorkCalendar | None = None,
+) -> datetime:
+    """承诺办结期限: end of the last working day of promised (+ extension) days after acceptance.
+
+    Working days wholly inside a closed clock stop (特别程序) are not counted; an open stop
+    raises ValueError (the deadline is not known until the procedure ends).
+    """
+    if extension_days < 0:
+        raise InvalidArgument("延长期限的工作日数不能为负数。", fields={"extension_days": "须 ≥ 0"})
+    return (calendar or default_calendar()).deadline(accepted_at, promised_days + extension_days, clock_stops)
+
+
+def step_deadline(
+    started_at: datetime,
+    step_days: int,
+    clock_stops: Sequence[ClockStop] = (),
+    *,
+    calendar: WorkCalendar | None = None,
+) -> datetime:
+    """环节时限: end of the last working day of a step's limit; 0 days = the day it started (or the next working day)."""
+    return (calendar or default_calendar()).deadline(started_at, step_days, clock_stops)
+
+
+def max_extension_days(*, joint: bool = False) -> int:
+    """The longest extension the law allows: 10 working days, 15 for joint handling (一件事 / 联合办理)."""
+    return JOINT_EXTENSION_DAYS if joint else LEGAL_EXTENSION_DAYS
+
+
+def extended_deadline(
+    accepted_at: datetime,
+    promised_days: int,
+    extension_days: int,
+    clock_stops: Sequence[ClockStop] = (),
+    *,
+    already_extended_days: int = 0,
+    joint: bool = False,
+    calendar: WorkCalendar | None = None,
+) -> datetime:
+    """延长期限: the case deadline after extending by N working days, within the legal maximum."""
+    if extension_days <= 0:
+        raise InvalidArgument("延长期限须为正整数个工作日。", fields={"extension_days": "须 ≥ 1"})
+    total = already_extended_days + extension_days
+    allowed = max_extension_days(joint=joint)
+    if total > allowed:
+        raise InvalidArgument(
+            f"依据《行政许可法》第四十二条，办理期限最多可延长{allowed}个工作日，"
+            f"本次申请后累计将延长{total}个工作日，请调整延长天数。",
+            fields={"extension_days": f"累计不超过{allowed}个工作日"},
+        )
+    return case_deadline(accepted_at, promised_days, clock_stops, extension_days=total, calendar=calendar)
+
+
+def close_open_stops(clock_stops: Sequence[ClockStop], now: datetime) -> list[ClockStop]:
+    """Stops with an open end taken as ending now: the provisional deadline of a suspended case."""
+    return [(begin, end if end is not None else max(begin, now)) for begin, end in clock_stops]
+
+
+def deadline_colour(
+    now: datetime,
+    deadline: datetime,
+    *,
+    yellow_days: int = DEFAULT_YELLOW_DAYS,
+    calendar: WorkCalendar | None = None,
+) -> DeadlineColour:
+    """Red when overdue, yellow with at most `yellow_days` working days left after today, else green."""
+    if yellow_days < 0:
+        raise ValueError("yellow_days must be >= 0")
+    if now > deadline:
+        return DeadlineColour.RED
+    left = (calendar or default_calendar()).remaining_workdays(now, deadline)
+    return DeadlineColour.YELLOW if left <= yellow_days else DeadlineColour.GREEN

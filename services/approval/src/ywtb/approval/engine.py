@@ -1,0 +1,514 @@
+"""审批流程引擎: BPMN process definitions executed with SpiffWorkflow, state kept as JSON text.
+
+The engine is pure and synchronous: every call takes the stored state (JSON text), applies
+one step and returns the new state, so the service can store it in the same transaction as
+its step record. Conventions the process files follow (see processes/*.bpmn):
+
+- a user task's candidate role is the name of its lane (``window_clerk`` 窗口人员,
+  ``approver`` 审批人员); every user task must lie in a lane;
+- the handling department is the case's ``dept``; inside a multi-instance branch over the
+  bundle's ``items`` (一件事) it is the branch item's ``dept`` and the task carries its ``code``;
+- ``spiffworkflow:properties`` on a user task: ``stepDays`` (default step limit in working
+  days) and ``decision=required`` (completing it must approve or deny; the choice is put in
+  the task data as ``decision`` for the gateways); on an end event: ``outcome``
+  (``approved`` / ``denied``).
+
+Completing is deterministic: SpiffWorkflow's random task ids and wall-clock stamps are
+replaced, during an engine call, by values derived from the input state and the command, so
+the same state and the same command always give the same new state (safe redelivery).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import time as _time
+import uuid
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import asdict, dataclass
+from importlib.resources import files
+from pathlib import Path
+from typing import Any, Literal
+
+import SpiffWorkflow.task as _spiff_task
+from SpiffWorkflow.bpmn.serializer.workflow import BpmnWorkflowSerializer
+from SpiffWorkflow.bpmn.specs.bpmn_process_spec import BpmnProcessSpec
+from SpiffWorkflow.bpmn.specs.mixins.multiinstance_task import MultiInstanceTask
+from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
+from SpiffWorkflow.spiff.parser.process import VALIDATOR, SpiffBpmnParser
+from SpiffWorkflow.spiff.serializer.config import SPIFF_CONFIG
+from SpiffWorkflow.task import Task
+from SpiffWorkflow.util.task import TaskState
+
+from ywtb.common.errors import ConfigError, FailedPrecondition, InvalidArgument, NotFound
+
+STATE_FORMAT = "ywtb.approval.workflow/1"
+DECISIONS = ("approve", "deny")
+Outcome = Literal["approved", "denied"]
+_OUTCOMES = ("approved", "denied")
+
+# --- deterministic ids and clock for SpiffWorkflow ------------------------------------------
+
+
+class _Determinism:
+    """Task ids and state-change stamps derived from a seed: same seed, same sequence."""
+
+    def __init__(self, seed: bytes, tick: int) -> None:
+        self._seed = seed
+        self._ids = 0
+        self.tick = tick
+
+    def uuid4(self) -> uuid.UUID:
+        self._ids += 1
+        digest = hashlib.sha256(self._seed + self._ids.to_bytes(8, "big")).digest()
+        return uuid.UUID(bytes=digest[:16], version=4)
+
+    def time(self) -> float:
+        self.tick += 1
+        return float(self.tick)
+
+
+_DETERMINISM: ContextVar[_Determinism | None] = ContextVar("ywtb_approval_determinism", default=None)
+
+
+def _task_uuid4() -> uuid.UUID:
+    """SpiffWorkflow's task-id source: seeded inside an engine call, random elsewhere."""
+    active = _DETERMINISM.get()
+    return active.uuid4() if active is not None else uuid.uuid4()
+
+
+class _TaskClock:
+    """Stands in for the ``time`` module inside SpiffWorkflow.task (it only calls time())."""
+
+    def time(self) -> float:
+        active = _DETERMINISM.get()
+        return active.time() if active is not None else _time.time()
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(_time, name)
+
+
+# SpiffWorkflow 3.x draws task ids from uuid4() and stamps last_state_change with time.time(),
+# both looked up as globals of SpiffWorkflow.task; a test guards this against upgrades.
+_spiff_task.uuid4 = _task_uuid4  # type: ignore[attr-defined]
+_spiff_task.time = _TaskClock()  # type: ignore[attr-defined]
+
+
+@contextmanager
+def _deterministic(seed: bytes, tick: int) -> Iterator[_Determinism]:
+    """Run SpiffWorkflow with seeded ids and a logical clock starting after tick."""
+    active = _Determinism(seed, tick)
+    token = _DETERMINISM.set(active)
+    try:
+        yield active
+    finally:
+        _DETERMINISM.reset(token)
+
+
+def _seed(*parts: str) -> bytes:
+    """A seed from the parts of a command."""
+    return hashlib.sha256("\x1f".join(parts).encode("utf-8")).digest()
+
+
+# --- process definitions --------------------------------------------------------------------
+
+
+def default_processes_dir() -> Path:
+    """The processes/ folder shipped in this package."""
+    return Path(str(files("ywtb.approval").joinpath("processes")))
+
+
+@dataclass(frozen=True, slots=True)
+class ProcessSpec:
+    """A parsed process: the top-level spec and the specs of its subprocesses."""
+
+    name: str
+    title: str
+    spec: BpmnProcessSpec
+    subprocess_specs: dict[str, BpmnProcessSpec]
+    branches_over_items: bool
+
+
+class ProcessLibrary:
+    """All BPMN process definitions of a folder, parsed and checked once at start-up."""
+
+    def __init__(self, directory: str | Path | None = None) -> None:
+        self.directory = Path(directory) if directory is not None else default_processes_dir()
+        paths = sorted(self.directory.glob("*.bpmn"))
+        if not paths:
+            raise ConfigError(f"审批流程目录 {self.directory} 中没有 BPMN 流程文件")
+        parser = SpiffBpmnParser(validator=VALIDATOR)
+        parser.add_bpmn_files([str(path) for path in paths])
+        self._specs: dict[str, ProcessSpec] = {}
+        for name in sorted(parser.get_process_ids()):
+            spec = parser.get_spec(name)
+            subprocesses = parser.get_subprocess_specs(name)
+            _check_process(name, spec, subprocesses)
+            branches = any(
+                isinstance(ts, MultiInstanceTask)
+                and ts.data_input is not None
+                and ts.data_input.bpmn_id == "items"
+                for ts in spec.task_specs.values()
+            )
+            self._specs[name] = ProcessSpec(name, spec.description or name, spec, subprocesses, branches)
+
+    def names(self) -> list[str]:
+        """Process ids (the catalogue's `process` field), sorted."""
+        return list(self._specs)
+
+    def spec(self, name: str) -> ProcessSpec:
+        """The parsed process; NotFound when no file defines it."""
+        try:
+            return self._specs[name]
+        except KeyError:
+            raise NotFound(
+                f"未找到审批流程“{name}”，请在事项的办理流程中选择已发布的流程：{'、'.join(self._specs)}。",
+                code="PROCESS_NOT_FOUND",
+                message_en=f"unknown process {name!r}",
+            ) from None
+
+
+def _properties(task_spec: Any) -> dict[str, str]:
+    """The spiffworkflow:properties of a task spec."""
+    return dict((getattr(task_spec, "extensions", None) or {}).get("properties", {}))
+
+
+def _is_user_task(task_spec: Any) -> bool:
+    """A task a person completes (user or manual task)."""
+    return bool(task_spec.manual) and getattr(task_spec, "bpmn_id", None) is not None
+
+
+def _check_process(name: str, spec: BpmnProcessSpec, subprocesses: Mapping[str, BpmnProcessSpec]) -> None:
+    """Reject a process that breaks the conventions in this module's docstring."""
+    problems: list[str] = []
+    outcomes: set[str] = set()
+    for process in (spec, *subprocesses.values()):
+        for task_spec in process.task_specs.values():
+            props = _properties(task_spec)
+            if _is_user_task(task_spec):
+                if not task_spec.lane:
+                    problems.append(f"{task_spec.bpmn_id}: user task outside a lane (no candidate role)")
+                if "stepDays" in props and not props["stepDays"].isdigit():
+                    problems.append(f"{task_spec.bpmn_id}: stepDays must be a whole number")
+                if props.get("decision", "required") != "required":
+                    problems.append(f"{task_spec.bpmn_id}: decision property must be 'required'")
+            if "outcome" in props:
+                if props["outcome"] not in _OUTCOMES:
+                    problems.append(f"{task_spec.bpmn_id}: outcome must be approved or denied")
+                outcomes.add(props["outcome"])
+    if not outcomes:
+        problems.append("no end event declares an outcome")
+    if problems:
+        raise ConfigError(
+            f"审批流程“{name}”定义不符合约定：{'；'.join(problems)}",
+            message_en=f"process {name}: " + "; ".join(problems),
+        )
+
+
+# --- engine ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class ReadyTask:
+    """A step waiting for a person: who may do it (role in a department) and what it is."""
+
+    task_id: str
+    name: str  # BPMN id of the step: accept, review, decide, complete, accept_and_decide
+    title: str  # 受理, 审查, 决定, 办结 ...
+    candidate_role: str
+    dept: str
+    item_code: str | None = None
+    decision_required: bool = False
+    step_days: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class StepRecord:
+    """One completed step (办理过程): what was done, by whom, with which opinion."""
+
+    seq: int
+    task_id: str
+    name: str
+    title: str
+    candidate_role: str
+    dept: str
+    item_code: str | None
+    actor: str
+    opinion: str
+    decision: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class WorkflowState:
+    """The stored workflow (JSON text for the database) and a summary read from it."""
+
+    json: str
+    process: str
+    completed: bool
+    outcome: Outcome | None
+    ready: tuple[str, ...]  # names of the ready steps ("review@ITEM" inside a bundle branch)
+    step_count: int
+
+
+class WorkflowEngine:
+    """Start workflows, list ready steps, complete steps; each call returns a new WorkflowState."""
+
+    def __init__(self, library: ProcessLibrary | None = None) -> None:
+        self.library = library or ProcessLibrary()
+        self._serializer = BpmnWorkflowSerializer(BpmnWorkflowSerializer.configure(SPIFF_CONFIG))
+
+    # public API
+
+    def start(self, process: str, data: dict[str, Any]) -> WorkflowState:
+        """Start the process for a case; data holds the case facts (case_no, dept, items...)."""
+        spec = self.library.spec(process)
+        facts = _check_case_data(spec, data)
+        canonical = json.dumps(facts, ensure_ascii=False, sort_keys=True)
+        with _deterministic(_seed("start", process, canonical), 0) as clock:
+            workflow = BpmnWorkflow(spec.spec, spec.subprocess_specs)
+            workflow.task_tree.data.update(facts)
+            workflow.do_engine_steps()
+            return self._dump(process, workflow, [], clock.tick)
+
+    def load(self, stored: str | WorkflowState) -> WorkflowState:
+        """The WorkflowState (with summary) of stored JSON text."""
+        if isinstance(stored, WorkflowState):
+            return stored
+        envelope, workflow = self._load(stored)
+        return self._summary(stored, envelope, workflow)
+
+    def ready_tasks(self, state: str | WorkflowState) -> list[ReadyTask]:
+        """The steps people can complete now, in a stable order."""
+        _, workflow = self._load(_text(state))
+        return [self._ready_task(task) for task in self._ready(workflow)]
+
+    def history(self, state: str | WorkflowState) -> list[StepRecord]:
+        """Completed steps in order."""
+        envelope, _ = self._load(_text(state))
+        return [StepRecord(**step) for step in envelope["steps"]]
+
+    def complete(
+        self,
+        state: str | WorkflowState,
+        task_id: str,
+        *,
+        actor: str,
+        opinion: str,
+        decision: str | None = None,
+    ) -> WorkflowState:
+        """Complete a ready step with the handler's opinion (and approve / deny where required)."""
+        text = _text(state)
+        envelope, workflow = self._load(text)
+        task = self._find_ready(workflow, task_id)
+        ready = self._ready_task(task)
+        actor, opinion = (actor or "").strip(), (opinion or "").strip()
+        _check_command(ready, actor, opinion, decision)
+        with _deterministic(_seed("complete", text, task_id, decision or ""), envelope["tick"]) as clock:
+            if ready.decision_required:
+                task.data["decision"] = decision
+            task.run()
+            workflow.do_engine_steps()
+            step = StepRecord(
+                seq=len(envelope["steps"]) + 1,
+                task_id=ready.task_id,
+                name=ready.name,
+                title=ready.title,
+                candidate_role=ready.candidate_role,
+                dept=ready.dept,
+                item_code=ready.item_code,
+                actor=actor,
+                opinion=opinion,
+                decision=decision,
+            )
+            return self._dump(envelope["process"], workflow, [*envelope["steps"], asdict(step)], clock.tick)
+
+    def is_completed(self, state: str | WorkflowState) -> bool:
+        """Whether the workflow has ended (approved and completed, or denied)."""
+        return self.load(state).completed
+
+    def outcome(self, state: str | WorkflowState) -> Outcome | None:
+        """approved / denied once the workflow has ended, else None."""
+        return self.load(state).outcome
+
+    # internals
+
+    def _dump(
+        self, process: str, workflow: BpmnWorkflow, steps: list[dict[str, Any]], tick: int
+    ) -> WorkflowState:
+        """Serialise the workflow with its step log into the stored envelope."""
+        registry = self._serializer.registry
+        registry._encoder_mode = True  # what serialize_json does around to_dict
+        try:
+            body = self._serializer.to_dict(workflow)
+        finally:
+            registry._encoder_mode = False
+        body[self._serializer.VERSION_KEY] = self._serializer.VERSION
+        envelope = {
+            "format": STATE_FORMAT,
+            "process": process,
+            "tick": tick,
+            "steps": steps,
+            "workflow": body,
+        }
+        text = json.dumps(
+            envelope, ensure_ascii=False, separators=(",", ":"), cls=self._serializer._encoder_cls
+        )
+        return self._summary(text, envelope, workflow)
+
+    def _load(self, text: str) -> tuple[dict[str, Any], BpmnWorkflow]:
+        """The envelope and the restored workflow of stored JSON text."""
+        try:
+            envelope = json.loads(text)
+        except (TypeError, ValueError) as exc:
+            raise InvalidArgument("流程状态数据已损坏，无法读取。", code="STATE_CORRUPT") from exc
+        if not isinstance(envelope, dict) or envelope.get("format") != STATE_FORMAT:
+            raise InvalidArgument(
+                "流程状态数据格式不受支持。", code="STATE_FORMAT", message_en=f"expected {STATE_FORMAT}"
+            )
+        body = dict(envelope["workflow"])
+        self._serializer.migrate(body)
+        workflow = self._serializer.from_dict(body)
+        return envelope, workflow
+
+    def _summary(self, text: str, envelope: dict[str, Any], workflow: BpmnWorkflow) -> WorkflowState:
+        """The summary fields of a state."""
+        ready = tuple(
+            f"{item.name}@{item.item_code}" if item.item_code else item.name
+            for item in (self._ready_task(task) for task in self._ready(workflow))
+        )
+        completed = workflow.is_completed()
+        return WorkflowState(
+            json=text,
+            process=envelope["process"],
+            completed=completed,
+            outcome=_outcome(workflow) if completed else None,
+            ready=ready,
+            step_count=len(envelope["steps"]),
+        )
+
+    @staticmethod
+    def _ready(workflow: BpmnWorkflow) -> list[Task]:
+        """READY user tasks of the workflow and its subprocesses, in tree order."""
+        return [
+            task
+            for task in workflow.get_tasks(state=TaskState.READY, manual=True)
+            if _is_user_task(task.task_spec)
+        ]
+
+    @staticmethod
+    def _ready_task(task: Task) -> ReadyTask:
+        """The ReadyTask view of a SpiffWorkflow task."""
+        spec = task.task_spec
+        props = _properties(spec)
+        item = task.data.get("item")
+        in_branch = isinstance(item, dict)
+        return ReadyTask(
+            task_id=str(task.id),
+            name=spec.bpmn_id,
+            title=spec.bpmn_name or spec.bpmn_id,
+            candidate_role=spec.lane,
+            dept=str(item["dept"]) if in_branch else str(task.data.get("dept", "")),
+            item_code=str(item["code"]) if in_branch else None,
+            decision_required=props.get("decision") == "required",
+            step_days=int(props["stepDays"]) if "stepDays" in props else None,
+        )
+
+    def _find_ready(self, workflow: BpmnWorkflow, task_id: str) -> Task:
+        """The READY user task with this id, or FailedPrecondition saying why not."""
+        try:
+            key = uuid.UUID(str(task_id))
+        except ValueError:
+            key = None
+        task = None
+        if key is not None:
+            try:
+                task = workflow.get_task_from_id(key)
+            except Exception:  # TaskNotFoundException: fall through to the message below
+                task = None
+        if task is None or not _is_user_task(task.task_spec):
+            raise FailedPrecondition(
+                "该办理环节不存在或已失效，请刷新待办列表后重试。",
+                code="TASK_NOT_FOUND",
+                message_en=f"no step {task_id} in this workflow",
+            )
+        title = task.task_spec.bpmn_name or task.task_spec.bpmn_id
+        if task.state == TaskState.COMPLETED:
+            raise FailedPrecondition(
+                f"“{title}”环节已办理完成，请勿重复提交；请刷新查看最新办理状态。",
+                code="TASK_ALREADY_COMPLETED",
+                message_en=f"step {title} already completed",
+            )
+        if task.state != TaskState.READY:
+            current = "、".join(
+                item.task_spec.bpmn_name or item.task_spec.bpmn_id for item in self._ready(workflow)
+            )
+            raise FailedPrecondition(
+                f"“{title}”环节尚未到达，不能办理；当前待办环节：{current or '无'}。",
+                code="TASK_NOT_READY",
+                message_en=f"step {title} is not ready",
+            )
+        return task
+
+
+def _text(state: str | WorkflowState) -> str:
+    """The stored JSON text of a state."""
+    return state.json if isinstance(state, WorkflowState) else state
+
+
+def _outcome(workflow: BpmnWorkflow) -> Outcome | None:
+    """The outcome declared on the top-level end event that was reached."""
+    for task in workflow.get_tasks(state=TaskState.COMPLETED):
+        value = _properties(task.task_spec).get("outcome")
+        if value in _OUTCOMES and task.workflow is workflow:
+            return value  # type: ignore[return-value]
+    return None
+
+
+def _check_case_data(spec: ProcessSpec, data: Mapping[str, Any]) -> dict[str, Any]:
+    """Case facts as JSON-safe data, with what the process needs present."""
+    fields: dict[str, str] = {}
+    if not isinstance(data.get("case_no"), str) or not data["case_no"].strip():
+        fields["case_no"] = "缺少办件编号"
+    if not isinstance(data.get("dept"), str) or not data["dept"].strip():
+        fields["dept"] = "缺少承办部门"
+    items = data.get("items")
+    if spec.branches_over_items:
+        if not isinstance(items, list) or not items:
+            fields["items"] = "一件事并联审批至少需要一个部门事项"
+        else:
+            for n, item in enumerate(items):
+                if not isinstance(item, dict) or not item.get("code") or not item.get("dept"):
+                    fields[f"items[{n}]"] = "部门事项须包含事项编码 code 和承办部门 dept"
+            codes = [item.get("code") for item in items if isinstance(item, dict)]
+            if len(set(codes)) != len(codes):
+                fields["items"] = "一件事中的部门事项编码不能重复"
+    if fields:
+        raise InvalidArgument(
+            "启动审批流程所需的办件信息不完整：" + "；".join(fields.values()) + "。", fields=fields
+        )
+    try:
+        # Keys sorted: the same facts in another order must start the same workflow.
+        return json.loads(json.dumps(dict(data), ensure_ascii=False, sort_keys=True))
+    except (TypeError, ValueError) as exc:
+        raise InvalidArgument("办件信息须为 JSON 可表示的数据（日期请用 ISO 8601 字符串）。") from exc
+
+
+def _check_command(ready: ReadyTask, actor: str, opinion: str, decision: str | None) -> None:
+    """Reject a completion without a handler, a missing or unexpected decision, a denial without reason."""
+    if not actor:
+        raise InvalidArgument("缺少办理人。", fields={"actor": "必填"})
+    if ready.decision_required:
+        if decision not in DECISIONS:
+            raise InvalidArgument(
+                f"“{ready.title}”环节须作出准予（approve）或不予（deny）许可的决定。",
+                fields={"decision": "取值为 approve 或 deny"},
+            )
+        if decision == "deny" and not opinion:
+            # 行政许可法第三十八条: a denial states its reasons in writing.
+            raise InvalidArgument("作出不予许可决定必须填写理由。", fields={"opinion": "必填"})
+    elif decision is not None:
+        raise InvalidArgument(
+            f"“{ready.title}”环节不作许可决定，请不要提交决定结果。", fields={"decision": "此环节不接受决定"}
+        )
