@@ -7,6 +7,7 @@ from importlib.metadata import PackageNotFoundError, version
 
 from fastapi import FastAPI
 
+from ywtb.api.catalog.v1.catalog_pb2_grpc import CatalogServiceStub
 from ywtb.api.identity.v1.identity_pb2_grpc import IdentityServiceStub
 from ywtb.common.auth.issuer import BuiltinIssuer
 from ywtb.common.auth.tokens import TokenValidator
@@ -16,6 +17,7 @@ from ywtb.gateway.errors import install_exception_handlers
 from ywtb.gateway.health import ReadinessCheck, build_health_router
 from ywtb.gateway.middleware import RequestContextMiddleware
 from ywtb.gateway.oidc import BuiltinOidc, IdentityPasswordAuthenticator, PasswordAuthenticator
+from ywtb.gateway.routes.catalog import build_catalog_router, catalog_stub
 from ywtb.gateway.routes.identity import build_identity_router, identity_stub
 
 TITLE = "ywtb 一网通办 API"
@@ -37,6 +39,7 @@ def create_app(
     issuer: BuiltinIssuer | None = None,
     password_authenticator: PasswordAuthenticator | None = None,
     identity: IdentityServiceStub | None = None,
+    catalog: CatalogServiceStub | None = None,
 ) -> FastAPI:
     """Build the gateway: error handlers, request middleware, health endpoints and the API routes.
 
@@ -79,4 +82,8 @@ def create_app(
         settings.identity_target, settings.internal_signing_key.get_secret_value().encode("utf-8")
     )
     app.include_router(build_identity_router())
+    app.state.catalog = catalog or catalog_stub(
+        settings.catalog_target, settings.internal_signing_key.get_secret_value().encode("utf-8")
+    )
+    app.include_router(build_catalog_router())
     return app
