@@ -1,0 +1,1 @@
+"""ywtb.catalog: 事项目录 — basic catalogue, implementation lists, guides, search, 一件事 bundles."""
