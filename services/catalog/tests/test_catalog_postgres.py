@@ -16,7 +16,9 @@ from ywtb.common.relay import OutboxRelay
 
 pytestmark = pytest.mark.integration
 
-_spec = importlib.util.spec_from_file_location("catalog_test_service", Path(__file__).with_name("test_service.py"))
+_spec = importlib.util.spec_from_file_location(
+    "catalog_test_service", Path(__file__).with_name("test_service.py")
+)
 unit = importlib.util.module_from_spec(_spec)  # type: ignore[arg-type]
 _spec.loader.exec_module(unit)  # type: ignore[union-attr]
 

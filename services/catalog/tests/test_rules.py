@@ -29,7 +29,11 @@ GOOD = {
         {"name": "居民身份证", "source": "government", "licence_type": "LT-SFZ"},
         {"name": "经营场所使用证明", "source": "applicant"},
     ],
-    "form_schema": {"type": "object", "properties": {"shop_name": {"type": "string"}}, "required": ["shop_name"]},
+    "form_schema": {
+        "type": "object",
+        "properties": {"shop_name": {"type": "string"}},
+        "required": ["shop_name"],
+    },
 }
 
 
@@ -70,9 +74,15 @@ def test_the_good_guide_passes_every_rule() -> None:
         # form schema: an object whose required ⊆ properties
         ({"form_schema": {}}, "guide.form_schema"),
         ({"form_schema": {"type": "array"}}, "guide.form_schema"),
-        ({"form_schema": {"type": "object", "properties": {"a": {}}, "required": ["b"]}}, "guide.form_schema"),
+        (
+            {"form_schema": {"type": "object", "properties": {"a": {}}, "required": ["b"]}},
+            "guide.form_schema",
+        ),
         # a government-issued certificate names its licence type
-        ({"materials": [{"name": "营业执照（副本）", "source": "government"}]}, "guide.materials.0.licence_type"),
+        (
+            {"materials": [{"name": "营业执照（副本）", "source": "government"}]},
+            "guide.materials.0.licence_type",
+        ),
         # completeness
         ({"conditions": " "}, "guide.conditions"),
         ({"service_objects": []}, "guide.service_objects"),
@@ -117,8 +127,14 @@ def test_government_sourced_non_certificates_warn() -> None:
 
 @pytest.mark.parametrize(
     ("name", "certificate"),
-    [("营业执照（副本）", True), ("居民身份证", True), ("不动产权证书", True), ("食品经营许可证", True),
-     ("户籍证明", False), ("申请书", False)],
+    [
+        ("营业执照（副本）", True),
+        ("居民身份证", True),
+        ("不动产权证书", True),
+        ("食品经营许可证", True),
+        ("户籍证明", False),
+        ("申请书", False),
+    ],
 )
 def test_certificates_are_recognised_by_name(name: str, certificate: bool) -> None:
     assert rules.is_certificate(name) is certificate

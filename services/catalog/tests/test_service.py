@@ -9,7 +9,6 @@ import json
 import pytest
 from sqlalchemy import select
 
-from ywtb.api.catalog.v1 import events_pb2
 from ywtb.catalog import importer
 from ywtb.catalog.basic import BasicChange, Release
 from ywtb.catalog.cache import LocalGuideCache, latest_key
@@ -74,7 +73,11 @@ GUIDE = {
         {"name": "居民身份证", "source": "government", "licence_type": "LT-SFZ", "may_be_missing": False},
         {"name": "经营场所使用证明", "source": "applicant", "required": False},
     ],
-    "form_schema": {"type": "object", "properties": {"shop_name": {"type": "string"}}, "required": ["shop_name"]},
+    "form_schema": {
+        "type": "object",
+        "properties": {"shop_name": {"type": "string"}},
+        "required": ["shop_name"],
+    },
 }
 
 
@@ -133,7 +136,9 @@ def lifecycle(service: CatalogService) -> str:
     assert "reason" in caught.value.fields
     returned = service.return_item(CITY, item.id, "请补充经营场所要求")
     assert (returned.status, returned.return_reason) == ("returned", "请补充经营场所要求")
-    service.update_guide(MSCJ_ADMIN, item.id, guide(conditions="具有经营能力的自然人，有固定经营场所"), "个体户")
+    service.update_guide(
+        MSCJ_ADMIN, item.id, guide(conditions="具有经营能力的自然人，有固定经营场所"), "个体户"
+    )
     service.submit(MSCJ_ADMIN, item.id)
     for intruder in (QINGYANG, MSCJ_ADMIN, CITIZEN):
         denied(service.approve, intruder, item.id)
@@ -248,10 +253,20 @@ def test_bundle_merges_and_deduplicates_materials(service) -> None:
     _, version = service.publish(JINJIANG, jiehun.id)
     assert version.process == "instant-default"
     for intruder in (MSCJ_ADMIN, QINGYANG, CITIZEN):
-        denied(service.create_bundle, intruder, "510104-YJS-0001", "510104", "开店一件事", "", [getihu, jiehun.id])
+        denied(
+            service.create_bundle,
+            intruder,
+            "510104-YJS-0001",
+            "510104",
+            "开店一件事",
+            "",
+            [getihu, jiehun.id],
+        )
     with pytest.raises(InvalidArgument):
         service.create_bundle(JINJIANG, "510104-YJS-0001", "510104", "开店一件事", "", [getihu])
-    bundle = service.create_bundle(JINJIANG, "510104-YJS-0001", "510104", "开店一件事", "", [getihu, jiehun.id])
+    bundle = service.create_bundle(
+        JINJIANG, "510104-YJS-0001", "510104", "开店一件事", "", [getihu, jiehun.id]
+    )
     assert bundle.process == "joint-default"
     _, versions, materials, unavailable = service.get_bundle("510104-YJS-0001")
     assert {v["item_id"] for v in versions} == {getihu, jiehun.id} and unavailable == []
@@ -280,8 +295,14 @@ def test_basic_catalogue_change_kinds(service) -> None:
                 BasicChange("000199001000", "add", "某项新增事项", "20", (4,)),
                 BasicChange("000199001000", "change", name="某项新增事项（更名）", legal_basis="《新条例》"),
                 BasicChange("000104002000", "suspend"),
-                BasicChange(GETIHU, "split", split_into=(("000104001001", "个体工商户设立登记（普通）"),
-                                                         ("000104001002", "个体工商户设立登记（告知承诺）"))),
+                BasicChange(
+                    GETIHU,
+                    "split",
+                    split_into=(
+                        ("000104001001", "个体工商户设立登记（普通）"),
+                        ("000104001002", "个体工商户设立登记（告知承诺）"),
+                    ),
+                ),
                 BasicChange("000104009000", "merge", name="个体工商户注销", merged_from=("000104003000",)),
                 BasicChange(JIEHUN, "cancel"),
             ),
@@ -298,7 +319,10 @@ def test_basic_catalogue_change_kinds(service) -> None:
     with pytest.raises(FailedPrecondition):
         service.apply_release(PROVINCE, Release("2026.10", (BasicChange("000199002000", "add", "旧", "20"),)))
     items = {b.basic_code: b for b in service.list_basic_items()}
-    assert (items["000199001000"].name, items["000199001000"].legal_basis) == ("某项新增事项（更名）", "《新条例》")
+    assert (items["000199001000"].name, items["000199001000"].legal_basis) == (
+        "某项新增事项（更名）",
+        "《新条例》",
+    )
     assert items["000104002000"].status == "suspended"
     assert (items[GETIHU].status, items[GETIHU].successors) == ("split", ["000104001001", "000104001002"])
     assert items["000104001001"].item_type == "01" and items["000104001001"].status == "active"
@@ -389,3 +413,64 @@ def test_the_sample_catalogue_imports_and_publishes_all_items(service) -> None:
     live = sum(1 for i in service.list_items(PLATFORM, "510104") if i.published_version)
     assert live >= 1
     assert service.reads.search("营业执照").total >= 1
+
+
+def test_the_servicer_round_trips_guides_and_enums(service) -> None:
+    from ywtb.api.catalog.v1 import catalog_pb2 as pb
+    from ywtb.catalog import convert
+    from ywtb.catalog.grpc_api import CatalogServicer
+    from ywtb.common.context import bound
+
+    api = CatalogServicer(service)
+    with bound(principal=PROVINCE):
+        request = pb.ImportBasicCatalogueRequest(
+            version="2026.11",
+            entries=[
+                pb.BasicChange(
+                    basic_code=GETIHU,
+                    change=pb.CHANGE_KIND_ADD,
+                    name="个体工商户设立登记",
+                    item_type="01",
+                    exercise_levels=[3, 4],
+                )
+            ],
+        )
+        assert api.ImportBasicCatalogue(request, None).applied
+    with bound(principal=MSCJ_ADMIN):
+        item = api.ClaimItem(
+            pb.ClaimItemRequest(tenant="510104", dept=MSCJ, dept_name="区市场监管局", basic_code=GETIHU), None
+        ).item
+        assert item.status == pb.ITEM_STATUS_DRAFT
+        edited = api.UpdateGuide(
+            pb.UpdateGuideRequest(
+                item_id=item.id, guide=convert.guide(guide(visits=0)), expected_revision=item.revision
+            ),
+            None,
+        ).item
+        assert edited.guide.visits == 0 and edited.guide.service_objects == [pb.SERVICE_OBJECT_NATURAL_PERSON]
+        assert convert.guide_document(edited.guide)["form_schema"] == GUIDE["form_schema"]
+        api.SubmitItem(pb.SubmitItemRequest(item_id=item.id), None)
+    with bound(principal=JINJIANG):
+        api.ApproveItem(pb.ApproveItemRequest(item_id=item.id), None)
+        published = api.PublishItem(pb.PublishItemRequest(item_id=item.id), None)
+        assert published.version.version == 1 and published.item.status == pb.ITEM_STATUS_PUBLISHED
+        listed = api.ListItems(pb.ListItemsRequest(tenant="510104", status=pb.ITEM_STATUS_PUBLISHED), None)
+        assert [i.id for i in listed.items] == [item.id]
+    # public reads, no principal
+    got = api.GetGuide(pb.GetGuideRequest(item_id=item.id), None).guide
+    assert got.guide.legal_limit.unit == pb.TIME_UNIT_WORKDAY and got.process == "promised-default"
+    assert got.implementation_code == item.implementation_code
+    hits = api.SearchItems(
+        pb.SearchItemsRequest(
+            query="个体工商户", tenant="510104", service_object=pb.SERVICE_OBJECT_NATURAL_PERSON
+        ),
+        None,
+    )
+    assert [h.item_id for h in hits.hits] == [item.id]
+    none = api.SearchItems(
+        pb.SearchItemsRequest(query="个体工商户", service_object=pb.SERVICE_OBJECT_LEGAL_PERSON), None
+    )
+    assert none.total == 0
+    assert len(api.ListItemVersions(pb.ListItemVersionsRequest(item_id=item.id), None).versions) == 1
+    basic = api.GetBasicItem(pb.GetBasicItemRequest(basic_code=GETIHU), None).item
+    assert basic.status == pb.BASIC_ITEM_STATUS_ACTIVE

@@ -3,11 +3,15 @@ item events, to refresh every replica's guide cache and search index)."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 from google.protobuf.message import Message
+from google.protobuf.timestamp_pb2 import Timestamp
 from sqlalchemy.orm import Session
 
-from ywtb.api.catalog.v1 import events_pb2
-from ywtb.catalog.models import outbox
+from ywtb.api.catalog.v1 import catalog_pb2, events_pb2
+from ywtb.catalog.guide import Guide
+from ywtb.catalog.models import Item, ItemVersion, outbox
 from ywtb.common.events.envelope import Event
 from ywtb.common.outbox import add_event
 
@@ -36,3 +40,46 @@ def item_id_of(event: Event) -> str | None:
     if cls is None:
         return None
     return event.parse(cls).item_id
+
+
+CASE_TYPES = {"instant": catalog_pb2.CASE_TYPE_INSTANT, "promised": catalog_pb2.CASE_TYPE_PROMISED}
+UNITS = {"workday": catalog_pb2.TIME_UNIT_WORKDAY, "natural_day": catalog_pb2.TIME_UNIT_NATURAL_DAY}
+
+
+def _ts(moment: datetime) -> Timestamp:
+    ts = Timestamp()
+    ts.FromDatetime(moment if moment.tzinfo else moment.replace(tzinfo=UTC))
+    return ts
+
+
+def item_published(item: Item, version: ItemVersion, guide: Guide) -> events_pb2.ItemPublished:
+    """item.published of a new version."""
+    return events_pb2.ItemPublished(
+        item_id=item.id,
+        version=version.version,
+        tenant=item.tenant,
+        dept=item.dept,
+        basic_code=item.basic_code,
+        implementation_code=item.implementation_code,
+        name=guide.name,
+        case_type=CASE_TYPES[guide.case_type],
+        promised_limit=catalog_pb2.TimeLimit(
+            value=guide.promised_limit.value, unit=UNITS[guide.promised_limit.unit]
+        ),
+        legal_limit=catalog_pb2.TimeLimit(value=guide.legal_limit.value, unit=UNITS[guide.legal_limit.unit]),
+        process=version.process,
+        published_at=_ts(version.published_at),
+    )
+
+
+def item_withdrawn(item: Item, live_version: int, reason: str) -> events_pb2.ItemWithdrawn:
+    """item.withdrawn of the version that was live."""
+    return events_pb2.ItemWithdrawn(
+        item_id=item.id,
+        version=live_version,
+        tenant=item.tenant,
+        dept=item.dept,
+        basic_code=item.basic_code,
+        reason=reason,
+        withdrawn_at=_ts(datetime.now(UTC)),
+    )

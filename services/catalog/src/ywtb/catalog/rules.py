@@ -129,7 +129,7 @@ def check_fees(g: Guide, f: Findings) -> None:
 
 def check_materials(g: Guide, f: Findings) -> None:
     """At least one material or an explicit "no materials"; certificates from government name a licence type."""
-    if False:
+    if not g.materials and not g.no_materials:
         f.error("guide.materials", "请填写申请材料；确实无需材料的，请勾选“无需申请材料”。")
     if g.materials and g.no_materials:
         f.error("guide.no_materials", "已填写申请材料，不能同时勾选“无需申请材料”。")

@@ -13,15 +13,13 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from google.protobuf.timestamp_pb2 import Timestamp
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from ywtb.api.catalog.v1 import catalog_pb2, events_pb2
 from ywtb.catalog import authz, basic, codes, rules
 from ywtb.catalog.bundles import merge_materials
-from ywtb.catalog.events import publish
+from ywtb.catalog.events import item_published, item_withdrawn, publish
 from ywtb.catalog.guide import BUNDLE_PROCESS, Guide, guide_dict, parse_guide, process_of
 from ywtb.catalog.models import BasicItem, Bundle, CatalogueRelease, Item, ItemAction, ItemVersion
 from ywtb.catalog.reads import GuideReads
@@ -37,18 +35,10 @@ from ywtb.common.errors import (
 )
 
 EDITABLE = frozenset({"draft", "returned", "published", "withdrawn"})
-CASE_TYPES = {"instant": catalog_pb2.CASE_TYPE_INSTANT, "promised": catalog_pb2.CASE_TYPE_PROMISED}
-UNITS = {"workday": catalog_pb2.TIME_UNIT_WORKDAY, "natural_day": catalog_pb2.TIME_UNIT_NATURAL_DAY}
 
 
 def _now() -> datetime:
     return datetime.now(UTC)
-
-
-def _ts(moment: datetime) -> Timestamp:
-    ts = Timestamp()
-    ts.FromDatetime(moment)
-    return ts
 
 
 def _invalid(field: str, message: str, message_en: str) -> InvalidArgument:
@@ -291,29 +281,7 @@ class CatalogService:
             item.latest_version = item.published_version = version.version
             item.status, item.return_reason = "published", ""
             self._touch(session, item, principal, "publish")
-            publish(
-                session,
-                events_pb2.ItemPublished(
-                    item_id=item.id,
-                    version=version.version,
-                    tenant=item.tenant,
-                    dept=item.dept,
-                    basic_code=item.basic_code,
-                    implementation_code=item.implementation_code,
-                    name=guide.name,
-                    case_type=CASE_TYPES[guide.case_type],
-                    promised_limit=catalog_pb2.TimeLimit(
-                        value=guide.promised_limit.value, unit=UNITS[guide.promised_limit.unit]
-                    ),
-                    legal_limit=catalog_pb2.TimeLimit(
-                        value=guide.legal_limit.value, unit=UNITS[guide.legal_limit.unit]
-                    ),
-                    process=version.process,
-                    published_at=_ts(now),
-                ),
-                key=item.id,
-                tenant=item.tenant,
-            )
+            publish(session, item_published(item, version, guide), key=item.id, tenant=item.tenant)
         self.reads.refresh_now([item_id])
         return item, version
 
@@ -335,20 +303,7 @@ class CatalogService:
         if item.status == "published":
             item.status = "withdrawn"
         self._touch(session, item, principal, "withdraw", reason)
-        publish(
-            session,
-            events_pb2.ItemWithdrawn(
-                item_id=item.id,
-                version=live,
-                tenant=item.tenant,
-                dept=item.dept,
-                basic_code=item.basic_code,
-                reason=reason,
-                withdrawn_at=_ts(_now()),
-            ),
-            key=item.id,
-            tenant=item.tenant,
-        )
+        publish(session, item_withdrawn(item, live, reason), key=item.id, tenant=item.tenant)
 
     def get_item(self, principal: Principal, item_id: str) -> Item:
         """One item with its draft (staff of the department or tenant)."""

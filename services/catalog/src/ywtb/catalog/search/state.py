@@ -50,12 +50,18 @@ def _facet_text_keys(entry: Entry) -> list[str]:
     return keys + [f"t:{normalize(t)}" for t in doc.themes]
 
 
-def _facet_pinyin_match(letters: str, value: str) -> bool:
-    """公安 for "gongan" (also inside 锦江区公安分局) or "ga"; 婚姻登记 for "hunyin"."""
+def _facet_pinyin(value: str) -> tuple[str, str]:
+    """Full pinyin and initials forms of a department name or theme, each preceded by a separator."""
     forms = pinyin_forms(value)
-    if any(f.startswith(letters) or (len(letters) >= 4 and letters in f) for f in forms.full):
-        return True
-    return any(i.startswith(letters) for i in forms.initials)
+    return "".join("\x1f" + f for f in forms.full), "".join("\x1f" + i for i in forms.initials)
+
+
+def _facet_pinyin_match(letters: str, full: str, initials: str) -> bool:
+    """ "gongan" finds 锦江区公安分局 (4+ letters: anywhere), "ga" 公安局 (prefix), "hunyin" 婚姻登记."""
+    if len(letters) >= 4:
+        return letters in full
+    marked = "\x1f" + letters
+    return marked in full or marked in initials
 
 
 class IndexState:
@@ -68,6 +74,7 @@ class IndexState:
         self.prefixes: Postings = {}  # first one or two letters of a pinyin form -> item ids
         self.facets: Postings = {}  # "tenant:…", "dept:…", "object:…", "theme:…" -> item ids
         self.facet_text: Postings = {}  # "d:<dept name>" / "t:<theme>" -> item ids
+        self.facet_pinyin: dict[str, tuple[str, str]] = {}  # facet_text key -> its pinyin forms
         self.initials: Postings = {}  # initials of the name (every polyphone variant) -> item ids
         self.by_name: list[Entry] | None = None  # cache for listing, rebuilt after a change
         self.initials_prefixes: dict[int, tuple[list[str], list[str]]] = {}  # cache: length -> keys, prefixes
@@ -80,6 +87,9 @@ class IndexState:
         _add(self.pinyin, trigrams, item_id)
         _add(self.prefixes, prefixes, item_id)
         _add(self.facets, _facet_keys(entry), item_id)
+        for key in _facet_text_keys(entry):
+            if key not in self.facet_pinyin:
+                self.facet_pinyin[key] = _facet_pinyin(key[2:])
         _add(self.facet_text, _facet_text_keys(entry), item_id)
         if any(i not in self.initials for i in entry.name_pinyin.initials):
             self.initials_prefixes = {}
@@ -95,6 +105,9 @@ class IndexState:
             _discard(self.prefixes, prefixes, item_id)
             _discard(self.facets, _facet_keys(entry), item_id)
             _discard(self.facet_text, _facet_text_keys(entry), item_id)
+            for key in _facet_text_keys(entry):
+                if key not in self.facet_text:
+                    self.facet_pinyin.pop(key, None)
             _discard(self.initials, entry.name_pinyin.initials, item_id)
             if any(i not in self.initials for i in entry.name_pinyin.initials):
                 self.initials_prefixes = {}
@@ -161,7 +174,7 @@ class IndexState:
             value = key[2:]
             if term in value:
                 score = m.DEPT if key[0] == "d" else m.THEME
-            elif letters and _facet_pinyin_match(term, value):
+            elif letters and _facet_pinyin_match(term, *self.facet_pinyin[key]):
                 score = m.PINYIN_FACET
             else:
                 continue
