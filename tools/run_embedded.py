@@ -37,12 +37,13 @@ COMPONENTS = [
         grpc_port=50061,
         extra_env=(("SEED_DEMO", "true"), ("PII_KEY", "@identity-pii.key")),
     ),
+    Component("catalog", "ywtb.catalog", "YWTB_CATALOG_", grpc_port=50062, extra_env=(("SEED_DEMO", "true"),)),
     Component(
         "gateway",
         "ywtb.gateway",
         "YWTB_GATEWAY_",
         health_url=f"http://127.0.0.1:{GATEWAY_PORT}/healthz",
-        extra_env=(("IDENTITY_TARGET", "127.0.0.1:50061"),),
+        extra_env=(("IDENTITY_TARGET", "127.0.0.1:50061"), ("CATALOG_TARGET", "127.0.0.1:50062")),
     ),
 ]
 
@@ -122,6 +123,8 @@ def banner() -> str:
         f"  gateway      http://127.0.0.1:{GATEWAY_PORT}/  (API docs: /docs, OpenAPI: /openapi.json)",
         f"  login (OIDC) http://127.0.0.1:{GATEWAY_PORT}/realms/ywtb/.well-known/openid-configuration",
         "  identity     gRPC 127.0.0.1:50061",
+        "  catalog      gRPC 127.0.0.1:50062  (sample catalogue: 83 items, 4 一件事 bundles)",
+        f"  search       http://127.0.0.1:{GATEWAY_PORT}/api/v1/catalog/search?q=yyzz",
         f"  data         {RUN_DIR}",
         "Demo accounts (sample data; password / roles):",
     ]
