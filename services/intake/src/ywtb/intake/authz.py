@@ -1,0 +1,61 @@
+"""Who may do what with a case: the applicant, clerks of the item's department, supervisors upward."""
+
+from __future__ import annotations
+
+from ywtb.common.auth.principal import Principal
+from ywtb.common.codes import region_ancestors
+from ywtb.common.errors import PermissionDenied
+from ywtb.intake.models import Case
+
+APPLICANT_ROLES = ("citizen", "legal_person_agent")
+CLERK_ROLES = ("window_clerk",)
+STAFF_READER_ROLES = ("window_clerk", "approver")
+
+
+def supervises(principal: Principal, tenant: str) -> bool:
+    """A supervisor of the tenant or of an ancestor tenant (a city sees its counties)."""
+    if not principal.has_role("supervisor") or not principal.tenant:
+        return False
+    return principal.tenant == tenant or principal.tenant in region_ancestors(tenant)
+
+
+def is_department_staff(principal: Principal, tenant: str, dept: str, roles: tuple[str, ...]) -> bool:
+    """Staff with one of the roles in exactly this tenant and department."""
+    return principal.has_role(*roles) and principal.tenant == tenant and principal.dept == dept
+
+
+def can_read(principal: Principal, case: Case) -> bool:
+    """The applicant (owner or submitter), staff of the department, supervisors, internal services."""
+    if principal.has_role("service", "platform_admin"):
+        return True
+    if principal.subject in (case.owner, case.submitted_by) and principal.subject:
+        return True
+    return is_department_staff(principal, case.tenant, case.dept, STAFF_READER_ROLES) or supervises(
+        principal, case.tenant
+    )
+
+
+def require_clerk(principal: Principal, case: Case) -> None:
+    """A window clerk of the case's tenant and department (受理 is theirs alone)."""
+    if not is_department_staff(principal, case.tenant, case.dept, CLERK_ROLES):
+        raise PermissionDenied(
+            "只有该事项所属部门的窗口受理人员可以办理此操作。", message_en="window clerk of the case's department required"
+        )
+
+
+def require_applicant_or_clerk(principal: Principal, case: Case) -> None:
+    """The applicant online, or a clerk of the department at the window."""
+    if principal.subject and principal.subject in (case.owner, case.submitted_by):
+        return
+    require_clerk(principal, case)
+
+
+def require_queue_reader(principal: Principal, tenant: str, dept: str) -> str:
+    """Staff of the department, or a supervisor of the tenant; the department to filter on."""
+    if supervises(principal, tenant) or principal.has_role("platform_admin", "service"):
+        return dept
+    if principal.has_role(*STAFF_READER_ROLES) and principal.tenant == tenant and dept in ("", principal.dept):
+        return principal.dept
+    raise PermissionDenied(
+        "您只能查看本部门的办件；如需查看其他部门或地区，请联系监督人员。", message_en="case queue out of scope"
+    )
