@@ -107,3 +107,13 @@ def test_redelivery_after_a_crash_before_commit(kind, bus, tmp_path) -> None:
     with bus.subscribe("g-crash", [topic]) as sub:
         (again,) = drain(sub, 1, timeout=90)
     assert again.value == b"survives-a-crash"
+
+
+def test_a_new_group_starting_at_latest_skips_the_history(kind, bus) -> None:
+    (topic,) = new_topics(kind, "latest")
+    _publish(bus, topic, [("k", "history")])
+    with bus.subscribe("g-latest", [topic], start="latest") as sub:
+        assert quiet(sub, 4) == []  # joins the group, positions at the end
+        _publish(bus, topic, [("k", "news")])
+        (record,) = drain(sub, 1)
+    assert record.value == b"news"

@@ -38,8 +38,15 @@ def cache_consumer(bus: EventBus, db: Database, reads: GuideReads, instance_id: 
         if item_id:
             reads.refresh(session, item_id)
 
+    # The index and cache are rebuilt from the database at start-up: only newer events matter.
     return IdempotentConsumer(
-        bus=bus, db=db, inbox=inbox, group=cache_group(instance_id), topics=[ITEM_TOPIC], handler=handle
+        bus=bus,
+        db=db,
+        inbox=inbox,
+        group=cache_group(instance_id),
+        topics=[ITEM_TOPIC],
+        handler=handle,
+        start="latest",
     )
 
 

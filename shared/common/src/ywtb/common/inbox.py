@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from ywtb.common.context import bound
 from ywtb.common.db import Database
 from ywtb.common.errors import DeadlineExceeded, InvalidArgument, Unavailable
-from ywtb.common.events.bus import Delivery, EventBus, Record, Subscription
+from ywtb.common.events.bus import Delivery, EventBus, Record, Start, Subscription
 from ywtb.common.events.envelope import Event, MalformedEvent
 from ywtb.common.events.topics import dlq_topic
 from ywtb.common.telemetry import extract_context
@@ -67,6 +67,7 @@ class IdempotentConsumer:
         max_attempts: int = 5,
         backoff: float = 0.2,
         max_backoff: float = 5.0,
+        start: Start = "earliest",
     ) -> None:
         self.bus = bus
         self.db = db
@@ -77,12 +78,13 @@ class IdempotentConsumer:
         self.max_attempts = max_attempts
         self.backoff = backoff
         self.max_backoff = max_backoff
+        self.start = start
         self._subscription: Subscription | None = None
 
     @property
     def subscription(self) -> Subscription:
         if self._subscription is None:
-            self._subscription = self.bus.subscribe(self.group, self.topics)
+            self._subscription = self.bus.subscribe(self.group, self.topics, start=self.start)
         return self._subscription
 
     def run_once(self, timeout: float = 1.0) -> bool:

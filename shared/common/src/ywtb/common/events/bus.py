@@ -5,8 +5,10 @@ from __future__ import annotations
 import abc
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Literal
 
 Headers = list[tuple[str, bytes]]
+Start = Literal["earliest", "latest"]
 
 
 @dataclass(frozen=True)
@@ -89,8 +91,8 @@ class EventBus(abc.ABC):
         """Wait for outstanding deliveries; the number still outstanding after timeout."""
 
     @abc.abstractmethod
-    def subscribe(self, group: str, topics: list[str]) -> Subscription:
-        """Join a consumer group on these topics."""
+    def subscribe(self, group: str, topics: list[str], *, start: Start = "earliest") -> Subscription:
+        """Join a consumer group on these topics; `start` is where a group with no committed offset begins."""
 
     @abc.abstractmethod
     def close(self) -> None:

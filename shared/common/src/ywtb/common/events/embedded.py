@@ -25,6 +25,7 @@ from ywtb.common.events.bus import (
     Headers,
     PublishRejected,
     Record,
+    Start,
     Subscription,
 )
 
@@ -161,8 +162,8 @@ class EmbeddedBus(EventBus):
     def flush(self, timeout: float) -> int:
         return 0
 
-    def subscribe(self, group: str, topics: list[str]) -> Subscription:
-        return EmbeddedSubscription(self._log, group, topics, self._lease_seconds)
+    def subscribe(self, group: str, topics: list[str], *, start: Start = "earliest") -> Subscription:
+        return EmbeddedSubscription(self._log, group, topics, self._lease_seconds, start)
 
     def close(self) -> None:
         self._log.conn.close()
@@ -171,8 +172,9 @@ class EmbeddedBus(EventBus):
 class EmbeddedSubscription(Subscription):
     """A group member: holds leases on a fair share of the partitions and reads them in turn."""
 
-    def __init__(self, log: _Log, group: str, topics: list[str], lease_seconds: float) -> None:
+    def __init__(self, log: _Log, group: str, topics: list[str], lease_seconds: float, start: Start) -> None:
         self._log = log
+        self._start = start
         self._lease_seconds = lease_seconds
         self._group = group
         self._topics = list(topics)
@@ -264,9 +266,18 @@ class EmbeddedSubscription(Subscription):
             )
         positions = {}
         for tp in mine:
-            positions[tp] = self._positions.get(tp, committed.get(tp, 0))
+            positions[tp] = self._positions.get(tp, committed.get(tp, self._initial_position(*tp)))
         self._positions = positions
         self._next_refresh = time.monotonic() + min(REFRESH_SECONDS, self._lease_seconds / 3)
+
+    def _initial_position(self, topic: str, partition: int) -> int:
+        if self._start == "earliest":
+            return 0
+        with self._log.lock:
+            (last,) = self._log.conn.execute(
+                'SELECT MAX("offset") FROM records WHERE topic = ? AND partition = ?', (topic, partition)
+            ).fetchone()
+        return 0 if last is None else last + 1
 
     def commit(self, record: Record) -> None:
         with self._log.write() as c:

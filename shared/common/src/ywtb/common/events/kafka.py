@@ -15,6 +15,7 @@ from ywtb.common.events.bus import (
     Headers,
     PublishRejected,
     Record,
+    Start,
     Subscription,
 )
 
@@ -105,8 +106,10 @@ class KafkaBus(EventBus):
             return 0
         return self._producer.flush(timeout)
 
-    def subscribe(self, group: str, topics: list[str]) -> Subscription:
-        return KafkaSubscription(self._common, group, topics, self._consumer_config)
+    def subscribe(self, group: str, topics: list[str], *, start: Start = "earliest") -> Subscription:
+        return KafkaSubscription(
+            self._common, group, topics, {"auto.offset.reset": start, **self._consumer_config}
+        )
 
     def close(self) -> None:
         if self._producer is not None:
