@@ -60,6 +60,7 @@ def test_a_second_replica_learns_of_a_publish_only_through_the_event(
     replica.reads.rebuild_index()
     bus = EmbeddedBus(str(tmp_path / "events.db"), lease_seconds=3.0)
     consumer = cache_consumer(bus, replica.db, replica.reads, "replica-b")
+    assert not consumer.run_once(0.5)  # the replica is up: its group starts at the end of the log
     relay = OutboxRelay(service.db, outbox, bus)
     assert relay.run_once() == (1, 1)  # version 1's event
     assert consumer.run_once(5.0)
