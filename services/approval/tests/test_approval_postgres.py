@@ -1,0 +1,87 @@
+"""Approval on PostgreSQL: the happy path, a concurrent completion, and a completion killed before commit."""
+
+from __future__ import annotations
+
+import importlib.util
+import threading
+from pathlib import Path
+
+import pytest
+
+from ywtb.approval.engine import WorkflowEngine
+from ywtb.common.errors import Conflict
+
+pytestmark = pytest.mark.integration
+
+_spec = importlib.util.spec_from_file_location("approval_unit", Path(__file__).with_name("test_service.py"))
+assert _spec is not None and _spec.loader is not None
+unit = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(unit)
+
+
+@pytest.fixture
+def world(postgres_url, tmp_path):  # type: ignore[no-untyped-def]
+    w = unit.World(postgres_url, str(tmp_path / "events.db"))
+    yield w
+    w.bus.close()
+    w.db.dispose()
+
+
+def test_happy_path_on_postgres(world) -> None:  # type: ignore[no-untyped-def]
+    case = "510104-20260928-100001"
+    world.accept(case)
+    world.accept(case)  # redelivered under a new event id: still one workflow
+    world.do(case, "accept", unit.CLERK)
+    world.do(case, "review", unit.APPROVER)
+    world.do(case, "decide", unit.APPROVER, "approve")
+    world.do(case, "complete", unit.CLERK)
+    assert world.events(case) == [
+        "CaseStepCompleted",
+        "CaseStepCompleted",
+        "CaseStepCompleted",
+        "CaseApproved",
+        "CaseStepCompleted",
+        "CaseCompleted",
+    ]
+    assert world.count(unit.Instance) == 1
+    assert (
+        world.payloads(case, "CaseCompleted")[0]["deadline"]["caseDeadline"] == "2026-10-10T15:59:59.999999Z"
+    )
+
+
+def test_concurrent_completion_on_postgres(world, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    case = "510104-20260928-100002"
+    world.accept(case)
+    task_id = world.task(case, "accept", unit.CLERK)
+    world.service.claim_task(unit.CLERK, case, task_id)
+    barrier = threading.Barrier(2, timeout=20)
+    original = WorkflowEngine.complete
+
+    def together(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        state = original(self, *args, **kwargs)
+        barrier.wait()
+        return state
+
+    monkeypatch.setattr(WorkflowEngine, "complete", together)
+    outcomes: list[object] = []
+
+    def attempt() -> None:
+        try:
+            outcomes.append(world.service.complete_task(unit.CLERK, case, task_id, "材料齐全"))
+        except Exception as exc:
+            outcomes.append(exc)
+
+    threads = [threading.Thread(target=attempt) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    errors = [o for o in outcomes if isinstance(o, Exception)]
+    assert len(outcomes) == 2 and len(errors) == 1 and isinstance(errors[0], Conflict), outcomes
+    assert world.count(unit.Step, case_no=case) == 1
+    assert world.events(case) == ["CaseStepCompleted"]
+
+
+def test_crash_before_commit_on_postgres(world, postgres_url) -> None:  # type: ignore[no-untyped-def]
+    world.accept("510104-20260928-100003")
+    unit.crash_then_complete_again(world, postgres_url, "510104-20260928-100003")
