@@ -9,6 +9,7 @@ from fastapi import FastAPI
 
 from ywtb.api.catalog.v1.catalog_pb2_grpc import CatalogServiceStub
 from ywtb.api.identity.v1.identity_pb2_grpc import IdentityServiceStub
+from ywtb.api.intake.v1.intake_pb2_grpc import IntakeServiceStub
 from ywtb.common.auth.issuer import BuiltinIssuer
 from ywtb.common.auth.tokens import TokenValidator
 from ywtb.gateway.auth import build_builtin_issuer, build_me_router, build_token_validator
@@ -19,6 +20,7 @@ from ywtb.gateway.middleware import RequestContextMiddleware
 from ywtb.gateway.oidc import BuiltinOidc, IdentityPasswordAuthenticator, PasswordAuthenticator
 from ywtb.gateway.routes.catalog import build_catalog_router, catalog_stub
 from ywtb.gateway.routes.identity import build_identity_router, identity_stub
+from ywtb.gateway.routes.intake import build_intake_router, intake_stub
 
 TITLE = "ywtb 一网通办 API"
 DESCRIPTION = "一网通办统一对外接口：事项指南、在线申报、办件查询、电子证照、缴费与好差评。"
@@ -40,6 +42,7 @@ def create_app(
     password_authenticator: PasswordAuthenticator | None = None,
     identity: IdentityServiceStub | None = None,
     catalog: CatalogServiceStub | None = None,
+    intake: IntakeServiceStub | None = None,
 ) -> FastAPI:
     """Build the gateway: error handlers, request middleware, health endpoints and the API routes.
 
@@ -86,4 +89,8 @@ def create_app(
         settings.catalog_target, settings.internal_signing_key.get_secret_value().encode("utf-8")
     )
     app.include_router(build_catalog_router())
+    app.state.intake = intake or intake_stub(
+        settings.intake_target, settings.internal_signing_key.get_secret_value().encode("utf-8")
+    )
+    app.include_router(build_intake_router())
     return app

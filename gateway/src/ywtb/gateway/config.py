@@ -52,6 +52,7 @@ class GatewaySettings(ServiceSettings):
     oidc_password_grant: bool = True  # for the demo and test clients
     identity_target: str = "127.0.0.1:50061"
     catalog_target: str = "127.0.0.1:50062"
+    intake_target: str = "127.0.0.1:50063"
 
     @field_validator("auth_mode", mode="after")
     @classmethod

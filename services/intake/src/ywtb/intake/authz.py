@@ -39,7 +39,8 @@ def require_clerk(principal: Principal, case: Case) -> None:
     """A window clerk of the case's tenant and department (受理 is theirs alone)."""
     if not is_department_staff(principal, case.tenant, case.dept, CLERK_ROLES):
         raise PermissionDenied(
-            "只有该事项所属部门的窗口受理人员可以办理此操作。", message_en="window clerk of the case's department required"
+            "只有该事项所属部门的窗口受理人员可以办理此操作。",
+            message_en="window clerk of the case's department required",
         )
 
 
@@ -54,8 +55,13 @@ def require_queue_reader(principal: Principal, tenant: str, dept: str) -> str:
     """Staff of the department, or a supervisor of the tenant; the department to filter on."""
     if supervises(principal, tenant) or principal.has_role("platform_admin", "service"):
         return dept
-    if principal.has_role(*STAFF_READER_ROLES) and principal.tenant == tenant and dept in ("", principal.dept):
+    if (
+        principal.has_role(*STAFF_READER_ROLES)
+        and principal.tenant == tenant
+        and dept in ("", principal.dept)
+    ):
         return principal.dept
     raise PermissionDenied(
-        "您只能查看本部门的办件；如需查看其他部门或地区，请联系监督人员。", message_en="case queue out of scope"
+        "您只能查看本部门的办件；如需查看其他部门或地区，请联系监督人员。",
+        message_en="case queue out of scope",
     )

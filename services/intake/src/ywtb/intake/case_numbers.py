@@ -14,7 +14,9 @@ from ywtb.intake.models import CaseCounter
 def format_case_number(pattern: str, region: str, day: date, seq: int) -> str:
     """The case number of a pattern such as "{region}{date:%Y%m%d}{seq:06d}"; ValueError when malformed."""
     if not pattern.startswith("{region}") or "{seq" not in pattern or "{date" not in pattern:
-        raise ValueError("the case number pattern must start with {region} and contain {date...} and {seq...}")
+        raise ValueError(
+            "the case number pattern must start with {region} and contain {date...} and {seq...}"
+        )
     try:
         number = pattern.format(region=region, date=day, seq=seq)
     except (KeyError, IndexError, ValueError) as exc:

@@ -25,7 +25,9 @@ class GrpcCatalogClient:
 
     def __init__(self, target: str, signing_key: bytes, *, timeout_s: float = 3.0) -> None:
         self._stub = catalog_pb2_grpc.CatalogServiceStub(
-            channel(target, signing_key=signing_key, idempotent_methods=[GET_GUIDE], default_timeout_s=timeout_s)
+            channel(
+                target, signing_key=signing_key, idempotent_methods=[GET_GUIDE], default_timeout_s=timeout_s
+            )
         )
 
     def get_guide(self, item_id: str, version: int) -> catalog_pb2.GuideVersion:

@@ -26,7 +26,9 @@ def missing_deficiencies(item: dict[str, Any], materials: dict[str, list[str]]) 
     return [
         {
             "subject": m["name"],
-            "requirement": f"请提交{m['name']}" + (f"（{m['standard']}）" if m.get("standard") else "") + "。",
+            "requirement": f"请提交{m['name']}"
+            + (f"（{m['standard']}）" if m.get("standard") else "")
+            + "。",
         }
         for m in required_missing(item, materials)
     ]
@@ -76,7 +78,8 @@ def validate_form(schema: dict[str, Any], data: dict[str, Any]) -> None:
         validator = Draft202012Validator(schema, format_checker=Draft202012Validator.FORMAT_CHECKER)
     except SchemaError as exc:  # the catalogue should never publish this; say so plainly
         raise FailedPrecondition(
-            "该事项的申请表配置有误，暂时无法申报，请联系事项所属部门。", message_en=f"bad form schema: {exc.message}"
+            "该事项的申请表配置有误，暂时无法申报，请联系事项所属部门。",
+            message_en=f"bad form schema: {exc.message}",
         ) from exc
     fields: dict[str, str] = {}
     for error in sorted(validator.iter_errors(data), key=lambda e: list(map(str, e.absolute_path))):

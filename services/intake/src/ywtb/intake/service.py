@@ -107,10 +107,14 @@ class IntakeService:
         self.storage = storage
         self._pii_key = derive_key(pii_secret, "intake-pii-encryption")
         self.calendar = calendar or WorkCalendar()
-        self.clock = clock
+        self._clock = clock
         self.max_upload_bytes = max_upload_bytes
         self.case_number_pattern = case_number_pattern
         self.deemed_acceptance_workdays = deemed_acceptance_workdays
+
+    def clock(self) -> datetime:
+        """Now, in UTC (the injected clock may use any zone)."""
+        return self._clock().astimezone(UTC)
 
     # 材料 materials
 
@@ -167,15 +171,14 @@ class IntakeService:
             if existing is not None:
                 return existing, True
 
-        item = item_snapshot(self.catalog.get_guide(submission.item_id, submission.item_version))
-        version = self.catalog_version  # set by item_snapshot's caller below
-        del version
-        guide = self._last_guide
+        guide = self.catalog.get_guide(submission.item_id, submission.item_version)
+        item = item_snapshot(guide)
         if channel == pb.CHANNEL_WINDOW and not authz.is_department_staff(
             principal, item["tenant"], item["dept"], authz.CLERK_ROLES
         ):
             raise PermissionDenied(
-                "窗口代办只能由该事项所属部门的窗口受理人员办理。", message_en="clerk of the item's department required"
+                "窗口代办只能由该事项所属部门的窗口受理人员办理。",
+                message_en="clerk of the item's department required",
             )
         applicant = self._applicant(principal, channel, submission.applicant, item)
         validate_form(item["form_schema"], submission.form_data)
@@ -221,17 +224,12 @@ class IntakeService:
                 if any(not m["may_be_missing"] for m in required_missing(item, materials)):
                     self._notify(session, case, missing_deficiencies(item, materials), automatic=True)
                 return case, False
-        except IntegrityError:
-            if not key:
-                raise
-            existing = self._replay(principal, key, request_hash)
+        except (IntegrityError, InvalidArgument):
+            # A concurrent retry with the same key may have won: it holds the key and the files.
+            existing = self._replay(principal, key, request_hash) if key else None
             if existing is None:
                 raise
             return existing, True
-
-    @property
-    def catalog_version(self) -> None:  # pragma: no cover - placeholder removed below
-        return None
 
     def _check_submitter(self, principal: Principal, channel: int) -> None:
         if channel == pb.CHANNEL_WINDOW:
@@ -240,7 +238,8 @@ class IntakeService:
             return
         if not principal.has_role(*authz.APPLICANT_ROLES):
             raise PermissionDenied(
-                "请以自然人或法人经办人身份登录后在线申办。", message_en="citizen or legal person agent required"
+                "请以自然人或法人经办人身份登录后在线申办。",
+                message_en="citizen or legal person agent required",
             )
 
     def _replay(self, principal: Principal, key: str, request_hash: str) -> Case | None:
@@ -260,8 +259,10 @@ class IntakeService:
         self, principal: Principal, channel: int, given: ApplicantIn, item: dict[str, Any]
     ) -> dict[str, Any]:
         """The applicant columns: online from the login (natural person) or the agent's legal person."""
-        legal = principal.has_role("legal_person_agent") if channel == pb.CHANNEL_ONLINE else bool(
-            given.credit_code or given.applicant_type in LEGAL_PERSON_TYPES
+        legal = (
+            principal.has_role("legal_person_agent")
+            if channel == pb.CHANNEL_ONLINE
+            else bool(given.credit_code or given.applicant_type in LEGAL_PERSON_TYPES)
         )
         name = given.name.strip() or (principal.name if channel == pb.CHANNEL_ONLINE and not legal else "")
         if not name or len(name) > 200:
@@ -281,10 +282,14 @@ class IntakeService:
             credit_code, applicant_type, id_type = "", NATURAL_PERSON, ID_TYPE_CITIZEN
             contact_name = given.contact_name.strip()
         objects = item["service_objects"]
-        wanted = catalog_pb2.SERVICE_OBJECT_LEGAL_PERSON if legal else catalog_pb2.SERVICE_OBJECT_NATURAL_PERSON
+        wanted = (
+            catalog_pb2.SERVICE_OBJECT_LEGAL_PERSON if legal else catalog_pb2.SERVICE_OBJECT_NATURAL_PERSON
+        )
         if objects and wanted not in objects:
             who = "法人" if legal else "自然人"
-            raise FailedPrecondition(f"该事项不面向{who}办理，请核对事项后重新申报。", code="SERVICE_OBJECT_MISMATCH")
+            raise FailedPrecondition(
+                f"该事项不面向{who}办理，请核对事项后重新申报。", code="SERVICE_OBJECT_MISMATCH"
+            )
         return {
             "applicant_type": applicant_type,
             "applicant_name": name,
@@ -327,7 +332,9 @@ class IntakeService:
                 elif file_id not in result.get(name, []):
                     result.setdefault(name, []).append(file_id)
         if fields:
-            raise InvalidArgument("申请材料有误，请按提示修改后重新提交。", code="MATERIALS_INVALID", fields=fields)
+            raise InvalidArgument(
+                "申请材料有误，请按提示修改后重新提交。", code="MATERIALS_INVALID", fields=fields
+            )
         return result
 
     @staticmethod
@@ -353,7 +360,9 @@ class IntakeService:
                     raise _invalid("deficiencies", "每一项补正内容都须写明材料（或事项）和补正要求。")
                 notice.append({"subject": subject[:200], "requirement": requirement[:1000]})
             listed = {d["subject"] for d in notice}
-            notice += [d for d in missing_deficiencies(case.item, case.materials) if d["subject"] not in listed]
+            notice += [
+                d for d in missing_deficiencies(case.item, case.materials) if d["subject"] not in listed
+            ]
             if not notice:
                 raise _invalid("deficiencies", "请列明需要补正的全部内容（一次性告知）。")
             case.handled_by = principal.subject
@@ -445,7 +454,9 @@ class IntakeService:
             if mode == pb.ACCEPTANCE_MODE_NORMAL:
                 if missing:
                     raise FailedPrecondition(
-                        "申请材料不齐全（缺少：" + "、".join(missing) + "），请一次性告知补正，或按容缺受理。",
+                        "申请材料不齐全（缺少："
+                        + "、".join(missing)
+                        + "），请一次性告知补正，或按容缺受理。",
                         code="MATERIALS_MISSING",
                     )
             elif mode == pb.ACCEPTANCE_MODE_TOLERANT:
@@ -455,7 +466,15 @@ class IntakeService:
                     raise _invalid("promise_signed", "告知承诺受理须由申请人签署书面承诺书。")
             else:
                 raise _invalid("mode", "受理方式不正确。")
-            self._accept(session, case, mode, now, promised, missing if mode != 1 else [], deadline)
+            self._accept(
+                session,
+                case,
+                mode,
+                now,
+                promised,
+                [] if mode == pb.ACCEPTANCE_MODE_NORMAL else missing,
+                deadline,
+            )
             case.promise_signed = promise_signed and mode != pb.ACCEPTANCE_MODE_NORMAL
             case.handled_by = principal.subject
             case.opinion = opinion.strip()[:1000]
@@ -531,7 +550,9 @@ class IntakeService:
             case = self._locked(session, case_no)
             authz.require_clerk(principal, case)
             if case.status not in (pb.CASE_STATUS_SUBMITTED, pb.CASE_STATUS_CORRECTION_REQUESTED):
-                raise FailedPrecondition("该办件已受理或已不予受理，不能再作不予受理决定。", code="CASE_CLOSED")
+                raise FailedPrecondition(
+                    "该办件已受理或已不予受理，不能再作不予受理决定。", code="CASE_CLOSED"
+                )
             now = self.clock()
             case.status = pb.CASE_STATUS_REJECTED
             case.rejected_at = now
@@ -564,7 +585,7 @@ class IntakeService:
         with self.db.transaction() as session:
             candidates = list(
                 session.scalars(
-                    select(Case.case_no, Case.received_at)
+                    select(Case.case_no)
                     .where(Case.status == pb.CASE_STATUS_SUBMITTED, Case.received_at <= horizon)
                     .order_by(Case.received_at)
                     .limit(500)
@@ -581,7 +602,13 @@ class IntakeService:
                     continue
                 missing = [m["name"] for m in required_missing(case.item, case.materials)]
                 self._accept(
-                    session, case, pb.ACCEPTANCE_MODE_NORMAL, received, self.promised_date(case.item, received), missing, None
+                    session,
+                    case,
+                    pb.ACCEPTANCE_MODE_NORMAL,
+                    received,
+                    self.promised_date(case.item, received),
+                    missing,
+                    None,
                 )
                 case.deemed_accepted = True
                 case.handled_by = ""
@@ -607,17 +634,27 @@ class IntakeService:
                 raise PermissionDenied("您无权查看该办件。", message_en="case out of scope")
             return case
 
-    def list_my_cases(self, principal: Principal, status: int = 0, page_size: int = 50, offset: int = 0) -> list[Case]:
+    def list_my_cases(
+        self, principal: Principal, status: int = 0, page_size: int = 50, offset: int = 0
+    ) -> list[Case]:
         """The caller's own cases, newest first."""
         if not principal.subject:
             raise PermissionDenied("请登录后查看我的办件。")
-        query = select(Case).where(or_(Case.owner == principal.subject, Case.submitted_by == principal.subject))
+        query = select(Case).where(
+            or_(Case.owner == principal.subject, Case.submitted_by == principal.subject)
+        )
         if status:
             query = query.where(Case.status == status)
         return self._page(query.order_by(Case.submitted_at.desc(), Case.case_no.desc()), page_size, offset)
 
     def list_cases(
-        self, principal: Principal, tenant: str, dept: str = "", status: int = 0, page_size: int = 50, offset: int = 0
+        self,
+        principal: Principal,
+        tenant: str,
+        dept: str = "",
+        status: int = 0,
+        page_size: int = 50,
+        offset: int = 0,
     ) -> list[Case]:
         """A tenant's queue (a clerk's own department), oldest receipt first."""
         if not tenant:

@@ -52,12 +52,17 @@ def check_upload(content: bytes, max_bytes: int) -> tuple[str, str]:
     if len(content) > max_bytes:
         limit = f"{max_bytes / (1024 * 1024):g}MB"
         message = f"文件大小超过{limit}，请压缩或分页扫描后重新上传。"
-        raise InvalidArgument(message, code="FILE_TOO_LARGE", message_en="file too large", fields={"file": message})
+        raise InvalidArgument(
+            message, code="FILE_TOO_LARGE", message_en="file too large", fields={"file": message}
+        )
     content_type = sniff_content_type(content)
     if content_type is None:
         message = "仅支持上传 PDF、JPG、PNG 或 OFD 格式的文件，请转换格式后重新上传。"
         raise InvalidArgument(
-            message, code="FILE_TYPE_NOT_ALLOWED", message_en="file type not allowed", fields={"file": message}
+            message,
+            code="FILE_TYPE_NOT_ALLOWED",
+            message_en="file type not allowed",
+            fields={"file": message},
         )
     return content_type, hashlib.sha256(content).hexdigest()
 

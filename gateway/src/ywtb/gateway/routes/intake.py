@@ -1,0 +1,150 @@
+"""统一受理 REST routes: material upload, online and window submission, my cases, the clerk's queue and actions."""
+
+from __future__ import annotations
+
+from email import policy
+from email.parser import BytesParser
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Body, Depends, Header, Query, Request, Response
+from fastapi.concurrency import run_in_threadpool
+
+from ywtb.api.intake.v1 import intake_pb2 as pb
+from ywtb.api.intake.v1 import intake_pb2_grpc
+from ywtb.common.errors import InvalidArgument
+from ywtb.common.grpc import channel
+from ywtb.gateway.auth import CurrentPrincipal
+from ywtb.gateway.routes.grpc_json import from_json, to_json
+
+SERVICE = "ywtb.api.intake.v1.IntakeService"
+READS = [f"{SERVICE}/{m}" for m in ("GetCase", "ListMyCases", "ListCases")]
+STATUSES = {
+    "": 0,
+    **{name.removeprefix("CASE_STATUS_").lower(): value for name, value in pb.CaseStatus.items() if value},
+}
+STATUS_PATTERN = "^(" + "|".join(k for k in STATUSES if k) + ")?$"
+JsonBody = Annotated[dict[str, Any], Body()]
+
+
+def intake_stub(target: str, signing_key: bytes) -> intake_pb2_grpc.IntakeServiceStub:
+    """A stub whose reads are retried on UNAVAILABLE; the caller's principal is signed into each call."""
+    return intake_pb2_grpc.IntakeServiceStub(
+        channel(target, signing_key=signing_key, idempotent_methods=READS)
+    )
+
+
+def _stub(request: Request) -> intake_pb2_grpc.IntakeServiceStub:
+    return request.app.state.intake
+
+
+Stub = Annotated[intake_pb2_grpc.IntakeServiceStub, Depends(_stub)]
+
+
+def _file_part(content_type: str, body: bytes) -> tuple[str, bytes]:
+    """(file name, content) of the "file" field of a multipart/form-data body (stdlib parser)."""
+    if not content_type.lower().startswith("multipart/form-data"):
+        message = "请以 multipart/form-data 方式上传文件（字段名 file）。"
+        raise InvalidArgument(message, fields={"file": message})
+    message = BytesParser(policy=policy.HTTP).parsebytes(
+        b"Content-Type: " + content_type.encode("latin-1") + b"\r\n\r\n" + body
+    )
+    for part in message.iter_parts() if message.is_multipart() else ():
+        if part.get_param("name", header="content-disposition") == "file":
+            return part.get_filename() or "", part.get_payload(decode=True) or b""
+    text = "未收到上传的文件，请选择文件后重新上传（字段名 file）。"
+    raise InvalidArgument(text, fields={"file": text})
+
+
+def _cases(reply: Any) -> list[dict[str, Any]]:
+    return [to_json(c) for c in reply.cases]
+
+
+def build_intake_router() -> APIRouter:
+    """Routes under /api/v1/cases for the intake service."""
+    router = APIRouter(prefix="/api/v1/cases", tags=["统一受理"])
+
+    @router.post("/materials", status_code=201, summary="上传申请材料（PDF、JPG、PNG、OFD）")
+    async def upload(request: Request, principal: CurrentPrincipal, stub: Stub) -> dict[str, Any]:
+        file_name, content = _file_part(request.headers.get("content-type", ""), await request.body())
+        request_pb = pb.UploadMaterialRequest(file_name=file_name, content=content)
+        reply = await run_in_threadpool(
+            stub.UploadMaterial, request_pb
+        )  # keep the blocking call off the loop
+        return to_json(reply.file)
+
+    @router.post("", status_code=201, summary="申办（在线申请须带 Idempotency-Key 请求头）")
+    def submit(
+        body: JsonBody,
+        principal: CurrentPrincipal,
+        stub: Stub,
+        response: Response,
+        idempotency_key: Annotated[str, Header(max_length=128)] = "",
+    ) -> dict[str, Any]:
+        request = from_json(body, pb.SubmitCaseRequest())
+        online = request.channel in (pb.CHANNEL_UNSPECIFIED, pb.CHANNEL_ONLINE)
+        if online and not idempotency_key:
+            message = "在线申办须带 Idempotency-Key 请求头，重复提交时使用同一个值。"
+            raise InvalidArgument(
+                message, code="IDEMPOTENCY_KEY_REQUIRED", fields={"Idempotency-Key": message}
+            )
+        request.idempotency_key = idempotency_key or request.idempotency_key
+        reply = stub.SubmitCase(request)
+        if reply.replayed:
+            response.status_code = 200
+        return to_json(reply.case)
+
+    @router.get("/mine", summary="我的办件")
+    def mine(
+        principal: CurrentPrincipal,
+        stub: Stub,
+        status: Annotated[str, Query(pattern=STATUS_PATTERN)] = "",
+        page_size: Annotated[int, Query(ge=1, le=200)] = 50,
+        offset: Annotated[int, Query(ge=0, le=100000)] = 0,
+    ) -> list[dict[str, Any]]:
+        request = pb.ListMyCasesRequest(status=STATUSES[status], page_size=page_size, offset=offset)
+        return _cases(stub.ListMyCases(request))
+
+    @router.get("", summary="受理队列（窗口人员、监督人员）")
+    def queue(
+        principal: CurrentPrincipal,
+        stub: Stub,
+        tenant: Annotated[str, Query(pattern=r"^\d{6}$")],
+        dept: Annotated[str, Query(max_length=18)] = "",
+        status: Annotated[str, Query(pattern=STATUS_PATTERN)] = "",
+        page_size: Annotated[int, Query(ge=1, le=200)] = 50,
+        offset: Annotated[int, Query(ge=0, le=100000)] = 0,
+    ) -> list[dict[str, Any]]:
+        request = pb.ListCasesRequest(
+            tenant=tenant, dept=dept, status=STATUSES[status], page_size=page_size, offset=offset
+        )
+        return _cases(stub.ListCases(request))
+
+    @router.get("/{case_no}", summary="办件详情")
+    def get_case(case_no: str, principal: CurrentPrincipal, stub: Stub) -> dict[str, Any]:
+        return to_json(stub.GetCase(pb.GetCaseRequest(case_no=case_no)).case)
+
+    @router.post("/{case_no}/correction-request", summary="一次性告知补正")
+    def correction(case_no: str, body: JsonBody, principal: CurrentPrincipal, stub: Stub) -> dict[str, Any]:
+        request = from_json(body, pb.RequestCorrectionRequest())
+        request.case_no = case_no
+        return to_json(stub.RequestCorrection(request).case)
+
+    @router.post("/{case_no}/supplement", summary="补正材料并重新提交")
+    def supplement(case_no: str, body: JsonBody, principal: CurrentPrincipal, stub: Stub) -> dict[str, Any]:
+        request = from_json(body, pb.SupplementCaseRequest())
+        request.case_no = case_no
+        return to_json(stub.SupplementCase(request).case)
+
+    @router.post("/{case_no}/accept", summary="受理（含容缺受理、告知承诺）")
+    def accept(case_no: str, body: JsonBody, principal: CurrentPrincipal, stub: Stub) -> dict[str, Any]:
+        request = from_json(body, pb.AcceptCaseRequest())
+        request.case_no = case_no
+        return to_json(stub.AcceptCase(request).case)
+
+    @router.post("/{case_no}/reject", summary="不予受理（须说明理由）")
+    def reject(case_no: str, body: JsonBody, principal: CurrentPrincipal, stub: Stub) -> dict[str, Any]:
+        request = from_json(body, pb.RejectCaseRequest())
+        request.case_no = case_no
+        return to_json(stub.RejectCase(request).case)
+
+    return router

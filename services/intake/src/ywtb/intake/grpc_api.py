@@ -1,0 +1,91 @@
+"""Thin gRPC servicer: proto <-> domain, nothing else."""
+
+from __future__ import annotations
+
+from ywtb.api.intake.v1 import intake_pb2 as pb
+from ywtb.api.intake.v1 import intake_pb2_grpc
+from ywtb.common.auth.principal import Principal
+from ywtb.common.context import current_principal
+from ywtb.common.errors import Unauthenticated
+from ywtb.intake import convert
+from ywtb.intake.service import ApplicantIn, IntakeService, Submission
+
+
+def _caller() -> Principal:
+    principal = current_principal.get()
+    if principal is None:
+        raise Unauthenticated()
+    return principal
+
+
+class IntakeServicer(intake_pb2_grpc.IntakeServiceServicer):
+    """IntakeService over gRPC."""
+
+    def __init__(self, service: IntakeService) -> None:
+        self.service = service
+
+    def UploadMaterial(self, request, context):  # noqa: N802
+        row = self.service.upload_material(_caller(), request.file_name, request.content)
+        return pb.UploadMaterialResponse(file=convert.uploaded_file(row))
+
+    def SubmitCase(self, request, context):  # noqa: N802
+        a = request.applicant
+        submission = Submission(
+            item_id=request.item_id,
+            item_version=request.item_version,
+            channel=request.channel,
+            applicant=ApplicantIn(
+                applicant_type=a.applicant_type,
+                name=a.name,
+                id_type=a.id_type,
+                id_number=a.id_number,
+                credit_code=a.credit_code,
+                contact_name=a.contact_name,
+                contact_mobile=a.contact_mobile,
+            ),
+            form_data=convert.struct_to_dict(request.form_data),
+            materials=convert.materials_in(request.materials),
+            idempotency_key=request.idempotency_key,
+        )
+        case, replayed = self.service.submit(_caller(), submission)
+        return pb.SubmitCaseResponse(case=convert.case(case), replayed=replayed)
+
+    def GetCase(self, request, context):  # noqa: N802
+        return pb.GetCaseResponse(case=convert.case(self.service.get_case(_caller(), request.case_no)))
+
+    def ListMyCases(self, request, context):  # noqa: N802
+        cases = self.service.list_my_cases(_caller(), request.status, request.page_size, request.offset)
+        return pb.ListMyCasesResponse(cases=[convert.case(c) for c in cases])
+
+    def ListCases(self, request, context):  # noqa: N802
+        cases = self.service.list_cases(
+            _caller(), request.tenant, request.dept, request.status, request.page_size, request.offset
+        )
+        return pb.ListCasesResponse(cases=[convert.case(c) for c in cases])
+
+    def RequestCorrection(self, request, context):  # noqa: N802
+        deficiencies = [(d.subject, d.requirement) for d in request.deficiencies]
+        case = self.service.request_correction(_caller(), request.case_no, deficiencies)
+        return pb.RequestCorrectionResponse(case=convert.case(case))
+
+    def SupplementCase(self, request, context):  # noqa: N802
+        form = convert.struct_to_dict(request.form_data) if request.HasField("form_data") else None
+        case = self.service.supplement(
+            _caller(), request.case_no, convert.materials_in(request.materials), form
+        )
+        return pb.SupplementCaseResponse(case=convert.case(case))
+
+    def AcceptCase(self, request, context):  # noqa: N802
+        case = self.service.accept(
+            _caller(),
+            request.case_no,
+            request.mode,
+            supply_workdays=request.supply_workdays,
+            promise_signed=request.promise_signed,
+            opinion=request.opinion,
+        )
+        return pb.AcceptCaseResponse(case=convert.case(case))
+
+    def RejectCase(self, request, context):  # noqa: N802
+        case = self.service.reject(_caller(), request.case_no, request.reason)
+        return pb.RejectCaseResponse(case=convert.case(case))

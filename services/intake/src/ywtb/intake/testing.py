@@ -1,0 +1,146 @@
+"""Test doubles: an in-process CatalogService serving fixed guide versions on a real gRPC server."""
+
+from __future__ import annotations
+
+import threading
+import time
+from typing import Any
+
+import grpc
+from google.protobuf.struct_pb2 import Struct
+
+from ywtb.api.catalog.v1 import catalog_pb2 as cpb
+from ywtb.api.catalog.v1 import catalog_pb2_grpc
+from ywtb.common.auth.principal import Principal
+from ywtb.common.codes import make_credit_code
+from ywtb.common.errors import NotFound
+from ywtb.common.grpc import build_server, public, server_port
+
+MARKET = make_credit_code("11510104MB3234567")  # 锦江区市场监督管理局 (sample)
+CULTURE = make_credit_code("11510104MB4234567")  # another department of the same county
+SHOP_ITEM = "item-shop-licence"
+INSTANT_ITEM = "item-instant"
+FORM_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "required": ["shop_name", "area"],
+    "properties": {
+        "shop_name": {"type": "string", "title": "店铺名称", "minLength": 1},
+        "area": {"type": "number", "title": "经营面积", "minimum": 1},
+        "mobile": {"type": "string", "title": "联系电话", "pattern": "^1\\d{10}$"},
+    },
+}
+
+
+def guide_version(
+    item_id: str = SHOP_ITEM,
+    *,
+    version: int = 1,
+    tenant: str = "510104",
+    dept: str = MARKET,
+    case_type: int = cpb.CASE_TYPE_PROMISED,
+    promised_days: int = 5,
+) -> cpb.GuideVersion:
+    """A published version: 5 working days promised, four materials (one fetched, one 容缺)."""
+    schema = Struct()
+    schema.update(FORM_SCHEMA)
+    guide = cpb.Guide(
+        name="食品经营许可（样例）",
+        legal_limit=cpb.TimeLimit(value=20, unit=cpb.TIME_UNIT_WORKDAY),
+        promised_limit=cpb.TimeLimit(value=promised_days, unit=cpb.TIME_UNIT_WORKDAY),
+        case_type=case_type,
+        process="licence_standard",
+        service_objects=[cpb.SERVICE_OBJECT_NATURAL_PERSON, cpb.SERVICE_OBJECT_LEGAL_PERSON],
+        materials=[
+            cpb.Material(name="申请书", required=True, source=cpb.MATERIAL_SOURCE_APPLICANT),
+            cpb.Material(name="身份证明", required=True, source=cpb.MATERIAL_SOURCE_GOVERNMENT),
+            cpb.Material(name="经营场所证明", required=True, source=cpb.MATERIAL_SOURCE_APPLICANT),
+            cpb.Material(
+                name="消防安全承诺书",
+                required=True,
+                may_be_missing=True,
+                source=cpb.MATERIAL_SOURCE_APPLICANT,
+            ),
+            cpb.Material(name="其他说明", required=False, source=cpb.MATERIAL_SOURCE_APPLICANT),
+        ],
+        form_schema=schema,
+    )
+    return cpb.GuideVersion(
+        item_id=item_id,
+        version=version,
+        tenant=tenant,
+        dept=dept,
+        dept_name="锦江区市场监督管理局",
+        basic_code="000117001000",
+        item_type="01",
+        implementation_code=f"11510104MB3234567{item_id[-4:]}",
+        process="licence_standard",
+        guide=guide,
+    )
+
+
+class FakeCatalog(catalog_pb2_grpc.CatalogServiceServicer):
+    """GetGuide over fixed versions; counts calls; the n-th call may be delayed n * stagger_s."""
+
+    def __init__(self, versions: list[cpb.GuideVersion] | None = None, *, stagger_s: float = 0.0) -> None:
+        self.versions = versions or [
+            guide_version(),
+            guide_version(INSTANT_ITEM, case_type=cpb.CASE_TYPE_INSTANT, promised_days=1),
+        ]
+        self.calls = 0
+        self.stagger_s = stagger_s
+        self._lock = threading.Lock()
+
+    @public
+    def GetGuide(self, request, context):  # noqa: N802
+        with self._lock:
+            self.calls += 1
+            delay = self.stagger_s * self.calls
+        if delay:
+            time.sleep(delay)
+        matches = [
+            v for v in self.versions if v.item_id == request.item_id and (request.version in (0, v.version))
+        ]
+        if not matches:
+            raise NotFound("未找到该事项的已发布版本。", code="ITEM_NOT_FOUND")
+        return cpb.GetGuideResponse(guide=max(matches, key=lambda v: v.version))
+
+
+def start_fake_catalog(
+    signing_key: bytes, catalog: FakeCatalog | None = None
+) -> tuple[grpc.Server, str, FakeCatalog]:
+    """A real gRPC server on a free port serving the fake; (server, target, fake)."""
+    fake = catalog or FakeCatalog()
+    server = build_server(
+        [(catalog_pb2_grpc.add_CatalogServiceServicer_to_server, fake)],
+        port=0,
+        host="127.0.0.1",
+        signing_key=signing_key,
+        service_name="ywtb.catalog",
+    )
+    server.start()
+    return server, f"127.0.0.1:{server_port(server)}", fake
+
+
+# Sample principals.
+CITIZEN = Principal(
+    subject="p-zhang", tenant="510000", roles=frozenset({"citizen"}), subject_type="person", name="张三"
+)
+OTHER_CITIZEN = Principal(
+    subject="p-li", tenant="510000", roles=frozenset({"citizen"}), subject_type="person", name="李四"
+)
+AGENT = Principal(
+    subject="p-wang",
+    tenant="510000",
+    roles=frozenset({"legal_person_agent"}),
+    subject_type="person",
+    name="王五",
+)
+CLERK = Principal(subject="s-clerk", tenant="510104", roles=frozenset({"window_clerk"}), dept=MARKET)
+OTHER_DEPT_CLERK = Principal(
+    subject="s-culture", tenant="510104", roles=frozenset({"window_clerk"}), dept=CULTURE
+)
+OTHER_TENANT_CLERK = Principal(
+    subject="s-qy", tenant="510105", roles=frozenset({"window_clerk"}), dept=MARKET
+)
+CITY_SUPERVISOR = Principal(subject="s-sup", tenant="510100", roles=frozenset({"supervisor"}))
+OTHER_CITY_SUPERVISOR = Principal(subject="s-sup2", tenant="510700", roles=frozenset({"supervisor"}))
