@@ -13,7 +13,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-RUN_DIR = ROOT / ".run" / "embedded"
+RUN_DIR = Path(os.environ.get("YWTB_RUN_DIR") or ROOT / ".run" / "embedded")
+PORT_BASE = int(os.environ.get("YWTB_PORT_BASE", "50060"))  # identity +1, catalog +2, intake +3, approval +4
 GATEWAY_PORT = int(os.environ.get("YWTB_GATEWAY_HTTP_PORT", "8000"))
 
 
@@ -29,21 +30,41 @@ class Component:
     extra_env: tuple[tuple[str, str], ...] = ()
 
 
+IDENTITY, CATALOG, INTAKE, APPROVAL = (f"127.0.0.1:{PORT_BASE + n}" for n in range(1, 5))
 COMPONENTS = [
     Component(
         "identity",
         "ywtb.identity",
         "YWTB_IDENTITY_",
-        grpc_port=50061,
+        grpc_port=PORT_BASE + 1,
         extra_env=(("SEED_DEMO", "true"), ("PII_KEY", "@identity-pii.key")),
     ),
-    Component("catalog", "ywtb.catalog", "YWTB_CATALOG_", grpc_port=50062, extra_env=(("SEED_DEMO", "true"),)),
+    Component(
+        "catalog",
+        "ywtb.catalog",
+        "YWTB_CATALOG_",
+        grpc_port=PORT_BASE + 2,
+        extra_env=(("SEED_DEMO", "true"),),
+    ),
+    Component(
+        "intake",
+        "ywtb.intake",
+        "YWTB_INTAKE_",
+        grpc_port=PORT_BASE + 3,
+        extra_env=(("PII_KEY", "@intake-pii.key"), ("CATALOG_TARGET", CATALOG)),
+    ),
+    Component("approval", "ywtb.approval", "YWTB_APPROVAL_", grpc_port=PORT_BASE + 4),
     Component(
         "gateway",
         "ywtb.gateway",
         "YWTB_GATEWAY_",
         health_url=f"http://127.0.0.1:{GATEWAY_PORT}/healthz",
-        extra_env=(("IDENTITY_TARGET", "127.0.0.1:50061"), ("CATALOG_TARGET", "127.0.0.1:50062")),
+        extra_env=(
+            ("IDENTITY_TARGET", IDENTITY),
+            ("CATALOG_TARGET", CATALOG),
+            ("INTAKE_TARGET", INTAKE),
+            ("APPROVAL_TARGET", APPROVAL),
+        ),
     ),
 ]
 
@@ -122,9 +143,11 @@ def banner() -> str:
         "ywtb 一网通办 is running on the embedded default (SQLite, embedded event log, built-in token issuer).",
         f"  gateway      http://127.0.0.1:{GATEWAY_PORT}/  (API docs: /docs, OpenAPI: /openapi.json)",
         f"  login (OIDC) http://127.0.0.1:{GATEWAY_PORT}/realms/ywtb/.well-known/openid-configuration",
-        "  identity     gRPC 127.0.0.1:50061",
-        "  catalog      gRPC 127.0.0.1:50062  (sample catalogue: 83 items, 4 一件事 bundles)",
+        f"  identity     gRPC {IDENTITY}",
+        f"  catalog      gRPC {CATALOG}  (sample catalogue: 83 items, 4 一件事 bundles)",
         f"  search       http://127.0.0.1:{GATEWAY_PORT}/api/v1/catalog/search?q=yyzz",
+        f"  intake       gRPC {INTAKE}  (applications: /api/v1/cases)",
+        f"  approval     gRPC {APPROVAL}  (tasks: /api/v1/tasks)",
         f"  data         {RUN_DIR}",
         "Demo accounts (sample data; password / roles):",
     ]

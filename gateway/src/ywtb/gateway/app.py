@@ -7,6 +7,7 @@ from importlib.metadata import PackageNotFoundError, version
 
 from fastapi import FastAPI
 
+from ywtb.api.approval.v1.approval_pb2_grpc import ApprovalServiceStub
 from ywtb.api.catalog.v1.catalog_pb2_grpc import CatalogServiceStub
 from ywtb.api.identity.v1.identity_pb2_grpc import IdentityServiceStub
 from ywtb.api.intake.v1.intake_pb2_grpc import IntakeServiceStub
@@ -18,6 +19,7 @@ from ywtb.gateway.errors import install_exception_handlers
 from ywtb.gateway.health import ReadinessCheck, build_health_router
 from ywtb.gateway.middleware import RequestContextMiddleware
 from ywtb.gateway.oidc import BuiltinOidc, IdentityPasswordAuthenticator, PasswordAuthenticator
+from ywtb.gateway.routes.approval import approval_stub, build_approval_router
 from ywtb.gateway.routes.catalog import build_catalog_router, catalog_stub
 from ywtb.gateway.routes.identity import build_identity_router, identity_stub
 from ywtb.gateway.routes.intake import build_intake_router, intake_stub
@@ -43,6 +45,7 @@ def create_app(
     identity: IdentityServiceStub | None = None,
     catalog: CatalogServiceStub | None = None,
     intake: IntakeServiceStub | None = None,
+    approval: ApprovalServiceStub | None = None,
 ) -> FastAPI:
     """Build the gateway: error handlers, request middleware, health endpoints and the API routes.
 
@@ -93,4 +96,8 @@ def create_app(
         settings.intake_target, settings.internal_signing_key.get_secret_value().encode("utf-8")
     )
     app.include_router(build_intake_router())
+    app.state.approval = approval or approval_stub(
+        settings.approval_target, settings.internal_signing_key.get_secret_value().encode("utf-8")
+    )
+    app.include_router(build_approval_router())
     return app

@@ -53,6 +53,7 @@ class GatewaySettings(ServiceSettings):
     identity_target: str = "127.0.0.1:50061"
     catalog_target: str = "127.0.0.1:50062"
     intake_target: str = "127.0.0.1:50063"
+    approval_target: str = "127.0.0.1:50064"
 
     @field_validator("auth_mode", mode="after")
     @classmethod

@@ -259,11 +259,11 @@ class IntakeService:
         self, principal: Principal, channel: int, given: ApplicantIn, item: dict[str, Any]
     ) -> dict[str, Any]:
         """The applicant columns: online from the login (natural person) or the agent's legal person."""
-        legal = (
-            principal.has_role("legal_person_agent")
-            if channel == pb.CHANNEL_ONLINE
-            else bool(given.credit_code or given.applicant_type in LEGAL_PERSON_TYPES)
-        )
+        # An agent may also apply as the natural person they are: it is the request that names a legal person.
+        names_legal_person = bool(given.credit_code or given.applicant_type in LEGAL_PERSON_TYPES)
+        if channel == pb.CHANNEL_ONLINE and names_legal_person and not principal.has_role("legal_person_agent"):
+            raise PermissionDenied("只有经授权的法人经办人可以代表法人在线申办，请先到窗口办理经办人授权。")
+        legal = names_legal_person
         name = given.name.strip() or (principal.name if channel == pb.CHANNEL_ONLINE and not legal else "")
         if not name or len(name) > 200:
             raise _invalid("applicant.name", "请填写申请人名称（不超过200个字符）。")
@@ -734,6 +734,7 @@ class IntakeService:
                 channel=case.channel,
                 applicant_type=case.applicant_type,
                 accepted_by=case.handled_by,
+                applicant_id=case.owner,
             ),
             case_no=case.case_no,
             tenant=case.tenant,

@@ -155,6 +155,7 @@ class CaseAccepted(_message.Message):
     CHANNEL_FIELD_NUMBER: _builtins.int
     APPLICANT_TYPE_FIELD_NUMBER: _builtins.int
     ACCEPTED_BY_FIELD_NUMBER: _builtins.int
+    APPLICANT_ID_FIELD_NUMBER: _builtins.int
     case_no: _builtins.str
     """Case number."""
     tenant: _builtins.str
@@ -183,6 +184,8 @@ class CaseAccepted(_message.Message):
     """Applicant type."""
     accepted_by: _builtins.str
     """Clerk who accepted it (empty when deemed)."""
+    applicant_id: _builtins.str
+    """The applicant's account (subject) who may follow the case; empty for window cases without an account."""
     @_builtins.property
     def promised_limit(self) -> _catalog_pb2.TimeLimit:
         """Promised time limit of the item version."""
@@ -220,10 +223,11 @@ class CaseAccepted(_message.Message):
         channel: _intake_pb2.Channel.ValueType = ...,
         applicant_type: _builtins.int = ...,
         accepted_by: _builtins.str = ...,
+        applicant_id: _builtins.str = ...,
     ) -> None: ...
     _HasFieldArgType: _TypeAlias = _typing.Literal["accepted_at", b"accepted_at", "legal_limit", b"legal_limit", "promised_limit", b"promised_limit"]  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["acceptance_mode", b"acceptance_mode", "accepted_at", b"accepted_at", "accepted_by", b"accepted_by", "applicant_type", b"applicant_type", "case_no", b"case_no", "case_type", b"case_type", "channel", b"channel", "deemed_accepted", b"deemed_accepted", "dept", b"dept", "item_id", b"item_id", "item_version", b"item_version", "legal_limit", b"legal_limit", "pending_materials", b"pending_materials", "process", b"process", "promised_completion_date", b"promised_completion_date", "promised_limit", b"promised_limit", "supply_deadline", b"supply_deadline", "tenant", b"tenant"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["acceptance_mode", b"acceptance_mode", "accepted_at", b"accepted_at", "accepted_by", b"accepted_by", "applicant_id", b"applicant_id", "applicant_type", b"applicant_type", "case_no", b"case_no", "case_type", b"case_type", "channel", b"channel", "deemed_accepted", b"deemed_accepted", "dept", b"dept", "item_id", b"item_id", "item_version", b"item_version", "legal_limit", b"legal_limit", "pending_materials", b"pending_materials", "process", b"process", "promised_completion_date", b"promised_completion_date", "promised_limit", b"promised_limit", "supply_deadline", b"supply_deadline", "tenant", b"tenant"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 

@@ -1,0 +1,124 @@
+"""A citizen's application from search to completion on the embedded platform, only through the gateway.
+
+search → guide → upload → submit (a main material missing: one-time deficiency notice) → supplement →
+clerk accepts (promised date in working days) → approval: 受理 by the clerk, 审查 and 决定 by an
+approver, 办结 by the clerk → the citizen sees the case completed and approved, handlers masked.
+"""
+
+from __future__ import annotations
+
+import time
+import uuid
+
+import httpx
+
+from ywtb.common.pii import id_check_char
+
+ID_NUMBER = "51010419900307123" + id_check_char("51010419900307123")  # the demo citizen (sample data)
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+FORM = {
+    "operator_name": "张三",
+    "id_number": ID_NUMBER,
+    "business_address": "成都市锦江区红星路一段1号",
+    "business_scope": "日用百货零售",
+    "capital": 5,
+    "mobile": "13800000001",
+    "trade_name": "张三百货",
+}
+
+
+def _ok(reply: httpx.Response, status: int = 200) -> dict:
+    assert reply.status_code == status, reply.text
+    return reply.json()
+
+
+def _upload(client: httpx.Client, headers: dict[str, str], name: str) -> str:
+    reply = client.post(
+        "/api/v1/cases/materials", headers=headers, files={"file": (name, PDF, "application/pdf")}
+    )
+    return _ok(reply, 201)["id"]
+
+
+def _task(client: httpx.Client, headers: dict[str, str], case_no: str, step: str) -> dict:
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        tasks = _ok(client.get("/api/v1/tasks", headers=headers, params={"case_no": case_no}))
+        for task in tasks:
+            if task["step"] == step:
+                return task
+        time.sleep(0.5)
+    raise AssertionError(f"no {step} task for {case_no} within 60 s")
+
+
+def _do(
+    client: httpx.Client, headers: dict[str, str], case_no: str, step: str, opinion: str, decision: str = ""
+) -> dict:
+    task = _task(client, headers, case_no, step)
+    _ok(client.post(f"/api/v1/cases/{case_no}/tasks/{task['task_id']}/claim", headers=headers))
+    body = {"opinion": opinion, "decision": decision}
+    return _ok(
+        client.post(f"/api/v1/cases/{case_no}/tasks/{task['task_id']}/complete", headers=headers, json=body)
+    )
+
+
+def test_citizen_application_to_completion(gateway: httpx.Client, login) -> None:  # type: ignore[no-untyped-def]
+    citizen, clerk = login("13800000001"), login("jinjiang.clerk")
+    approver = login("jinjiang.approver")
+    hit = _ok(gateway.get("/api/v1/catalog/search", params={"q": "gtgsh"}))["hits"][0]
+    assert hit["name"] == "个体工商户设立登记"
+    guide = _ok(gateway.get(f"/api/v1/catalog/items/{hit['item_id']}/guide"))
+    applicant_materials = [
+        m["name"]
+        for m in guide["guide"]["materials"]
+        if m["required"] and m["source"] == "MATERIAL_SOURCE_APPLICANT"
+    ]
+    assert len(applicant_materials) == 2
+    first, second = applicant_materials
+    body = {
+        "item_id": hit["item_id"],
+        "item_version": guide["version"],
+        "channel": "CHANNEL_ONLINE",
+        "applicant": {
+            "applicant_type": 1,
+            "name": "张三",
+            "id_type": "111",
+            "id_number": FORM["id_number"],
+            "contact_mobile": "13800000001",
+        },
+        "form_data": FORM,
+        "materials": [{"material_name": first, "file_ids": [_upload(gateway, citizen, "申请书.pdf")]}],
+    }
+    key = {"Idempotency-Key": str(uuid.uuid4())}
+    case = _ok(gateway.post("/api/v1/cases", headers={**citizen, **key}, json=body), 201)
+    case_no = case["case_no"]
+    assert case_no.startswith("510104") and case["status"] == "CASE_STATUS_CORRECTION_REQUESTED"
+    assert second in str(case["deficiencies"])  # every missing main material, in one notice
+    again = gateway.post("/api/v1/cases", headers={**citizen, **key}, json=body)
+    assert again.status_code == 200 and again.json()["case_no"] == case_no  # a retried submit: one case
+
+    supplement = {
+        "materials": [{"material_name": second, "file_ids": [_upload(gateway, citizen, "租赁合同.pdf")]}]
+    }
+    _ok(gateway.post(f"/api/v1/cases/{case_no}/supplement", headers=citizen, json=supplement))
+    accepted = _ok(
+        gateway.post(
+            f"/api/v1/cases/{case_no}/accept",
+            headers=clerk,
+            json={"mode": "ACCEPTANCE_MODE_NORMAL", "opinion": "材料齐全，予以受理"},
+        )
+    )
+    assert accepted["status"] == "CASE_STATUS_ACCEPTED" and accepted["promised_completion_date"]
+
+    _do(gateway, clerk, case_no, "accept", "已受理")
+    _do(gateway, approver, case_no, "review", "审查通过")
+    _do(gateway, approver, case_no, "decide", "准予登记", "approve")
+    done = _do(gateway, clerk, case_no, "complete", "已办结，营业执照已发放")
+    assert done["status"] == "CASE_STATUS_COMPLETED" and done["outcome"] == "DECISION_APPROVE"
+
+    timeline = _ok(gateway.get(f"/api/v1/cases/{case_no}/timeline", headers=citizen))
+    assert timeline["status"] == "CASE_STATUS_COMPLETED"
+    handlers = [entry["handler"] for entry in timeline["entries"]]
+    assert len(handlers) == 4 and all("*" in h for h in handlers), handlers
+    assert case_no in [c["case_no"] for c in _ok(gateway.get("/api/v1/cases/mine", headers=citizen))]
+    other_clerk = login("qingyang.clerk")
+    assert gateway.get(f"/api/v1/cases/{case_no}", headers=other_clerk).status_code == 403
