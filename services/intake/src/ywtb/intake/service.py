@@ -261,7 +261,11 @@ class IntakeService:
         """The applicant columns: online from the login (natural person) or the agent's legal person."""
         # An agent may also apply as the natural person they are: it is the request that names a legal person.
         names_legal_person = bool(given.credit_code or given.applicant_type in LEGAL_PERSON_TYPES)
-        if channel == pb.CHANNEL_ONLINE and names_legal_person and not principal.has_role("legal_person_agent"):
+        if (
+            channel == pb.CHANNEL_ONLINE
+            and names_legal_person
+            and not principal.has_role("legal_person_agent")
+        ):
             raise PermissionDenied("只有经授权的法人经办人可以代表法人在线申办，请先到窗口办理经办人授权。")
         legal = names_legal_person
         name = given.name.strip() or (principal.name if channel == pb.CHANNEL_ONLINE and not legal else "")
