@@ -164,11 +164,23 @@ def test_adopts_the_user_created_before_a_crash(directory, admin, root) -> None:
 
 
 @pytest.mark.integration
+def ensure_with_retries(directory: KeycloakDirectory, account: Account, attempts: int = 3) -> str:
+    """As the provisioning worker does: a transient refusal (a race inside Keycloak) is retried."""
+    for attempt in range(attempts):
+        try:
+            return directory.ensure_account(account)
+        except DirectoryUnavailable:
+            if attempt == attempts - 1:
+                raise
+            time.sleep(0.2)
+    raise AssertionError("unreachable")
+
+
 def test_concurrent_attempts_create_one_user(directory, admin, root) -> None:
     account = staff(root)
     for _ in range(5):  # each round races on create (409), role mappings and group membership
         with ThreadPoolExecutor(12) as pool:
-            ids = list(pool.map(lambda _: directory.ensure_account(account), range(12)))
+            ids = list(pool.map(lambda _: ensure_with_retries(directory, account), range(12)))
 
         assert len(set(ids)) == 1
         assert len(admin.get_users({"username": account.username, "exact": True})) == 1
