@@ -34,12 +34,14 @@ fmt: bootstrap ## Format the Python code with ruff
 	@$(UV) run --frozen ruff check --fix .
 
 run: bootstrap ## Run the whole platform on the embedded default (SQLite, embedded event log, built-in issuer)
-	@$(UV) run --frozen python tools/run_embedded.py
+	@$(UV) run --frozen python tools/run_platform.py
 
-up: bootstrap debian-deps ## Start the full local stack: PostgreSQL, Redis, Kafka (KRaft), Keycloak
+up: bootstrap debian-deps ## Full local stack: PostgreSQL, Redis, Kafka (KRaft), Keycloak, then every service on it
 	@bash deploy/local/up.sh
+	@bash tools/platform_up.sh
 
-down: ## Stop the full local stack
+down: ## Stop the services and the full local stack
+	@bash tools/platform_down.sh
 	@bash deploy/local/down.sh
 
 test-unit: bootstrap ## Only the tests that need no server (fast)

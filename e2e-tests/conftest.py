@@ -7,6 +7,7 @@ import signal
 import subprocess
 import sys
 import time
+import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -16,39 +17,28 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 
 
-@pytest.fixture(scope="session")
-def gateway(tmp_path_factory) -> Iterator[httpx.Client]:  # type: ignore[no-untyped-def]
-    """The embedded platform (all services and the gateway as local processes) in a fresh data directory."""
-    run_dir = tmp_path_factory.mktemp("platform")
-    port = int(os.environ.get("YWTB_E2E_GATEWAY_PORT", "18000"))
+def _platform(run_dir: Path, stack: str, port: int, port_base: int, db_prefix: str) -> Iterator[httpx.Client]:
+    """Start tools/run_platform.py in its own process group; yield a client of its gateway; stop it."""
     env = {
         **os.environ,
         "YWTB_RUN_DIR": str(run_dir),
         "YWTB_GATEWAY_HTTP_PORT": str(port),
-        "YWTB_PORT_BASE": os.environ.get("YWTB_E2E_PORT_BASE", "51060"),
+        "YWTB_PORT_BASE": str(port_base),
+        "YWTB_DB_PREFIX": db_prefix,
     }
-    log = (run_dir / "platform.log").open("w")
-    proc = subprocess.Popen(
-        [sys.executable, str(ROOT / "tools" / "run_embedded.py")],
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        start_new_session=True,
-    )
-    base = f"http://127.0.0.1:{port}"
+    log_path = run_dir / "platform.log"
+    log = log_path.open("w")
+    command = [sys.executable, str(ROOT / "tools" / "run_platform.py"), "--stack", stack]
+    proc = subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
     try:
         deadline = time.monotonic() + 180
-        while time.monotonic() < deadline:
+        while "Press Ctrl-C" not in log_path.read_text():
             if proc.poll() is not None:
-                pytest.fail(
-                    f"the platform exited with {proc.returncode}: {(run_dir / 'platform.log').read_text()[-3000:]}"
-                )
-            if "Press Ctrl-C" in (run_dir / "platform.log").read_text():
-                break
+                pytest.fail(f"the platform exited with {proc.returncode}: {log_path.read_text()[-3000:]}")
+            if time.monotonic() > deadline:
+                pytest.fail("the platform did not start within 180 s")
             time.sleep(0.5)
-        else:
-            pytest.fail("the platform did not start within 180 s")
-        with httpx.Client(base_url=base, timeout=30) as client:
+        with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=30) as client:
             yield client
     finally:
         os.killpg(proc.pid, signal.SIGTERM)
@@ -59,10 +49,32 @@ def gateway(tmp_path_factory) -> Iterator[httpx.Client]:  # type: ignore[no-unty
         log.close()
 
 
+@pytest.fixture(scope="session")
+def embedded_gateway(tmp_path_factory) -> Iterator[httpx.Client]:  # type: ignore[no-untyped-def]
+    """The embedded platform (make run) in a fresh data directory."""
+    yield from _platform(tmp_path_factory.mktemp("embedded"), "embedded", 18000, 51060, "unused")
+
+
+@pytest.fixture(scope="session")
+def local_gateway(tmp_path_factory) -> Iterator[httpx.Client]:  # type: ignore[no-untyped-def]
+    """The platform on the local stack (make up): fresh PostgreSQL databases, the shared Kafka and Redis."""
+    from sqlalchemy import create_engine, text
+
+    prefix = f"e2e_{uuid.uuid4().hex[:8]}"
+    try:
+        yield from _platform(tmp_path_factory.mktemp("local"), "local", 18001, 52060, prefix)
+    finally:
+        admin = create_engine(os.environ["YWTB_POSTGRES_URL"], isolation_level="AUTOCOMMIT")
+        with admin.connect() as conn:
+            for name in ("identity", "catalog", "intake", "approval"):
+                conn.execute(text(f'DROP DATABASE IF EXISTS "{prefix}_{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
 @pytest.fixture
-def login(gateway: httpx.Client):  # type: ignore[no-untyped-def]
+def login():  # type: ignore[no-untyped-def]
     """Bearer headers of a demo account, through the built-in issuer's password grant."""
-    return lambda username, password="Demo2026ywtb": _login(gateway, username, password)
+    return lambda client, username, password="Demo2026ywtb": _login(client, username, password)
 
 
 def _login(client: httpx.Client, username: str, password: str) -> dict[str, str]:

@@ -1,4 +1,13 @@
-"""make run: every ywtb component as a local process on the embedded default, supervised together."""
+"""Every ywtb component as a local process, supervised together.
+
+    python tools/run_platform.py                 # make run: the embedded default (SQLite, embedded event log)
+    python tools/run_platform.py --stack local   # make up: on the local stack (PostgreSQL, Kafka, Redis)
+
+On the local stack each service gets its own PostgreSQL database (`<prefix>_<service>`, created when
+missing), Kafka from `.run/stack.env`, and the catalogue's guide cache in Redis. Login there still uses
+the gateway's built-in issuer: provisioning staff into Keycloak from `make up` needs the identity
+client's secret rotated away from the realm file's local placeholder first (see README).
+"""
 
 from __future__ import annotations
 
@@ -13,7 +22,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-RUN_DIR = Path(os.environ.get("YWTB_RUN_DIR") or ROOT / ".run" / "embedded")
+STACK = (
+    "local" if "--stack" in sys.argv and sys.argv[sys.argv.index("--stack") + 1] == "local" else "embedded"
+)
+RUN_DIR = Path(
+    os.environ.get("YWTB_RUN_DIR") or ROOT / ".run" / ("platform-local" if STACK == "local" else "embedded")
+)
+DB_PREFIX = os.environ.get("YWTB_DB_PREFIX", "ywtb")
 PORT_BASE = int(os.environ.get("YWTB_PORT_BASE", "50060"))  # identity +1, catalog +2, intake +3, approval +4
 GATEWAY_PORT = int(os.environ.get("YWTB_GATEWAY_HTTP_PORT", "8000"))
 
@@ -78,19 +93,63 @@ def local_secret(name: str) -> str:
     return path.read_text().strip()
 
 
+def stack_env() -> dict[str, str]:
+    """The local stack's addresses: the environment, else .run/stack.env written by deploy/local/up.sh."""
+    values = {}
+    env_file = ROOT / ".run" / "stack.env"
+    if env_file.exists():
+        for line in env_file.read_text().splitlines():
+            line = line.strip().removeprefix("export ").strip()
+            if line and not line.startswith("#") and "=" in line:
+                name, value = line.split("=", 1)
+                values[name] = value
+    values.update({k: v for k, v in os.environ.items() if k.startswith("YWTB_")})
+    missing = [
+        n for n in ("YWTB_POSTGRES_URL", "YWTB_KAFKA_BOOTSTRAP", "YWTB_REDIS_URL") if not values.get(n)
+    ]
+    if missing:
+        sys.exit(f"the local stack is not running ({', '.join(missing)} unknown): run `make up` first")
+    return values
+
+
+def service_database(base_url: str, name: str) -> str:
+    """The URL of the service's own PostgreSQL database, created when missing."""
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.engine import make_url
+
+    url = make_url(base_url)
+    database = f"{DB_PREFIX}_{name}"
+    admin = create_engine(url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        if not conn.scalar(text("SELECT 1 FROM pg_database WHERE datname = :d"), {"d": database}):
+            conn.execute(text(f'CREATE DATABASE "{database}"'))
+    admin.dispose()
+    return url.set(database=database).render_as_string(hide_password=False)
+
+
 def component_env(component: Component) -> dict[str, str]:
-    """Environment of one component: embedded mode, its SQLite file, the shared event log."""
+    """Environment of one component: its mode, database, event bus and secrets."""
     data = RUN_DIR / component.name
     data.mkdir(parents=True, exist_ok=True)
     p = component.env_prefix
     env = {
         **os.environ,
-        f"{p}MODE": "embedded",
+        f"{p}MODE": STACK,
         f"{p}INTERNAL_SIGNING_KEY": local_secret("internal-signing.key"),
         f"{p}DATA_DIR": str(data),
         f"{p}DATABASE_URL": f"sqlite:///{data / 'service.db'}",
         f"{p}EVENT_LOG_PATH": str(RUN_DIR / "events.db"),
     }
+    if STACK == "local":
+        stack = stack_env()
+        env[f"{p}KAFKA_BOOTSTRAP"] = stack["YWTB_KAFKA_BOOTSTRAP"]
+        if component.name == "gateway":
+            env.pop(f"{p}DATABASE_URL")
+            env[f"{p}AUTH_MODE"] = "builtin"
+        else:
+            env[f"{p}DATABASE_URL"] = service_database(stack["YWTB_POSTGRES_URL"], component.name)
+        if component.name == "catalog":
+            env[f"{p}REDIS_URL"] = stack["YWTB_REDIS_URL"]
     if component.grpc_port:
         env[f"{p}GRPC_PORT"] = str(component.grpc_port)
     for name, value in component.extra_env:
@@ -140,7 +199,9 @@ def banner() -> str:
 
     lines = [
         "",
-        "ywtb 一网通办 is running on the embedded default (SQLite, embedded event log, built-in token issuer).",
+        "ywtb 一网通办 is running on the embedded default (SQLite, embedded event log, built-in token issuer)."
+        if STACK == "embedded"
+        else "ywtb 一网通办 is running on the local stack (PostgreSQL, Kafka, Redis; built-in token issuer).",
         f"  gateway      http://127.0.0.1:{GATEWAY_PORT}/  (API docs: /docs, OpenAPI: /openapi.json)",
         f"  login (OIDC) http://127.0.0.1:{GATEWAY_PORT}/realms/ywtb/.well-known/openid-configuration",
         f"  identity     gRPC {IDENTITY}",

@@ -1,4 +1,4 @@
-"""A citizen's application from search to completion on the embedded platform, only through the gateway.
+"""A citizen's application from search to completion, only through the gateway, on both stacks.
 
 search → guide → upload → submit (a main material missing: one-time deficiency notice) → supplement →
 clerk accepts (promised date in working days) → approval: 受理 by the clerk, 审查 and 决定 by an
@@ -7,12 +7,17 @@ approver, 办结 by the clerk → the citizen sees the case completed and approv
 
 from __future__ import annotations
 
+import os
 import time
 import uuid
 
 import httpx
+import pytest
 
+from ywtb.common.events.envelope import Event
+from ywtb.common.events.kafka import KafkaBus
 from ywtb.common.pii import id_check_char
+from ywtb.common.testing.bus import quiet
 
 ID_NUMBER = "51010419900307123" + id_check_char("51010419900307123")  # the demo citizen (sample data)
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
@@ -61,9 +66,10 @@ def _do(
     )
 
 
-def test_citizen_application_to_completion(gateway: httpx.Client, login) -> None:  # type: ignore[no-untyped-def]
-    citizen, clerk = login("13800000001"), login("jinjiang.clerk")
-    approver = login("jinjiang.approver")
+def run_case_to_completion(gateway: httpx.Client, login) -> str:  # type: ignore[no-untyped-def]
+    """The whole flow; the case number."""
+    citizen, clerk = login(gateway, "13800000001"), login(gateway, "jinjiang.clerk")
+    approver = login(gateway, "jinjiang.approver")
     hit = _ok(gateway.get("/api/v1/catalog/search", params={"q": "gtgsh"}))["hits"][0]
     assert hit["name"] == "个体工商户设立登记"
     guide = _ok(gateway.get(f"/api/v1/catalog/items/{hit['item_id']}/guide"))
@@ -120,5 +126,53 @@ def test_citizen_application_to_completion(gateway: httpx.Client, login) -> None
     handlers = [entry["handler"] for entry in timeline["entries"]]
     assert len(handlers) == 4 and all("*" in h for h in handlers), handlers
     assert case_no in [c["case_no"] for c in _ok(gateway.get("/api/v1/cases/mine", headers=citizen))]
-    other_clerk = login("qingyang.clerk")
+    other_clerk = login(gateway, "qingyang.clerk")
     assert gateway.get(f"/api/v1/cases/{case_no}", headers=other_clerk).status_code == 403
+    return case_no
+
+
+def test_citizen_application_to_completion_on_the_embedded_default(embedded_gateway, login) -> None:  # type: ignore[no-untyped-def]
+    run_case_to_completion(embedded_gateway, login)
+
+
+INTAKE_TOPIC, APPROVAL_TOPIC = "ywtb.intake.case.v1", "ywtb.approval.case.v1"
+
+
+@pytest.mark.integration
+def test_on_the_local_stack_an_external_system_reads_every_event_in_order(local_gateway, login) -> None:  # type: ignore[no-untyped-def]
+    """A vertical ministry system subscribed to the public topics sees the case's events, ordered, as CloudEvents."""
+    bus = KafkaBus(os.environ["YWTB_KAFKA_BOOTSTRAP"], client_id="e2e-vertical-system")
+    with bus.subscribe(
+        f"e2e-vertical-{uuid.uuid4().hex[:8]}", [INTAKE_TOPIC, APPROVAL_TOPIC], start="latest"
+    ) as sub:
+        quiet(sub, 5)  # joined: from now on every new event reaches this group
+        case_no = run_case_to_completion(local_gateway, login)
+        seen: dict[str, list] = {INTAKE_TOPIC: [], APPROVAL_TOPIC: []}
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and not any(
+            r.header("ce_type") == "ywtb.approval.v1.CaseCompleted" for r in seen[APPROVAL_TOPIC]
+        ):
+            record = sub.poll(1.0)
+            if record is not None and record.key == case_no:
+                seen[record.topic].append(record)
+    bus.close()
+    intake = [r.header("ce_type") for r in seen[INTAKE_TOPIC]]
+    approval = [r.header("ce_type") for r in seen[APPROVAL_TOPIC]]
+    assert intake == [
+        "ywtb.intake.v1.CaseSubmitted",
+        "ywtb.intake.v1.CaseCorrectionRequested",
+        "ywtb.intake.v1.CaseSubmitted",
+        "ywtb.intake.v1.CaseAccepted",
+    ], intake
+    assert approval == ["ywtb.approval.v1.CaseStepCompleted"] * 3 + [
+        "ywtb.approval.v1.CaseApproved",
+        "ywtb.approval.v1.CaseStepCompleted",
+        "ywtb.approval.v1.CaseCompleted",
+    ], approval
+    for record in seen[INTAKE_TOPIC] + seen[APPROVAL_TOPIC]:
+        event = Event.from_record(record)  # CloudEvents binary mode: ce_* headers, JSON value
+        assert (
+            record.header("ce_specversion") == "1.0" and record.header("content-type") == "application/json"
+        )
+        assert event.tenant == "510104" and event.subject == case_no and event.id and event.time
+        assert event.json()
