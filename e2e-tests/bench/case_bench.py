@@ -170,7 +170,7 @@ TOOLS_POM = """<?xml version="1.0" encoding="UTF-8"?>
 
 def kafka_tools_classpath() -> str:
     """Kafka's tools jars (ProducerPerformance) for the broker's version, fetched once into .cache/."""
-    broker_libs = sorted(glob.glob(str(ROOT / ".cache" / "kafka-*" / "libs")))[-1]
+    broker_libs = sorted(glob.glob(str(ROOT / ".cache" / "kafka-[0-9]*" / "libs")))[-1]
     version = Path(broker_libs).parent.name.removeprefix("kafka-")
     tools = ROOT / ".cache" / f"kafka-tools-{version}"
     if not (tools / ".complete").exists():
