@@ -26,7 +26,7 @@ from ywtb.approval.grpc_api import ApprovalServicer
 from ywtb.approval.models import Instance, Step, Task, inbox, outbox
 from ywtb.approval.service import ApprovalService
 from ywtb.common.auth.principal import Principal
-from ywtb.common.context import current_principal
+from ywtb.common.context import bound
 from ywtb.common.db import Database
 from ywtb.common.errors import Conflict, FailedPrecondition, InvalidArgument, NotFound, PermissionDenied
 from ywtb.common.events.embedded import EmbeddedBus
@@ -430,8 +430,10 @@ def test_timeline_masks_handler_names_for_the_applicant(world: World) -> None:
     world.accept(case)
     world.do(case, "accept", CLERK)
     world.do(case, "review", APPROVER)
-    current_principal.set(APPLICANT)
-    timeline = ApprovalServicer(world.service).GetCaseTimeline(apb.GetCaseTimelineRequest(case_no=case), None)
+    with bound(principal=APPLICANT):
+        timeline = ApprovalServicer(world.service).GetCaseTimeline(
+            apb.GetCaseTimelineRequest(case_no=case), None
+        )
     assert [(e.title, e.handler, e.in_progress) for e in timeline.entries] == [
         ("受理", "李**", False),
         ("审查", "王**", False),
@@ -439,8 +441,7 @@ def test_timeline_masks_handler_names_for_the_applicant(world: World) -> None:
     ]
     assert "李受理" not in str(timeline) and "王审批" not in str(timeline)
     assert timeline.case_deadline.ToDatetime(tzinfo=CST) == end_of(date(2026, 10, 10))
-    current_principal.set(STRANGER)
-    with pytest.raises(PermissionDenied):
+    with bound(principal=STRANGER), pytest.raises(PermissionDenied):
         ApprovalServicer(world.service).GetCaseTimeline(apb.GetCaseTimelineRequest(case_no=case), None)
 
 

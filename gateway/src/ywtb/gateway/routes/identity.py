@@ -6,12 +6,12 @@ from datetime import datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request
-from google.protobuf.timestamp_pb2 import Timestamp
 from pydantic import BaseModel, Field
 
 from ywtb.api.identity.v1 import identity_pb2 as pb
 from ywtb.api.identity.v1 import identity_pb2_grpc
 from ywtb.common.grpc import channel
+from ywtb.common.timestamps import timestamp
 from ywtb.gateway.auth import CurrentPrincipal, OptionalPrincipal
 from ywtb.gateway.routes.grpc_json import to_json
 
@@ -90,14 +90,6 @@ class AgentIn(BaseModel):
     valid_until: datetime | None = None
 
 
-def _timestamp(moment: datetime | None) -> Timestamp | None:
-    if moment is None:
-        return None
-    ts = Timestamp()
-    ts.FromDatetime(moment)
-    return ts
-
-
 def build_identity_router() -> APIRouter:
     """Routes under /api/v1 for the identity service."""
     router = APIRouter(prefix="/api/v1", tags=["统一身份认证"])
@@ -169,7 +161,7 @@ def build_identity_router() -> APIRouter:
         credit_code: str, body: AgentIn, principal: CurrentPrincipal, stub: Stub
     ) -> dict[str, Any]:
         request = pb.AuthoriseAgentRequest(
-            credit_code=credit_code, person_id=body.person_id, valid_until=_timestamp(body.valid_until)
+            credit_code=credit_code, person_id=body.person_id, valid_until=timestamp(body.valid_until)
         )
         return to_json(stub.AuthoriseAgent(request).authorisation)
 

@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import UTC, datetime
-
-from google.protobuf.timestamp_pb2 import Timestamp
+from datetime import datetime
 
 from ywtb.api.approval.v1 import approval_pb2 as pb
 from ywtb.approval.deadlines import deadline_colour
@@ -20,6 +18,7 @@ from ywtb.approval.models import (
     Instance,
     Task,
 )
+from ywtb.common.timestamps import aware, timestamp
 
 _CASE_STATUS = {
     RUNNING: pb.CASE_STATUS_RUNNING,
@@ -34,19 +33,6 @@ _COLOUR = {
     "yellow": pb.DEADLINE_COLOUR_YELLOW,
     "red": pb.DEADLINE_COLOUR_RED,
 }
-
-
-def timestamp(moment: datetime | None) -> Timestamp | None:
-    """A protobuf Timestamp of an aware (or UTC-naive, as SQLite returns) datetime."""
-    if moment is None:
-        return None
-    ts = Timestamp()
-    ts.FromDatetime(moment if moment.tzinfo else moment.replace(tzinfo=UTC))
-    return ts
-
-
-def _aware(moment: datetime) -> datetime:
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def decision(value: str | None) -> int:
@@ -68,7 +54,7 @@ def case_status(value: str) -> int:
 
 
 def colour(now: datetime, deadline: datetime) -> int:
-    return _COLOUR[deadline_colour(now, _aware(deadline)).value]
+    return _COLOUR[deadline_colour(now, aware(deadline)).value]
 
 
 def clock_stop(row: ClockStopRow) -> pb.ClockStop:

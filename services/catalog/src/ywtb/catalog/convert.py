@@ -7,7 +7,7 @@ stored as lower-case words ("workday", "natural_person") and travel as proto enu
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from google.protobuf import json_format
@@ -18,6 +18,7 @@ from ywtb.api.catalog.v1 import catalog_pb2 as pb
 from ywtb.catalog import models
 from ywtb.catalog.basic import BasicChange
 from ywtb.catalog.guide import parse_guide, process_of
+from ywtb.common.timestamps import timestamp as common_timestamp
 
 BASIC_STATUS = {
     "active": pb.BASIC_ITEM_STATUS_ACTIVE,
@@ -42,14 +43,8 @@ SERVICE_OBJECTS = {
 
 
 def timestamp(moment: datetime | str | None) -> Timestamp | None:
-    """A protobuf Timestamp of an aware (or UTC-naive, as SQLite returns) datetime or ISO string."""
-    if moment is None:
-        return None
-    if isinstance(moment, str):
-        moment = datetime.fromisoformat(moment)
-    ts = Timestamp()
-    ts.FromDatetime(moment if moment.tzinfo else moment.replace(tzinfo=UTC))
-    return ts
+    """A protobuf Timestamp of a datetime or of an ISO string (as versions store them)."""
+    return common_timestamp(datetime.fromisoformat(moment) if isinstance(moment, str) else moment)
 
 
 def _enum_prefix(field: FieldDescriptor) -> str:

@@ -2,22 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
-from google.protobuf.timestamp_pb2 import Timestamp
-
 from ywtb.api.identity.v1 import identity_pb2
 from ywtb.common.pii import mask_id_number
+from ywtb.common.timestamps import timestamp
 from ywtb.identity.models import AgentAuthorisation, Department, LegalPerson, Person, Staff, Tenant
-
-
-def timestamp(moment: datetime | None) -> Timestamp | None:
-    """A protobuf Timestamp of an aware (or UTC-naive, as SQLite returns) datetime."""
-    if moment is None:
-        return None
-    ts = Timestamp()
-    ts.FromDatetime(moment if moment.tzinfo else moment.replace(tzinfo=UTC))
-    return ts
 
 
 def masked_id(id_number: str) -> str:

@@ -2,24 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from typing import Any
 
 from google.protobuf import json_format
 from google.protobuf.struct_pb2 import Struct
-from google.protobuf.timestamp_pb2 import Timestamp
 
 from ywtb.api.intake.v1 import intake_pb2 as pb
+from ywtb.common.timestamps import timestamp
 from ywtb.intake.models import Case, MaterialFile
-
-
-def timestamp(moment: datetime | None) -> Timestamp | None:
-    """A protobuf Timestamp of an aware (or UTC-naive, as SQLite returns) datetime."""
-    if moment is None:
-        return None
-    ts = Timestamp()
-    ts.FromDatetime(moment if moment.tzinfo else moment.replace(tzinfo=UTC))
-    return ts
 
 
 def struct(data: dict[str, Any]) -> Struct:
