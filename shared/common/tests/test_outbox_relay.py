@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+import time
 from collections import defaultdict
 
 import pytest
@@ -149,3 +150,24 @@ def test_two_relays_at_once_keep_per_key_order_on_postgres(postgres_url, tmp_pat
         by_key[event.key].append(event.json().get("status", "s00"))
     for key, statuses in by_key.items():
         assert statuses == sorted(statuses), f"{key} out of order"
+
+
+def test_a_commit_wakes_the_relay_of_its_process_at_once(sqlite_url, tmp_path) -> None:
+    db, cases, outbox = _db(sqlite_url)
+    bus = EmbeddedBus(str(tmp_path / "log.db"))
+    relay = OutboxRelay(db, outbox, bus)
+    stop = threading.Event()
+    thread = threading.Thread(target=relay.run, args=(stop,), kwargs={"idle": 30.0})
+    thread.start()
+    try:
+        time.sleep(0.3)  # the relay found nothing and sleeps for up to 30 s
+        _submit(db, cases, outbox, "case-wake")
+        started = time.monotonic()
+        with bus.subscribe("g", [TOPIC]) as sub:
+            assert len(drain(sub, 1, timeout=5)) == 1
+        assert time.monotonic() - started < 3
+    finally:
+        stop.set()
+        _submit(db, cases, outbox, "case-stop")  # wakes the relay so it sees the stop
+        thread.join(10)
+    assert not thread.is_alive()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from datetime import UTC, datetime
 
 from google.protobuf.message import Message
@@ -18,12 +19,16 @@ from sqlalchemy import (
     Text,
     text,
 )
+from sqlalchemy import event as sqlalchemy_event
 from sqlalchemy.orm import Session
 
 from ywtb.common.events.envelope import Event
 from ywtb.common.telemetry import inject_headers
 
 OUTBOX_TABLE = "outbox"
+# Set after a transaction that staged events commits: the relay of this process starts at once
+# instead of at its next idle poll (relays of other processes still find the rows by polling).
+OUTBOX_COMMITTED = threading.Event()
 
 
 def define_outbox(metadata: MetaData) -> Table:
@@ -105,7 +110,15 @@ def add_event(
             attempts=0,
         )
     )
+    if not session.info.get("ywtb_outbox_wake"):
+        session.info["ywtb_outbox_wake"] = True
+        sqlalchemy_event.listen(session, "after_commit", _wake_relay, once=True)
     return event
+
+
+def _wake_relay(session: Session) -> None:
+    session.info.pop("ywtb_outbox_wake", None)
+    OUTBOX_COMMITTED.set()
 
 
 def event_of_row(row) -> Event:  # type: ignore[no-untyped-def]

@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 
 from ywtb.common.db import Database, is_postgres
 from ywtb.common.events.bus import Delivery, EventBus, PublishRejected
-from ywtb.common.outbox import event_of_row
+from ywtb.common.outbox import OUTBOX_COMMITTED, event_of_row
 
 log = logging.getLogger(__name__)
 
@@ -145,4 +145,5 @@ class OutboxRelay:
                 backoff = min(backoff * 2, max_backoff)
                 stop.wait(backoff)
             else:
-                stop.wait(idle)
+                OUTBOX_COMMITTED.wait(idle)
+                OUTBOX_COMMITTED.clear()

@@ -156,6 +156,8 @@ class CaseAccepted(_message.Message):
     APPLICANT_TYPE_FIELD_NUMBER: _builtins.int
     ACCEPTED_BY_FIELD_NUMBER: _builtins.int
     APPLICANT_ID_FIELD_NUMBER: _builtins.int
+    ITEMS_FIELD_NUMBER: _builtins.int
+    BUNDLE_CODE_FIELD_NUMBER: _builtins.int
     case_no: _builtins.str
     """Case number."""
     tenant: _builtins.str
@@ -186,6 +188,8 @@ class CaseAccepted(_message.Message):
     """Clerk who accepted it (empty when deemed)."""
     applicant_id: _builtins.str
     """The applicant's account (subject) who may follow the case; empty for window cases without an account."""
+    bundle_code: _builtins.str
+    """一件事: code of the bundle (empty for a single item)."""
     @_builtins.property
     def promised_limit(self) -> _catalog_pb2.TimeLimit:
         """Promised time limit of the item version."""
@@ -201,6 +205,10 @@ class CaseAccepted(_message.Message):
     @_builtins.property
     def pending_materials(self) -> _containers.RepeatedScalarFieldContainer[_builtins.str]:
         """容缺: materials still to supply."""
+
+    @_builtins.property
+    def items(self) -> _containers.RepeatedCompositeFieldContainer[_intake_pb2.BundleItem]:
+        """一件事: the bundled department items, approved in parallel (empty for a single item)."""
 
     def __init__(
         self,
@@ -224,10 +232,12 @@ class CaseAccepted(_message.Message):
         applicant_type: _builtins.int = ...,
         accepted_by: _builtins.str = ...,
         applicant_id: _builtins.str = ...,
+        items: _abc.Iterable[_intake_pb2.BundleItem] | None = ...,
+        bundle_code: _builtins.str = ...,
     ) -> None: ...
     _HasFieldArgType: _TypeAlias = _typing.Literal["accepted_at", b"accepted_at", "legal_limit", b"legal_limit", "promised_limit", b"promised_limit"]  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["acceptance_mode", b"acceptance_mode", "accepted_at", b"accepted_at", "accepted_by", b"accepted_by", "applicant_id", b"applicant_id", "applicant_type", b"applicant_type", "case_no", b"case_no", "case_type", b"case_type", "channel", b"channel", "deemed_accepted", b"deemed_accepted", "dept", b"dept", "item_id", b"item_id", "item_version", b"item_version", "legal_limit", b"legal_limit", "pending_materials", b"pending_materials", "process", b"process", "promised_completion_date", b"promised_completion_date", "promised_limit", b"promised_limit", "supply_deadline", b"supply_deadline", "tenant", b"tenant"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["acceptance_mode", b"acceptance_mode", "accepted_at", b"accepted_at", "accepted_by", b"accepted_by", "applicant_id", b"applicant_id", "applicant_type", b"applicant_type", "bundle_code", b"bundle_code", "case_no", b"case_no", "case_type", b"case_type", "channel", b"channel", "deemed_accepted", b"deemed_accepted", "dept", b"dept", "item_id", b"item_id", "item_version", b"item_version", "items", b"items", "legal_limit", b"legal_limit", "pending_materials", b"pending_materials", "process", b"process", "promised_completion_date", b"promised_completion_date", "promised_limit", b"promised_limit", "supply_deadline", b"supply_deadline", "tenant", b"tenant"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 

@@ -27,19 +27,19 @@ from google.protobuf import timestamp_pb2 as google_dot_protobuf_dot_timestamp__
 from ywtb.api.catalog.v1 import catalog_pb2 as ywtb_dot_api_dot_catalog_dot_v1_dot_catalog__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1fywtb/api/intake/v1/intake.proto\x12\x12ywtb.api.intake.v1\x1a\x1cgoogle/protobuf/struct.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a!ywtb/api/catalog/v1/catalog.proto\"\x98\x01\n\tApplicant\x12\x16\n\x0e\x61pplicant_type\x18\x01 \x01(\x05\x12\x0c\n\x04name\x18\x02 \x01(\t\x12\x0f\n\x07id_type\x18\x03 \x01(\t\x12\x11\n\tid_number\x18\x04 \x01(\t\x12\x13\n\x0b\x63redit_code\x18\x05 \x01(\t\x12\x14\n\x0c\x63ontact_name\x18\x06 \x01(\t\x12\x16\n\x0e\x63ontact_mobile\x18\x07 \x01(\t\"\x92\x01\n\x0cUploadedFile\x12\n\n\x02id\x18\x01 \x01(\t\x12\x11\n\tfile_name\x18\x02 \x01(\t\x12\x14\n\x0c\x63ontent_type\x18\x03 \x01(\t\x12\x0c\n\x04size\x18\x04 \x01(\x03\x12\x0e\n\x06sha256\x18\x05 \x01(\t\x12/\n\x0buploaded_at\x18\x06 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"=\n\x12MaterialSubmission\x12\x15\n\rmaterial_name\x18\x01 \x01(\t\x12\x10\n\x08\x66ile_ids\x18\x02 \x03(\t\"2\n\nDeficiency\x12\x0f\n\x07subject\x18\x01 \x01(\t\x12\x13\n\x0brequirement\x18\x02 \x01(\t\"\x80\x08\n\x04\x43\x61se\x12\x0f\n\x07\x63\x61se_no\x18\x01 \x01(\t\x12\x0e\n\x06tenant\x18\x02 \x01(\t\x12\x0c\n\x04\x64\x65pt\x18\x03 \x01(\t\x12\x0f\n\x07item_id\x18\x04 \x01(\t\x12\x14\n\x0citem_version\x18\x05 \x01(\x05\x12\x11\n\titem_name\x18\x06 \x01(\t\x12\x1b\n\x13implementation_code\x18\x07 \x01(\t\x12\x0f\n\x07process\x18\x08 \x01(\t\x12\x30\n\tcase_type\x18\t \x01(\x0e\x32\x1d.ywtb.api.catalog.v1.CaseType\x12,\n\x07\x63hannel\x18\n \x01(\x0e\x32\x1b.ywtb.api.intake.v1.Channel\x12.\n\x06status\x18\x0b \x01(\x0e\x32\x1e.ywtb.api.intake.v1.CaseStatus\x12\x30\n\tapplicant\x18\x0c \x01(\x0b\x32\x1d.ywtb.api.intake.v1.Applicant\x12\r\n\x05owner\x18\r \x01(\t\x12\x14\n\x0csubmitted_by\x18\x0e \x01(\t\x12*\n\tform_data\x18\x0f \x01(\x0b\x32\x17.google.protobuf.Struct\x12\x39\n\tmaterials\x18\x10 \x03(\x0b\x32&.ywtb.api.intake.v1.MaterialSubmission\x12\x34\n\x0c\x64\x65\x66iciencies\x18\x11 \x03(\x0b\x32\x1e.ywtb.api.intake.v1.Deficiency\x12\x18\n\x10\x63orrection_round\x18\x12 \x01(\x05\x12\x30\n\x0csubmitted_at\x18\x13 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12/\n\x0breceived_at\x18\x14 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12/\n\x0b\x61\x63\x63\x65pted_at\x18\x15 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12 \n\x18promised_completion_date\x18\x16 \x01(\t\x12;\n\x0f\x61\x63\x63\x65ptance_mode\x18\x17 \x01(\x0e\x32\".ywtb.api.intake.v1.AcceptanceMode\x12\x19\n\x11pending_materials\x18\x18 \x03(\t\x12\x17\n\x0fsupply_deadline\x18\x19 \x01(\t\x12\x16\n\x0epromise_signed\x18\x1a \x01(\x08\x12\x17\n\x0f\x64\x65\x65med_accepted\x18\x1b \x01(\x08\x12/\n\x0brejected_at\x18\x1c \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x15\n\rreject_reason\x18\x1d \x01(\t\x12\x12\n\nhandled_by\x18\x1e \x01(\t\x12\x0f\n\x07opinion\x18\x1f \x01(\t\";\n\x15UploadMaterialRequest\x12\x11\n\tfile_name\x18\x01 \x01(\t\x12\x0f\n\x07\x63ontent\x18\x02 \x01(\x0c\"H\n\x16UploadMaterialResponse\x12.\n\x04\x66ile\x18\x01 \x01(\x0b\x32 .ywtb.api.intake.v1.UploadedFile\"\x9a\x02\n\x11SubmitCaseRequest\x12\x0f\n\x07item_id\x18\x01 \x01(\t\x12\x14\n\x0citem_version\x18\x02 \x01(\x05\x12,\n\x07\x63hannel\x18\x03 \x01(\x0e\x32\x1b.ywtb.api.intake.v1.Channel\x12\x30\n\tapplicant\x18\x04 \x01(\x0b\x32\x1d.ywtb.api.intake.v1.Applicant\x12*\n\tform_data\x18\x05 \x01(\x0b\x32\x17.google.protobuf.Struct\x12\x39\n\tmaterials\x18\x06 \x03(\x0b\x32&.ywtb.api.intake.v1.MaterialSubmission\x12\x17\n\x0fidempotency_key\x18\x07 \x01(\t\"N\n\x12SubmitCaseResponse\x12&\n\x04\x63\x61se\x18\x01 \x01(\x0b\x32\x18.ywtb.api.intake.v1.Case\x12\x10\n\x08replayed\x18\x02 \x01(\x08\"!\n\x0eGetCaseRequest\x12\x0f\n\x07\x63\x61se_no\x18\x01 \x01(\t\"9\n\x0fGetCaseResponse\x12&\n\x04\x63\x61se\x18\x01 \x01(\x0b\x32\x18.ywtb.api.intake.v1.Case\"g\n\x12ListMyCasesRequest\x12.\n\x06status\x18\x01 \x01(\x0e\x32\x1e.ywtb.api.intake.v1.CaseStatus\x12\x11\n\tpage_size\x18\x02 \x01(\x05\x12\x0e\n\x06offset\x18\x03 \x01(\x05\">\n\x13ListMyCasesResponse\x12\'\n\x05\x63\x61ses\x18\x01 \x03(\x0b\x32\x18.ywtb.api.intake.v1.Case\"\x83\x01\n\x10ListCasesRequest\x12\x0e\n\x06tenant\x18\x01 \x01(\t\x12\x0c\n\x04\x64\x65pt\x18\x02 \x01(\t\x12.\n\x06status\x18\x03 \x01(\x0e\x32\x1e.ywtb.api.intake.v1.CaseStatus\x12\x11\n\tpage_size\x18\x04 \x01(\x05\x12\x0e\n\x06offset\x18\x05 \x01(\x05\"<\n\x11ListCasesResponse\x12\'\n\x05\x63\x61ses\x18\x01 \x03(\x0b\x32\x18.ywtb.api.intake.v1.Case\"a\n\x18RequestCorrectionRequest\x12\x0f\n\x07\x63\x61se_no\x18\x01 \x01(\t\x12\x34\n\x0c\x64\x65\x66iciencies\x18\x02 \x03(\x0b\x32\x1e.ywtb.api.intake.v1.Deficiency\"C\n\x19RequestCorrectionResponse\x12&\n\x04\x63\x61se\x18\x01 \x01(\x0b\x32\x18.ywtb.api.intake.v1.Case\"\x8f\x01\n\x15SupplementCaseRequest\x12\x0f\n\x07\x63\x61se_no\x18\x01 \x01(\t\x12\x39\n\tmaterials\x18\x02 \x03(\x0b\x32&.ywtb.api.intake.v1.MaterialSubmission\x12*\n\tform_data\x18\x03 \x01(\x0b\x32\x17.google.protobuf.Struct\"@\n\x16SupplementCaseResponse\x12&\n\x04\x63\x61se\x18\x01 \x01(\x0b\x32\x18.ywtb.api.intake.v1.Case\"\x98\x01\n\x11\x41\x63\x63\x65ptCaseRequest\x12\x0f\n\x07\x63\x61se_no\x18\x01 \x01(\t\x12\x30\n\x04mode\x18\x02 \x01(\x0e\x32\".ywtb.api.intake.v1.AcceptanceMode\x12\x17\n\x0fsupply_workdays\x18\x03 \x01(\x05\x12\x16\n\x0epromise_signed\x18\x04 \x01(\x08\x12\x0f\n\x07opinion\x18\x05 \x01(\t\"<\n\x12\x41\x63\x63\x65ptCaseResponse\x12&\n\x04\x63\x61se\x18\x01 \x01(\x0b\x32\x18.ywtb.api.intake.v1.Case\"4\n\x11RejectCaseRequest\x12\x0f\n\x07\x63\x61se_no\x18\x01 \x01(\t\x12\x0e\n\x06reason\x18\x02 \x01(\t\"<\n\x12RejectCaseResponse\x12&\n\x04\x63\x61se\x18\x01 \x01(\x0b\x32\x18.ywtb.api.intake.v1.Case*J\n\x07\x43hannel\x12\x17\n\x13\x43HANNEL_UNSPECIFIED\x10\x00\x12\x12\n\x0e\x43HANNEL_ONLINE\x10\x01\x12\x12\n\x0e\x43HANNEL_WINDOW\x10\x02*\x9e\x01\n\nCaseStatus\x12\x1b\n\x17\x43\x41SE_STATUS_UNSPECIFIED\x10\x00\x12\x19\n\x15\x43\x41SE_STATUS_SUBMITTED\x10\x01\x12$\n CASE_STATUS_CORRECTION_REQUESTED\x10\x02\x12\x18\n\x14\x43\x41SE_STATUS_ACCEPTED\x10\x03\x12\x18\n\x14\x43\x41SE_STATUS_REJECTED\x10\x04*\x8b\x01\n\x0e\x41\x63\x63\x65ptanceMode\x12\x1f\n\x1b\x41\x43\x43\x45PTANCE_MODE_UNSPECIFIED\x10\x00\x12\x1a\n\x16\x41\x43\x43\x45PTANCE_MODE_NORMAL\x10\x01\x12\x1c\n\x18\x41\x43\x43\x45PTANCE_MODE_TOLERANT\x10\x02\x12\x1e\n\x1a\x41\x43\x43\x45PTANCE_MODE_COMMITMENT\x10\x03\x32\xf8\x06\n\rIntakeService\x12g\n\x0eUploadMaterial\x12).ywtb.api.intake.v1.UploadMaterialRequest\x1a*.ywtb.api.intake.v1.UploadMaterialResponse\x12[\n\nSubmitCase\x12%.ywtb.api.intake.v1.SubmitCaseRequest\x1a&.ywtb.api.intake.v1.SubmitCaseResponse\x12R\n\x07GetCase\x12\".ywtb.api.intake.v1.GetCaseRequest\x1a#.ywtb.api.intake.v1.GetCaseResponse\x12^\n\x0bListMyCases\x12&.ywtb.api.intake.v1.ListMyCasesRequest\x1a\'.ywtb.api.intake.v1.ListMyCasesResponse\x12X\n\tListCases\x12$.ywtb.api.intake.v1.ListCasesRequest\x1a%.ywtb.api.intake.v1.ListCasesResponse\x12p\n\x11RequestCorrection\x12,.ywtb.api.intake.v1.RequestCorrectionRequest\x1a-.ywtb.api.intake.v1.RequestCorrectionResponse\x12g\n\x0eSupplementCase\x12).ywtb.api.intake.v1.SupplementCaseRequest\x1a*.ywtb.api.intake.v1.SupplementCaseResponse\x12[\n\nAcceptCase\x12%.ywtb.api.intake.v1.AcceptCaseRequest\x1a&.ywtb.api.intake.v1.AcceptCaseResponse\x12[\n\nRejectCase\x12%.ywtb.api.intake.v1.RejectCaseRequest\x1a&.ywtb.api.intake.v1.RejectCaseResponseb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1fywtb/api/intake/v1/intake.proto\x12\x12ywtb.api.intake.v1\x1a\x1cgoogle/protobuf/struct.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a!ywtb/api/catalog/v1/catalog.proto\"\x98\x01\n\tApplicant\x12\x16\n\x0e\x61pplicant_type\x18\x01 \x01(\x05\x12\x0c\n\x04name\x18\x02 \x01(\t\x12\x0f\n\x07id_type\x18\x03 \x01(\t\x12\x11\n\tid_number\x18\x04 \x01(\t\x12\x13\n\x0b\x63redit_code\x18\x05 \x01(\t\x12\x14\n\x0c\x63ontact_name\x18\x06 \x01(\t\x12\x16\n\x0e\x63ontact_mobile\x18\x07 \x01(\t\"\x92\x01\n\x0cUploadedFile\x12\n\n\x02id\x18\x01 \x01(\t\x12\x11\n\tfile_name\x18\x02 \x01(\t\x12\x14\n\x0c\x63ontent_type\x18\x03 \x01(\t\x12\x0c\n\x04size\x18\x04 \x01(\x03\x12\x0e\n\x06sha256\x18\x05 \x01(\t\x12/\n\x0buploaded_at\x18\x06 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"=\n\x12MaterialSubmission\x12\x15\n\rmaterial_name\x18\x01 \x01(\t\x12\x10\n\x08\x66ile_ids\x18\x02 \x03(\t\"2\n\nDeficiency\x12\x0f\n\x07subject\x18\x01 \x01(\t\x12\x13\n\x0brequirement\x18\x02 \x01(\t\"]\n\nBundleItem\x12\x0f\n\x07item_id\x18\x01 \x01(\t\x12\x14\n\x0citem_version\x18\x02 \x01(\x05\x12\x0c\n\x04\x64\x65pt\x18\x03 \x01(\t\x12\x0c\n\x04\x63ode\x18\x04 \x01(\t\x12\x0c\n\x04name\x18\x05 \x01(\t\"\xcb\x08\n\x04\x43\x61se\x12\x0f\n\x07\x63\x61se_no\x18\x01 \x01(\t\x12\x0e\n\x06tenant\x18\x02 \x01(\t\x12\x0c\n\x04\x64\x65pt\x18\x03 \x01(\t\x12\x0f\n\x07item_id\x18\x04 \x01(\t\x12\x14\n\x0citem_version\x18\x05 \x01(\x05\x12\x11\n\titem_name\x18\x06 \x01(\t\x12\x1b\n\x13implementation_code\x18\x07 \x01(\t\x12\x0f\n\x07process\x18\x08 \x01(\t\x12\x30\n\tcase_type\x18\t \x01(\x0e\x32\x1d.ywtb.api.catalog.v1.CaseType\x12,\n\x07\x63hannel\x18\n \x01(\x0e\x32\x1b.ywtb.api.intake.v1.Channel\x12.\n\x06status\x18\x0b \x01(\x0e\x32\x1e.ywtb.api.intake.v1.CaseStatus\x12\x30\n\tapplicant\x18\x0c \x01(\x0b\x32\x1d.ywtb.api.intake.v1.Applicant\x12\r\n\x05owner\x18\r \x01(\t\x12\x14\n\x0csubmitted_by\x18\x0e \x01(\t\x12*\n\tform_data\x18\x0f \x01(\x0b\x32\x17.google.protobuf.Struct\x12\x39\n\tmaterials\x18\x10 \x03(\x0b\x32&.ywtb.api.intake.v1.MaterialSubmission\x12\x34\n\x0c\x64\x65\x66iciencies\x18\x11 \x03(\x0b\x32\x1e.ywtb.api.intake.v1.Deficiency\x12\x18\n\x10\x63orrection_round\x18\x12 \x01(\x05\x12\x30\n\x0csubmitted_at\x18\x13 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12/\n\x0breceived_at\x18\x14 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12/\n\x0b\x61\x63\x63\x65pted_at\x18\x15 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12 \n\x18promised_completion_date\x18\x16 \x01(\t\x12;\n\x0f\x61\x63\x63\x65ptance_mode\x18\x17 \x01(\x0e\x32\".ywtb.api.intake.v1.AcceptanceMode\x12\x19\n\x11pending_materials\x18\x18 \x03(\t\x12\x17\n\x0fsupply_deadline\x18\x19 \x01(\t\x12\x16\n\x0epromise_signed\x18\x1a \x01(\x08\x12\x17\n\x0f\x64\x65\x65med_accepted\x18\x1b \x01(\x08\x12/\n\x0brejected_at\x18\x1c \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x15\n\rreject_reason\x18\x1d \x01(\t\x12\x12\n\nhandled_by\x18\x1e \x01(\t\x12\x0f\n\x07opinion\x18\x1f \x01(\t\x12\x13\n\x0b\x62undle_code\x18  \x01(\t\x12\x34\n\x0c\x62undle_items\x18! \x03(\x0b\x32\x1e.ywtb.api.intake.v1.BundleItem\";\n\x15UploadMaterialRequest\x12\x11\n\tfile_name\x18\x01 \x01(\t\x12\x0f\n\x07\x63ontent\x18\x02 \x01(\x0c\"H\n\x16UploadMaterialResponse\x12.\n\x04\x66ile\x18\x01 \x01(\x0b\x32 .ywtb.api.intake.v1.UploadedFile\"\xaf\x02\n\x11SubmitCaseRequest\x12\x0f\n\x07item_id\x18\x01 \x01(\t\x12\x14\n\x0citem_version\x18\x02 \x01(\x05\x12,\n\x07\x63hannel\x18\x03 \x01(\x0e\x32\x1b.ywtb.api.intake.v1.Channel\x12\x30\n\tapplicant\x18\x04 \x01(\x0b\x32\x1d.ywtb.api.intake.v1.Applicant\x12*\n\tform_data\x18\x05 \x01(\x0b\x32\x17.google.protobuf.Struct\x12\x39\n\tmaterials\x18\x06 \x03(\x0b\x32&.ywtb.api.intake.v1.MaterialSubmission\x12\x17\n\x0fidempotency_key\x18\x07 \x01(\t\x12\x13\n\x0b\x62undle_code\x18\x08 \x01(\t\"N\n\x12SubmitCaseResponse\x12&\n\x04\x63\x61se\x18\x01 \x01(\x0b\x32\x18.ywtb.api.intake.v1.Case\x12\x10\n\x08replayed\x18\x02 \x01(\x08\"!\n\x0eGetCaseRequest\x12\x0f\n\x07\x63\x61se_no\x18\x01 \x01(\t\"9\n\x0fGetCaseResponse\x12&\n\x04\x63\x61se\x18\x01 \x01(\x0b\x32\x18.ywtb.api.intake.v1.Case\"g\n\x12ListMyCasesRequest\x12.\n\x06status\x18\x01 \x01(\x0e\x32\x1e.ywtb.api.intake.v1.CaseStatus\x12\x11\n\tpage_size\x18\x02 \x01(\x05\x12\x0e\n\x06offset\x18\x03 \x01(\x05\">\n\x13ListMyCasesResponse\x12\'\n\x05\x63\x61ses\x18\x01 \x03(\x0b\x32\x18.ywtb.api.intake.v1.Case\"\x83\x01\n\x10ListCasesRequest\x12\x0e\n\x06tenant\x18\x01 \x01(\t\x12\x0c\n\x04\x64\x65pt\x18\x02 \x01(\t\x12.\n\x06status\x18\x03 \x01(\x0e\x32\x1e.ywtb.api.intake.v1.CaseStatus\x12\x11\n\tpage_size\x18\x04 \x01(\x05\x12\x0e\n\x06offset\x18\x05 \x01(\x05\"<\n\x11ListCasesResponse\x12\'\n\x05\x63\x61ses\x18\x01 \x03(\x0b\x32\x18.ywtb.api.intake.v1.Case\"a\n\x18RequestCorrectionRequest\x12\x0f\n\x07\x63\x61se_no\x18\x01 \x01(\t\x12\x34\n\x0c\x64\x65\x66iciencies\x18\x02 \x03(\x0b\x32\x1e.ywtb.api.intake.v1.Deficiency\"C\n\x19RequestCorrectionResponse\x12&\n\x04\x63\x61se\x18\x01 \x01(\x0b\x32\x18.ywtb.api.intake.v1.Case\"\x8f\x01\n\x15SupplementCaseRequest\x12\x0f\n\x07\x63\x61se_no\x18\x01 \x01(\t\x12\x39\n\tmaterials\x18\x02 \x03(\x0b\x32&.ywtb.api.intake.v1.MaterialSubmission\x12*\n\tform_data\x18\x03 \x01(\x0b\x32\x17.google.protobuf.Struct\"@\n\x16SupplementCaseResponse\x12&\n\x04\x63\x61se\x18\x01 \x01(\x0b\x32\x18.ywtb.api.intake.v1.Case\"\x98\x01\n\x11\x41\x63\x63\x65ptCaseRequest\x12\x0f\n\x07\x63\x61se_no\x18\x01 \x01(\t\x12\x30\n\x04mode\x18\x02 \x01(\x0e\x32\".ywtb.api.intake.v1.AcceptanceMode\x12\x17\n\x0fsupply_workdays\x18\x03 \x01(\x05\x12\x16\n\x0epromise_signed\x18\x04 \x01(\x08\x12\x0f\n\x07opinion\x18\x05 \x01(\t\"<\n\x12\x41\x63\x63\x65ptCaseResponse\x12&\n\x04\x63\x61se\x18\x01 \x01(\x0b\x32\x18.ywtb.api.intake.v1.Case\"4\n\x11RejectCaseRequest\x12\x0f\n\x07\x63\x61se_no\x18\x01 \x01(\t\x12\x0e\n\x06reason\x18\x02 \x01(\t\"<\n\x12RejectCaseResponse\x12&\n\x04\x63\x61se\x18\x01 \x01(\x0b\x32\x18.ywtb.api.intake.v1.Case*J\n\x07\x43hannel\x12\x17\n\x13\x43HANNEL_UNSPECIFIED\x10\x00\x12\x12\n\x0e\x43HANNEL_ONLINE\x10\x01\x12\x12\n\x0e\x43HANNEL_WINDOW\x10\x02*\x9e\x01\n\nCaseStatus\x12\x1b\n\x17\x43\x41SE_STATUS_UNSPECIFIED\x10\x00\x12\x19\n\x15\x43\x41SE_STATUS_SUBMITTED\x10\x01\x12$\n CASE_STATUS_CORRECTION_REQUESTED\x10\x02\x12\x18\n\x14\x43\x41SE_STATUS_ACCEPTED\x10\x03\x12\x18\n\x14\x43\x41SE_STATUS_REJECTED\x10\x04*\x8b\x01\n\x0e\x41\x63\x63\x65ptanceMode\x12\x1f\n\x1b\x41\x43\x43\x45PTANCE_MODE_UNSPECIFIED\x10\x00\x12\x1a\n\x16\x41\x43\x43\x45PTANCE_MODE_NORMAL\x10\x01\x12\x1c\n\x18\x41\x43\x43\x45PTANCE_MODE_TOLERANT\x10\x02\x12\x1e\n\x1a\x41\x43\x43\x45PTANCE_MODE_COMMITMENT\x10\x03\x32\xf8\x06\n\rIntakeService\x12g\n\x0eUploadMaterial\x12).ywtb.api.intake.v1.UploadMaterialRequest\x1a*.ywtb.api.intake.v1.UploadMaterialResponse\x12[\n\nSubmitCase\x12%.ywtb.api.intake.v1.SubmitCaseRequest\x1a&.ywtb.api.intake.v1.SubmitCaseResponse\x12R\n\x07GetCase\x12\".ywtb.api.intake.v1.GetCaseRequest\x1a#.ywtb.api.intake.v1.GetCaseResponse\x12^\n\x0bListMyCases\x12&.ywtb.api.intake.v1.ListMyCasesRequest\x1a\'.ywtb.api.intake.v1.ListMyCasesResponse\x12X\n\tListCases\x12$.ywtb.api.intake.v1.ListCasesRequest\x1a%.ywtb.api.intake.v1.ListCasesResponse\x12p\n\x11RequestCorrection\x12,.ywtb.api.intake.v1.RequestCorrectionRequest\x1a-.ywtb.api.intake.v1.RequestCorrectionResponse\x12g\n\x0eSupplementCase\x12).ywtb.api.intake.v1.SupplementCaseRequest\x1a*.ywtb.api.intake.v1.SupplementCaseResponse\x12[\n\nAcceptCase\x12%.ywtb.api.intake.v1.AcceptCaseRequest\x1a&.ywtb.api.intake.v1.AcceptCaseResponse\x12[\n\nRejectCase\x12%.ywtb.api.intake.v1.RejectCaseRequest\x1a&.ywtb.api.intake.v1.RejectCaseResponseb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'ywtb.api.intake.v1.intake_pb2', _globals)
 if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
-  _globals['_CHANNEL']._serialized_start=3271
-  _globals['_CHANNEL']._serialized_end=3345
-  _globals['_CASESTATUS']._serialized_start=3348
-  _globals['_CASESTATUS']._serialized_end=3506
-  _globals['_ACCEPTANCEMODE']._serialized_start=3509
-  _globals['_ACCEPTANCEMODE']._serialized_end=3648
+  _globals['_CHANNEL']._serialized_start=3462
+  _globals['_CHANNEL']._serialized_end=3536
+  _globals['_CASESTATUS']._serialized_start=3539
+  _globals['_CASESTATUS']._serialized_end=3697
+  _globals['_ACCEPTANCEMODE']._serialized_start=3700
+  _globals['_ACCEPTANCEMODE']._serialized_end=3839
   _globals['_APPLICANT']._serialized_start=154
   _globals['_APPLICANT']._serialized_end=306
   _globals['_UPLOADEDFILE']._serialized_start=309
@@ -48,44 +48,46 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_MATERIALSUBMISSION']._serialized_end=518
   _globals['_DEFICIENCY']._serialized_start=520
   _globals['_DEFICIENCY']._serialized_end=570
-  _globals['_CASE']._serialized_start=573
-  _globals['_CASE']._serialized_end=1597
-  _globals['_UPLOADMATERIALREQUEST']._serialized_start=1599
-  _globals['_UPLOADMATERIALREQUEST']._serialized_end=1658
-  _globals['_UPLOADMATERIALRESPONSE']._serialized_start=1660
-  _globals['_UPLOADMATERIALRESPONSE']._serialized_end=1732
-  _globals['_SUBMITCASEREQUEST']._serialized_start=1735
-  _globals['_SUBMITCASEREQUEST']._serialized_end=2017
-  _globals['_SUBMITCASERESPONSE']._serialized_start=2019
-  _globals['_SUBMITCASERESPONSE']._serialized_end=2097
-  _globals['_GETCASEREQUEST']._serialized_start=2099
-  _globals['_GETCASEREQUEST']._serialized_end=2132
-  _globals['_GETCASERESPONSE']._serialized_start=2134
-  _globals['_GETCASERESPONSE']._serialized_end=2191
-  _globals['_LISTMYCASESREQUEST']._serialized_start=2193
-  _globals['_LISTMYCASESREQUEST']._serialized_end=2296
-  _globals['_LISTMYCASESRESPONSE']._serialized_start=2298
-  _globals['_LISTMYCASESRESPONSE']._serialized_end=2360
-  _globals['_LISTCASESREQUEST']._serialized_start=2363
-  _globals['_LISTCASESREQUEST']._serialized_end=2494
-  _globals['_LISTCASESRESPONSE']._serialized_start=2496
-  _globals['_LISTCASESRESPONSE']._serialized_end=2556
-  _globals['_REQUESTCORRECTIONREQUEST']._serialized_start=2558
-  _globals['_REQUESTCORRECTIONREQUEST']._serialized_end=2655
-  _globals['_REQUESTCORRECTIONRESPONSE']._serialized_start=2657
-  _globals['_REQUESTCORRECTIONRESPONSE']._serialized_end=2724
-  _globals['_SUPPLEMENTCASEREQUEST']._serialized_start=2727
-  _globals['_SUPPLEMENTCASEREQUEST']._serialized_end=2870
-  _globals['_SUPPLEMENTCASERESPONSE']._serialized_start=2872
-  _globals['_SUPPLEMENTCASERESPONSE']._serialized_end=2936
-  _globals['_ACCEPTCASEREQUEST']._serialized_start=2939
-  _globals['_ACCEPTCASEREQUEST']._serialized_end=3091
-  _globals['_ACCEPTCASERESPONSE']._serialized_start=3093
-  _globals['_ACCEPTCASERESPONSE']._serialized_end=3153
-  _globals['_REJECTCASEREQUEST']._serialized_start=3155
-  _globals['_REJECTCASEREQUEST']._serialized_end=3207
-  _globals['_REJECTCASERESPONSE']._serialized_start=3209
-  _globals['_REJECTCASERESPONSE']._serialized_end=3269
-  _globals['_INTAKESERVICE']._serialized_start=3651
-  _globals['_INTAKESERVICE']._serialized_end=4539
+  _globals['_BUNDLEITEM']._serialized_start=572
+  _globals['_BUNDLEITEM']._serialized_end=665
+  _globals['_CASE']._serialized_start=668
+  _globals['_CASE']._serialized_end=1767
+  _globals['_UPLOADMATERIALREQUEST']._serialized_start=1769
+  _globals['_UPLOADMATERIALREQUEST']._serialized_end=1828
+  _globals['_UPLOADMATERIALRESPONSE']._serialized_start=1830
+  _globals['_UPLOADMATERIALRESPONSE']._serialized_end=1902
+  _globals['_SUBMITCASEREQUEST']._serialized_start=1905
+  _globals['_SUBMITCASEREQUEST']._serialized_end=2208
+  _globals['_SUBMITCASERESPONSE']._serialized_start=2210
+  _globals['_SUBMITCASERESPONSE']._serialized_end=2288
+  _globals['_GETCASEREQUEST']._serialized_start=2290
+  _globals['_GETCASEREQUEST']._serialized_end=2323
+  _globals['_GETCASERESPONSE']._serialized_start=2325
+  _globals['_GETCASERESPONSE']._serialized_end=2382
+  _globals['_LISTMYCASESREQUEST']._serialized_start=2384
+  _globals['_LISTMYCASESREQUEST']._serialized_end=2487
+  _globals['_LISTMYCASESRESPONSE']._serialized_start=2489
+  _globals['_LISTMYCASESRESPONSE']._serialized_end=2551
+  _globals['_LISTCASESREQUEST']._serialized_start=2554
+  _globals['_LISTCASESREQUEST']._serialized_end=2685
+  _globals['_LISTCASESRESPONSE']._serialized_start=2687
+  _globals['_LISTCASESRESPONSE']._serialized_end=2747
+  _globals['_REQUESTCORRECTIONREQUEST']._serialized_start=2749
+  _globals['_REQUESTCORRECTIONREQUEST']._serialized_end=2846
+  _globals['_REQUESTCORRECTIONRESPONSE']._serialized_start=2848
+  _globals['_REQUESTCORRECTIONRESPONSE']._serialized_end=2915
+  _globals['_SUPPLEMENTCASEREQUEST']._serialized_start=2918
+  _globals['_SUPPLEMENTCASEREQUEST']._serialized_end=3061
+  _globals['_SUPPLEMENTCASERESPONSE']._serialized_start=3063
+  _globals['_SUPPLEMENTCASERESPONSE']._serialized_end=3127
+  _globals['_ACCEPTCASEREQUEST']._serialized_start=3130
+  _globals['_ACCEPTCASEREQUEST']._serialized_end=3282
+  _globals['_ACCEPTCASERESPONSE']._serialized_start=3284
+  _globals['_ACCEPTCASERESPONSE']._serialized_end=3344
+  _globals['_REJECTCASEREQUEST']._serialized_start=3346
+  _globals['_REJECTCASEREQUEST']._serialized_end=3398
+  _globals['_REJECTCASERESPONSE']._serialized_start=3400
+  _globals['_REJECTCASERESPONSE']._serialized_end=3460
+  _globals['_INTAKESERVICE']._serialized_start=3842
+  _globals['_INTAKESERVICE']._serialized_end=4730
 # @@protoc_insertion_point(module_scope)

@@ -253,6 +253,44 @@ class Deficiency(_message.Message):
 Global___Deficiency: _TypeAlias = Deficiency  # noqa: Y015
 
 @_typing.final
+class BundleItem(_message.Message):
+    """One department item of a 一件事 bundle, as a case records it."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    ITEM_ID_FIELD_NUMBER: _builtins.int
+    ITEM_VERSION_FIELD_NUMBER: _builtins.int
+    DEPT_FIELD_NUMBER: _builtins.int
+    CODE_FIELD_NUMBER: _builtins.int
+    NAME_FIELD_NUMBER: _builtins.int
+    item_id: _builtins.str
+    """Catalogue item id."""
+    item_version: _builtins.int
+    """Published version of the item the case was submitted under."""
+    dept: _builtins.str
+    """The item's department credit code."""
+    code: _builtins.str
+    """Stable per-item code (the implementation code, else the basic code)."""
+    name: _builtins.str
+    """Item name."""
+    def __init__(
+        self,
+        *,
+        item_id: _builtins.str = ...,
+        item_version: _builtins.int = ...,
+        dept: _builtins.str = ...,
+        code: _builtins.str = ...,
+        name: _builtins.str = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["code", b"code", "dept", b"dept", "item_id", b"item_id", "item_version", b"item_version", "name", b"name"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___BundleItem: _TypeAlias = BundleItem  # noqa: Y015
+
+@_typing.final
 class Case(_message.Message):
     """An application (办件)."""
 
@@ -289,6 +327,8 @@ class Case(_message.Message):
     REJECT_REASON_FIELD_NUMBER: _builtins.int
     HANDLED_BY_FIELD_NUMBER: _builtins.int
     OPINION_FIELD_NUMBER: _builtins.int
+    BUNDLE_CODE_FIELD_NUMBER: _builtins.int
+    BUNDLE_ITEMS_FIELD_NUMBER: _builtins.int
     case_no: _builtins.str
     """Unified case number (办件编号)."""
     tenant: _builtins.str
@@ -333,6 +373,8 @@ class Case(_message.Message):
     """Clerk who last handled it."""
     opinion: _builtins.str
     """Clerk's opinion at acceptance."""
+    bundle_code: _builtins.str
+    """一件事: code of the bundle applied for (empty for a single item)."""
     @_builtins.property
     def applicant(self) -> Global___Applicant:
         """Applicant (certificate number and mobile masked)."""
@@ -369,6 +411,10 @@ class Case(_message.Message):
     def rejected_at(self) -> _timestamp_pb2.Timestamp:
         """Rejection time."""
 
+    @_builtins.property
+    def bundle_items(self) -> _containers.RepeatedCompositeFieldContainer[Global___BundleItem]:
+        """一件事: the bundled items (empty for a single item); the case's item and dept are the first one's."""
+
     def __init__(
         self,
         *,
@@ -403,10 +449,12 @@ class Case(_message.Message):
         reject_reason: _builtins.str = ...,
         handled_by: _builtins.str = ...,
         opinion: _builtins.str = ...,
+        bundle_code: _builtins.str = ...,
+        bundle_items: _abc.Iterable[Global___BundleItem] | None = ...,
     ) -> None: ...
     _HasFieldArgType: _TypeAlias = _typing.Literal["accepted_at", b"accepted_at", "applicant", b"applicant", "form_data", b"form_data", "received_at", b"received_at", "rejected_at", b"rejected_at", "submitted_at", b"submitted_at"]  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["acceptance_mode", b"acceptance_mode", "accepted_at", b"accepted_at", "applicant", b"applicant", "case_no", b"case_no", "case_type", b"case_type", "channel", b"channel", "correction_round", b"correction_round", "deemed_accepted", b"deemed_accepted", "deficiencies", b"deficiencies", "dept", b"dept", "form_data", b"form_data", "handled_by", b"handled_by", "implementation_code", b"implementation_code", "item_id", b"item_id", "item_name", b"item_name", "item_version", b"item_version", "materials", b"materials", "opinion", b"opinion", "owner", b"owner", "pending_materials", b"pending_materials", "process", b"process", "promise_signed", b"promise_signed", "promised_completion_date", b"promised_completion_date", "received_at", b"received_at", "reject_reason", b"reject_reason", "rejected_at", b"rejected_at", "status", b"status", "submitted_at", b"submitted_at", "submitted_by", b"submitted_by", "supply_deadline", b"supply_deadline", "tenant", b"tenant"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["acceptance_mode", b"acceptance_mode", "accepted_at", b"accepted_at", "applicant", b"applicant", "bundle_code", b"bundle_code", "bundle_items", b"bundle_items", "case_no", b"case_no", "case_type", b"case_type", "channel", b"channel", "correction_round", b"correction_round", "deemed_accepted", b"deemed_accepted", "deficiencies", b"deficiencies", "dept", b"dept", "form_data", b"form_data", "handled_by", b"handled_by", "implementation_code", b"implementation_code", "item_id", b"item_id", "item_name", b"item_name", "item_version", b"item_version", "materials", b"materials", "opinion", b"opinion", "owner", b"owner", "pending_materials", b"pending_materials", "process", b"process", "promise_signed", b"promise_signed", "promised_completion_date", b"promised_completion_date", "received_at", b"received_at", "reject_reason", b"reject_reason", "rejected_at", b"rejected_at", "status", b"status", "submitted_at", b"submitted_at", "submitted_by", b"submitted_by", "supply_deadline", b"supply_deadline", "tenant", b"tenant"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
@@ -475,6 +523,7 @@ class SubmitCaseRequest(_message.Message):
     FORM_DATA_FIELD_NUMBER: _builtins.int
     MATERIALS_FIELD_NUMBER: _builtins.int
     IDEMPOTENCY_KEY_FIELD_NUMBER: _builtins.int
+    BUNDLE_CODE_FIELD_NUMBER: _builtins.int
     item_id: _builtins.str
     """Item id."""
     item_version: _builtins.int
@@ -483,6 +532,10 @@ class SubmitCaseRequest(_message.Message):
     """Channel; WINDOW needs a window clerk."""
     idempotency_key: _builtins.str
     """Idempotency key (required online); a retry with the same key returns the same case."""
+    bundle_code: _builtins.str
+    """一件事: apply for this bundle (item_id and item_version must then be empty; the live versions
+    of the bundled items are used, the form is validated against their merged form schemas).
+    """
     @_builtins.property
     def applicant(self) -> Global___Applicant:
         """Applicant; online natural persons may leave it empty and take their account's name."""
@@ -505,10 +558,11 @@ class SubmitCaseRequest(_message.Message):
         form_data: _struct_pb2.Struct | None = ...,
         materials: _abc.Iterable[Global___MaterialSubmission] | None = ...,
         idempotency_key: _builtins.str = ...,
+        bundle_code: _builtins.str = ...,
     ) -> None: ...
     _HasFieldArgType: _TypeAlias = _typing.Literal["applicant", b"applicant", "form_data", b"form_data"]  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["applicant", b"applicant", "channel", b"channel", "form_data", b"form_data", "idempotency_key", b"idempotency_key", "item_id", b"item_id", "item_version", b"item_version", "materials", b"materials"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["applicant", b"applicant", "bundle_code", b"bundle_code", "channel", b"channel", "form_data", b"form_data", "idempotency_key", b"idempotency_key", "item_id", b"item_id", "item_version", b"item_version", "materials", b"materials"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
