@@ -15,13 +15,14 @@ bootstrap: ## Install uv and the locked Python packages of every workspace membe
 debian-deps: ## Install the Debian packages the full stack needs (PostgreSQL, Redis, JDK, Maven)
 	@bash tools/debian_deps.sh
 
-protos: bootstrap ## Regenerate shared/api (ywtb.api.*) from protos/
+protos: bootstrap ## Regenerate shared/api (ywtb.api.*) and docs/asyncapi.yaml from protos/ and deploy/topics.yaml
 	@bash tools/gen_protos.sh
+	@$(UV) run --frozen python tools/gen_asyncapi.py
 
 check-protos: protos ## Fail when regenerating the protos changes the tree
-	@git diff --exit-code --stat -- shared/api protos && \
-	  test -z "$$(git status --porcelain -- shared/api protos)" || \
-	  { echo "check-protos: generated code is stale: run 'make protos' and commit" >&2; git status --porcelain -- shared/api protos; exit 1; }
+	@git diff --exit-code --stat -- shared/api protos docs/asyncapi.yaml && \
+	  test -z "$$(git status --porcelain -- shared/api protos docs/asyncapi.yaml)" || \
+	  { echo "check-protos: generated code is stale: run 'make protos' and commit" >&2; git status --porcelain -- shared/api protos docs/asyncapi.yaml; exit 1; }
 
 lint: bootstrap ## ruff over the Python code, buf lint and buf breaking over protos/
 	@$(UV) run --frozen ruff check .
