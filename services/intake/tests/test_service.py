@@ -107,6 +107,8 @@ def test_deficiency_notice_supplement_and_accept_across_national_day(service: In
     assert accepted_event["promisedCompletionDate"] == "2026-10-12"
     assert accepted_event["process"] == "licence_standard" and accepted_event["itemVersion"] == 1
     assert accepted_event["promisedLimit"] == {"value": 5, "unit": "TIME_UNIT_WORKDAY"}
+    assert accepted_event["applicantId"] == CITIZEN.subject
+    assert "items" not in accepted_event and "bundleCode" not in accepted_event  # a single item
     assert (
         accepted_event.get("deemedAccepted", False) is False and accepted_event["acceptedBy"] == CLERK.subject
     )

@@ -1,4 +1,10 @@
-"""Who may do what with a case: the applicant, clerks of the item's department, supervisors upward."""
+"""Who may do what with a case: the applicant, clerks of the item's department, supervisors upward.
+
+一件事 (bundle) cases: every department of a bundled item is a department of the case. A window clerk
+of the bundle's tenant in any of them may submit it at the window, notify deficiencies, accept or
+reject it (there is no 综合窗口 role in the realm; the case's `dept` is the first item's department,
+the accepting window by default).
+"""
 
 from __future__ import annotations
 
@@ -24,20 +30,36 @@ def is_department_staff(principal: Principal, tenant: str, dept: str, roles: tup
     return principal.has_role(*roles) and principal.tenant == tenant and principal.dept == dept
 
 
+def case_depts(dept: str, bundle_items: list[dict] | None) -> list[str]:  # type: ignore[type-arg]
+    """The departments of a case: its own, then those of its bundled items."""
+    depts = [dept]
+    for item in bundle_items or []:
+        if item.get("dept") and item["dept"] not in depts:
+            depts.append(item["dept"])
+    return depts
+
+
+def is_clerk_of_any(principal: Principal, tenant: str, depts: list[str]) -> bool:
+    """A window clerk of the tenant in one of the departments."""
+    return any(is_department_staff(principal, tenant, dept, CLERK_ROLES) for dept in depts)
+
+
 def can_read(principal: Principal, case: Case) -> bool:
     """The applicant (owner or submitter), staff of the department, supervisors, internal services."""
     if principal.has_role("service", "platform_admin"):
         return True
     if principal.subject in (case.owner, case.submitted_by) and principal.subject:
         return True
-    return is_department_staff(principal, case.tenant, case.dept, STAFF_READER_ROLES) or supervises(
-        principal, case.tenant
-    )
+    return any(
+        is_department_staff(principal, case.tenant, dept, STAFF_READER_ROLES)
+        for dept in case_depts(case.dept, case.bundle_items)
+    ) or supervises(principal, case.tenant)
 
 
 def require_clerk(principal: Principal, case: Case) -> None:
-    """A window clerk of the case's tenant and department (受理 is theirs alone)."""
-    if not is_department_staff(principal, case.tenant, case.dept, CLERK_ROLES):
+    """A window clerk of the case's tenant and department (受理 is theirs alone); for 一件事 any bundled
+    item's department."""
+    if not is_clerk_of_any(principal, case.tenant, case_depts(case.dept, case.bundle_items)):
         raise PermissionDenied(
             "只有该事项所属部门的窗口受理人员可以办理此操作。",
             message_en="window clerk of the case's department required",

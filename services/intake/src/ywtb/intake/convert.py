@@ -45,6 +45,17 @@ def uploaded_file(row: MaterialFile) -> pb.UploadedFile:
     )
 
 
+def bundle_item(item: dict[str, Any]) -> pb.BundleItem:
+    """One bundled item as recorded on a case."""
+    return pb.BundleItem(
+        item_id=item["item_id"],
+        item_version=item["version"],
+        dept=item["dept"],
+        code=item["code"],
+        name=item.get("name", ""),
+    )
+
+
 def case(row: Case) -> pb.Case:
     """A case as callers see it: certificate number and mobile masked."""
     item = row.item
@@ -88,4 +99,6 @@ def case(row: Case) -> pb.Case:
         reject_reason=row.reject_reason,
         handled_by=row.handled_by,
         opinion=row.opinion,
+        bundle_code=row.bundle_code or "",
+        bundle_items=[bundle_item(i) for i in row.bundle_items or []],
     )

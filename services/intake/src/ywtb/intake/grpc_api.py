@@ -46,6 +46,7 @@ class IntakeServicer(intake_pb2_grpc.IntakeServiceServicer):
             form_data=convert.struct_to_dict(request.form_data),
             materials=convert.materials_in(request.materials),
             idempotency_key=request.idempotency_key,
+            bundle_code=request.bundle_code,
         )
         case, replayed = self.service.submit(_caller(), submission)
         return pb.SubmitCaseResponse(case=convert.case(case), replayed=replayed)

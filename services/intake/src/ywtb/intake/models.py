@@ -16,6 +16,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -54,6 +55,10 @@ class Case(TenantMixin, Base):
     item_id: Mapped[str] = mapped_column(String(64))
     item_version: Mapped[int] = mapped_column(Integer)
     item: Mapped[dict] = mapped_column(JSON)  # name, codes, process, case type, limits, materials
+    # 一件事: the bundle's code and its items [{item_id, version, dept, dept_name, code, name}];
+    # "" and [] for a single item (then item_id / dept are the item's; for a bundle the first item's).
+    bundle_code: Mapped[str] = mapped_column(String(64), index=True, default="", server_default="")
+    bundle_items: Mapped[list] = mapped_column(JSON, default=list, server_default=text("'[]'"))
     channel: Mapped[int] = mapped_column(Integer)
     status: Mapped[int] = mapped_column(Integer, index=True)
     applicant_type: Mapped[int] = mapped_column(Integer)

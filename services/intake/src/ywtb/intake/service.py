@@ -32,7 +32,7 @@ from ywtb.common.errors import (
 from ywtb.common.pii import decrypt, derive_key, encrypt, mask_id_number, mask_phone
 from ywtb.intake import authz, convert
 from ywtb.intake.case_numbers import format_case_number, next_sequence
-from ywtb.intake.catalog_client import CatalogClient, item_snapshot
+from ywtb.intake.catalog_client import CatalogClient, bundle_snapshot, item_snapshot
 from ywtb.intake.completeness import missing_deficiencies, required_missing, validate_form
 from ywtb.intake.config import DEFAULT_CASE_NUMBER_PATTERN
 from ywtb.intake.events import publish
@@ -84,6 +84,7 @@ class Submission:
     form_data: dict[str, Any]
     materials: dict[str, list[str]] = field(default_factory=dict)
     idempotency_key: str = ""
+    bundle_code: str = ""  # 一件事: apply for this bundle instead of one item
 
 
 class IntakeService:
@@ -171,11 +172,21 @@ class IntakeService:
             if existing is not None:
                 return existing, True
 
-        guide = self.catalog.get_guide(submission.item_id, submission.item_version)
-        item = item_snapshot(guide)
-        if channel == pb.CHANNEL_WINDOW and not authz.is_department_staff(
-            principal, item["tenant"], item["dept"], authz.CLERK_ROLES
-        ):
+        bundle_code = submission.bundle_code.strip()
+        bundle_items: list[dict[str, Any]] = []
+        if bundle_code:
+            if submission.item_id or submission.item_version:
+                raise _invalid(
+                    "bundle_code", "申报“一件事”时不能同时指定单个事项。", "item_id with bundle_code"
+                )
+            item, bundle_items = bundle_snapshot(self.catalog.bundle(bundle_code))
+            item_id, item_version = bundle_items[0]["item_id"], bundle_items[0]["version"]
+        else:
+            guide = self.catalog.get_guide(submission.item_id, submission.item_version)
+            item = item_snapshot(guide)
+            item_id, item_version = guide.item_id, guide.version
+        depts = authz.case_depts(item["dept"], bundle_items)
+        if channel == pb.CHANNEL_WINDOW and not authz.is_clerk_of_any(principal, item["tenant"], depts):
             raise PermissionDenied(
                 "窗口代办只能由该事项所属部门的窗口受理人员办理。",
                 message_en="clerk of the item's department required",
@@ -192,9 +203,11 @@ class IntakeService:
                     case_no=case_no,
                     tenant=item["tenant"],
                     dept=item["dept"],
-                    item_id=guide.item_id,
-                    item_version=guide.version,
+                    item_id=item_id,
+                    item_version=item_version,
                     item=item,
+                    bundle_code=bundle_code,
+                    bundle_items=bundle_items,
                     channel=channel,
                     status=pb.CASE_STATUS_SUBMITTED,
                     owner=principal.subject if channel == pb.CHANNEL_ONLINE else "",
@@ -533,7 +546,19 @@ class IntakeService:
         case.updated_at = self.clock()
 
     def promised_date(self, item: dict[str, Any], accepted_at: datetime) -> date:
-        """The promised completion date: same day for instant items, else the promised limit counted."""
+        """The promised completion date: same day for instant items, else the promised limit counted.
+
+        一件事: the latest of the bundled items' promised dates (they are approved in parallel)."""
+        return self._promised(self._governing(item, accepted_at), accepted_at)
+
+    def _governing(self, item: dict[str, Any], accepted_at: datetime) -> dict[str, Any]:
+        """The item (or, for a bundle, the bundled item) whose promised limit ends last."""
+        parts = item.get("parts") or []
+        if not parts:
+            return item
+        return max(parts, key=lambda part: self._promised(part, accepted_at))
+
+    def _promised(self, item: dict[str, Any], accepted_at: datetime) -> date:
         day = local_date(accepted_at, self.calendar.tz)
         limit = item["promised_limit"]
         if item["case_type"] == catalog_pb2.CASE_TYPE_INSTANT or limit["value"] <= 0:
@@ -717,6 +742,7 @@ class IntakeService:
     def _publish_accepted(self, session: Session, case: Case) -> None:
         session.flush()
         item = case.item
+        governing = self._governing(item, case.accepted_at or self.clock())
         publish(
             session,
             events_pb2.CaseAccepted(
@@ -726,9 +752,9 @@ class IntakeService:
                 item_id=case.item_id,
                 item_version=case.item_version,
                 process=item["process"],
-                case_type=item["case_type"],
-                promised_limit=catalog_pb2.TimeLimit(**item["promised_limit"]),
-                legal_limit=catalog_pb2.TimeLimit(**item["legal_limit"]),
+                case_type=governing["case_type"],
+                promised_limit=catalog_pb2.TimeLimit(**governing["promised_limit"]),
+                legal_limit=catalog_pb2.TimeLimit(**governing["legal_limit"]),
                 accepted_at=convert.timestamp(case.accepted_at),
                 promised_completion_date=case.promised_date.isoformat() if case.promised_date else "",
                 acceptance_mode=case.acceptance_mode,
@@ -739,6 +765,8 @@ class IntakeService:
                 applicant_type=case.applicant_type,
                 accepted_by=case.handled_by,
                 applicant_id=case.owner,
+                items=[convert.bundle_item(i) for i in case.bundle_items or []],
+                bundle_code=case.bundle_code or "",
             ),
             case_no=case.case_no,
             tenant=case.tenant,
@@ -749,6 +777,7 @@ def _request_hash(submission: Submission, channel: int) -> str:
     """A digest of what was submitted, to tell a retry from a different application under the same key."""
     body = {
         "item": [submission.item_id, submission.item_version, channel],
+        "bundle": submission.bundle_code.strip(),
         "applicant": submission.applicant.__dict__,
         "form": submission.form_data,
         "materials": {k: sorted(v) for k, v in sorted(submission.materials.items())},

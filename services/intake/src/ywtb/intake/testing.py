@@ -1,4 +1,5 @@
-"""Test doubles: an in-process CatalogService serving fixed guide versions on a real gRPC server."""
+"""Test doubles: an in-process CatalogService serving fixed guide versions and 一件事 bundles on a real
+gRPC server."""
 
 from __future__ import annotations
 
@@ -20,6 +21,8 @@ MARKET = make_credit_code("11510104MB3234567")  # 锦江区市场监督管理局
 CULTURE = make_credit_code("11510104MB4234567")  # another department of the same county
 SHOP_ITEM = "item-shop-licence"
 INSTANT_ITEM = "item-instant"
+SHOW_ITEM = "item-show-permit"  # 营业性演出许可 of CULTURE, bundled with SHOP_ITEM
+BUNDLE_CODE = "510104-YJS-0001"  # 开办演艺餐厅一件事 (sample)
 FORM_SCHEMA: dict[str, Any] = {
     "type": "object",
     "required": ["shop_name", "area"],
@@ -29,6 +32,71 @@ FORM_SCHEMA: dict[str, Any] = {
         "mobile": {"type": "string", "title": "联系电话", "pattern": "^1\\d{10}$"},
     },
 }
+
+
+SHOW_FORM_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "required": ["shop_name", "show_type"],
+    "properties": {
+        "shop_name": {"type": "string", "title": "场所名称", "minLength": 1},
+        "show_type": {"type": "string", "title": "演出类型", "enum": ["音乐", "曲艺", "舞蹈"]},
+    },
+}
+
+
+def show_version(*, version: int = 1, tenant: str = "510104", promised_days: int = 8) -> cpb.GuideVersion:
+    """A published CULTURE item sharing 申请书 and 经营场所证明 with SHOP_ITEM, plus its own 演出节目单."""
+    schema = Struct()
+    schema.update(SHOW_FORM_SCHEMA)
+    guide = cpb.Guide(
+        name="营业性演出许可（样例）",
+        legal_limit=cpb.TimeLimit(value=20, unit=cpb.TIME_UNIT_WORKDAY),
+        promised_limit=cpb.TimeLimit(value=promised_days, unit=cpb.TIME_UNIT_WORKDAY),
+        case_type=cpb.CASE_TYPE_PROMISED,
+        process="licence_standard",
+        service_objects=[cpb.SERVICE_OBJECT_NATURAL_PERSON, cpb.SERVICE_OBJECT_LEGAL_PERSON],
+        materials=[
+            cpb.Material(name="申请书", required=True, source=cpb.MATERIAL_SOURCE_APPLICANT),
+            cpb.Material(name="经营场所证明", required=True, source=cpb.MATERIAL_SOURCE_APPLICANT),
+            cpb.Material(name="演出节目单", required=True, source=cpb.MATERIAL_SOURCE_APPLICANT),
+        ],
+        form_schema=schema,
+    )
+    return cpb.GuideVersion(
+        item_id=SHOW_ITEM,
+        version=version,
+        tenant=tenant,
+        dept=CULTURE,
+        dept_name="锦江区文化广电旅游局",
+        basic_code="000123002000",
+        item_type="01",
+        implementation_code="11510104MB42345670002",
+        process="licence_standard",
+        guide=guide,
+    )
+
+
+def bundle_of(code: str, name: str, versions: list[cpb.GuideVersion], tenant: str = "510104") -> cpb.Bundle:
+    """A bundle as CatalogService.GetBundle gives it: its items' versions and their merged materials
+    (same name = one material; required / 容缺 only if every asking item says so)."""
+    merged: dict[str, cpb.BundleMaterial] = {}
+    for v in versions:
+        for m in v.guide.materials:
+            entry = merged.get(m.name)
+            if entry is None:
+                merged[m.name] = cpb.BundleMaterial(material=m, item_ids=[v.item_id])
+                continue
+            entry.material.required = entry.material.required or m.required
+            entry.material.may_be_missing = entry.material.may_be_missing and m.may_be_missing
+            entry.item_ids.append(v.item_id)
+    return cpb.Bundle(
+        code=code,
+        tenant=tenant,
+        name=name,
+        process="joint-default",
+        items=versions,
+        materials=list(merged.values()),
+    )
 
 
 def guide_version(
@@ -81,10 +149,20 @@ def guide_version(
 class FakeCatalog(catalog_pb2_grpc.CatalogServiceServicer):
     """GetGuide over fixed versions; counts calls; the n-th call may be delayed n * stagger_s."""
 
-    def __init__(self, versions: list[cpb.GuideVersion] | None = None, *, stagger_s: float = 0.0) -> None:
+    def __init__(
+        self,
+        versions: list[cpb.GuideVersion] | None = None,
+        *,
+        bundles: list[cpb.Bundle] | None = None,
+        stagger_s: float = 0.0,
+    ) -> None:
         self.versions = versions or [
             guide_version(),
             guide_version(INSTANT_ITEM, case_type=cpb.CASE_TYPE_INSTANT, promised_days=1),
+            show_version(),
+        ]
+        self.bundles = bundles or [
+            bundle_of(BUNDLE_CODE, "开办演艺餐厅一件事（样例）", [guide_version(), show_version()])
         ]
         self.calls = 0
         self.stagger_s = stagger_s
@@ -103,6 +181,15 @@ class FakeCatalog(catalog_pb2_grpc.CatalogServiceServicer):
         if not matches:
             raise NotFound("未找到该事项的已发布版本。", code="ITEM_NOT_FOUND")
         return cpb.GetGuideResponse(guide=max(matches, key=lambda v: v.version))
+
+    @public
+    def GetBundle(self, request, context):  # noqa: N802
+        with self._lock:
+            self.calls += 1
+        for bundle in self.bundles:
+            if bundle.code == request.code:
+                return cpb.GetBundleResponse(bundle=bundle)
+        raise NotFound("未找到该“一件事”。", code="BUNDLE_NOT_FOUND")
 
 
 def start_fake_catalog(
@@ -138,6 +225,10 @@ AGENT = Principal(
 CLERK = Principal(subject="s-clerk", tenant="510104", roles=frozenset({"window_clerk"}), dept=MARKET)
 OTHER_DEPT_CLERK = Principal(
     subject="s-culture", tenant="510104", roles=frozenset({"window_clerk"}), dept=CULTURE
+)
+CULTURE_CLERK = OTHER_DEPT_CLERK  # a window clerk of the bundle's second department
+CULTURE_APPROVER = Principal(
+    subject="s-culture-appr", tenant="510104", roles=frozenset({"approver"}), dept=CULTURE
 )
 OTHER_TENANT_CLERK = Principal(
     subject="s-qy", tenant="510105", roles=frozenset({"window_clerk"}), dept=MARKET
