@@ -15,6 +15,9 @@ import httpx
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
+TOKEN_PATH = "/realms/ywtb/protocol/openid-connect/token"
+# Where each platform's gateway client logs in: the gateway's built-in issuer (embedded) or Keycloak (local).
+_TOKEN_URLS: dict[httpx.Client, str] = {}
 
 
 def _platform(run_dir: Path, stack: str, port: int, port_base: int, db_prefix: str) -> Iterator[httpx.Client]:
@@ -39,7 +42,14 @@ def _platform(run_dir: Path, stack: str, port: int, port_base: int, db_prefix: s
                 pytest.fail("the platform did not start within 180 s")
             time.sleep(0.5)
         with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=30) as client:
-            yield client
+            if stack == "local":
+                _TOKEN_URLS[client] = os.environ["YWTB_KEYCLOAK_URL"].rstrip("/") + TOKEN_PATH
+            else:
+                _TOKEN_URLS[client] = f"http://127.0.0.1:{port}{TOKEN_PATH}"
+            try:
+                yield client
+            finally:
+                _TOKEN_URLS.pop(client, None)
     finally:
         os.killpg(proc.pid, signal.SIGTERM)
         try:
@@ -73,13 +83,14 @@ def local_gateway(tmp_path_factory) -> Iterator[httpx.Client]:  # type: ignore[n
 
 @pytest.fixture
 def login():  # type: ignore[no-untyped-def]
-    """Bearer headers of a demo account, through the built-in issuer's password grant."""
+    """Bearer headers of a demo account: password grant of the workbench client at the platform's issuer
+    (the gateway's built-in issuer on the embedded stack, Keycloak on the local stack)."""
     return lambda client, username, password="Demo2026ywtb": _login(client, username, password)
 
 
 def _login(client: httpx.Client, username: str, password: str) -> dict[str, str]:
     reply = client.post(
-        "/realms/ywtb/protocol/openid-connect/token",
+        _TOKEN_URLS[client],
         data={"grant_type": "password", "client_id": "workbench", "username": username, "password": password},
     )
     assert reply.status_code == 200, reply.text

@@ -4,9 +4,9 @@
     python tools/run_platform.py --stack local   # make up: on the local stack (PostgreSQL, Kafka, Redis)
 
 On the local stack each service gets its own PostgreSQL database (`<prefix>_<service>`, created when
-missing), Kafka from `.run/stack.env`, and the catalogue's guide cache in Redis. Login there still uses
-the gateway's built-in issuer: provisioning staff into Keycloak from `make up` needs the identity
-client's secret rotated away from the realm file's local placeholder first (see README).
+missing), Kafka from `.run/stack.env`, and the catalogue's guide cache in Redis. Login there is
+Keycloak's (realm ywtb): identity provisions the accounts into it with the identity-admin client's
+secret (rotated by `make up`, in `.run/keycloak/secrets.env`), the gateway accepts Keycloak's tokens.
 """
 
 from __future__ import annotations
@@ -104,9 +104,14 @@ def stack_env() -> dict[str, str]:
                 name, value = line.split("=", 1)
                 values[name] = value
     values.update({k: v for k, v in os.environ.items() if k.startswith("YWTB_")})
-    missing = [
-        n for n in ("YWTB_POSTGRES_URL", "YWTB_KAFKA_BOOTSTRAP", "YWTB_REDIS_URL") if not values.get(n)
-    ]
+    required = (
+        "YWTB_POSTGRES_URL",
+        "YWTB_KAFKA_BOOTSTRAP",
+        "YWTB_REDIS_URL",
+        "YWTB_KEYCLOAK_URL",
+        "YWTB_KEYCLOAK_IDENTITY_ADMIN_SECRET",
+    )
+    missing = [n for n in required if not values.get(n)]
     if missing:
         sys.exit(f"the local stack is not running ({', '.join(missing)} unknown): run `make up` first")
     return values
@@ -145,11 +150,17 @@ def component_env(component: Component) -> dict[str, str]:
         env[f"{p}KAFKA_BOOTSTRAP"] = stack["YWTB_KAFKA_BOOTSTRAP"]
         if component.name == "gateway":
             env.pop(f"{p}DATABASE_URL")
-            env[f"{p}AUTH_MODE"] = "builtin"
+            env[f"{p}AUTH_MODE"] = "keycloak"
+            env[f"{p}KEYCLOAK_URL"] = stack["YWTB_KEYCLOAK_URL"]
         else:
             env[f"{p}DATABASE_URL"] = service_database(stack["YWTB_POSTGRES_URL"], component.name)
         if component.name == "catalog":
             env[f"{p}REDIS_URL"] = stack["YWTB_REDIS_URL"]
+        if component.name == "identity":
+            env[f"{p}DIRECTORY"] = "keycloak"
+            env[f"{p}KEYCLOAK_URL"] = stack["YWTB_KEYCLOAK_URL"]
+            env[f"{p}KEYCLOAK_REALM"] = stack.get("YWTB_KEYCLOAK_REALM") or "ywtb"
+            env[f"{p}KEYCLOAK_CLIENT_SECRET"] = stack["YWTB_KEYCLOAK_IDENTITY_ADMIN_SECRET"]
     if component.grpc_port:
         env[f"{p}GRPC_PORT"] = str(component.grpc_port)
     for name, value in component.extra_env:
@@ -197,19 +208,29 @@ def banner() -> str:
     """Where everything is, and the demo accounts (sample data)."""
     from ywtb.identity.seed import demo_accounts
 
+    if STACK == "embedded":
+        headline = "ywtb 一网通办 is running on the embedded default (SQLite, embedded event log, built-in token issuer)."
+        issuer = f"http://127.0.0.1:{GATEWAY_PORT}/realms/ywtb"
+    else:
+        keycloak = stack_env()["YWTB_KEYCLOAK_URL"].rstrip("/")
+        headline = "ywtb 一网通办 is running on the local stack (PostgreSQL, Kafka, Redis; Keycloak login)."
+        issuer = f"{keycloak}/realms/ywtb"
     lines = [
         "",
-        "ywtb 一网通办 is running on the embedded default (SQLite, embedded event log, built-in token issuer)."
-        if STACK == "embedded"
-        else "ywtb 一网通办 is running on the local stack (PostgreSQL, Kafka, Redis; built-in token issuer).",
+        headline,
         f"  gateway      http://127.0.0.1:{GATEWAY_PORT}/  (API docs: /docs, OpenAPI: /openapi.json)",
-        f"  login (OIDC) http://127.0.0.1:{GATEWAY_PORT}/realms/ywtb/.well-known/openid-configuration",
+        f"  login (OIDC) {issuer}/.well-known/openid-configuration",
         f"  identity     gRPC {IDENTITY}",
         f"  catalog      gRPC {CATALOG}  (sample catalogue: 83 items, 4 一件事 bundles)",
         f"  search       http://127.0.0.1:{GATEWAY_PORT}/api/v1/catalog/search?q=yyzz",
         f"  intake       gRPC {INTAKE}  (applications: /api/v1/cases)",
         f"  approval     gRPC {APPROVAL}  (tasks: /api/v1/tasks)",
         f"  data         {RUN_DIR}",
+        *(
+            []
+            if STACK == "embedded"
+            else [f"  keycloak     {keycloak}/admin/ (realm ywtb; admin console admin/admin)"]
+        ),
         "Demo accounts (sample data; password / roles):",
     ]
     lines += [f"  {user:<22} {password:<14} {roles}" for user, password, roles in demo_accounts()]

@@ -4,6 +4,8 @@
 #   dist:  .cache/keycloak/keycloak-<ver>/ (from Maven Central)   H2 db/logs/pid: .run/keycloak/
 # usage: keycloak.sh start|stop|status|restart
 # Local development only: bootstrap admin admin/admin.
+# The confidential clients' secrets are rotated away from the realm file's placeholders once per
+# installation (random, kept in .run/keycloak/secrets.env, mode 600) and re-applied on every start.
 set -euo pipefail
 # shellcheck source=lib.sh
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
@@ -21,6 +23,13 @@ BASE_URL="http://$YWTB_HOST:$KEYCLOAK_PORT"
 DISCOVERY_URL="$BASE_URL/realms/$REALM/.well-known/openid-configuration"
 HEALTH_URL="http://$YWTB_HOST:$KEYCLOAK_MGMT_PORT/health/ready"
 PATTERN="keycloak"
+SECRETS_FILE="$COMP_DIR/secrets.env"
+# client id -> variable of secrets.env (and of .run/stack.env)
+SECRET_CLIENTS=(
+    "ywtb-identity-admin=YWTB_KEYCLOAK_IDENTITY_ADMIN_SECRET"
+    "ext-provincial-platform=YWTB_KEYCLOAK_EXT_PROVINCIAL_SECRET"
+    "ywtb-gateway=YWTB_KEYCLOAK_GATEWAY_SECRET"
+)
 
 fetch_dist() {
     [ -x "$KC_HOME/bin/kc.sh" ] && [ -f "$KC_HOME/.complete" ] && return 0
@@ -43,6 +52,90 @@ fetch_dist() {
 
 healthy() {
     [ "$(http_code "$DISCOVERY_URL")" = 200 ]
+}
+
+# make_secrets: generate .run/keycloak/secrets.env once (kept across restarts and realm re-imports)
+make_secrets() {
+    local entry var incomplete=0
+    if [ -f "$SECRETS_FILE" ]; then
+        for entry in "${SECRET_CLIENTS[@]}"; do
+            grep -q "^${entry#*=}=." "$SECRETS_FILE" || incomplete=1
+        done
+        [ "$incomplete" = 0 ] && return 0
+    fi
+    log "generating the confidential clients' secrets in $SECRETS_FILE"
+    (
+        umask 077
+        {
+            echo "# written once by deploy/local/keycloak.sh: the local Keycloak's client secrets (keep private)"
+            for entry in "${SECRET_CLIENTS[@]}"; do
+                var="${entry#*=}"
+                # keep a secret that exists already; hex: safe in URLs, forms and env files
+                if [ -f "$SECRETS_FILE" ] && grep -q "^$var=." "$SECRETS_FILE"; then
+                    grep "^$var=" "$SECRETS_FILE"
+                else
+                    echo "$var=$(openssl rand -hex 32)"
+                fi
+            done
+        } >"$SECRETS_FILE.tmp"
+    )
+    mv "$SECRETS_FILE.tmp" "$SECRETS_FILE"
+    chmod 600 "$SECRETS_FILE"
+}
+
+# apply_secrets: set the stored secrets on the realm's clients (admin REST API, admin/admin on master)
+# when they differ -- after the first start, and again whenever the realm was re-imported.
+apply_secrets() {
+    command -v openssl >/dev/null || die "openssl is needed to generate the client secrets"
+    make_secrets
+    local pairs=() entry var value
+    for entry in "${SECRET_CLIENTS[@]}"; do
+        var="${entry#*=}"
+        value="$(grep "^$var=" "$SECRETS_FILE" | head -n1 | cut -d= -f2-)"
+        pairs+=("${entry%%=*}=$value")
+    done
+    KC_BASE_URL="$BASE_URL" KC_REALM="$REALM" ywtb_python - "${pairs[@]}" <<'PY' || die "could not set the client secrets in Keycloak"
+import json, os, sys, urllib.parse, urllib.request
+
+base, realm = os.environ["KC_BASE_URL"], os.environ["KC_REALM"]
+
+
+def call(method, path, token=None, body=None, form=None):
+    data, headers = None, {}
+    if form is not None:
+        data = urllib.parse.urlencode(form).encode()
+        headers["Content-Type"] = "application/x-www-form-urlencoded"
+    elif body is not None:
+        data = json.dumps(body).encode()
+        headers["Content-Type"] = "application/json"
+    if token:
+        headers["Authorization"] = f"Bearer {token}"
+    request = urllib.request.Request(base + path, data=data, headers=headers, method=method)
+    with urllib.request.urlopen(request, timeout=15) as response:
+        raw = response.read()
+    return json.loads(raw) if raw else None
+
+
+token = call(
+    "POST", "/realms/master/protocol/openid-connect/token",
+    form={"grant_type": "password", "client_id": "admin-cli", "username": "admin", "password": "admin"},
+)["access_token"]
+admin = f"/admin/realms/{realm}/clients"
+for pair in sys.argv[1:]:
+    client_id, secret = pair.split("=", 1)
+    found = call("GET", f"{admin}?clientId={urllib.parse.quote(client_id)}", token)
+    if not found:
+        sys.exit(f"client {client_id} not found in realm {realm}")
+    uuid = found[0]["id"]
+    if call("GET", f"{admin}/{uuid}/client-secret", token).get("value") == secret:
+        continue
+    client = call("GET", f"{admin}/{uuid}", token)
+    client["secret"] = secret
+    call("PUT", f"{admin}/{uuid}", token, body=client)
+    if call("GET", f"{admin}/{uuid}/client-secret", token).get("value") != secret:
+        sys.exit(f"Keycloak did not take the new secret of {client_id}")
+    print(f"set the secret of client {client_id} from .run/keycloak/secrets.env", file=sys.stderr)
+PY
 }
 
 do_status() {
@@ -75,6 +168,7 @@ do_start() {
     if pid_alive "$COMP_PID" "$PATTERN"; then
         log "already running (pid $(read_pid "$COMP_PID")); waiting for the realm"
         wait_ready 180
+        apply_secrets
         log "ready on $BASE_URL"
         return 0
     fi
@@ -116,6 +210,7 @@ do_start() {
         --metrics-enabled=true \
         --hostname-strict=false
     wait_ready 300
+    apply_secrets
     echo "$sum" >"$REALM_SUM_FILE"
     log "ready on $BASE_URL, realm $REALM (pid $(read_pid "$COMP_PID"), $((SECONDS - t0))s); admin console $BASE_URL/admin (admin/admin)"
 }

@@ -51,6 +51,8 @@ if [ -n "$kc_job" ]; then
 fi
 
 ENV_FILE="$RUN_DIR/stack.env"
+KC_SECRETS="$RUN_DIR/keycloak/secrets.env" # written once by keycloak.sh; stack.env carries them too
+umask 077
 cat >"$ENV_FILE.tmp" <<ENV
 # written by deploy/local/up.sh -- source it: . .run/stack.env
 export YWTB_STACK=local
@@ -62,6 +64,9 @@ export YWTB_KEYCLOAK_REALM=ywtb
 export YWTB_KAFKA_CTL=$LOCAL_DIR/kafka.sh
 export YWTB_TOPICS_FILE=$ROOT/deploy/topics.yaml
 ENV
+if [ -f "$KC_SECRETS" ]; then
+    grep '^YWTB_KEYCLOAK_[A-Z_]*_SECRET=' "$KC_SECRETS" | sed 's/^/export /' >>"$ENV_FILE.tmp"
+fi
 mv "$ENV_FILE.tmp" "$ENV_FILE"
 
 for c in "${ALL[@]}"; do

@@ -110,7 +110,7 @@ def test_keycloak_identity_admin_client_credentials() -> None:
         data={
             "grant_type": "client_credentials",
             "client_id": "ywtb-identity-admin",
-            "client_secret": "local-dev-only-identity-admin",
+            "client_secret": env("YWTB_KEYCLOAK_IDENTITY_ADMIN_SECRET"),
         },
         timeout=10,
     )

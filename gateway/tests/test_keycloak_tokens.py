@@ -19,7 +19,7 @@ from ywtb.gateway.config import GatewaySettings
 pytestmark = pytest.mark.integration
 
 REALM = "ywtb"
-ADMIN_CLIENT = ("ywtb-identity-admin", "local-dev-only-identity-admin")
+ADMIN_CLIENT = "ywtb-identity-admin"  # its secret: YWTB_KEYCLOAK_IDENTITY_ADMIN_SECRET (rotated by make up)
 DEPT = make_credit_code("11510104MB0000001")  # a valid 18-character unified social credit code
 
 
@@ -36,7 +36,7 @@ def _token(keycloak: str, realm: str, data: dict[str, str]) -> str:
 
 @pytest.fixture
 def admin(keycloak: str) -> Iterator[httpx.Client]:
-    client_id, secret = ADMIN_CLIENT
+    client_id, secret = ADMIN_CLIENT, stack_env("YWTB_KEYCLOAK_IDENTITY_ADMIN_SECRET")
     token = _token(
         keycloak, REALM, {"grant_type": "client_credentials", "client_id": client_id, "client_secret": secret}
     )
@@ -137,7 +137,7 @@ def test_token_of_another_realm_rejected(keycloak: str, gateway: TestClient) -> 
 
 def test_token_for_another_audience_rejected(keycloak: str, gateway: TestClient, admin: httpx.Client) -> None:
     # The identity admin's service-account token is a real ywtb-realm token, but not for the gateway.
-    client_id, secret = ADMIN_CLIENT
+    client_id, secret = ADMIN_CLIENT, stack_env("YWTB_KEYCLOAK_IDENTITY_ADMIN_SECRET")
     token = _token(
         keycloak, REALM, {"grant_type": "client_credentials", "client_id": client_id, "client_secret": secret}
     )
@@ -152,7 +152,7 @@ def test_external_system_client_credentials_token(keycloak: str, gateway: TestCl
         {
             "grant_type": "client_credentials",
             "client_id": "ext-provincial-platform",
-            "client_secret": "local-dev-only-ext-provincial-platform",
+            "client_secret": stack_env("YWTB_KEYCLOAK_EXT_PROVINCIAL_SECRET"),
         },
     )
     me = gateway.get("/api/v1/me", headers={"Authorization": f"Bearer {token}"})

@@ -37,7 +37,6 @@ from ywtb.identity.service import IdentityService
 pytestmark = pytest.mark.integration
 
 KEY = b"integration-signing-key-0123456789"
-SECRET = "local-dev-only-identity-admin"
 KEYCLOAK_CTL = Path(__file__).resolve().parents[3] / "deploy" / "local" / "keycloak.sh"
 ROOT = Principal(subject="root", tenant="510000", roles=frozenset({"platform_admin"}))
 PASSWORD = "Init-Passw0rd1"
@@ -45,7 +44,10 @@ PASSWORD = "Init-Passw0rd1"
 
 def _keycloak_directory() -> KeycloakDirectory:
     return KeycloakDirectory(
-        stack_env("YWTB_KEYCLOAK_URL"), stack_env("YWTB_KEYCLOAK_REALM"), "ywtb-identity-admin", SECRET
+        stack_env("YWTB_KEYCLOAK_URL"),
+        stack_env("YWTB_KEYCLOAK_REALM"),
+        "ywtb-identity-admin",
+        stack_env("YWTB_KEYCLOAK_IDENTITY_ADMIN_SECRET"),
     )
 
 
@@ -54,7 +56,7 @@ def _admin() -> KeycloakAdmin:
         server_url=stack_env("YWTB_KEYCLOAK_URL"),
         realm_name="ywtb",
         client_id="ywtb-identity-admin",
-        client_secret_key=SECRET,
+        client_secret_key=stack_env("YWTB_KEYCLOAK_IDENTITY_ADMIN_SECRET"),
     )
 
 

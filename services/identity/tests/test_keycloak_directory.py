@@ -5,7 +5,6 @@ from __future__ import annotations
 import base64
 import contextlib
 import json
-import os
 import socket
 import threading
 import time
@@ -28,7 +27,7 @@ from ywtb.identity.directory import (
 from ywtb.identity.keycloak import KeycloakDirectory
 
 CLIENT_ID = "ywtb-identity-admin"
-SECRET = os.environ.get("YWTB_IDENTITY_KEYCLOAK_CLIENT_SECRET", "local-dev-only-identity-admin")
+UNUSED_SECRET = "unused"  # for directories that never reach a Keycloak
 PASSWORD = "Init-Passw0rd!"
 DEPT = "11510104MB3234567X"
 OTHER_DEPT = "11510104MB4234567Y"
@@ -59,13 +58,17 @@ def kc() -> tuple[str, str]:
 
 @pytest.fixture
 def directory(kc: tuple[str, str]) -> KeycloakDirectory:
-    return KeycloakDirectory(kc[0], kc[1], CLIENT_ID, SECRET)
+    return KeycloakDirectory(kc[0], kc[1], CLIENT_ID, stack_env("YWTB_KEYCLOAK_IDENTITY_ADMIN_SECRET"))
 
 
 @pytest.fixture
 def admin(kc: tuple[str, str]) -> KeycloakAdmin:
     return KeycloakAdmin(
-        server_url=kc[0], realm_name=kc[1], client_id=CLIENT_ID, client_secret_key=SECRET, timeout=10
+        server_url=kc[0],
+        realm_name=kc[1],
+        client_id=CLIENT_ID,
+        client_secret_key=stack_env("YWTB_KEYCLOAK_IDENTITY_ADMIN_SECRET"),
+        timeout=10,
     )
 
 
@@ -249,7 +252,7 @@ def test_wrong_client_secret_is_unavailable_until_fixed(kc, root) -> None:
 
 
 def test_unreachable_keycloak_fails_fast() -> None:
-    directory = KeycloakDirectory("http://127.0.0.1:1", "ywtb", CLIENT_ID, SECRET, timeout_s=2)
+    directory = KeycloakDirectory("http://127.0.0.1:1", "ywtb", CLIENT_ID, UNUSED_SECRET, timeout_s=2)
     started = time.monotonic()
     with pytest.raises(DirectoryUnavailable):
         directory.ensure_account(staff("zzdown"))
@@ -265,7 +268,9 @@ def test_silent_keycloak_times_out() -> None:
         threading.Thread(
             target=lambda: accepted.extend(server.accept() for _ in range(2)), daemon=True
         ).start()
-        directory = KeycloakDirectory(f"http://127.0.0.1:{port}", "ywtb", CLIENT_ID, SECRET, timeout_s=1)
+        directory = KeycloakDirectory(
+            f"http://127.0.0.1:{port}", "ywtb", CLIENT_ID, UNUSED_SECRET, timeout_s=1
+        )
         started = time.monotonic()
         with pytest.raises(DirectoryUnavailable):
             directory.ensure_account(staff("zzslow"))

@@ -1,8 +1,15 @@
-"""Demo data for the embedded default (SAMPLE DATA, not real people): 四川省 成都市 锦江区 and its accounts."""
+"""Demo data (SAMPLE DATA, not real people): 四川省 成都市 锦江区 and its accounts.
+
+On the local stack the accounts are provisioned into the shared Keycloak realm. Every database
+seeds them with the same account ids (derived from the username) and with non-temporary
+passwords, so a platform on a fresh database adopts the Keycloak users an earlier one created
+and the demo accounts log in with the password grant at once.
+"""
 
 from __future__ import annotations
 
 import logging
+import uuid
 
 from sqlalchemy import select
 
@@ -16,6 +23,7 @@ from ywtb.identity.service import IdentityService
 log = logging.getLogger(__name__)
 DEMO_PASSWORD = "Demo2026ywtb"
 SEEDER = Principal(subject="seed", roles=frozenset({"platform_admin"}))
+DEMO_NAMESPACE = uuid.UUID("6f1c2d4e-2a7b-5c8d-9e0f-1a2b3c4d5e6f")
 
 TENANTS = [
     ("510000", "四川省", ""),
@@ -74,11 +82,23 @@ def demo_accounts() -> list[tuple[str, str, str]]:
     ]
 
 
+def demo_account_id(username: str) -> str:
+    """The fixed account id of a demo account (the same in every database)."""
+    return str(uuid.uuid5(DEMO_NAMESPACE, f"ywtb-demo:{username}"))
+
+
 def seed_demo(service: IdentityService) -> None:
     """Create the demo tenants, departments and accounts once (idempotent)."""
     with service.db.transaction() as session:
-        if session.scalar(select(Account.id).where(Account.username == "platform.admin")):
-            return
+        seeded = session.scalar(select(Account.id).where(Account.username == "platform.admin"))
+    if seeded:
+        if seeded != demo_account_id("platform.admin"):
+            log.warning(
+                "the demo data in this database was seeded by an earlier version (random account ids, "
+                "possibly local passwords only): its demo accounts may not log in through Keycloak; "
+                "drop the identity database to seed it again"
+            )
+        return
     for code, name, parent in TENANTS:
         service.onboard_tenant(SEEDER, code, name, parent)
     for tenant, prefix, name, short in DEPARTMENTS:
@@ -88,7 +108,15 @@ def seed_demo(service: IdentityService) -> None:
     )
     for username, name, prefix, roles in STAFF:
         service.create_staff(
-            SEEDER, make_credit_code(prefix), username, name, roles, "13900000000", DEMO_PASSWORD
+            SEEDER,
+            make_credit_code(prefix),
+            username,
+            name,
+            roles,
+            "13900000000",
+            DEMO_PASSWORD,
+            temporary_password=False,
+            staff_id=demo_account_id(username),
         )
     name, id17, mobile, bank_card = CITIZEN
     person = service.register_person(
@@ -98,6 +126,7 @@ def seed_demo(service: IdentityService) -> None:
         [(identity_pb2.FACTOR_TYPE_BANK_CARD, bank_card)],
         "",
         DEMO_PASSWORD,
+        person_id=demo_account_id(mobile),
     )
     clerk = Principal(subject="seed", tenant="510104", roles=frozenset({"window_clerk"}))
     credit_code = make_credit_code(ENTERPRISE[0])
@@ -121,6 +150,15 @@ def ensure_platform_admin(
         department = session.get(Department, dept)
         tenant = session.get(Tenant, department.tenant)
     service.create_staff(
-        SEEDER, dept, username, name, ["platform_admin"], "13900000000", password, bootstrap=True
+        SEEDER,
+        dept,
+        username,
+        name,
+        ["platform_admin"],
+        "13900000000",
+        password,
+        bootstrap=True,
+        temporary_password=False,
+        staff_id=demo_account_id(username),
     )
     log.info("platform admin %s created in %s", username, tenant.name)

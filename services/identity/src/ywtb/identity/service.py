@@ -196,10 +196,15 @@ class IdentityService:
         password: str,
         *,
         bootstrap: bool = False,
+        temporary_password: bool = True,
+        staff_id: str | None = None,
     ) -> tuple[Staff, Account]:
         """Create a staff member and provision the account (completes later if the IdP is down).
 
-        `bootstrap` (start-up code only, never the API) may grant platform_admin.
+        Start-up code only, never the API: `bootstrap` may grant platform_admin;
+        `temporary_password=False` skips the forced change at first login (the demo seed, so that
+        its accounts can log in with the password grant); `staff_id` fixes the account id (the demo
+        seed: the same sample account in every database, so a shared Keycloak user is adopted).
         """
         username = _require_username(username)
         name = _require_text(name, "name", "姓名")
@@ -209,7 +214,7 @@ class IdentityService:
         if not roles or not set(roles) <= allowed:
             message = "请为工作人员选择角色：窗口受理、审批、部门管理员、地区管理员或监督人员。"
             raise _invalid("roles", message, "roles must be non-empty staff roles")
-        staff_id = str(uuid.uuid4())
+        staff_id = staff_id or str(uuid.uuid4())
         with self.db.transaction() as session:
             department = session.get(Department, dept)
             if department is None:
@@ -220,7 +225,13 @@ class IdentityService:
                     "您不能授予所选角色，请联系上级管理员。", message_en="role not grantable"
                 )
             account = self._new_account(
-                session, staff_id, "staff", username, department.tenant, password, temporary=True
+                session,
+                staff_id,
+                "staff",
+                username,
+                department.tenant,
+                password,
+                temporary=temporary_password,
             )
             staff = Staff(
                 id=staff_id,
@@ -310,8 +321,13 @@ class IdentityService:
         factors: list[tuple[int, str]],
         username: str,
         password: str,
+        *,
+        person_id: str | None = None,
     ) -> Person:
-        """Self-registration: ID number, mobile and at least one more factor; level 2 (format checked)."""
+        """Self-registration: ID number, mobile and at least one more factor; level 2 (format checked).
+
+        `person_id` (the demo seed only, never the API) fixes the account id, as in create_staff.
+        """
         name = _require_text(name, "name", "真实姓名", 50)
         id_number = validate_id_number(id_number.strip().upper())
         mobile = _require_mobile(mobile)
@@ -323,7 +339,7 @@ class IdentityService:
             raise _invalid("factors", message, "one more factor besides the mobile is required")
         username = _require_username(username or mobile)
         check_password_policy(password)
-        person_id = str(uuid.uuid4())
+        person_id = person_id or str(uuid.uuid4())
         with self.db.transaction() as session:
             if session.scalar(
                 select(Person.id).where(Person.id_number_hash == self.keys.lookup_hash(id_number))
