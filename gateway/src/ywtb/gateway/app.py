@@ -19,11 +19,20 @@ from ywtb.gateway.errors import install_exception_handlers
 from ywtb.gateway.health import ReadinessCheck, build_health_router
 from ywtb.gateway.middleware import RequestContextMiddleware
 from ywtb.gateway.oidc import BuiltinOidc, IdentityPasswordAuthenticator, PasswordAuthenticator
-from ywtb.gateway.routes.approval import approval_stub, build_approval_router
-from ywtb.gateway.routes.catalog import build_catalog_router, catalog_stub
-from ywtb.gateway.routes.identity import build_identity_router, identity_stub
-from ywtb.gateway.routes.intake import build_intake_router, intake_stub
+from ywtb.gateway.routes import approval as approval_routes
+from ywtb.gateway.routes import catalog as catalog_routes
+from ywtb.gateway.routes import identity as identity_routes
+from ywtb.gateway.routes import intake as intake_routes
+from ywtb.gateway.routes.grpc_json import service_stub
 
+# The services the gateway fronts: name → (stub class, routes module); the target is settings.<name>_target,
+# the module has READS (methods safe to retry) and build_<name>_router().
+SERVICES = {
+    "identity": (IdentityServiceStub, identity_routes),
+    "catalog": (CatalogServiceStub, catalog_routes),
+    "intake": (IntakeServiceStub, intake_routes),
+    "approval": (ApprovalServiceStub, approval_routes),
+}
 TITLE = "ywtb 一网通办 API"
 DESCRIPTION = "一网通办统一对外接口：事项指南、在线申报、办件查询、电子证照、缴费与好差评。"
 
@@ -84,20 +93,10 @@ def create_app(
         app.include_router(oidc.router())
     app.state.token_validator = token_validator or build_token_validator(settings, issuer)
     app.include_router(build_me_router())
-    app.state.identity = identity or identity_stub(
-        settings.identity_target, settings.internal_signing_key.get_secret_value().encode("utf-8")
-    )
-    app.include_router(build_identity_router())
-    app.state.catalog = catalog or catalog_stub(
-        settings.catalog_target, settings.internal_signing_key.get_secret_value().encode("utf-8")
-    )
-    app.include_router(build_catalog_router())
-    app.state.intake = intake or intake_stub(
-        settings.intake_target, settings.internal_signing_key.get_secret_value().encode("utf-8")
-    )
-    app.include_router(build_intake_router())
-    app.state.approval = approval or approval_stub(
-        settings.approval_target, settings.internal_signing_key.get_secret_value().encode("utf-8")
-    )
-    app.include_router(build_approval_router())
+    key = settings.internal_signing_key.get_secret_value().encode("utf-8")
+    given = {"identity": identity, "catalog": catalog, "intake": intake, "approval": approval}
+    for name, (stub_class, routes) in SERVICES.items():
+        target = getattr(settings, f"{name}_target")
+        setattr(app.state, name, given[name] or service_stub(stub_class, target, key, routes.READS))
+        app.include_router(getattr(routes, f"build_{name}_router")())
     return app

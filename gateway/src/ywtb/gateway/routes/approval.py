@@ -4,32 +4,20 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Depends
 from pydantic import BaseModel, Field
 
 from ywtb.api.approval.v1 import approval_pb2 as pb
 from ywtb.api.approval.v1 import approval_pb2_grpc
-from ywtb.common.grpc import channel
 from ywtb.gateway.auth import CurrentPrincipal
-from ywtb.gateway.routes.grpc_json import to_json
+from ywtb.gateway.routes.grpc_json import app_state, to_json
 
 SERVICE = "ywtb.api.approval.v1.ApprovalService"
 READS = [f"{SERVICE}/{m}" for m in ("ListTasks", "GetCaseTimeline", "GetCase")]
 DECISIONS = {"": pb.DECISION_UNSPECIFIED, "approve": pb.DECISION_APPROVE, "deny": pb.DECISION_DENY}
 
 
-def approval_stub(target: str, signing_key: bytes) -> approval_pb2_grpc.ApprovalServiceStub:
-    """A stub whose reads are retried on UNAVAILABLE; the caller's principal is signed into each call."""
-    return approval_pb2_grpc.ApprovalServiceStub(
-        channel(target, signing_key=signing_key, idempotent_methods=READS)
-    )
-
-
-def _stub(request: Request) -> approval_pb2_grpc.ApprovalServiceStub:
-    return request.app.state.approval
-
-
-Stub = Annotated[approval_pb2_grpc.ApprovalServiceStub, Depends(_stub)]
+Stub = Annotated[approval_pb2_grpc.ApprovalServiceStub, Depends(app_state("approval"))]
 
 
 class CompleteIn(BaseModel):

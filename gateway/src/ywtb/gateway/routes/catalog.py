@@ -4,14 +4,13 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Body, Depends, Query, Request
+from fastapi import APIRouter, Body, Depends, Query
 from pydantic import BaseModel, Field
 
 from ywtb.api.catalog.v1 import catalog_pb2 as pb
 from ywtb.api.catalog.v1 import catalog_pb2_grpc
-from ywtb.common.grpc import channel
 from ywtb.gateway.auth import CurrentPrincipal, OptionalPrincipal
-from ywtb.gateway.routes.grpc_json import from_json, to_json
+from ywtb.gateway.routes.grpc_json import app_state, from_json, to_json
 
 SERVICE = "ywtb.api.catalog.v1.CatalogService"
 READS = [
@@ -40,18 +39,7 @@ STATUSES = {
 JsonBody = Annotated[dict[str, Any], Body()]
 
 
-def catalog_stub(target: str, signing_key: bytes) -> catalog_pb2_grpc.CatalogServiceStub:
-    """A stub whose reads are retried on UNAVAILABLE; the caller's principal is signed into each call."""
-    return catalog_pb2_grpc.CatalogServiceStub(
-        channel(target, signing_key=signing_key, idempotent_methods=READS)
-    )
-
-
-def _stub(request: Request) -> catalog_pb2_grpc.CatalogServiceStub:
-    return request.app.state.catalog
-
-
-Stub = Annotated[catalog_pb2_grpc.CatalogServiceStub, Depends(_stub)]
+Stub = Annotated[catalog_pb2_grpc.CatalogServiceStub, Depends(app_state("catalog"))]
 
 
 class ClaimIn(BaseModel):

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any, TypeVar
 
+from fastapi import Request
 from google.protobuf import json_format
 from google.protobuf.message import Message
 
 from ywtb.common.errors import InvalidArgument
+from ywtb.common.grpc import channel
 
 M = TypeVar("M", bound=Message)
+S = TypeVar("S")
 
 
 def to_json(message: Message) -> dict[str, Any]:
@@ -26,3 +30,17 @@ def from_json(data: dict[str, Any], message: M, field: str = "body") -> M:
     except json_format.ParseError as exc:
         text = f"提交的数据格式不正确，请按接口文档检查后重新提交：{exc}"
         raise InvalidArgument(text, message_en=str(exc), fields={field: text}) from exc
+
+
+def app_state(name: str) -> Callable[[Request], Any]:
+    """A FastAPI dependency returning `request.app.state.<name>` (the service stubs create_app made)."""
+
+    def dependency(request: Request) -> Any:
+        return getattr(request.app.state, name)
+
+    return dependency
+
+
+def service_stub(stub_class: Callable[[Any], S], target: str, signing_key: bytes, reads: list[str]) -> S:
+    """A stub whose read methods are retried on UNAVAILABLE; the caller's principal is signed into each call."""
+    return stub_class(channel(target, signing_key=signing_key, idempotent_methods=reads))

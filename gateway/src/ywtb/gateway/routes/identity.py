@@ -5,15 +5,14 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Depends, Query
 from pydantic import BaseModel, Field
 
 from ywtb.api.identity.v1 import identity_pb2 as pb
 from ywtb.api.identity.v1 import identity_pb2_grpc
-from ywtb.common.grpc import channel
 from ywtb.common.timestamps import timestamp
 from ywtb.gateway.auth import CurrentPrincipal, OptionalPrincipal
-from ywtb.gateway.routes.grpc_json import to_json
+from ywtb.gateway.routes.grpc_json import app_state, to_json
 
 SERVICE = "ywtb.api.identity.v1.IdentityService"
 READS = [
@@ -23,18 +22,7 @@ READS = [
 CODE = r"^\d{6}$"
 
 
-def identity_stub(target: str, signing_key: bytes) -> identity_pb2_grpc.IdentityServiceStub:
-    """A stub whose reads are retried on UNAVAILABLE; the caller's principal is signed into each call."""
-    return identity_pb2_grpc.IdentityServiceStub(
-        channel(target, signing_key=signing_key, idempotent_methods=READS)
-    )
-
-
-def _stub(request: Request) -> identity_pb2_grpc.IdentityServiceStub:
-    return request.app.state.identity
-
-
-Stub = Annotated[identity_pb2_grpc.IdentityServiceStub, Depends(_stub)]
+Stub = Annotated[identity_pb2_grpc.IdentityServiceStub, Depends(app_state("identity"))]
 
 
 class TenantIn(BaseModel):

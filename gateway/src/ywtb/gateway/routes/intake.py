@@ -12,9 +12,8 @@ from fastapi.concurrency import run_in_threadpool
 from ywtb.api.intake.v1 import intake_pb2 as pb
 from ywtb.api.intake.v1 import intake_pb2_grpc
 from ywtb.common.errors import InvalidArgument
-from ywtb.common.grpc import channel
 from ywtb.gateway.auth import CurrentPrincipal
-from ywtb.gateway.routes.grpc_json import from_json, to_json
+from ywtb.gateway.routes.grpc_json import app_state, from_json, to_json
 
 SERVICE = "ywtb.api.intake.v1.IntakeService"
 READS = [f"{SERVICE}/{m}" for m in ("GetCase", "ListMyCases", "ListCases")]
@@ -26,18 +25,7 @@ STATUS_PATTERN = "^(" + "|".join(k for k in STATUSES if k) + ")?$"
 JsonBody = Annotated[dict[str, Any], Body()]
 
 
-def intake_stub(target: str, signing_key: bytes) -> intake_pb2_grpc.IntakeServiceStub:
-    """A stub whose reads are retried on UNAVAILABLE; the caller's principal is signed into each call."""
-    return intake_pb2_grpc.IntakeServiceStub(
-        channel(target, signing_key=signing_key, idempotent_methods=READS)
-    )
-
-
-def _stub(request: Request) -> intake_pb2_grpc.IntakeServiceStub:
-    return request.app.state.intake
-
-
-Stub = Annotated[intake_pb2_grpc.IntakeServiceStub, Depends(_stub)]
+Stub = Annotated[intake_pb2_grpc.IntakeServiceStub, Depends(app_state("intake"))]
 
 
 def _file_part(content_type: str, body: bytes) -> tuple[str, bytes]:
