@@ -6,6 +6,8 @@ cd "$ROOT"
 if [[ "${CI:-}" == "true" ]]; then
   trap 'bash deploy/local/down.sh >/dev/null 2>&1 || true' EXIT
 fi
+bash tools/install_helm.sh
+bash tools/test_chart.sh
 bash deploy/local/up.sh
 set -a
 # shellcheck disable=SC1091

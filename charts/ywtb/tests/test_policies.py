@@ -1,0 +1,136 @@
+"""Policy tests over the rendered chart: every example passes; breaking a policy in values turns them red."""
+
+from __future__ import annotations
+
+import pytest
+
+from .conftest import CHART, ROOT, RenderError, render
+from .policies import (
+    all_violations,
+    coverage_violations,
+    env_violations,
+    image_violations,
+    probe_violations,
+    resource_violations,
+    security_violations,
+)
+
+
+def _kinds(objects: list[dict]) -> set[str]:
+    return {o["kind"] for o in objects}
+
+
+@pytest.mark.parametrize(
+    "check",
+    [
+        security_violations,
+        resource_violations,
+        image_violations,
+        env_violations,
+        probe_violations,
+        coverage_violations,
+    ],
+)
+def test_examples_comply(rendered: list[dict], check) -> None:
+    assert check(rendered) == []
+
+
+def test_every_enabled_component_has_its_objects() -> None:
+    objects = render("production")
+    names = {o["metadata"]["name"] for o in objects if o["kind"] == "Deployment"}
+    assert names == {f"ywtb-{c}" for c in ("gateway", "identity", "catalog", "intake", "approval")}
+    assert {
+        "ServiceAccount",
+        "Service",
+        "HorizontalPodAutoscaler",
+        "PodDisruptionBudget",
+        "NetworkPolicy",
+    } <= (_kinds(objects))
+    assert {o["metadata"]["name"] for o in objects if o["kind"] == "Ingress"} == {"ywtb-gateway"}
+
+
+def test_partial_renders_only_enabled_components() -> None:
+    objects = render("partial")
+    deployments = {o["metadata"]["name"] for o in objects if o["kind"] == "Deployment"}
+    assert deployments == {"ywtb-gateway", "ywtb-identity", "ywtb-catalog"}
+    jobs = {o["metadata"]["name"] for o in objects if o["kind"] == "Job"}
+    assert jobs == {"ywtb-migrate-identity", "ywtb-migrate-catalog"}
+
+
+def test_grpc_services_use_native_grpc_probes() -> None:
+    for o in render("minimal"):
+        if o["kind"] == "Deployment" and not o["metadata"]["name"].endswith("gateway"):
+            c = o["spec"]["template"]["spec"]["containers"][0]
+            port = c["ports"][0]["containerPort"]
+            assert c["livenessProbe"]["grpc"] == {"port": port}
+            assert c["readinessProbe"]["grpc"] == {"port": port}
+
+
+def test_otel_service_name_comes_from_the_pod_label() -> None:
+    for o in render("minimal"):
+        if o["kind"] == "Deployment":
+            env = {e["name"]: e for e in o["spec"]["template"]["spec"]["containers"][0]["env"]}
+            field = env["OTEL_SERVICE_NAME"]["valueFrom"]["fieldRef"]["fieldPath"]
+            label = field.removeprefix("metadata.labels['").removesuffix("']")
+            assert o["spec"]["template"]["metadata"]["labels"][label].startswith("ywtb-")
+
+
+def test_migration_jobs_are_hooks_and_services_do_not_migrate() -> None:
+    objects = render("minimal")
+    jobs = [o for o in objects if o["kind"] == "Job" and "migrate" in o["metadata"]["name"]]
+    assert len(jobs) == 4
+    for job in jobs:
+        assert "pre-install" in job["metadata"]["annotations"]["helm.sh/hook"]
+    for o in objects:
+        if o["kind"] == "Deployment":
+            env = {e["name"]: e.get("value") for e in o["spec"]["template"]["spec"]["containers"][0]["env"]}
+            for name, value in env.items():
+                if name.endswith("MIGRATE_ON_START"):
+                    assert value == "false"
+
+
+def test_kafka_sasl_credentials_come_from_the_secret() -> None:
+    objects = render("production")
+    topics = next(o for o in objects if o["kind"] == "Job" and o["metadata"]["name"].endswith("kafka-topics"))
+    env = {e["name"]: e for e in topics["spec"]["template"]["spec"]["containers"][0]["env"]}
+    assert env["YWTB_KAFKA_SASL_PASSWORD"]["valueFrom"]["secretKeyRef"]["name"] == "ywtb-kafka-prod"
+    assert "--replication-factor" in topics["spec"]["template"]["spec"]["containers"][0]["args"]
+
+
+def test_chart_files_equal_their_sources() -> None:
+    assert (CHART / "files" / "topics.yaml").read_bytes() == (ROOT / "deploy" / "topics.yaml").read_bytes()
+    assert (CHART / "files" / "realm-ywtb.json").read_bytes() == (
+        ROOT / "deploy" / "keycloak" / "realm-ywtb.json"
+    ).read_bytes()
+
+
+# ---- breaking a policy in values turns the policy tests red
+
+
+@pytest.mark.parametrize(
+    ("override", "expected"),
+    [
+        ("default.securityContext.runAsNonRoot=false", "runAsNonRoot is not true"),
+        ("components.intake.securityContext.readOnlyRootFilesystem=false", "root filesystem is writable"),
+        ("default.securityContext.capabilities.drop=null", "capabilities not all dropped"),
+        ("components.catalog.resources.limits.cpu=null", "no limits.cpu"),
+        ("components.approval.podDisruptionBudget.enabled=false", "no PodDisruptionBudget"),
+        ("networkPolicy.enabled=false", "no NetworkPolicy"),
+    ],
+)
+def test_breaking_a_policy_is_caught(override: str, expected: str) -> None:
+    violations = all_violations(render("minimal", override))
+    assert any(expected in v for v in violations), violations
+
+
+@pytest.mark.parametrize(
+    ("override", "expected"),
+    [
+        ("default.image.tag=latest", "image.tag"),
+        ("components.gateway.env.YWTB_GATEWAY_CLIENT_SECRET=hunter2", "YWTB_GATEWAY_CLIENT_SECRET"),
+        ("components.intake.bogus=1", "additional properties"),
+    ],
+)
+def test_the_chart_refuses_unsafe_values(override: str, expected: str) -> None:
+    with pytest.raises(RenderError, match=expected):
+        render("minimal", override)
