@@ -130,3 +130,30 @@ def test_exit_code_2_and_message_on_stderr(capsys: pytest.CaptureFixture[str]) -
     assert "YWTB_DEMO_INTERNAL_SIGNING_KEY" in captured.err
     assert "Traceback" not in captured.err
     assert captured.out == ""
+
+
+def test_kafka_sasl_settings_become_client_options(monkeypatch) -> None:
+    from ywtb.common.runtime import bus_for
+    from ywtb.common.settings import ServiceSettings, kafka_client_config
+
+    monkeypatch.setenv("YWTB_INTERNAL_SIGNING_KEY", "k" * 32)
+    plain = ServiceSettings(kafka_bootstrap=None)
+    assert kafka_client_config(plain) == {}
+    sasl = ServiceSettings(
+        kafka_bootstrap="kafka:9093",
+        kafka_security_protocol="SASL_SSL",
+        kafka_sasl_mechanism="SCRAM-SHA-512",
+        kafka_sasl_username="ywtb-intake",
+        kafka_sasl_password="s3cr3t-from-a-kubernetes-secret",
+    )
+    config = kafka_client_config(sasl)
+    assert config == {
+        "security.protocol": "SASL_SSL",
+        "sasl.mechanism": "SCRAM-SHA-512",
+        "sasl.username": "ywtb-intake",
+        "sasl.password": "s3cr3t-from-a-kubernetes-secret",
+    }
+    bus = bus_for(sasl, "ywtb-test")
+    assert bus._common["sasl.username"] == "ywtb-intake"  # type: ignore[attr-defined]
+    with pytest.raises(ConfigError):
+        kafka_client_config(ServiceSettings(kafka_bootstrap="kafka:9093", kafka_security_protocol="SASL_SSL"))

@@ -17,7 +17,7 @@ from ywtb.common.events.factory import make_bus
 from ywtb.common.events.topics import load_topics
 from ywtb.common.grpc.server import serve_forever
 from ywtb.common.migrations import script_location_of, upgrade
-from ywtb.common.settings import ServiceSettings
+from ywtb.common.settings import ServiceSettings, kafka_client_config
 
 log = logging.getLogger(__name__)
 
@@ -36,6 +36,7 @@ def bus_for(settings: ServiceSettings, client_id: str, topics_file: Path | None 
         event_log_path=str(settings.event_log_path),
         client_id=client_id,
         partitions=partitions,
+        kafka_config=kafka_client_config(settings),
     )
 
 

@@ -49,6 +49,10 @@ class ServiceSettings(BaseSettings):
     data_dir: Path = Path("var")
     database_url: str | None = Field(default=None, validate_default=True)
     kafka_bootstrap: str | None = Field(default=None, validate_default=True)
+    kafka_security_protocol: Literal["PLAINTEXT", "SSL", "SASL_PLAINTEXT", "SASL_SSL"] = "PLAINTEXT"
+    kafka_sasl_mechanism: str | None = None
+    kafka_sasl_username: str | None = None
+    kafka_sasl_password: SecretStr | None = None
     event_log_path: Path = Path("var/events")
     migrate_on_start: bool = True
     internal_signing_key: SecretStr
@@ -129,3 +133,34 @@ def load_settings_or_exit(cls: type[S]) -> S:
         return load_settings(cls)
     except ConfigError as error:
         exit_on_config_error(error)
+
+
+def kafka_client_config(settings: ServiceSettings) -> dict[str, str]:
+    """librdkafka options for the settings' security protocol and SASL credentials (none for PLAINTEXT)."""
+    return client_security_config(
+        settings.kafka_security_protocol,
+        settings.kafka_sasl_mechanism,
+        settings.kafka_sasl_username,
+        settings.kafka_sasl_password.get_secret_value() if settings.kafka_sasl_password else None,
+    )
+
+
+def client_security_config(
+    protocol: str, mechanism: str | None, username: str | None, password: str | None
+) -> dict[str, str]:
+    """librdkafka security options; SASL needs all of mechanism, username and password."""
+    if protocol == "PLAINTEXT":
+        return {}
+    config = {"security.protocol": protocol}
+    if protocol.startswith("SASL"):
+        missing = [
+            n for n, v in (("mechanism", mechanism), ("username", username), ("password", password)) if not v
+        ]
+        if missing:
+            raise ConfigError(f"Kafka {protocol} needs the SASL {', '.join(missing)}")
+        config |= {
+            "sasl.mechanism": str(mechanism),
+            "sasl.username": str(username),
+            "sasl.password": str(password),
+        }
+    return config

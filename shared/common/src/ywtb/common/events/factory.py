@@ -15,10 +15,11 @@ def make_bus(
     event_log_path: str | None,
     client_id: str,
     partitions: Mapping[str, int] | None = None,
+    kafka_config: Mapping[str, str] | None = None,
 ) -> EventBus:
     """Kafka when kafka_bootstrap is given, the embedded log file otherwise."""
     if kafka_bootstrap:
-        return KafkaBus(kafka_bootstrap, client_id=client_id)
+        return KafkaBus(kafka_bootstrap, client_id=client_id, config=kafka_config)
     if not event_log_path:
         raise ValueError("either kafka_bootstrap or event_log_path must be set")
     return EmbeddedBus(event_log_path, partitions=partitions)

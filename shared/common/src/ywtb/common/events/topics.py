@@ -17,6 +17,7 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import os
 import re
 import sys
 from collections.abc import Iterable, Mapping
@@ -338,6 +339,18 @@ def apply_topics(
     return result
 
 
+def _security_from_env() -> dict[str, str]:
+    """SASL for the topics Job, from YWTB_KAFKA_SECURITY_PROTOCOL / _SASL_MECHANISM / _USERNAME / _PASSWORD."""
+    from ywtb.common.settings import client_security_config
+
+    return client_security_config(
+        os.environ.get("YWTB_KAFKA_SECURITY_PROTOCOL", "PLAINTEXT"),
+        os.environ.get("YWTB_KAFKA_SASL_MECHANISM"),
+        os.environ.get("YWTB_KAFKA_SASL_USERNAME"),
+        os.environ.get("YWTB_KAFKA_SASL_PASSWORD"),
+    )
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m ywtb.common.events.topics", description="Kafka topic definitions (deploy/topics.yaml)"
@@ -378,7 +391,11 @@ def main(argv: list[str] | None = None) -> int:
 
     try:
         result = apply_topics(
-            args.bootstrap, specs, timeout=args.timeout, replication_factor=args.replication_factor
+            args.bootstrap,
+            specs,
+            timeout=args.timeout,
+            replication_factor=args.replication_factor,
+            admin_config=_security_from_env(),
         )
     except RuntimeError as exc:
         print(f"error: {exc}", file=sys.stderr)
