@@ -11,6 +11,7 @@ secret (rotated by `make up`, in `.run/keycloak/secrets.env`), the gateway accep
 
 from __future__ import annotations
 
+import functools
 import os
 import secrets
 import signal
@@ -93,6 +94,7 @@ def local_secret(name: str) -> str:
     return path.read_text().strip()
 
 
+@functools.cache
 def stack_env() -> dict[str, str]:
     """The local stack's addresses: the environment, else .run/stack.env written by deploy/local/up.sh."""
     values = {}

@@ -6,13 +6,8 @@ import pytest
 
 from .conftest import CHART, ROOT, RenderError, render
 from .policies import (
+    ALL_CHECKS,
     all_violations,
-    coverage_violations,
-    env_violations,
-    image_violations,
-    probe_violations,
-    resource_violations,
-    security_violations,
 )
 
 
@@ -20,17 +15,7 @@ def _kinds(objects: list[dict]) -> set[str]:
     return {o["kind"] for o in objects}
 
 
-@pytest.mark.parametrize(
-    "check",
-    [
-        security_violations,
-        resource_violations,
-        image_violations,
-        env_violations,
-        probe_violations,
-        coverage_violations,
-    ],
-)
+@pytest.mark.parametrize("check", ALL_CHECKS)
 def test_examples_comply(rendered: list[dict], check) -> None:
     assert check(rendered) == []
 

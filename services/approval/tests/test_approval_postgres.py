@@ -3,13 +3,9 @@
 from __future__ import annotations
 
 import importlib.util
-import threading
 from pathlib import Path
 
 import pytest
-
-from ywtb.approval.engine import WorkflowEngine
-from ywtb.common.errors import Conflict
 
 pytestmark = pytest.mark.integration
 
@@ -51,33 +47,7 @@ def test_happy_path_on_postgres(world) -> None:  # type: ignore[no-untyped-def]
 
 def test_concurrent_completion_on_postgres(world, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     case = "510104-20260928-100002"
-    world.accept(case)
-    task_id = world.task(case, "accept", unit.CLERK)
-    world.service.claim_task(unit.CLERK, case, task_id)
-    barrier = threading.Barrier(2, timeout=20)
-    original = WorkflowEngine.complete
-
-    def together(self, *args, **kwargs):  # type: ignore[no-untyped-def]
-        state = original(self, *args, **kwargs)
-        barrier.wait()
-        return state
-
-    monkeypatch.setattr(WorkflowEngine, "complete", together)
-    outcomes: list[object] = []
-
-    def attempt() -> None:
-        try:
-            outcomes.append(world.service.complete_task(unit.CLERK, case, task_id, "材料齐全"))
-        except Exception as exc:
-            outcomes.append(exc)
-
-    threads = [threading.Thread(target=attempt) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(30)
-    errors = [o for o in outcomes if isinstance(o, Exception)]
-    assert len(outcomes) == 2 and len(errors) == 1 and isinstance(errors[0], Conflict), outcomes
+    unit.race_two_completions(world, monkeypatch, case)
     assert world.count(unit.Step, case_no=case) == 1
     assert world.events(case) == ["CaseStepCompleted"]
 

@@ -390,8 +390,8 @@ def test_other_department_and_tenant_cannot_see_or_claim(world: World) -> None:
     assert world.service.get_case(city_supervisor, case).instance.case_no == case
 
 
-def test_concurrent_completion_of_one_task_one_wins(world: World, monkeypatch) -> None:
-    case = "510104-20260928-000009"
+def race_two_completions(world: World, monkeypatch, case: str) -> list[Exception]:
+    """Two requests complete the same claimed task, both computing before either writes; the errors."""
     world.accept(case)
     task_id = world.task(case, "accept", CLERK)
     world.service.claim_task(CLERK, case, task_id)
@@ -419,6 +419,12 @@ def test_concurrent_completion_of_one_task_one_wins(world: World, monkeypatch) -
         thread.join(30)
     errors = [o for o in outcomes if isinstance(o, Exception)]
     assert len(outcomes) == 2 and len(errors) == 1 and isinstance(errors[0], Conflict), outcomes
+    return errors
+
+
+def test_concurrent_completion_of_one_task_one_wins(world: World, monkeypatch) -> None:
+    case = "510104-20260928-000009"
+    errors = race_two_completions(world, monkeypatch, case)
     assert "刚被其他人员办理" in errors[0].message
     assert world.count(Step, case_no=case) == 1
     assert world.events(case) == ["CaseStepCompleted"]

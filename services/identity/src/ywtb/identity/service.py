@@ -295,7 +295,6 @@ class IdentityService:
                 raise NotFound("未找到该工作人员。", code="STAFF_NOT_FOUND")
             if principal.subject != staff_id and not principal.has_role("service"):
                 authz.require_staff_reader(session, principal, staff.tenant, staff.dept)
-            session.refresh(staff)
             staff.account = session.get(Account, staff_id)  # type: ignore[attr-defined]
             return staff
 
