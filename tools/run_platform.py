@@ -32,6 +32,7 @@ RUN_DIR = Path(
 DB_PREFIX = os.environ.get("YWTB_DB_PREFIX", "ywtb")
 PORT_BASE = int(os.environ.get("YWTB_PORT_BASE", "50060"))  # identity +1, catalog +2, intake +3, approval +4
 GATEWAY_PORT = int(os.environ.get("YWTB_GATEWAY_HTTP_PORT", "8000"))
+PORTAL_PORT = int(os.environ.get("YWTB_PORTAL_HTTP_PORT", "8080"))
 
 
 @dataclass(frozen=True)
@@ -81,6 +82,13 @@ COMPONENTS = [
             ("INTAKE_TARGET", INTAKE),
             ("APPROVAL_TARGET", APPROVAL),
         ),
+    ),
+    Component(
+        "portal",
+        "ywtb.portal",
+        "YWTB_PORTAL_",
+        health_url=f"http://127.0.0.1:{PORTAL_PORT}/healthz",
+        extra_env=(("GATEWAY_URL", f"http://127.0.0.1:{GATEWAY_PORT}"),),
     ),
 ]
 
@@ -150,13 +158,14 @@ def component_env(component: Component) -> dict[str, str]:
     if STACK == "local":
         stack = stack_env()
         env[f"{p}KAFKA_BOOTSTRAP"] = stack["YWTB_KAFKA_BOOTSTRAP"]
-        if component.name == "gateway":
+        if component.name in ("gateway", "portal"):  # no database of their own; Keycloak login
             env.pop(f"{p}DATABASE_URL")
-            env[f"{p}AUTH_MODE"] = "keycloak"
             env[f"{p}KEYCLOAK_URL"] = stack["YWTB_KEYCLOAK_URL"]
         else:
             env[f"{p}DATABASE_URL"] = service_database(stack["YWTB_POSTGRES_URL"], component.name)
-        if component.name == "catalog":
+        if component.name == "gateway":
+            env[f"{p}AUTH_MODE"] = "keycloak"
+        if component.name in ("catalog", "portal"):  # guide cache; sessions
             env[f"{p}REDIS_URL"] = stack["YWTB_REDIS_URL"]
         if component.name == "identity":
             env[f"{p}DIRECTORY"] = "keycloak"
@@ -220,6 +229,9 @@ def banner() -> str:
     lines = [
         "",
         headline,
+        f"  portal       http://127.0.0.1:{PORTAL_PORT}/  (办事大厅: citizens log in here)",
+        f"  workbench    http://127.0.0.1:{PORTAL_PORT}/workbench/  (工作台: intake queue, approval tasks)",
+        f"  admin        http://127.0.0.1:{PORTAL_PORT}/admin/  (管理端: departments, staff, items)",
         f"  gateway      http://127.0.0.1:{GATEWAY_PORT}/  (API docs: /docs, OpenAPI: /openapi.json)",
         f"  login (OIDC) {issuer}/.well-known/openid-configuration",
         f"  identity     gRPC {IDENTITY}",

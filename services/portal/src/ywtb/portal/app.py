@@ -1,0 +1,140 @@
+"""The portal application: sessions, language, security headers, error pages, the area routers."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+
+import redis
+from fastapi import FastAPI, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.staticfiles import StaticFiles
+from starlette.concurrency import run_in_threadpool
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from ywtb.portal.config import PortalSettings
+from ywtb.portal.gateway import Gateway, GatewayError
+from ywtb.portal.i18n import LANGS, translate
+from ywtb.portal.oidc import OidcClient
+from ywtb.portal.routes.admin import build_admin_router
+from ywtb.portal.routes.auth import LANG_COOKIE, build_auth_router
+from ywtb.portal.routes.citizen import build_citizen_router
+from ywtb.portal.routes.workbench import build_workbench_router
+from ywtb.portal.session import COOKIE, LocalSessionStore, RedisSessionStore, Session, SessionStore
+from ywtb.portal.web import CsrfFailed, Forbidden, LoginRequired, get_page, login_url
+
+log = logging.getLogger("ywtb.portal")
+
+SECURITY_HEADERS = {
+    "Content-Security-Policy": (
+        "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+        "object-src 'none'; frame-ancestors 'none'; base-uri 'self'; form-action 'self' http: https:"
+    ),
+    "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "DENY",
+    "Referrer-Policy": "same-origin",
+}
+UNAVAILABLE_PAGE = (
+    '<!DOCTYPE html><html lang="zh-CN"><meta charset="utf-8"><title>服务暂时不可用</title>'
+    "<p>服务暂时不可用，请稍后刷新重试。The service is temporarily unavailable; please retry shortly.</p>"
+)
+
+
+def session_store(settings: PortalSettings) -> SessionStore:
+    """Redis when configured (every replica shares it), else this process."""
+    return RedisSessionStore(settings.redis_url) if settings.redis_url else LocalSessionStore()
+
+
+def create_app(
+    settings: PortalSettings,
+    gateway: Gateway | None = None,
+    oidc: OidcClient | None = None,
+    store: SessionStore | None = None,
+) -> FastAPI:
+    """The portal with its routers and middleware."""
+    app = FastAPI(title="ywtb portal", docs_url=None, redoc_url=None, openapi_url=None)
+    app.state.settings = settings
+    app.state.gateway = gateway or Gateway(settings.gateway_url, settings.gateway_timeout_s)
+    app.state.oidc = oidc or OidcClient(settings.oidc_issuer, settings.oidc_internal_issuer)
+    app.state.sessions = store or session_store(settings)
+    app.mount("/static", StaticFiles(directory=Path(__file__).parent / "static"), name="static")
+
+    @app.middleware("http")
+    async def sessions(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
+        sessions: SessionStore = app.state.sessions
+        request.state.lang = request.cookies.get(LANG_COOKIE) if request.cookies.get(LANG_COOKIE) in LANGS else "zh"
+        if request.url.path.startswith("/static/") or request.url.path == "/healthz":
+            return await call_next(request)
+        session_id = request.cookies.get(COOKIE, "")
+        try:
+            data = await run_in_threadpool(sessions.load, session_id) if session_id else None
+        except (redis.RedisError, OSError):
+            log.exception("session store unavailable")
+            return HTMLResponse(UNAVAILABLE_PAGE, 503, headers={"Retry-After": "5", **SECURITY_HEADERS})
+        session = Session(session_id if data is not None else "", data)
+        if not session.id:
+            session.rotate()
+        request.state.session = session
+        response = await call_next(request)
+        try:
+            await run_in_threadpool(sessions.save, session.id, dict(session), settings.session_idle_s)
+            if getattr(session, "old_id", "") and session.old_id != session.id:
+                await run_in_threadpool(sessions.delete, session.old_id)
+        except (redis.RedisError, OSError):
+            log.exception("session store unavailable")
+            return HTMLResponse(UNAVAILABLE_PAGE, 503, headers={"Retry-After": "5", **SECURITY_HEADERS})
+        if session.id != session_id:
+            response.set_cookie(
+                COOKIE, session.id, httponly=True, samesite="lax", secure=settings.cookie_secure, path="/"
+            )
+        response.headers.update(SECURITY_HEADERS)
+        response.headers.setdefault("Cache-Control", "no-store")
+        return response
+
+    @app.exception_handler(LoginRequired)
+    async def _login_required(request: Request, exc: LoginRequired) -> Response:
+        page = get_page(request)
+        if exc.reason != "auth.login_first":
+            page.flash(page.t(exc.reason), "info")
+        return RedirectResponse(login_url(exc.area, exc.next_url), status_code=303)
+
+    @app.exception_handler(Forbidden)
+    async def _forbidden(request: Request, exc: Forbidden) -> Response:
+        page = get_page(request)
+        return page.render("error.html", 403, message=page.t(exc.reason))
+
+    @app.exception_handler(CsrfFailed)
+    async def _csrf(request: Request, exc: CsrfFailed) -> Response:
+        page = get_page(request)
+        return page.render("error.html", 403, message=page.t("error.csrf"))
+
+    @app.exception_handler(GatewayError)
+    async def _gateway_error(request: Request, exc: GatewayError) -> Response:
+        page = get_page(request)
+        return page.render("error.html", exc.status, message=page.message(exc), request_id=exc.request_id)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        if not hasattr(request.state, "session"):
+            lang = getattr(request.state, "lang", "zh")
+            return HTMLResponse(translate(lang, "error.not_found"), exc.status_code)
+        page = get_page(request)
+        key = "error.not_found" if exc.status_code == 404 else "error.title"
+        return page.render("error.html", exc.status_code, message=page.t(key))
+
+    @app.get("/healthz", include_in_schema=False)
+    def healthz() -> dict[str, str]:
+        return {"status": "ok"}
+
+    app.include_router(build_auth_router())
+    app.include_router(build_citizen_router())
+    app.include_router(build_workbench_router(), prefix="/workbench")
+    app.include_router(build_admin_router(), prefix="/admin")
+
+    @app.on_event("shutdown")
+    def _close() -> None:
+        app.state.gateway.close()
+        app.state.oidc.close()
+
+    return app

@@ -1,0 +1,22 @@
+"""Interface texts in Chinese (default) and English, one message table per area."""
+
+from __future__ import annotations
+
+from ywtb.portal.i18n import admin, citizen, common, workbench
+
+LANGS = ("zh", "en")
+MESSAGES: dict[str, tuple[str, str]] = {
+    **common.MESSAGES,
+    **citizen.MESSAGES,
+    **workbench.MESSAGES,
+    **admin.MESSAGES,
+}
+
+
+def translate(lang: str, key: str, **values: object) -> str:
+    """The text of `key` in `lang` with `{name}` placeholders filled; the key itself when unknown."""
+    pair = MESSAGES.get(key)
+    if pair is None:
+        return key
+    text = pair[1] if lang == "en" else pair[0]
+    return text.format(**values) if values else text

@@ -1,0 +1,3 @@
+"""Texts of the admin pages."""
+
+MESSAGES: dict[str, tuple[str, str]] = {}

@@ -1,0 +1,3 @@
+"""Texts of the citizen pages."""
+
+MESSAGES: dict[str, tuple[str, str]] = {}

@@ -1,0 +1,3 @@
+"""Texts of the workbench pages."""
+
+MESSAGES: dict[str, tuple[str, str]] = {}

@@ -1,0 +1,1 @@
+"""The portal's page routers, one module per area."""

@@ -1,0 +1,210 @@
+"""What every page handler uses: the session, the signed-in user per area, gateway calls, rendering."""
+
+from __future__ import annotations
+
+import hmac
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Annotated, Any, Literal
+from urllib.parse import quote
+
+from fastapi import Depends, Request
+from fastapi.responses import HTMLResponse, RedirectResponse
+from fastapi.templating import Jinja2Templates
+
+from ywtb.portal.config import PortalSettings
+from ywtb.portal.gateway import Gateway, GatewayError
+from ywtb.portal.i18n import translate
+from ywtb.portal.oidc import OidcClient
+from ywtb.portal.session import Session
+
+# citizen: the portal client (citizens, legal-person agents); staff: the workbench client (workbench, admin)
+Area = Literal["citizen", "staff"]
+STAFF_ROLES = frozenset(
+    {"window_clerk", "approver", "dept_admin", "tenant_admin", "supervisor", "platform_admin"}
+)
+REFRESH_MARGIN_S = 30
+
+templates = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
+
+
+class LoginRequired(Exception):
+    """The page needs a login of `area`; the handler redirects to /login and back to `next_url`."""
+
+    def __init__(self, area: Area, next_url: str, reason: str = "auth.login_first") -> None:
+        super().__init__(area)
+        self.area = area
+        self.next_url = next_url
+        self.reason = reason
+
+
+class Forbidden(Exception):
+    """The signed-in user may not open the page (message key)."""
+
+    def __init__(self, reason: str = "auth.forbidden") -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+@dataclass
+class Page:
+    """One request's view of the portal: language, session, user, gateway."""
+
+    request: Request
+    session: Session
+    settings: PortalSettings
+    gateway: Gateway
+    oidc: OidcClient
+    lang: str
+    context: dict[str, Any] = field(default_factory=dict)
+
+    def t(self, key: str, **values: object) -> str:
+        """Translate `key` into the page's language."""
+        return translate(self.lang, key, **values)
+
+    def message(self, error: GatewayError) -> str:
+        """The gateway's message in the page's language."""
+        return error.message_en if self.lang == "en" else error.message
+
+    # -- the signed-in user
+
+    def user(self, area: Area) -> dict[str, Any] | None:
+        """The signed-in user of `area` (name, roles, tenant, dept, ...) or None."""
+        auth = self.session.get("auth", {}).get(area)
+        return auth["me"] if auth else None
+
+    def require(self, area: Area, roles: frozenset[str] | set[str] | None = None) -> dict[str, Any]:
+        """The user of `area`; LoginRequired when nobody is signed in, Forbidden without one of `roles`."""
+        user = self.user(area)
+        if user is None:
+            raise LoginRequired(area, self.current_url())
+        if roles is not None and not set(user.get("roles", [])) & set(roles):
+            raise Forbidden("auth.staff_only" if area == "staff" else "auth.forbidden")
+        return user
+
+    def current_url(self) -> str:
+        """Path and query of this request (for coming back after login)."""
+        url = self.request.url
+        return url.path + (f"?{url.query}" if url.query else "")
+
+    def _token(self, area: Area) -> str:
+        auth = self.session.get("auth", {}).get(area)
+        if not auth:
+            raise LoginRequired(area, self.current_url())
+        if auth["expires_at"] - REFRESH_MARGIN_S < time.time():
+            if not auth.get("refresh_token"):
+                self.sign_out(area)
+                raise LoginRequired(area, self.current_url(), "auth.expired")
+            try:
+                tokens = self.oidc.refresh(self.client_id(area), auth["refresh_token"])
+            except GatewayError:
+                self.sign_out(area)
+                raise LoginRequired(area, self.current_url(), "auth.expired") from None
+            auth.update(
+                access_token=tokens["access_token"],
+                refresh_token=tokens.get("refresh_token", auth["refresh_token"]),
+                expires_at=tokens["expires_at"],
+            )
+            self.session.touch()
+        return auth["access_token"]
+
+    def client_id(self, area: Area) -> str:
+        """The OIDC client of `area`."""
+        return self.settings.citizen_client_id if area == "citizen" else self.settings.staff_client_id
+
+    def sign_out(self, area: Area) -> None:
+        """Forget the login of `area`."""
+        self.session.get("auth", {}).pop(area, None)
+        self.session.touch()
+
+    # -- gateway calls
+
+    def api(self, area: Area | None, method: str, path: str, **kwargs: Any) -> Any:
+        """Call the gateway as the user of `area` (None: anonymously); a 401 means log in again."""
+        token = self._token(area) if area else None
+        try:
+            return self.gateway.call(method, path, token, **kwargs)
+        except GatewayError as error:
+            if error.status == 401 and area:
+                self.sign_out(area)
+                raise LoginRequired(area, self.current_url(), "auth.expired") from error
+            raise
+
+    def get(self, area: Area | None, path: str, **params: Any) -> Any:
+        """GET with query parameters."""
+        return self.api(area, "GET", path, params=params)
+
+    def post(self, area: Area, path: str, body: Any = None, **kwargs: Any) -> Any:
+        """POST a JSON body."""
+        return self.api(area, "POST", path, json=body if body is not None else {}, **kwargs)
+
+    def token(self, area: Area) -> str:
+        """The user's access token (for streaming downloads)."""
+        return self._token(area)
+
+    # -- forms and responses
+
+    async def form(self) -> dict[str, Any]:
+        """The posted form, after checking its CSRF token (Forbidden-like 403 page when it is wrong)."""
+        form = await self.request.form()
+        sent = str(form.get("csrf", ""))
+        if not hmac.compare_digest(sent, self.session["csrf"]):
+            raise CsrfFailed()
+        return {key: form.getlist(key) if len(form.getlist(key)) > 1 else form.get(key) for key in form}
+
+    def flash(self, text: str, kind: Literal["success", "info", "error"] = "success") -> None:
+        """A message for the next page shown."""
+        self.session.setdefault("flash", []).append({"kind": kind, "text": text})
+        self.session.touch()
+
+    def render(self, template: str, status_code: int = 200, **context: Any) -> HTMLResponse:
+        """Render `template` with the layout's context (user, language, CSRF token, flashes)."""
+        flashes = self.session.pop("flash", []) if self.session.get("flash") else []
+        return templates.TemplateResponse(
+            self.request,
+            template,
+            {
+                "page": self,
+                "t": self.t,
+                "lang": self.lang,
+                "csrf": self.session["csrf"],
+                "citizen": self.user("citizen"),
+                "staff": self.user("staff"),
+                "flashes": flashes,
+                "errors": {},
+                "values": {},
+                **self.context,
+                **context,
+            },
+            status_code=status_code,
+        )
+
+    def redirect(self, url: str) -> RedirectResponse:
+        """303 See Other to `url` (after a POST)."""
+        return RedirectResponse(url, status_code=303)
+
+
+class CsrfFailed(Exception):
+    """A posted form without this session's CSRF token."""
+
+
+def login_url(area: Area, next_url: str) -> str:
+    """The portal's login address for `area`, coming back to `next_url`."""
+    return f"/login?area={area}&next={quote(next_url, safe='')}"
+
+
+def get_page(request: Request) -> Page:
+    """The Page of the request (the session middleware has attached the session)."""
+    state = request.app.state
+    return Page(
+        request=request,
+        session=request.state.session,
+        settings=state.settings,
+        gateway=state.gateway,
+        oidc=state.oidc,
+        lang=request.state.lang,
+    )
+
+
+CurrentPage = Annotated[Page, Depends(get_page)]
