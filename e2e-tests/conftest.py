@@ -18,6 +18,10 @@ ROOT = Path(__file__).resolve().parent.parent
 TOKEN_PATH = "/realms/ywtb/protocol/openid-connect/token"
 # Where each platform's gateway client logs in: the gateway's built-in issuer (embedded) or Keycloak (local).
 _TOKEN_URLS: dict[httpx.Client, str] = {}
+# Each platform's portal address, by its gateway client.
+PORTAL_URLS: dict[httpx.Client, str] = {}
+# Shifts every port of the test platforms, so that two test runs can share a machine.
+PORT_OFFSET = int(os.environ.get("YWTB_E2E_PORT_OFFSET", "0"))
 
 
 def _platform(run_dir: Path, stack: str, port: int, port_base: int, db_prefix: str) -> Iterator[httpx.Client]:
@@ -26,6 +30,7 @@ def _platform(run_dir: Path, stack: str, port: int, port_base: int, db_prefix: s
         **os.environ,
         "YWTB_RUN_DIR": str(run_dir),
         "YWTB_GATEWAY_HTTP_PORT": str(port),
+        "YWTB_PORTAL_HTTP_PORT": str(port + 100),
         "YWTB_PORT_BASE": str(port_base),
         "YWTB_DB_PREFIX": db_prefix,
     }
@@ -46,10 +51,12 @@ def _platform(run_dir: Path, stack: str, port: int, port_base: int, db_prefix: s
                 _TOKEN_URLS[client] = os.environ["YWTB_KEYCLOAK_URL"].rstrip("/") + TOKEN_PATH
             else:
                 _TOKEN_URLS[client] = f"http://127.0.0.1:{port}{TOKEN_PATH}"
+            PORTAL_URLS[client] = f"http://127.0.0.1:{port + 100}"
             try:
                 yield client
             finally:
                 _TOKEN_URLS.pop(client, None)
+                PORTAL_URLS.pop(client, None)
     finally:
         os.killpg(proc.pid, signal.SIGTERM)
         try:
@@ -62,7 +69,9 @@ def _platform(run_dir: Path, stack: str, port: int, port_base: int, db_prefix: s
 @pytest.fixture(scope="session")
 def embedded_gateway(tmp_path_factory) -> Iterator[httpx.Client]:  # type: ignore[no-untyped-def]
     """The embedded platform (make run) in a fresh data directory."""
-    yield from _platform(tmp_path_factory.mktemp("embedded"), "embedded", 18000, 51060, "unused")
+    yield from _platform(
+        tmp_path_factory.mktemp("embedded"), "embedded", 18000 + PORT_OFFSET, 51060 + PORT_OFFSET, "unused"
+    )
 
 
 @pytest.fixture(scope="session")
@@ -72,7 +81,9 @@ def local_gateway(tmp_path_factory) -> Iterator[httpx.Client]:  # type: ignore[n
 
     prefix = f"e2e_{uuid.uuid4().hex[:8]}"
     try:
-        yield from _platform(tmp_path_factory.mktemp("local"), "local", 18001, 52060, prefix)
+        yield from _platform(
+            tmp_path_factory.mktemp("local"), "local", 18001 + PORT_OFFSET, 52060 + PORT_OFFSET, prefix
+        )
     finally:
         admin = create_engine(os.environ["YWTB_POSTGRES_URL"], isolation_level="AUTOCOMMIT")
         with admin.connect() as conn:
@@ -95,3 +106,102 @@ def _login(client: httpx.Client, username: str, password: str) -> dict[str, str]
     )
     assert reply.status_code == 200, reply.text
     return {"Authorization": f"Bearer {reply.json()['access_token']}"}
+
+
+CHROMIUM = os.environ.get("YWTB_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+    "--disable-quic",
+]
+SCREENSHOTS = Path(os.environ.get("YWTB_ARTIFACTS", ROOT / "artifacts")) / "screenshots"
+
+
+@pytest.fixture(scope="session")
+def browser():  # type: ignore[no-untyped-def]
+    """Debian's Chromium driven by Playwright (never a downloaded browser)."""
+    from playwright.sync_api import sync_playwright
+
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"{CHROMIUM} is missing: `make test` installs Debian's chromium (tools/debian_deps.sh)")
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def new_page(browser, request):  # type: ignore[no-untyped-def]
+    """`new_page(width=1280)`: a page in a fresh browser context (own cookies) with Chinese locale.
+
+    On a failure the last screenshot of every page is kept as `<test>-failed-<n>.png`."""
+    contexts = []
+
+    def make(width: int = 1280, height: int = 900):  # type: ignore[no-untyped-def]
+        context = browser.new_context(viewport={"width": width, "height": height}, locale="zh-CN")
+        context.set_default_timeout(20_000)
+        contexts.append(context)
+        return context.new_page()
+
+    yield make
+    failed = getattr(request.node, "rep_call", None) is not None and request.node.rep_call.failed
+    for n, context in enumerate(contexts):
+        if failed:
+            for page in context.pages:
+                shot(page, f"{request.node.name}-failed-{n}")
+        context.close()
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item, call):  # type: ignore[no-untyped-def]
+    """Remember each phase's report on the test item (the fixtures above read `rep_call`)."""
+    report = yield
+    setattr(item, f"rep_{report.when}", report)
+    return report
+
+
+def shot(page, name: str) -> Path:  # type: ignore[no-untyped-def]
+    """Save a full-page screenshot under artifacts/screenshots/ (kept by CI as a test artifact)."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    path = SCREENSHOTS / f"{name}.png"
+    page.screenshot(path=str(path), full_page=True)
+    return path
+
+
+def browser_login(page, username: str, password: str = "Demo2026ywtb") -> None:  # type: ignore[no-untyped-def]
+    """Fill the issuer's login form (the built-in issuer's and Keycloak's both have #username, #password)."""
+    page.wait_for_selector("#username")
+    page.fill("#username", username)
+    page.fill("#password", password)
+    page.press("#password", "Enter")
+    page.wait_for_load_state()
+
+
+@pytest.fixture
+def screenshot(request):  # type: ignore[no-untyped-def]
+    """`screenshot(page, "step")` saves artifacts/screenshots/<test>-<step>.png."""
+    return lambda page, step: shot(page, f"{request.node.name}-{step}")
+
+
+@pytest.fixture
+def issuer_login():  # type: ignore[no-untyped-def]
+    """`issuer_login(page, username)` fills the login form the portal redirected to."""
+    return browser_login
+
+
+@pytest.fixture
+def embedded_portal(embedded_gateway) -> str:  # type: ignore[no-untyped-def]
+    """Base URL of the embedded platform's portal."""
+    return PORTAL_URLS[embedded_gateway]
+
+
+@pytest.fixture
+def local_portal(local_gateway) -> str:  # type: ignore[no-untyped-def]
+    """Base URL of the local-stack platform's portal (Keycloak login)."""
+    return PORTAL_URLS[local_gateway]
