@@ -180,7 +180,7 @@ def browser_login(page, username: str, password: str = "Demo2026ywtb") -> None: 
     page.fill("#username", username)
     page.fill("#password", password)
     page.press("#password", "Enter")
-    page.wait_for_load_state()
+    page.wait_for_url(lambda url: "/protocol/openid-connect/" not in url)
 
 
 @pytest.fixture

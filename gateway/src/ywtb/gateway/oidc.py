@@ -311,8 +311,13 @@ _PAGE_HEADERS = {
 }
 
 
-def _page(title: str, body: str, status_code: int = 200) -> HTMLResponse:
-    return HTMLResponse(_PAGE.format(title=html.escape(title), body=body), status_code, headers=_PAGE_HEADERS)
+def _page(title: str, body: str, status_code: int = 200, redirect_origin: str = "") -> HTMLResponse:
+    headers = dict(_PAGE_HEADERS)
+    if redirect_origin:  # browsers apply form-action to the redirect that follows the login post
+        headers["Content-Security-Policy"] = headers["Content-Security-Policy"].replace(
+            "form-action 'self'", f"form-action 'self' {redirect_origin}"
+        )
+    return HTMLResponse(_PAGE.format(title=html.escape(title), body=body), status_code, headers=headers)
 
 
 def _error_page(message: str, status_code: int = 400) -> HTMLResponse:
@@ -334,7 +339,9 @@ def _login_form(
         hidden=hidden,
         username=html.escape(username),
     )
-    return _page("统一身份认证 - 登录", body, status_code)
+    target = urlsplit(params.get("redirect_uri", ""))  # already checked against the allowed patterns
+    origin = f"{target.scheme}://{target.netloc}" if target.scheme in ("http", "https") and target.netloc else ""
+    return _page("统一身份认证 - 登录", body, status_code, redirect_origin=origin)
 
 
 def _oauth_error(error: str, description: str, status_code: int = 400) -> JSONResponse:

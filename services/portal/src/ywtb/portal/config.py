@@ -26,7 +26,7 @@ class PortalSettings(ServiceSettings):
     public_url: str = Field(default="", validate_default=True)
     gateway_url: str = "http://127.0.0.1:8000"
     gateway_timeout_s: float = Field(default=15.0, gt=0)
-    # The issuer browsers are sent to; the embedded default is the gateway's built-in one.
+    # The issuer browsers are sent to: the gateway's built-in one in embedded mode, else Keycloak's realm.
     keycloak_url: str = Field(
         default="", validation_alias=AliasChoices("YWTB_PORTAL_KEYCLOAK_URL", "YWTB_KEYCLOAK_URL")
     )
@@ -54,12 +54,12 @@ class PortalSettings(ServiceSettings):
     def _default_issuer(cls, value: str, info: ValidationInfo) -> str:
         if value:
             return value.rstrip("/")
+        if info.data.get("mode", "embedded") == "embedded":  # as the gateway: its built-in issuer
+            return str(info.data.get("gateway_url", "http://127.0.0.1:8000")).rstrip("/") + REALM_PATH
         keycloak = str(info.data.get("keycloak_url") or "").rstrip("/")
-        if keycloak:
-            return keycloak + REALM_PATH
-        if info.data.get("mode", "embedded") != "embedded":
+        if not keycloak:
             raise ValueError("required outside embedded mode (or set YWTB_KEYCLOAK_URL)")
-        return str(info.data.get("gateway_url", "http://127.0.0.1:8000")).rstrip("/") + REALM_PATH
+        return keycloak + REALM_PATH
 
     @field_validator("oidc_internal_issuer", mode="after")
     @classmethod
