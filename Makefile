@@ -12,7 +12,7 @@ help: ## List the targets
 bootstrap: ## Install uv and the locked Python packages of every workspace member
 	@bash tools/bootstrap.sh
 
-debian-deps: ## Install the Debian packages the full stack needs (PostgreSQL, Redis, JDK, Maven)
+debian-deps: ## Install the Debian packages the full stack and browser tests need (PostgreSQL, Redis, JDK, Maven, Chromium)
 	@bash tools/debian_deps.sh
 
 protos: bootstrap ## Regenerate shared/api (ywtb.api.*) and docs/asyncapi.yaml from protos/ and deploy/topics.yaml

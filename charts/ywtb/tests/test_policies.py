@@ -23,7 +23,7 @@ def test_examples_comply(rendered: list[dict], check) -> None:
 def test_every_enabled_component_has_its_objects() -> None:
     objects = render("production")
     names = {o["metadata"]["name"] for o in objects if o["kind"] == "Deployment"}
-    assert names == {f"ywtb-{c}" for c in ("gateway", "identity", "catalog", "intake", "approval")}
+    assert names == {f"ywtb-{c}" for c in ("gateway", "identity", "catalog", "intake", "approval", "portal")}
     assert {
         "ServiceAccount",
         "Service",
@@ -31,7 +31,10 @@ def test_every_enabled_component_has_its_objects() -> None:
         "PodDisruptionBudget",
         "NetworkPolicy",
     } <= (_kinds(objects))
-    assert {o["metadata"]["name"] for o in objects if o["kind"] == "Ingress"} == {"ywtb-gateway"}
+    assert {o["metadata"]["name"] for o in objects if o["kind"] == "Ingress"} == {
+        "ywtb-gateway",
+        "ywtb-portal",
+    }
 
 
 def test_partial_renders_only_enabled_components() -> None:
@@ -42,9 +45,32 @@ def test_partial_renders_only_enabled_components() -> None:
     assert jobs == {"ywtb-migrate-identity", "ywtb-migrate-catalog"}
 
 
+def test_portal_reaches_only_the_gateway_keycloak_and_redis() -> None:
+    objects = render("production")
+    portal = next(o for o in objects if o["kind"] == "Deployment" and o["metadata"]["name"] == "ywtb-portal")
+    env = {e["name"]: e for e in portal["spec"]["template"]["spec"]["containers"][0]["env"]}
+    assert env["YWTB_PORTAL_GATEWAY_TARGET"]["value"] == "ywtb-gateway:8000"
+    assert "secretKeyRef" in env["YWTB_PORTAL_REDIS_URL"]["valueFrom"]
+    assert env["YWTB_PORTAL_COOKIE_SECURE"]["value"] == "true"
+    policies = {o["metadata"]["name"]: o for o in objects if o["kind"] == "NetworkPolicy"}
+    gateway_sources = [
+        peer.get("podSelector", {}).get("matchLabels", {}).get("app.kubernetes.io/component")
+        for rule in policies["ywtb-gateway"]["spec"]["ingress"]
+        for peer in rule["from"]
+    ]
+    assert "portal" in gateway_sources
+    egress_pods = [
+        peer["podSelector"]["matchLabels"]["app.kubernetes.io/component"]
+        for rule in policies["ywtb-portal"]["spec"]["egress"]
+        for peer in rule.get("to", [])
+        if "podSelector" in peer
+    ]
+    assert egress_pods == ["gateway"]
+
+
 def test_grpc_services_use_native_grpc_probes() -> None:
     for o in render("minimal"):
-        if o["kind"] == "Deployment" and not o["metadata"]["name"].endswith("gateway"):
+        if o["kind"] == "Deployment" and not o["metadata"]["name"].endswith(("gateway", "portal")):
             c = o["spec"]["template"]["spec"]["containers"][0]
             port = c["ports"][0]["containerPort"]
             assert c["livenessProbe"]["grpc"] == {"port": port}

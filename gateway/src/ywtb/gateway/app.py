@@ -13,10 +13,10 @@ from ywtb.api.identity.v1.identity_pb2_grpc import IdentityServiceStub
 from ywtb.api.intake.v1.intake_pb2_grpc import IntakeServiceStub
 from ywtb.common.auth.issuer import BuiltinIssuer
 from ywtb.common.auth.tokens import TokenValidator
+from ywtb.common.http_health import ReadinessCheck, build_health_router
 from ywtb.gateway.auth import build_builtin_issuer, build_me_router, build_token_validator
 from ywtb.gateway.config import GatewaySettings
 from ywtb.gateway.errors import install_exception_handlers
-from ywtb.gateway.health import ReadinessCheck, build_health_router
 from ywtb.gateway.middleware import RequestContextMiddleware
 from ywtb.gateway.oidc import BuiltinOidc, IdentityPasswordAuthenticator, PasswordAuthenticator
 from ywtb.gateway.routes import approval as approval_routes

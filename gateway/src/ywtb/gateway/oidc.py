@@ -340,7 +340,9 @@ def _login_form(
         username=html.escape(username),
     )
     target = urlsplit(params.get("redirect_uri", ""))  # already checked against the allowed patterns
-    origin = f"{target.scheme}://{target.netloc}" if target.scheme in ("http", "https") and target.netloc else ""
+    origin = (
+        f"{target.scheme}://{target.netloc}" if target.scheme in ("http", "https") and target.netloc else ""
+    )
     return _page("统一身份认证 - 登录", body, status_code, redirect_origin=origin)
 
 

@@ -13,6 +13,7 @@ from fastapi.staticfiles import StaticFiles
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from ywtb.common.http_health import build_health_router
 from ywtb.portal.config import PortalSettings
 from ywtb.portal.gateway import Gateway, GatewayError
 from ywtb.portal.i18n import LANGS, translate
@@ -63,8 +64,10 @@ def create_app(
     @app.middleware("http")
     async def sessions(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
         sessions: SessionStore = app.state.sessions
-        request.state.lang = request.cookies.get(LANG_COOKIE) if request.cookies.get(LANG_COOKIE) in LANGS else "zh"
-        if request.url.path.startswith("/static/") or request.url.path == "/healthz":
+        request.state.lang = (
+            request.cookies.get(LANG_COOKIE) if request.cookies.get(LANG_COOKIE) in LANGS else "zh"
+        )
+        if request.url.path.startswith("/static/") or request.url.path in ("/healthz", "/readyz"):
             return await call_next(request)
         session_id = request.cookies.get(COOKIE, "")
         try:
@@ -123,10 +126,11 @@ def create_app(
         key = "error.not_found" if exc.status_code == 404 else "error.title"
         return page.render("error.html", exc.status_code, message=page.t(key))
 
-    @app.get("/healthz", include_in_schema=False)
-    def healthz() -> dict[str, str]:
-        return {"status": "ok"}
+    async def sessions_ready() -> bool:
+        return await run_in_threadpool(app.state.sessions.ping)
 
+    sessions_ready.__name__ = "sessions"
+    app.include_router(build_health_router([sessions_ready]))
     app.include_router(build_auth_router())
     app.include_router(build_citizen_router())
     app.include_router(build_workbench_router(), prefix="/workbench")

@@ -24,7 +24,9 @@ class PortalSettings(ServiceSettings):
     http_port: int = Field(default=8080, ge=1, le=65535)
     # The address browsers use for the portal; the OIDC redirect URI is built from it.
     public_url: str = Field(default="", validate_default=True)
-    gateway_url: str = "http://127.0.0.1:8000"
+    # The gateway as host:port (the chart's <service>:<port>), or its full URL in gateway_url.
+    gateway_target: str = ""
+    gateway_url: str = Field(default="", validate_default=True)
     gateway_timeout_s: float = Field(default=15.0, gt=0)
     # The issuer browsers are sent to: the gateway's built-in one in embedded mode, else Keycloak's realm.
     keycloak_url: str = Field(
@@ -48,6 +50,14 @@ class PortalSettings(ServiceSettings):
         if value:
             return value.rstrip("/")
         return f"http://{info.data.get('http_host', '127.0.0.1')}:{info.data.get('http_port', 8080)}"
+
+    @field_validator("gateway_url", mode="after")
+    @classmethod
+    def _default_gateway_url(cls, value: str, info: ValidationInfo) -> str:
+        if value:
+            return value.rstrip("/")
+        target = str(info.data.get("gateway_target") or "")
+        return f"http://{target}" if target else "http://127.0.0.1:8000"
 
     @field_validator("oidc_issuer", mode="after")
     @classmethod

@@ -79,7 +79,9 @@ class OidcClient:
 
     def refresh(self, client_id: str, refresh_token: str) -> dict[str, Any]:
         """New tokens from a refresh token (Keycloak; the built-in issuer issues none)."""
-        return self._token({"grant_type": "refresh_token", "client_id": client_id, "refresh_token": refresh_token})
+        return self._token(
+            {"grant_type": "refresh_token", "client_id": client_id, "refresh_token": refresh_token}
+        )
 
     def logout_url(self, client_id: str, id_token: str, post_logout_redirect_uri: str) -> str | None:
         """The issuer's end-session address, when it has one."""

@@ -23,6 +23,8 @@ class SessionStore(Protocol):
 
     def delete(self, session_id: str) -> None: ...
 
+    def ping(self) -> bool: ...
+
 
 class LocalSessionStore:
     """SessionStore in this process, for the embedded default (one portal process)."""
@@ -51,6 +53,9 @@ class LocalSessionStore:
         with self._lock:
             self._data.pop(session_id, None)
 
+    def ping(self) -> bool:
+        return True
+
 
 class RedisSessionStore:
     """SessionStore in Redis, shared by every portal replica."""
@@ -68,6 +73,9 @@ class RedisSessionStore:
 
     def delete(self, session_id: str) -> None:
         self._client.delete(self.prefix + session_id)
+
+    def ping(self) -> bool:
+        return bool(self._client.ping())
 
 
 class Session(dict[str, Any]):

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from ywtb.portal.i18n import admin, citizen, common, workbench
+from ywtb.portal.i18n import admin, citizen, common, labels, workbench
 
 LANGS = ("zh", "en")
 MESSAGES: dict[str, tuple[str, str]] = {
     **common.MESSAGES,
+    **labels.MESSAGES,
     **citizen.MESSAGES,
     **workbench.MESSAGES,
     **admin.MESSAGES,

@@ -29,12 +29,18 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "This page is for staff; please log in with a staff account.",
     ),
     "error.title": ("出错了", "Something went wrong"),
-    "error.not_found": ("您访问的页面不存在，请核对地址或返回首页。", "Page not found; check the address or go home."),
+    "error.not_found": (
+        "您访问的页面不存在，请核对地址或返回首页。",
+        "Page not found; check the address or go home.",
+    ),
     "error.csrf": (
         "页面已过期：请返回上一页，刷新后重新提交（浏览器会保留您已填写的内容）。",
         "The page has expired: go back, reload and submit again (the browser keeps what you entered).",
     ),
-    "error.fix_fields": ("请按提示修改标红的内容后重新提交。", "Please correct the highlighted fields and submit again."),
+    "error.fix_fields": (
+        "请按提示修改标红的内容后重新提交。",
+        "Please correct the highlighted fields and submit again.",
+    ),
     "error.request_id": ("请求编号", "Request ID"),
     "error.back_home": ("返回首页", "Back to home"),
     "form.required": ("必填", "required"),

@@ -1,4 +1,4 @@
-"""Liveness (/healthz) and readiness (/readyz) endpoints for probes."""
+"""Liveness (/healthz) and readiness (/readyz) endpoints of the HTTP components (gateway, portal)."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from fastapi.responses import JSONResponse
 ReadinessCheck = Callable[[], Awaitable[object]]
 """An async callable that raises (or returns False) when a dependency is not ready."""
 
-logger = logging.getLogger("ywtb.gateway.health")
+logger = logging.getLogger("ywtb.common.http_health")
 
 
 def check_name(check: ReadinessCheck) -> str:
