@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
 from pathlib import Path
 
 import redis
@@ -54,7 +55,7 @@ def create_app(
     store: SessionStore | None = None,
 ) -> FastAPI:
     """The portal with its routers and middleware."""
-    app = FastAPI(title="ywtb portal", docs_url=None, redoc_url=None, openapi_url=None)
+    app = FastAPI(title="ywtb portal", docs_url=None, redoc_url=None, openapi_url=None, lifespan=lifespan)
     app.state.settings = settings
     app.state.gateway = gateway or Gateway(settings.gateway_url, settings.gateway_timeout_s)
     app.state.oidc = oidc or OidcClient(settings.oidc_issuer, settings.oidc_internal_issuer)
@@ -136,9 +137,12 @@ def create_app(
     app.include_router(build_workbench_router(), prefix="/workbench")
     app.include_router(build_admin_router(), prefix="/admin")
 
-    @app.on_event("shutdown")
-    def _close() -> None:
-        app.state.gateway.close()
-        app.state.oidc.close()
-
     return app
+
+
+@asynccontextmanager
+async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+    """Close the pooled connections at shutdown."""
+    yield
+    app.state.gateway.close()
+    app.state.oidc.close()
