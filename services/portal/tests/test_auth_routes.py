@@ -44,9 +44,11 @@ def test_login_sends_the_browser_to_the_issuer_with_pkce(client: TestClient) -> 
     assert query["redirect_uri"] == "http://portal.test/auth/callback"
     assert query["code_challenge_method"] == "S256" and len(query["code_challenge"]) == 43
     assert query["state"] and query["nonce"] and query["response_type"] == "code"
+    assert query["prompt"] == "login"  # staff always type their password
     assert "ywtb_session" in reply.cookies
     citizen = parse_qs(urlsplit(client.get("/login").headers["location"]).query)
     assert citizen["client_id"] == ["portal"]
+    assert "prompt" not in citizen  # citizens keep single sign-on
     assert citizen["state"] != [query["state"]]
 
 

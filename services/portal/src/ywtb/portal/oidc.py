@@ -33,9 +33,16 @@ class OidcClient:
         self._discovery: dict[str, Any] | None = None
 
     def authorization_url(
-        self, client_id: str, redirect_uri: str, state: str, challenge: str, nonce: str, lang: str
+        self,
+        client_id: str,
+        redirect_uri: str,
+        state: str,
+        challenge: str,
+        nonce: str,
+        lang: str,
+        fresh: bool = False,
     ) -> str:
-        """Where the browser logs in."""
+        """Where the browser logs in; `fresh` asks for the password even inside a single sign-on session."""
         query = {
             "client_id": client_id,
             "response_type": "code",
@@ -47,6 +54,8 @@ class OidcClient:
             "code_challenge_method": "S256",
             "ui_locales": "en" if lang == "en" else "zh-CN",
         }
+        if fresh:
+            query["prompt"] = "login"
         return f"{self.public_issuer}{PROTOCOL}/auth?{urlencode(query)}"
 
     def _token(self, form: dict[str, str]) -> dict[str, Any]:

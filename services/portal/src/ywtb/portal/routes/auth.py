@@ -40,8 +40,11 @@ def build_auth_router() -> APIRouter:
         default = "/workbench/" if area == "staff" else "/"
         pending[state] = {"area": area, "verifier": verifier, "next": safe_next(next, default)}
         page.session["pending_login"] = pending
+        # Staff always type their password; nobody is silently signed in as the other area's account.
+        other = "citizen" if area == "staff" else "staff"
+        fresh = area == "staff" or page.user(other) is not None
         url = page.oidc.authorization_url(
-            page.client_id(cast(Area, area)), redirect_uri(page), state, challenge, nonce, page.lang
+            page.client_id(cast(Area, area)), redirect_uri(page), state, challenge, nonce, page.lang, fresh
         )
         return RedirectResponse(url, status_code=302)
 
