@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -25,6 +26,7 @@ from ywtb.intake.testing import (
     CLERK,
     OTHER_CITIZEN,
     OTHER_DEPT_CLERK,
+    OTHER_TENANT_CLERK,
     SHOP_ITEM,
     start_fake_catalog,
 )
@@ -167,3 +169,39 @@ def test_outsiders_are_refused_and_errors_are_chinese(client: TestClient) -> Non
         files={"other": ("a.pdf", PDF, "application/pdf")},
     )
     assert no_file.status_code == 422 and "未收到上传的文件" in no_file.json()["error"]["fields"]["file"]
+
+
+def test_case_materials_are_listed_and_streamed_to_readers_of_the_case(client: TestClient) -> None:
+    large = PDF + bytes(range(256)) * 2000  # about 500 KiB: several gRPC chunks
+    upload = client.post(
+        "/api/v1/cases/materials",
+        headers=_auth(client, CITIZEN),
+        files={"file": ("营业执照 副本(1).pdf", large, "application/pdf")},
+    )
+    file_id = upload.json()["id"]
+    headers = _auth(client, CITIZEN, **{"Idempotency-Key": "gw-materials"})
+    case = client.post("/api/v1/cases", headers=headers, json=_body({"申请书": file_id})).json()
+    path = f"/api/v1/cases/{case['case_no']}/materials"
+
+    listed = client.get(path, headers=_auth(client, CLERK))
+    assert listed.status_code == 200, listed.text
+    assert [(m["material_name"], m["file"]["id"]) for m in listed.json()] == [("申请书", file_id)]
+    assert listed.json()[0]["file"]["sha256"] == hashlib.sha256(large).hexdigest()
+
+    content = client.get(f"{path}/{file_id}/content", headers=_auth(client, CLERK))
+    assert content.status_code == 200 and content.content == large
+    assert content.headers["content-type"] == "application/pdf"
+    assert content.headers["x-content-type-options"] == "nosniff"
+    assert content.headers["content-disposition"] == (
+        'inline; filename="____ __(1).pdf"; '
+        "filename*=UTF-8''%E8%90%A5%E4%B8%9A%E6%89%A7%E7%85%A7%20%E5%89%AF%E6%9C%AC%281%29.pdf"
+    )
+    assert client.get(f"{path}/{file_id}/content", headers=_auth(client, CITIZEN)).content == large
+
+    for outsider in (OTHER_TENANT_CLERK, OTHER_DEPT_CLERK, OTHER_CITIZEN):
+        refused = client.get(f"{path}/{file_id}/content", headers=_auth(client, outsider))
+        assert refused.status_code == 403 and refused.json()["error"]["message"] == "您无权查看该办件。"
+        assert client.get(path, headers=_auth(client, outsider)).status_code == 403
+    missing = client.get(f"{path}/no-such-file/content", headers=_auth(client, CLERK))
+    assert missing.status_code == 404 and missing.json()["error"]["code"] == "MATERIAL_NOT_FOUND"
+    assert client.get(f"{path}/{file_id}/content").status_code == 401

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from email import policy
 from email.parser import BytesParser
 from typing import Annotated, Any
+from urllib.parse import quote
 
 from fastapi import APIRouter, Body, Depends, Header, Query, Request, Response
 from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import StreamingResponse
 
 from ywtb.api.intake.v1 import intake_pb2 as pb
 from ywtb.api.intake.v1 import intake_pb2_grpc
@@ -16,7 +19,8 @@ from ywtb.gateway.auth import CurrentPrincipal
 from ywtb.gateway.routes.grpc_json import app_state, from_json, to_json
 
 SERVICE = "ywtb.api.intake.v1.IntakeService"
-READS = [f"{SERVICE}/{m}" for m in ("GetCase", "ListMyCases", "ListCases")]
+READS = [f"{SERVICE}/{m}" for m in ("GetCase", "ListMyCases", "ListCases", "ListCaseMaterials")]
+DOWNLOAD_TIMEOUT_S = 120.0  # the whole stream of one file (at most the upload limit, 10 MiB by default)
 STATUSES = {
     "": 0,
     **{name.removeprefix("CASE_STATUS_").lower(): value for name, value in pb.CaseStatus.items() if value},
@@ -45,6 +49,19 @@ def _file_part(content_type: str, body: bytes) -> tuple[str, bytes]:
 
 def _cases(reply: Any) -> list[dict[str, Any]]:
     return [to_json(c) for c in reply.cases]
+
+
+def content_disposition(file_name: str, disposition: str = "inline") -> str:
+    """A Content-Disposition with an ASCII fallback name and the UTF-8 name (RFC 6266 / RFC 5987)."""
+    fallback = "".join(c if c.isascii() and c.isprintable() and c not in '"\\' else "_" for c in file_name)
+    return (
+        f"{disposition}; filename=\"{fallback or 'material'}\"; filename*=UTF-8''{quote(file_name, safe='')}"
+    )
+
+
+def _chunks(stream: Iterator[Any]) -> Iterator[bytes]:
+    for message in stream:
+        yield message.chunk
 
 
 def build_intake_router() -> APIRouter:
@@ -110,6 +127,31 @@ def build_intake_router() -> APIRouter:
     @router.get("/{case_no}", summary="办件详情")
     def get_case(case_no: str, principal: CurrentPrincipal, stub: Stub) -> dict[str, Any]:
         return to_json(stub.GetCase(pb.GetCaseRequest(case_no=case_no)).case)
+
+    @router.get("/{case_no}/materials", summary="办件材料清单（名称、类型、大小、SHA-256）")
+    def case_materials(case_no: str, principal: CurrentPrincipal, stub: Stub) -> list[dict[str, Any]]:
+        reply = stub.ListCaseMaterials(pb.ListCaseMaterialsRequest(case_no=case_no))
+        return [to_json(f) for f in reply.files]
+
+    @router.get(
+        "/{case_no}/materials/{material_id}/content",
+        summary="查看或下载办件材料（与办件详情同样的权限）",
+        response_class=StreamingResponse,
+    )
+    def material_content(
+        case_no: str, material_id: str, principal: CurrentPrincipal, stub: Stub
+    ) -> StreamingResponse:
+        request = pb.GetMaterialContentRequest(case_no=case_no, file_id=material_id)
+        stream = stub.GetMaterialContent(request, timeout=DOWNLOAD_TIMEOUT_S)
+        file = next(stream).file  # a refusal (403, 404) surfaces here, before any byte is sent
+        headers = {
+            "Content-Disposition": content_disposition(file.file_name),
+            "Content-Length": str(file.size),
+            "X-Content-Type-Options": "nosniff",
+            "Cache-Control": "private, no-store",
+            "ETag": f'"{file.sha256}"',
+        }
+        return StreamingResponse(_chunks(stream), media_type=file.content_type, headers=headers)
 
     @router.post("/{case_no}/correction-request", summary="一次性告知补正")
     def correction(case_no: str, body: JsonBody, principal: CurrentPrincipal, stub: Stub) -> dict[str, Any]:

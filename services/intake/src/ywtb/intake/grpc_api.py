@@ -10,6 +10,8 @@ from ywtb.common.errors import Unauthenticated
 from ywtb.intake import convert
 from ywtb.intake.service import ApplicantIn, IntakeService, Submission
 
+CHUNK_BYTES = 256 * 1024  # well below gRPC's default 4 MiB message limit
+
 
 def _caller() -> Principal:
     principal = current_principal.get()
@@ -90,3 +92,15 @@ class IntakeServicer(intake_pb2_grpc.IntakeServiceServicer):
     def RejectCase(self, request, context):  # noqa: N802
         case = self.service.reject(_caller(), request.case_no, request.reason)
         return pb.RejectCaseResponse(case=convert.case(case))
+
+    def ListCaseMaterials(self, request, context):  # noqa: N802
+        files = self.service.case_files(_caller(), request.case_no)
+        return pb.ListCaseMaterialsResponse(
+            files=[pb.CaseMaterialFile(material_name=n, file=convert.uploaded_file(f)) for n, f in files]
+        )
+
+    def GetMaterialContent(self, request, context):  # noqa: N802
+        row, content = self.service.case_file(_caller(), request.case_no, request.file_id)
+        yield pb.GetMaterialContentResponse(file=convert.uploaded_file(row))
+        for start in range(0, len(content), CHUNK_BYTES):
+            yield pb.GetMaterialContentResponse(chunk=content[start : start + CHUNK_BYTES])

@@ -153,6 +153,31 @@ class IntakeService:
                 raise PermissionDenied("您无权查看该材料。", message_en="material out of scope")
             return row, self.storage.load(session, file_id)
 
+    def case_files(self, principal: Principal, case_no: str) -> list[tuple[str, MaterialFile]]:
+        """(material name, file) of every file given for the case, for whoever may read it."""
+        with self.db.transaction() as session:
+            case = self._readable(session, principal, case_no)
+            rows = {
+                row.id: row
+                for row in session.scalars(select(MaterialFile).where(MaterialFile.case_no == case.case_no))
+            }
+            return [
+                (name, rows[file_id])
+                for name, file_ids in case.materials.items()
+                for file_id in file_ids
+                if file_id in rows
+            ]
+
+    def case_file(self, principal: Principal, case_no: str, file_id: str) -> tuple[MaterialFile, bytes]:
+        """One file of the case with its content, for whoever may read the case (GetCase's rule)."""
+        with self.db.transaction() as session:
+            case = self._readable(session, principal, case_no)
+            row = session.get(MaterialFile, file_id)
+            given = {i for ids in case.materials.values() for i in ids}
+            if row is None or row.case_no != case.case_no or file_id not in given:
+                raise NotFound("该办件中没有这份材料，请刷新办件详情后重试。", code="MATERIAL_NOT_FOUND")
+            return row, self.storage.load(session, file_id)
+
     # 申办 submit
 
     def submit(self, principal: Principal, submission: Submission) -> tuple[Case, bool]:
@@ -656,12 +681,7 @@ class IntakeService:
     def get_case(self, principal: Principal, case_no: str) -> Case:
         """One case for whoever may read it; others get NotFound-equivalent PermissionDenied."""
         with self.db.transaction() as session:
-            case = session.get(Case, case_no)
-            if case is None:
-                raise NotFound("未找到该办件，请核对办件编号。", code="CASE_NOT_FOUND")
-            if not authz.can_read(principal, case):
-                raise PermissionDenied("您无权查看该办件。", message_en="case out of scope")
-            return case
+            return self._readable(session, principal, case_no)
 
     def list_my_cases(
         self, principal: Principal, status: int = 0, page_size: int = 50, offset: int = 0
@@ -702,6 +722,16 @@ class IntakeService:
             return list(session.scalars(query.limit(size).offset(max(offset, 0))))
 
     # helpers
+
+    @staticmethod
+    def _readable(session: Session, principal: Principal, case_no: str) -> Case:
+        """The case if the principal may read it (applicant, its department's staff, supervisors)."""
+        case = session.get(Case, case_no)
+        if case is None:
+            raise NotFound("未找到该办件，请核对办件编号。", code="CASE_NOT_FOUND")
+        if not authz.can_read(principal, case):
+            raise PermissionDenied("您无权查看该办件。", message_en="case out of scope")
+        return case
 
     @staticmethod
     def _locked(session: Session, case_no: str) -> Case:

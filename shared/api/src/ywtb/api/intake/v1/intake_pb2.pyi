@@ -979,3 +979,133 @@ class RejectCaseResponse(_message.Message):
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
 Global___RejectCaseResponse: _TypeAlias = RejectCaseResponse  # noqa: Y015
+
+@_typing.final
+class CaseMaterialFile(_message.Message):
+    """A file given for one material of a case."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    MATERIAL_NAME_FIELD_NUMBER: _builtins.int
+    FILE_FIELD_NUMBER: _builtins.int
+    material_name: _builtins.str
+    """Material name exactly as in the item's guide."""
+    @_builtins.property
+    def file(self) -> Global___UploadedFile:
+        """The file."""
+
+    def __init__(
+        self,
+        *,
+        material_name: _builtins.str = ...,
+        file: Global___UploadedFile | None = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["file", b"file"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["file", b"file", "material_name", b"material_name"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___CaseMaterialFile: _TypeAlias = CaseMaterialFile  # noqa: Y015
+
+@_typing.final
+class ListCaseMaterialsRequest(_message.Message):
+    """Request of ListCaseMaterials."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    CASE_NO_FIELD_NUMBER: _builtins.int
+    case_no: _builtins.str
+    """Case number."""
+    def __init__(
+        self,
+        *,
+        case_no: _builtins.str = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["case_no", b"case_no"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___ListCaseMaterialsRequest: _TypeAlias = ListCaseMaterialsRequest  # noqa: Y015
+
+@_typing.final
+class ListCaseMaterialsResponse(_message.Message):
+    """Response of ListCaseMaterials."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    FILES_FIELD_NUMBER: _builtins.int
+    @_builtins.property
+    def files(self) -> _containers.RepeatedCompositeFieldContainer[Global___CaseMaterialFile]:
+        """The files, in the order of the case's materials."""
+
+    def __init__(
+        self,
+        *,
+        files: _abc.Iterable[Global___CaseMaterialFile] | None = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["files", b"files"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___ListCaseMaterialsResponse: _TypeAlias = ListCaseMaterialsResponse  # noqa: Y015
+
+@_typing.final
+class GetMaterialContentRequest(_message.Message):
+    """Request of GetMaterialContent."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    CASE_NO_FIELD_NUMBER: _builtins.int
+    FILE_ID_FIELD_NUMBER: _builtins.int
+    case_no: _builtins.str
+    """Case number."""
+    file_id: _builtins.str
+    """Id of a file given for one of the case's materials."""
+    def __init__(
+        self,
+        *,
+        case_no: _builtins.str = ...,
+        file_id: _builtins.str = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["case_no", b"case_no", "file_id", b"file_id"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___GetMaterialContentRequest: _TypeAlias = GetMaterialContentRequest  # noqa: Y015
+
+@_typing.final
+class GetMaterialContentResponse(_message.Message):
+    """One message of the GetMaterialContent stream: the file first, then its content in chunks."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    FILE_FIELD_NUMBER: _builtins.int
+    CHUNK_FIELD_NUMBER: _builtins.int
+    chunk: _builtins.bytes
+    """The next chunk of the content (at most 256 KiB)."""
+    @_builtins.property
+    def file(self) -> Global___UploadedFile:
+        """The file's metadata (the first message only)."""
+
+    def __init__(
+        self,
+        *,
+        file: Global___UploadedFile | None = ...,
+        chunk: _builtins.bytes = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["chunk", b"chunk", "file", b"file", "part", b"part"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["chunk", b"chunk", "file", b"file", "part", b"part"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    _WhichOneofReturnType_part: _TypeAlias = _typing.Literal["file", "chunk"]  # noqa: Y015
+    _WhichOneofArgType_part: _TypeAlias = _typing.Literal["part", b"part"]  # noqa: Y015
+    def WhichOneof(self, oneof_group: _WhichOneofArgType_part) -> _WhichOneofReturnType_part | None: ...
+
+Global___GetMaterialContentResponse: _TypeAlias = GetMaterialContentResponse  # noqa: Y015

@@ -80,6 +80,16 @@ class IntakeServiceStub:
                 request_serializer=ywtb_dot_api_dot_intake_dot_v1_dot_intake__pb2.RejectCaseRequest.SerializeToString,
                 response_deserializer=ywtb_dot_api_dot_intake_dot_v1_dot_intake__pb2.RejectCaseResponse.FromString,
                 _registered_method=True)
+        self.ListCaseMaterials = channel.unary_unary(
+                '/ywtb.api.intake.v1.IntakeService/ListCaseMaterials',
+                request_serializer=ywtb_dot_api_dot_intake_dot_v1_dot_intake__pb2.ListCaseMaterialsRequest.SerializeToString,
+                response_deserializer=ywtb_dot_api_dot_intake_dot_v1_dot_intake__pb2.ListCaseMaterialsResponse.FromString,
+                _registered_method=True)
+        self.GetMaterialContent = channel.unary_stream(
+                '/ywtb.api.intake.v1.IntakeService/GetMaterialContent',
+                request_serializer=ywtb_dot_api_dot_intake_dot_v1_dot_intake__pb2.GetMaterialContentRequest.SerializeToString,
+                response_deserializer=ywtb_dot_api_dot_intake_dot_v1_dot_intake__pb2.GetMaterialContentResponse.FromString,
+                _registered_method=True)
 
 
 class IntakeServiceServicer:
@@ -149,6 +159,20 @@ class IntakeServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def ListCaseMaterials(self, request, context):
+        """The files given for a case's materials (name, type, size, SHA-256), for whoever may read the case.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def GetMaterialContent(self, request, context):
+        """Download one file of a case: its metadata first, then its content in chunks (whoever may read the case).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_IntakeServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -196,6 +220,16 @@ def add_IntakeServiceServicer_to_server(servicer, server):
                     servicer.RejectCase,
                     request_deserializer=ywtb_dot_api_dot_intake_dot_v1_dot_intake__pb2.RejectCaseRequest.FromString,
                     response_serializer=ywtb_dot_api_dot_intake_dot_v1_dot_intake__pb2.RejectCaseResponse.SerializeToString,
+            ),
+            'ListCaseMaterials': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListCaseMaterials,
+                    request_deserializer=ywtb_dot_api_dot_intake_dot_v1_dot_intake__pb2.ListCaseMaterialsRequest.FromString,
+                    response_serializer=ywtb_dot_api_dot_intake_dot_v1_dot_intake__pb2.ListCaseMaterialsResponse.SerializeToString,
+            ),
+            'GetMaterialContent': grpc.unary_stream_rpc_method_handler(
+                    servicer.GetMaterialContent,
+                    request_deserializer=ywtb_dot_api_dot_intake_dot_v1_dot_intake__pb2.GetMaterialContentRequest.FromString,
+                    response_serializer=ywtb_dot_api_dot_intake_dot_v1_dot_intake__pb2.GetMaterialContentResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -442,6 +476,60 @@ class IntakeService:
             '/ywtb.api.intake.v1.IntakeService/RejectCase',
             ywtb_dot_api_dot_intake_dot_v1_dot_intake__pb2.RejectCaseRequest.SerializeToString,
             ywtb_dot_api_dot_intake_dot_v1_dot_intake__pb2.RejectCaseResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListCaseMaterials(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/ywtb.api.intake.v1.IntakeService/ListCaseMaterials',
+            ywtb_dot_api_dot_intake_dot_v1_dot_intake__pb2.ListCaseMaterialsRequest.SerializeToString,
+            ywtb_dot_api_dot_intake_dot_v1_dot_intake__pb2.ListCaseMaterialsResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetMaterialContent(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_stream(
+            request,
+            target,
+            '/ywtb.api.intake.v1.IntakeService/GetMaterialContent',
+            ywtb_dot_api_dot_intake_dot_v1_dot_intake__pb2.GetMaterialContentRequest.SerializeToString,
+            ywtb_dot_api_dot_intake_dot_v1_dot_intake__pb2.GetMaterialContentResponse.FromString,
             options,
             channel_credentials,
             insecure,

@@ -51,6 +51,10 @@ class IntakeServiceStub:
     """受理: accept (normally, 容缺 or 告知承诺) with the promised completion date."""
     RejectCase: _grpc.UnaryUnaryMultiCallable[_intake_pb2.RejectCaseRequest, _intake_pb2.RejectCaseResponse]
     """不予受理: reject with a mandatory reason."""
+    ListCaseMaterials: _grpc.UnaryUnaryMultiCallable[_intake_pb2.ListCaseMaterialsRequest, _intake_pb2.ListCaseMaterialsResponse]
+    """The files given for a case's materials (name, type, size, SHA-256), for whoever may read the case."""
+    GetMaterialContent: _grpc.UnaryStreamMultiCallable[_intake_pb2.GetMaterialContentRequest, _intake_pb2.GetMaterialContentResponse]
+    """Download one file of a case: its metadata first, then its content in chunks (whoever may read the case)."""
 
 @_typing.type_check_only
 class IntakeServiceAsyncStub(IntakeServiceStub):
@@ -75,6 +79,10 @@ class IntakeServiceAsyncStub(IntakeServiceStub):
     """受理: accept (normally, 容缺 or 告知承诺) with the promised completion date."""
     RejectCase: _aio.UnaryUnaryMultiCallable[_intake_pb2.RejectCaseRequest, _intake_pb2.RejectCaseResponse]  # type: ignore[assignment]
     """不予受理: reject with a mandatory reason."""
+    ListCaseMaterials: _aio.UnaryUnaryMultiCallable[_intake_pb2.ListCaseMaterialsRequest, _intake_pb2.ListCaseMaterialsResponse]  # type: ignore[assignment]
+    """The files given for a case's materials (name, type, size, SHA-256), for whoever may read the case."""
+    GetMaterialContent: _aio.UnaryStreamMultiCallable[_intake_pb2.GetMaterialContentRequest, _intake_pb2.GetMaterialContentResponse]  # type: ignore[assignment]
+    """Download one file of a case: its metadata first, then its content in chunks (whoever may read the case)."""
 
 class IntakeServiceServicer(metaclass=_abc_1.ABCMeta):
     """The intake service. Every RPC needs a signed principal."""
@@ -150,5 +158,21 @@ class IntakeServiceServicer(metaclass=_abc_1.ABCMeta):
         context: _ServicerContext,
     ) -> _typing.Union[_intake_pb2.RejectCaseResponse, _abc.Awaitable[_intake_pb2.RejectCaseResponse]]:
         """不予受理: reject with a mandatory reason."""
+
+    @_abc_1.abstractmethod
+    def ListCaseMaterials(
+        self,
+        request: _intake_pb2.ListCaseMaterialsRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_intake_pb2.ListCaseMaterialsResponse, _abc.Awaitable[_intake_pb2.ListCaseMaterialsResponse]]:
+        """The files given for a case's materials (name, type, size, SHA-256), for whoever may read the case."""
+
+    @_abc_1.abstractmethod
+    def GetMaterialContent(
+        self,
+        request: _intake_pb2.GetMaterialContentRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_abc.Iterator[_intake_pb2.GetMaterialContentResponse], _abc.AsyncIterator[_intake_pb2.GetMaterialContentResponse]]:
+        """Download one file of a case: its metadata first, then its content in chunks (whoever may read the case)."""
 
 def add_IntakeServiceServicer_to_server(servicer: IntakeServiceServicer, server: _typing.Union[_grpc.Server, _aio.Server]) -> None: ...

@@ -1,0 +1,204 @@
+"""The staff workbench in a browser on the embedded platform: queue → case detail with materials →
+reject refused without a reason → accept → 受理 task claimed and completed by the clerk → 审查 and 决定 by
+the approver → a clerk of another county is refused the case."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import time
+import uuid
+
+import httpx
+from playwright.sync_api import Page, expect
+
+from ywtb.common.pii import id_check_char
+
+ID_NUMBER = "51010419900307123" + id_check_char("51010419900307123")  # the demo citizen (sample data)
+FORM = {
+    "operator_name": "张三",
+    "id_number": ID_NUMBER,
+    "business_address": "成都市锦江区红星路一段1号",
+    "business_scope": "日用百货零售",
+    "capital": 5,
+    "mobile": "13800000001",
+    "trade_name": "张三百货",
+}
+
+
+def _pdf(name: str) -> bytes:
+    return b"%PDF-1.4\n% " + name.encode() + b"\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+def _submitted_case(gateway: httpx.Client, login) -> tuple[str, dict[str, bytes]]:  # type: ignore[no-untyped-def]
+    """A citizen's complete application for 个体工商户设立登记 (status submitted); (case number, files)."""
+    citizen = login(gateway, "13800000001")
+    hit = gateway.get("/api/v1/catalog/search", params={"q": "gtgsh"}).json()["hits"][0]
+    guide = gateway.get(f"/api/v1/catalog/items/{hit['item_id']}/guide").json()
+    names = [
+        m["name"]
+        for m in guide["guide"]["materials"]
+        if m["required"] and m["source"] == "MATERIAL_SOURCE_APPLICANT"
+    ]
+    files, materials = {}, []
+    for name in names:
+        file_name, content = f"{name}.pdf", _pdf(name)
+        upload = gateway.post(
+            "/api/v1/cases/materials",
+            headers=citizen,
+            files={"file": (file_name, content, "application/pdf")},
+        )
+        assert upload.status_code == 201, upload.text
+        files[file_name] = content
+        materials.append({"material_name": name, "file_ids": [upload.json()["id"]]})
+    body = {
+        "item_id": hit["item_id"],
+        "item_version": guide["version"],
+        "channel": "CHANNEL_ONLINE",
+        "applicant": {"applicant_type": 1, "name": "张三", "id_type": "111", "id_number": ID_NUMBER},
+        "form_data": FORM,
+        "materials": materials,
+    }
+    reply = gateway.post(
+        "/api/v1/cases", headers={**citizen, "Idempotency-Key": str(uuid.uuid4())}, json=body
+    )
+    assert reply.status_code == 201 and reply.json()["status"] == "CASE_STATUS_SUBMITTED", reply.text
+    return reply.json()["case_no"], files
+
+
+def _task(page: Page, case_no: str, title: str):  # type: ignore[no-untyped-def]
+    """The task card of `title` for the case, reloading until approval has created it (events are async)."""
+    card = page.locator("li.wb-task").filter(has=page.get_by_role("heading", name=re.compile(f"^{title}")))
+    if "/workbench/tasks" in page.url:  # the task list mixes cases; the case page shows only its own
+        card = card.filter(has_text=case_no)
+    deadline = time.monotonic() + 60
+    while not card.count():
+        assert time.monotonic() < deadline, f"no {title} task for {case_no} within 60 s"
+        time.sleep(1)
+        page.reload()
+    return card
+
+
+def _complete(page: Page, card, opinion: str, decision: str = ""):  # type: ignore[no-untyped-def]
+    """Claim the task, then complete it with the opinion (and decision); the response of the completion."""
+    card.get_by_role("button", name="认领").click()
+    expect(page.locator(".flash-success")).to_contain_text("已认领")
+    card.get_by_label("办理意见").fill(opinion)
+    if decision:
+        card.get_by_label(decision).check()
+    with page.expect_navigation() as done:
+        card.get_by_role("button", name=re.compile("^完成")).click()
+    return done.value
+
+
+def _login(new_page, portal: str, issuer_login, username: str, path: str, width: int = 1280) -> Page:  # type: ignore[no-untyped-def]
+    page = new_page(width=width)
+    page.on("dialog", lambda dialog: dialog.accept())  # data-confirm forms ask before submitting
+    page.goto(portal + path)
+    issuer_login(page, username)
+    return page
+
+
+def test_clerk_and_approver_work_a_case_through_the_workbench(  # type: ignore[no-untyped-def]
+    embedded_gateway, embedded_portal, login, new_page, issuer_login, screenshot
+) -> None:
+    case_no, files = _submitted_case(embedded_gateway, login)
+    case_path = f"/workbench/cases/{case_no}"
+
+    # The clerk's queue lists the case with the deemed-acceptance limit as colour and words.
+    clerk = _login(new_page, embedded_portal, issuer_login, "jinjiang.clerk", "/workbench/queue")
+    expect(clerk.get_by_role("heading", name="受理队列")).to_be_visible()
+    row = clerk.locator("tbody tr", has_text=case_no)
+    expect(row).to_contain_text("个体工商户设立登记")
+    expect(row).to_contain_text("510104********")  # the applicant's ID number masked
+    badge = row.locator(".badge[class*='deadline-']")
+    assert re.search(r"deadline-(green|yellow|red)", badge.get_attribute("class") or "")
+    expect(badge).to_contain_text(re.compile(r"受理时限：(剩余 \d+ 个工作日|今日到期|已超期 \d+ 个工作日)"))
+    screenshot(clerk, "queue")
+
+    # The case page lists every file with type, size, SHA-256 and a working download.
+    row.get_by_role("link", name=case_no).click()
+    expect(clerk).to_have_url(re.compile(case_path + "$"))
+    materials = clerk.locator("section", has=clerk.get_by_role("heading", name="申请材料"))
+    for file_name, content in files.items():
+        file_row = materials.locator("tr", has_text=file_name)
+        expect(file_row).to_contain_text(hashlib.sha256(content).hexdigest())
+        expect(file_row).to_contain_text("PDF 文档")
+        href = file_row.get_by_role("link", name=f"下载 {file_name}").get_attribute("href")
+        download = clerk.request.get(embedded_portal + href)
+        assert download.status == 200 and download.body() == content
+        assert download.headers["content-type"] == "application/pdf"
+        assert download.headers["content-disposition"].startswith("attachment;")
+        assert "filename*=UTF-8''" in download.headers["content-disposition"]
+    screenshot(clerk, "case")
+
+    # 不予受理 without a real reason: the Chinese field message, status 422, the text kept.
+    clerk.locator("summary", has_text=re.compile("^不予受理$")).click()
+    clerk.get_by_label("不予受理理由").fill("无")
+    with clerk.expect_navigation() as refused:
+        clerk.get_by_role("button", name="不予受理", exact=True).click()
+    assert refused.value.status == 422
+    expect(clerk.locator("#e-reason")).to_have_text("请填写不予受理的理由（至少 2 个字）。")
+    expect(clerk.get_by_label("不予受理理由")).to_have_value("无")
+    expect(clerk.get_by_label("不予受理理由")).to_have_attribute("aria-invalid", "true")
+    screenshot(clerk, "reject-refused")
+
+    # 受理: normal acceptance starts approval.
+    clerk.locator("summary", has_text=re.compile("^受理$")).click()
+    clerk.get_by_label("受理意见").fill("材料齐全，予以受理")
+    clerk.get_by_role("button", name="受理", exact=True).click()
+    expect(clerk.locator(".flash-success")).to_contain_text(f"办件 {case_no} 已受理")
+    expect(clerk.locator("h1 .badge")).to_have_text("已受理")
+
+    # 我的待办: the 受理 step appears; the clerk claims and completes it from the list.
+    clerk.get_by_role("navigation", name="主导航").get_by_role("link", name="我的待办").click()
+    card = _task(clerk, case_no, "受理")
+    expect(card.locator(".badge[class*='deadline-']")).to_contain_text(re.compile("剩余|今日到期|已超期"))
+    screenshot(clerk, "tasks")
+    done = _complete(clerk, card, "已受理，转审查")
+    assert done.status == 200
+    expect(clerk.locator(".flash-success")).to_contain_text("本环节已办理完成")
+
+    # The approver does 审查 from the case page, then the decision from the task list.
+    approver = _login(new_page, embedded_portal, issuer_login, "jinjiang.approver", case_path)
+    review = _task(approver, case_no, "审查")
+    assert _complete(approver, review, "经审查，材料真实有效").status == 200
+    expect(approver.locator(".flash-success")).to_contain_text("本环节已办理完成")
+    approver.goto(embedded_portal + "/workbench/tasks")
+    decide = _task(approver, case_no, "决定")
+    decide.get_by_role("button", name="认领").click()
+    decide = _task(approver, case_no, "决定")
+    decide.get_by_label("办理意见").fill("符合设立登记条件")
+    with approver.expect_navigation() as missing_decision:
+        decide.get_by_role("button", name=re.compile("^完成")).click()
+    assert missing_decision.value.status == 422
+    decide = _task(approver, case_no, "决定")
+    expect(decide.locator(".field-message")).to_have_text("请选择审批决定：准予许可或不予许可。")
+    expect(decide.get_by_label("办理意见")).to_have_value("符合设立登记条件")
+    screenshot(approver, "decision-refused")
+    decide.get_by_label("准予许可").check()
+    with approver.expect_navigation():
+        decide.get_by_role("button", name=re.compile("^完成")).click()
+    expect(approver.locator(".flash-success")).to_contain_text("本环节已办理完成")
+
+    # The case page at phone width: the timeline with the opinions, no horizontal scrolling.
+    phone = _login(new_page, embedded_portal, issuer_login, "jinjiang.approver", case_path, width=375)
+    timeline = phone.locator("ol.timeline")
+    expect(timeline).to_contain_text("经审查，材料真实有效")
+    expect(timeline).to_contain_text("准予许可")
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 375
+    screenshot(phone, "case-375")
+
+    # A clerk of another county (青羊区) is refused the case.
+    other = _login(new_page, embedded_portal, issuer_login, "qingyang.clerk", "/workbench/")
+    refused_page = other.goto(embedded_portal + case_path)
+    assert refused_page is not None and refused_page.status == 403
+    expect(other.locator(".error-panel")).to_contain_text("您无权查看该办件")
+    download_path = f"{case_path}/materials/{next(iter(_file_ids(embedded_gateway, login, case_no)))}"
+    assert other.request.get(embedded_portal + download_path).status == 403
+    screenshot(other, "forbidden")
+
+
+def _file_ids(gateway: httpx.Client, login, case_no: str) -> list[str]:  # type: ignore[no-untyped-def]
+    reply = gateway.get(f"/api/v1/cases/{case_no}", headers=login(gateway, "jinjiang.clerk"))
+    return [file_id for m in reply.json()["materials"] for file_id in m["file_ids"]]

@@ -1,0 +1,85 @@
+"""Deadline colours of the workbench: green / yellow / red with a text, counted in working days."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import date, datetime, time
+from functools import lru_cache
+from typing import Any
+
+from ywtb.common.calendar import CalendarNotMaintained, WorkCalendar, load_override_file, local_date
+
+WARN_WORKDAYS = 2
+DEEMED_ACCEPTANCE_WORKDAYS = 5  # 行政许可法第三十二条: not told within 5 days, accepted on receipt
+NOON = time(12)
+
+
+@dataclass(frozen=True)
+class DeadlineState:
+    """A deadline as the workbench shows it: colour (green, yellow, red; "none" when unknown) and text."""
+
+    colour: str
+    remaining: int | None  # working days left after today: 0 = due today, negative = overdue
+    text: str
+    text_en: str
+    day: date
+    kind: str = ""  # what the deadline is for: "acceptance", "promised", "supply", "step", "case"
+
+    def label(self, lang: str) -> str:
+        """The text in `lang`."""
+        return self.text_en if lang == "en" else self.text
+
+
+@lru_cache(maxsize=1)
+def national_calendar() -> WorkCalendar:
+    """chinesecalendar plus the override file shipped with ywtb.common (the approval service's calendar)."""
+    return WorkCalendar(load_override_file())
+
+
+def deadline_state(
+    deadline: date | datetime,
+    today: date,
+    *,
+    warn_workdays: int = WARN_WORKDAYS,
+    calendar: WorkCalendar | None = None,
+) -> DeadlineState:
+    """Red when overdue or due today, yellow with at most `warn_workdays` working days left, else green."""
+    calendar = calendar or national_calendar()
+    day = local_date(deadline, calendar.tz) if isinstance(deadline, datetime) else deadline
+    now = datetime.combine(today, NOON, tzinfo=calendar.tz)
+    try:
+        left = calendar.remaining_workdays(now, datetime.combine(day, time.max, tzinfo=calendar.tz))
+    except CalendarNotMaintained:
+        return DeadlineState("none", None, f"期限 {day.isoformat()}", f"Due {day.isoformat()}", day)
+    if left < 0:
+        return DeadlineState(
+            "red", left, f"已超期 {-left} 个工作日", f"Overdue by {-left} working day(s)", day
+        )
+    if left == 0:
+        return DeadlineState("red", 0, "今日到期", "Due today", day)
+    colour = "yellow" if left <= warn_workdays else "green"
+    return DeadlineState(colour, left, f"剩余 {left} 个工作日", f"{left} working day(s) left", day)
+
+
+def parse_instant(value: str) -> datetime:
+    """An RFC 3339 instant as the gateway writes it ("2026-10-08T01:30:00Z")."""
+    return datetime.fromisoformat(value.replace("Z", "+00:00"))
+
+
+def intake_deadline(
+    case: dict[str, Any], today: date, *, warn_workdays: int = WARN_WORKDAYS
+) -> DeadlineState | None:
+    """The deadline of a case in intake: deemed acceptance 5 working days after receipt while it waits
+    for a clerk, the promised completion date once accepted; None otherwise."""
+    status = str(case.get("status", "")).removeprefix("CASE_STATUS_")
+    calendar = national_calendar()
+    if status == "SUBMITTED" and case.get("received_at"):
+        try:
+            day = calendar.add_workdays(parse_instant(case["received_at"]), DEEMED_ACCEPTANCE_WORKDAYS)
+        except CalendarNotMaintained:
+            return None
+        return replace(deadline_state(day, today, warn_workdays=warn_workdays), kind="acceptance")
+    if status == "ACCEPTED" and case.get("promised_completion_date"):
+        day = date.fromisoformat(case["promised_completion_date"])
+        return replace(deadline_state(day, today, warn_workdays=warn_workdays), kind="promised")
+    return None
