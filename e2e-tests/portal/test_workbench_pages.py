@@ -6,11 +6,10 @@ from __future__ import annotations
 
 import hashlib
 import re
-import time
 import uuid
 
 import httpx
-from playwright.sync_api import Page, expect
+from playwright.sync_api import expect
 
 from ywtb.common.pii import id_check_char
 
@@ -66,47 +65,14 @@ def _submitted_case(gateway: httpx.Client, login) -> tuple[str, dict[str, bytes]
     return reply.json()["case_no"], files
 
 
-def _task(page: Page, case_no: str, title: str):  # type: ignore[no-untyped-def]
-    """The task card of `title` for the case, reloading until approval has created it (events are async)."""
-    card = page.locator("li.wb-task").filter(has=page.get_by_role("heading", name=re.compile(f"^{title}")))
-    if "/workbench/tasks" in page.url:  # the task list mixes cases; the case page shows only its own
-        card = card.filter(has_text=case_no)
-    deadline = time.monotonic() + 60
-    while not card.count():
-        assert time.monotonic() < deadline, f"no {title} task for {case_no} within 60 s"
-        time.sleep(1)
-        page.reload()
-    return card
-
-
-def _complete(page: Page, card, opinion: str, decision: str = ""):  # type: ignore[no-untyped-def]
-    """Claim the task, then complete it with the opinion (and decision); the response of the completion."""
-    card.get_by_role("button", name="认领").click()
-    expect(page.locator(".flash-success")).to_contain_text("已认领")
-    card.get_by_label("办理意见").fill(opinion)
-    if decision:
-        card.get_by_label(decision).check()
-    with page.expect_navigation() as done:
-        card.get_by_role("button", name=re.compile("^完成")).click()
-    return done.value
-
-
-def _login(new_page, portal: str, issuer_login, username: str, path: str, width: int = 1280) -> Page:  # type: ignore[no-untyped-def]
-    page = new_page(width=width)
-    page.on("dialog", lambda dialog: dialog.accept())  # data-confirm forms ask before submitting
-    page.goto(portal + path)
-    issuer_login(page, username)
-    return page
-
-
 def test_clerk_and_approver_work_a_case_through_the_workbench(  # type: ignore[no-untyped-def]
-    embedded_gateway, embedded_portal, login, new_page, issuer_login, screenshot
+    embedded_gateway, embedded_portal, login, workbench, screenshot
 ) -> None:
     case_no, files = _submitted_case(embedded_gateway, login)
     case_path = f"/workbench/cases/{case_no}"
 
     # The clerk's queue lists the case with the deemed-acceptance limit as colour and words.
-    clerk = _login(new_page, embedded_portal, issuer_login, "jinjiang.clerk", "/workbench/queue")
+    clerk = workbench.open(embedded_portal, "jinjiang.clerk", "/workbench/queue")
     expect(clerk.get_by_role("heading", name="受理队列")).to_be_visible()
     row = clerk.locator("tbody tr", has_text=case_no)
     expect(row).to_contain_text("个体工商户设立登记")
@@ -152,27 +118,27 @@ def test_clerk_and_approver_work_a_case_through_the_workbench(  # type: ignore[n
 
     # 我的待办: the 受理 step appears; the clerk claims and completes it from the list.
     clerk.get_by_role("navigation", name="主导航").get_by_role("link", name="我的待办").click()
-    card = _task(clerk, case_no, "受理")
+    card = workbench.task(clerk, case_no, "受理")
     expect(card.locator(".badge[class*='deadline-']")).to_contain_text(re.compile("剩余|今日到期|已超期"))
     screenshot(clerk, "tasks")
-    done = _complete(clerk, card, "已受理，转审查")
+    done = workbench.complete(clerk, card, "已受理，转审查")
     assert done.status == 200
     expect(clerk.locator(".flash-success")).to_contain_text("本环节已办理完成")
 
     # The approver does 审查 from the case page, then the decision from the task list.
-    approver = _login(new_page, embedded_portal, issuer_login, "jinjiang.approver", case_path)
-    review = _task(approver, case_no, "审查")
-    assert _complete(approver, review, "经审查，材料真实有效").status == 200
+    approver = workbench.open(embedded_portal, "jinjiang.approver", case_path)
+    review = workbench.task(approver, case_no, "审查")
+    assert workbench.complete(approver, review, "经审查，材料真实有效").status == 200
     expect(approver.locator(".flash-success")).to_contain_text("本环节已办理完成")
     approver.goto(embedded_portal + "/workbench/tasks")
-    decide = _task(approver, case_no, "决定")
+    decide = workbench.task(approver, case_no, "决定")
     decide.get_by_role("button", name="认领").click()
-    decide = _task(approver, case_no, "决定")
+    decide = workbench.task(approver, case_no, "决定")
     decide.get_by_label("办理意见").fill("符合设立登记条件")
     with approver.expect_navigation() as missing_decision:
         decide.get_by_role("button", name=re.compile("^完成")).click()
     assert missing_decision.value.status == 422
-    decide = _task(approver, case_no, "决定")
+    decide = workbench.task(approver, case_no, "决定")
     expect(decide.locator(".field-message")).to_have_text("请选择审批决定：准予许可或不予许可。")
     expect(decide.get_by_label("办理意见")).to_have_value("符合设立登记条件")
     screenshot(approver, "decision-refused")
@@ -182,7 +148,7 @@ def test_clerk_and_approver_work_a_case_through_the_workbench(  # type: ignore[n
     expect(approver.locator(".flash-success")).to_contain_text("本环节已办理完成")
 
     # The case page at phone width: the timeline with the opinions, no horizontal scrolling.
-    phone = _login(new_page, embedded_portal, issuer_login, "jinjiang.approver", case_path, width=375)
+    phone = workbench.open(embedded_portal, "jinjiang.approver", case_path, width=375)
     timeline = phone.locator("ol.timeline")
     expect(timeline).to_contain_text("经审查，材料真实有效")
     expect(timeline).to_contain_text("准予许可")
@@ -190,7 +156,7 @@ def test_clerk_and_approver_work_a_case_through_the_workbench(  # type: ignore[n
     screenshot(phone, "case-375")
 
     # A clerk of another county (青羊区) is refused the case.
-    other = _login(new_page, embedded_portal, issuer_login, "qingyang.clerk", "/workbench/")
+    other = workbench.open(embedded_portal, "qingyang.clerk", "/workbench/")
     refused_page = other.goto(embedded_portal + case_path)
     assert refused_page is not None and refused_page.status == 403
     expect(other.locator(".error-panel")).to_contain_text("您无权查看该办件")
