@@ -18,8 +18,9 @@ ROOT = Path(__file__).resolve().parent.parent
 TOKEN_PATH = "/realms/ywtb/protocol/openid-connect/token"
 # Where each platform's gateway client logs in: the gateway's built-in issuer (embedded) or Keycloak (local).
 _TOKEN_URLS: dict[httpx.Client, str] = {}
-# Each platform's portal address, by its gateway client.
+# Each platform's portal address and start-up log, by its gateway client.
 PORTAL_URLS: dict[httpx.Client, str] = {}
+PLATFORM_LOGS: dict[httpx.Client, Path] = {}
 # Shifts every port of the test platforms, so that two test runs can share a machine.
 PORT_OFFSET = int(os.environ.get("YWTB_E2E_PORT_OFFSET", "0"))
 
@@ -52,11 +53,13 @@ def _platform(run_dir: Path, stack: str, port: int, port_base: int, db_prefix: s
             else:
                 _TOKEN_URLS[client] = f"http://127.0.0.1:{port}{TOKEN_PATH}"
             PORTAL_URLS[client] = f"http://127.0.0.1:{port + 100}"
+            PLATFORM_LOGS[client] = log_path
             try:
                 yield client
             finally:
                 _TOKEN_URLS.pop(client, None)
                 PORTAL_URLS.pop(client, None)
+                PLATFORM_LOGS.pop(client, None)
     finally:
         os.killpg(proc.pid, signal.SIGTERM)
         try:
@@ -180,7 +183,7 @@ def browser_login(page, username: str, password: str = "Demo2026ywtb") -> None: 
     page.fill("#username", username)
     page.fill("#password", password)
     page.press("#password", "Enter")
-    page.wait_for_url(lambda url: "/protocol/openid-connect/" not in url)
+    page.wait_for_url(lambda url: "/protocol/openid-connect/" not in url and "/auth/callback" not in url)
 
 
 @pytest.fixture
@@ -193,6 +196,12 @@ def screenshot(request):  # type: ignore[no-untyped-def]
 def issuer_login():  # type: ignore[no-untyped-def]
     """`issuer_login(page, username)` fills the login form the portal redirected to."""
     return browser_login
+
+
+@pytest.fixture
+def platform_log():  # type: ignore[no-untyped-def]
+    """`platform_log(gateway_client)`: what the platform printed (as `make run` prints it)."""
+    return lambda client: PLATFORM_LOGS[client].read_text()
 
 
 @pytest.fixture
