@@ -13,5 +13,6 @@ set -a
 # shellcheck disable=SC1091
 source .run/stack.env
 set +a
+rm -rf artifacts/screenshots  # this run's screenshots only (browser tests write them)
 mkdir -p artifacts
 uv run --frozen pytest -q --junitxml=artifacts/junit.xml "$@"

@@ -11,15 +11,18 @@ from google.protobuf.message import Message
 
 from ywtb.common.errors import InvalidArgument
 from ywtb.common.grpc import channel
+from ywtb.common.structs import whole_numbers
 
 M = TypeVar("M", bound=Message)
 S = TypeVar("S")
 
 
 def to_json(message: Message) -> dict[str, Any]:
-    """A reply message as JSON, every field present, enums by name."""
-    return json_format.MessageToDict(
-        message, preserving_proto_field_name=True, always_print_fields_with_no_presence=True
+    """A reply message as JSON, every field present, enums by name, whole numbers without a fraction."""
+    return whole_numbers(
+        json_format.MessageToDict(
+            message, preserving_proto_field_name=True, always_print_fields_with_no_presence=True
+        )
     )
 
 

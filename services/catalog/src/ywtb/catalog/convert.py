@@ -18,6 +18,7 @@ from ywtb.api.catalog.v1 import catalog_pb2 as pb
 from ywtb.catalog import models
 from ywtb.catalog.basic import BasicChange
 from ywtb.catalog.guide import parse_guide, process_of
+from ywtb.common.structs import whole_numbers
 from ywtb.common.timestamps import timestamp as common_timestamp
 
 BASIC_STATUS = {
@@ -85,17 +86,6 @@ def _walk(value: Any, descriptor: Descriptor, to_proto: bool) -> Any:
     return out
 
 
-def _whole_numbers(value: Any) -> Any:
-    # google.protobuf.Struct carries every number as a double; a JSON Schema wants 10, not 10.0.
-    if isinstance(value, float) and value.is_integer():
-        return int(value)
-    if isinstance(value, dict):
-        return {k: _whole_numbers(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_whole_numbers(v) for v in value]
-    return value
-
-
 def guide(document: dict[str, Any]) -> pb.Guide:
     """A stored guide document as its message."""
     message = pb.Guide()
@@ -119,7 +109,7 @@ def guide_document(message: pb.Guide) -> dict[str, Any]:
 
     document = drop_unset(document)
     if "form_schema" in document:
-        document["form_schema"] = _whole_numbers(document["form_schema"])
+        document["form_schema"] = whole_numbers(document["form_schema"])
     return document
 
 

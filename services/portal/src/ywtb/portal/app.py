@@ -106,17 +106,17 @@ def create_app(
     @app.exception_handler(Forbidden)
     async def _forbidden(request: Request, exc: Forbidden) -> Response:
         page = get_page(request)
-        return page.render("error.html", 403, message=page.t(exc.reason))
+        return page.error(403, page.t(exc.reason))
 
     @app.exception_handler(CsrfFailed)
     async def _csrf(request: Request, exc: CsrfFailed) -> Response:
         page = get_page(request)
-        return page.render("error.html", 403, message=page.t("error.csrf"))
+        return page.error(403, page.t("error.csrf"))
 
     @app.exception_handler(GatewayError)
     async def _gateway_error(request: Request, exc: GatewayError) -> Response:
         page = get_page(request)
-        return page.render("error.html", exc.status, message=page.message(exc), request_id=exc.request_id)
+        return page.error(exc.status, page.message(exc), exc.request_id)
 
     @app.exception_handler(StarletteHTTPException)
     async def _http_error(request: Request, exc: StarletteHTTPException) -> Response:
@@ -125,7 +125,7 @@ def create_app(
             return HTMLResponse(translate(lang, "error.not_found"), exc.status_code)
         page = get_page(request)
         key = "error.not_found" if exc.status_code == 404 else "error.title"
-        return page.render("error.html", exc.status_code, message=page.t(key))
+        return page.error(exc.status_code, page.t(key))
 
     async def sessions_ready() -> bool:
         return await run_in_threadpool(app.state.sessions.ping)

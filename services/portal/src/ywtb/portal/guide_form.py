@@ -15,6 +15,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from ywtb.common.structs import whole_numbers
 from ywtb.portal.labels import CODES, PREFIXES
 
 Translate = Callable[..., str]
@@ -91,17 +92,6 @@ def enum_values(kind: str) -> tuple[str, ...]:
     return tuple(PREFIXES[kind] + code for code in CODES[kind])
 
 
-def _whole_numbers(value: Any) -> Any:
-    # google.protobuf.Struct carries every number as a double: show 100, not 100.0.
-    if isinstance(value, float) and value.is_integer():
-        return int(value)
-    if isinstance(value, dict):
-        return {k: _whole_numbers(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_whole_numbers(v) for v in value]
-    return value
-
-
 def _flag(value: Any) -> str:
     return "1" if value else ""
 
@@ -139,7 +129,7 @@ def guide_to_form(guide: Mapping[str, Any], keywords: str = "") -> dict[str, Any
                 )
                 values[f"{section}.{i}.copies"] = str(row.get("copies") or 0)
     schema = guide.get("form_schema") or {}
-    values["form_schema"] = json.dumps(_whole_numbers(schema), ensure_ascii=False, indent=2) if schema else ""
+    values["form_schema"] = json.dumps(whole_numbers(schema), ensure_ascii=False, indent=2) if schema else ""
     values["keywords"] = keywords
     return values
 

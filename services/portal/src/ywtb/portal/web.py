@@ -25,6 +25,11 @@ STAFF_ROLES = frozenset(
     {"window_clerk", "approver", "dept_admin", "tenant_admin", "supervisor", "platform_admin"}
 )
 REFRESH_MARGIN_S = 30
+# The frame of each area's pages: path prefix → (layout template, home, text of the way back)
+AREA_FRAMES = {
+    "/workbench": ("workbench/_layout.html", "/workbench/", "workbench.error.back"),
+    "/admin": ("admin/_layout.html", "/admin/", "admin.back_overview"),
+}
 
 templates = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
 
@@ -178,6 +183,22 @@ class Page:
                 **context,
             },
             status_code=status_code,
+        )
+
+    def error(self, status_code: int, message: str, request_id: str = "") -> HTMLResponse:
+        """The error page in the frame of the area the request is in."""
+        layout, home, back = next(
+            (frame for prefix, frame in AREA_FRAMES.items() if self.request.url.path.startswith(prefix)),
+            ("base.html", "/", "error.back_home"),
+        )
+        return self.render(
+            "error.html",
+            status_code,
+            message=message,
+            request_id=request_id,
+            layout=layout,
+            back_url=home,
+            back_text=self.t(back),
         )
 
     def redirect(self, url: str) -> RedirectResponse:

@@ -58,9 +58,7 @@ def tenant_choices(page: Page, user: dict[str, Any]) -> list[tuple[str, str]]:
 
 def failure(page: Page, error: GatewayError) -> HTMLResponse:
     """The gateway's refusal as an admin page (403, 404, ...) in the page's language."""
-    return page.render(
-        "admin/error.html", error.status, message=page.message(error), request_id=error.request_id
-    )
+    return page.error(error.status, page.message(error), error.request_id)
 
 
 def staff_names(page: Page, subjects: list[str]) -> dict[str, str]:

@@ -53,15 +53,15 @@ def build_auth_router() -> APIRouter:
         pending = page.session.get("pending_login", {}).pop(state, None)
         page.session.touch()
         if pending is None or error or not code:
-            return page.render("error.html", 400, message=page.t("auth.bad_state"))
+            return page.error(400, page.t("auth.bad_state"))
         area = cast(Area, pending["area"])
         try:
             tokens = page.oidc.exchange(page.client_id(area), code, redirect_uri(page), pending["verifier"])
             me = page.gateway.call("GET", "/api/v1/me", tokens["access_token"])
         except GatewayError as failure:
-            return page.render("error.html", failure.status, message=page.message(failure))
+            return page.error(failure.status, page.message(failure))
         if area == "staff" and not set(me.get("roles", [])) & STAFF_ROLES:
-            return page.render("error.html", 403, message=page.t("auth.staff_only"))
+            return page.error(403, page.t("auth.staff_only"))
         page.session.setdefault("auth", {})[area] = {
             "access_token": tokens["access_token"],
             "refresh_token": tokens.get("refresh_token", ""),

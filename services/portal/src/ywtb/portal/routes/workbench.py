@@ -354,8 +354,7 @@ def build_workbench_router() -> APIRouter:
         except GatewayError as error:
             if error.status == 401 or error.status >= 500:
                 raise
-            message, request_id = page.message(error), error.request_id
-            return page.render("workbench/error.html", error.status, message=message, request_id=request_id)
+            return page.error(error.status, page.message(error), error.request_id)
         return page.render("workbench/case.html", nav_current="queue", **context)
 
     async def _case_error(
