@@ -6,6 +6,7 @@ import pytest
 
 from ywtb.common.pii import id_check_char
 from ywtb.portal import application_form as af
+from ywtb.portal import form_schema as fs
 
 ID_NUMBER = "51010419900307123" + id_check_char("51010419900307123")
 SCHEMA = {
@@ -46,8 +47,8 @@ VALID = {
 }
 
 
-def fields() -> list[af.FormField]:
-    return af.schema_fields(SCHEMA)
+def fields() -> list[fs.FormField]:
+    return fs.schema_fields(SCHEMA)
 
 
 def parse(**changes: object) -> tuple[dict, dict, dict]:
@@ -55,7 +56,7 @@ def parse(**changes: object) -> tuple[dict, dict, dict]:
     return af.parse_form("zh", fields(), {k: v for k, v in posted.items() if v is not None})
 
 
-def by_key() -> dict[str, af.FormField]:
+def by_key() -> dict[str, fs.FormField]:
     return {f.key: f for f in fields()}
 
 
@@ -94,21 +95,21 @@ def test_explicit_order_and_enum_names_are_honoured() -> None:
             "b": {"type": "string", "enum": [1, 2], "x-enumNames": ["一", "二"]},
         },
     }
-    got = af.schema_fields(schema)
+    got = fs.schema_fields(schema)
     assert [f.key for f in got] == ["b", "a"] and got[0].options == (("1", "一"), ("2", "二"))
     assert got[1].label == "a"  # no title: the key
 
 
 def test_no_schema_means_no_fields() -> None:
-    assert af.schema_fields(None) == [] and af.schema_fields({}) == []
+    assert fs.schema_fields(None) == [] and fs.schema_fields({}) == []
 
 
 def test_hints_say_the_description_and_the_limits() -> None:
     f = by_key()
-    assert af.field_hint("zh", f["capital"]) == "取值范围 0 ~ 100"
-    assert af.field_hint("zh", f["opened_on"]) == "营业执照上的日期；格式：年-月-日"
-    assert af.field_hint("zh", f["operator_name"]) == "不超过5个字"
-    assert af.field_hint("en", f["capital"]) == "between 0 and 100"
+    assert fs.field_hint("zh", f["capital"]) == "取值范围 0 ~ 100"
+    assert fs.field_hint("zh", f["opened_on"]) == "营业执照上的日期；格式：年-月-日"
+    assert fs.field_hint("zh", f["operator_name"]) == "不超过5个字"
+    assert fs.field_hint("en", f["capital"]) == "between 0 and 100"
 
 
 def test_valid_values_become_typed_form_data() -> None:
@@ -196,7 +197,7 @@ def test_a_pattern_message_quotes_the_description_when_there_is_one() -> None:
             "code": {"type": "string", "title": "编码", "pattern": "^A", "description": "以A开头"}
         },
     }
-    _, errors, _ = af.parse_form("zh", af.schema_fields(schema), {"form.code": "B1"})
+    _, errors, _ = af.parse_form("zh", fs.schema_fields(schema), {"form.code": "B1"})
     assert errors == {"form.code": "编码格式不正确：以A开头"}
 
 
@@ -225,9 +226,9 @@ def test_date_times_get_china_time() -> None:
         "type": "object",
         "properties": {"at": {"type": "string", "format": "date-time", "title": "时间"}},
     }
-    data, errors, _ = af.parse_form("zh", af.schema_fields(schema), {"form.at": "2026-01-31T09:30"})
+    data, errors, _ = af.parse_form("zh", fs.schema_fields(schema), {"form.at": "2026-01-31T09:30"})
     assert errors == {} and data == {"at": "2026-01-31T09:30:00+08:00"}
-    _, errors, _ = af.parse_form("zh", af.schema_fields(schema), {"form.at": "明天"})
+    _, errors, _ = af.parse_form("zh", fs.schema_fields(schema), {"form.at": "明天"})
     assert errors == {"form.at": "时间应为有效的日期和时间，请重新选择。"}
 
 
@@ -240,7 +241,7 @@ def test_saved_form_data_fills_the_inputs_again() -> None:
         "names": ["甲", "乙"],
         "address": {"street": "红星路"},
     }
-    values = af.form_values(fields(), data)
+    values = fs.form_values(fields(), data)
     assert values == {
         "form.operator_name": "张三",
         "form.capital": "5",
@@ -249,7 +250,7 @@ def test_saved_form_data_fills_the_inputs_again() -> None:
         "form.names": "甲\n乙",
         "form.address.street": "红星路",
     }
-    rows = af.form_rows("zh", fields(), {**data, "extra": 1})
+    rows = fs.form_rows("zh", fields(), {**data, "extra": 1})
     assert (
         rows[0] == ("经营者姓名", "张三")
         and ("我承诺所填信息真实", "是") in rows
@@ -347,7 +348,7 @@ MATERIALS = [
 
 
 def test_only_applicant_materials_get_an_upload_slot() -> None:
-    slots = af.material_slots(MATERIALS)
+    slots = fs.material_slots(MATERIALS)
     assert [(s.index, s.title, s.name, s.required) for s in slots] == [
         (0, "申请书", "material.0", True),
         (2, "场所证明", "material.2", True),
@@ -355,7 +356,7 @@ def test_only_applicant_materials_get_an_upload_slot() -> None:
 
 
 def test_uploaded_files_are_kept_unless_removed_and_chosen_files_exclude_empty_inputs() -> None:
-    slot = af.material_slots(MATERIALS)[0]
+    slot = fs.material_slots(MATERIALS)[0]
     file_id = "0b9d6c1e-2f57-4a59-9d7a-3c1f7e2a8b10"
     posted = {
         "material.0.kept": [f"{file_id}/申请书.pdf", "not-an-id/x.pdf"],
@@ -367,14 +368,14 @@ def test_uploaded_files_are_kept_unless_removed_and_chosen_files_exclude_empty_i
     ]
     assert af.kept_files({**posted, "material.0.remove": "1"}, slot) == []
     assert [u.filename for u in af.chosen_uploads(posted, slot)] == ["a.pdf"]
-    slots = af.material_slots(MATERIALS)
+    slots = fs.material_slots(MATERIALS)
     assert af.material_submissions(slots, {0: kept, 2: []}) == [
         {"material_name": "申请书", "file_ids": [file_id]}
     ]
 
 
 def test_gateway_field_messages_land_on_the_inputs() -> None:
-    slots = af.material_slots(MATERIALS)
+    slots = fs.material_slots(MATERIALS)
     fields = {
         "form_data.operator_name": "请填写经营者姓名。",
         "applicant.id_number": "身份证号码不对",

@@ -101,7 +101,9 @@ def create_app(
         page = get_page(request)
         if exc.reason != "auth.login_first":
             page.flash(page.t(exc.reason), "info")
-        return RedirectResponse(login_url(exc.area, exc.next_url), status_code=303)
+        # a form posted after the login has gone: keep what was typed, come back to the form's page
+        back = await page.keep_draft(exc.area) if request.method == "POST" else exc.next_url
+        return RedirectResponse(login_url(exc.area, back), status_code=303)
 
     @app.exception_handler(Forbidden)
     async def _forbidden(request: Request, exc: Forbidden) -> Response:
@@ -115,8 +117,7 @@ def create_app(
 
     @app.exception_handler(GatewayError)
     async def _gateway_error(request: Request, exc: GatewayError) -> Response:
-        page = get_page(request)
-        return page.error(exc.status, page.message(exc), exc.request_id)
+        return get_page(request).failure(exc)
 
     @app.exception_handler(StarletteHTTPException)
     async def _http_error(request: Request, exc: StarletteHTTPException) -> Response:

@@ -1,7 +1,7 @@
-"""The application form: an item's JSON Schema → form fields, and posted values → the JSON the gateway wants.
+"""The application form's posted values → the JSON SubmitCase wants (checked at the edge), and back.
 
-Posted names: `form.<key>` (schema fields, nested keys dotted), `applicant.<field>`, `material.<n>`
-(file inputs) with `material.<n>.kept` ("<file id>/<file name>" of files already uploaded).
+Posted names: `form.<key>` (schema fields, nested keys dotted; see form_schema), `applicant.<field>`,
+`material.<n>` (file inputs) with `material.<n>.kept` ("<file id>/<file name>" of files already uploaded).
 Every parse returns (data, errors, values): `values` holds what the user typed, for re-filling.
 """
 
@@ -17,73 +17,17 @@ from typing import Any
 from ywtb.common.codes import validate_credit_code, validate_id_number
 from ywtb.common.errors import InvalidArgument
 from ywtb.portal import labels
+from ywtb.portal.form_schema import FORM_PREFIX, FormField, MaterialSlot, enum_values, is_number, number_text
 from ywtb.portal.i18n import translate
+from ywtb.portal.roles import has_role
 
-FORM_PREFIX = "form."
-TEXTAREA_MIN_LENGTH = 200  # strings allowed to be longer than this get a multi-line box
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024  # intake's default limit, checked again by the service
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 MOBILE = re.compile(r"^1\d{10}$")
-INPUT_TYPES = {"date": "date", "date-time": "datetime-local", "time": "time", "email": "email"}
 LEGAL_KINDS = ("2", "3", "4", "5", "6", "9")
-GOVERNMENT_SOURCE = "MATERIAL_SOURCE_GOVERNMENT"
 
 Posted = Mapping[str, Any]
 Errors = dict[str, str]
-
-
-@dataclass(frozen=True)
-class FormField:
-    """One input of the application form, made from one property of the schema."""
-
-    key: str  # path in form_data, dotted for nested objects
-    label: str
-    kind: str  # text, textarea, number, integer, date, datetime-local, time, email, boolean, select, checkboxes, lines
-    required: bool
-    schema: Mapping[str, Any]
-    description: str = ""
-    options: tuple[tuple[str, str], ...] = ()
-
-    @property
-    def name(self) -> str:
-        """The posted name."""
-        return FORM_PREFIX + self.key
-
-    def attrs(self) -> dict[str, str]:
-        """HTML constraint attributes (shown by the browser; the form is validated here, novalidate)."""
-        s, result = self.schema, {}
-        if self.kind in ("number", "integer"):
-            result["step"] = "1" if self.kind == "integer" else "any"
-            result["inputmode"] = "numeric" if self.kind == "integer" else "decimal"
-            for bound, attr in (("minimum", "min"), ("maximum", "max")):
-                if _is_number(s.get(bound)):
-                    result[attr] = _number_text(s[bound])
-        if self.kind in ("text", "textarea", "email") and _is_number(s.get("maxLength")):
-            result["maxlength"] = str(int(s["maxLength"]))
-        return result
-
-
-@dataclass(frozen=True)
-class MaterialSlot:
-    """A material the applicant uploads (government-issued ones are fetched, not uploaded)."""
-
-    index: int
-    material: Mapping[str, Any]
-
-    @property
-    def name(self) -> str:
-        """The file input's name."""
-        return f"material.{self.index}"
-
-    @property
-    def title(self) -> str:
-        """The material name as in the guide."""
-        return str(self.material.get("name", ""))
-
-    @property
-    def required(self) -> bool:
-        """A required material (missing ones are told in one deficiency notice)."""
-        return bool(self.material.get("required"))
 
 
 @dataclass
@@ -107,124 +51,6 @@ class Applicant:
     errors: Errors = field(default_factory=dict)
     values: dict[str, Any] = field(default_factory=dict)
     legal: bool = False
-
-
-# -- schema → fields
-
-
-def _is_number(value: Any) -> bool:
-    return isinstance(value, int | float) and not isinstance(value, bool)
-
-
-def _number_text(value: float) -> str:
-    return str(int(value)) if float(value).is_integer() else str(value)
-
-
-def _type(schema: Mapping[str, Any]) -> str:
-    kind = schema.get("type", "string")
-    if isinstance(kind, list):
-        kind = next((k for k in kind if k != "null"), "string")
-    return str(kind)
-
-
-def _options(schema: Mapping[str, Any]) -> tuple[tuple[str, str], ...]:
-    """(value, text) of an enum; texts from x-enumNames / enumNames or oneOf const/title."""
-    if "enum" in schema:
-        names = schema.get("x-enumNames") or schema.get("enumNames") or []
-        return tuple(
-            (str(v), str(names[i]) if i < len(names) else str(v)) for i, v in enumerate(schema["enum"])
-        )
-    choices = schema.get("oneOf") or schema.get("anyOf") or []
-    if choices and all(isinstance(c, Mapping) and "const" in c for c in choices):
-        return tuple((str(c["const"]), str(c.get("title", c["const"]))) for c in choices)
-    return ()
-
-
-def enum_values(schema: Mapping[str, Any]) -> list[Any]:
-    """The allowed values of an enum (or oneOf consts), typed as in the schema."""
-    if "enum" in schema:
-        return list(schema["enum"])
-    return [c["const"] for c in schema.get("oneOf") or schema.get("anyOf") or [] if "const" in c]
-
-
-def _ordered(schema: Mapping[str, Any]) -> list[str]:
-    """Property names in display order: x-order / propertyOrder, else required ones first, then the rest."""
-    props = schema.get("properties") or {}
-    explicit = schema.get("x-order") or schema.get("propertyOrder")
-    first = [k for k in (explicit or schema.get("required") or []) if k in props]
-    return first + [k for k in props if k not in first]
-
-
-def _kind(schema: Mapping[str, Any]) -> str:
-    kind = _type(schema)
-    if _options(schema):
-        return "select"
-    if kind == "boolean":
-        return "boolean"
-    if kind in ("number", "integer"):
-        return kind
-    if kind == "array":
-        return "checkboxes" if _options(schema.get("items") or {}) else "lines"
-    fmt = str(schema.get("format", ""))
-    if fmt in INPUT_TYPES:
-        return INPUT_TYPES[fmt]
-    if fmt == "textarea" or schema.get("x-widget") == "textarea":
-        return "textarea"
-    longest = schema.get("maxLength")
-    return "textarea" if _is_number(longest) and longest > TEXTAREA_MIN_LENGTH else "text"
-
-
-def schema_fields(schema: Mapping[str, Any] | None, prefix: str = "") -> list[FormField]:
-    """The inputs of an object schema, in display order; nested objects are flattened (dotted keys)."""
-    if not schema:
-        return []
-    required = set(schema.get("required") or [])
-    result: list[FormField] = []
-    for key in _ordered(schema):
-        prop = schema["properties"][key]
-        if not isinstance(prop, Mapping) or prop.get("readOnly"):
-            continue
-        path = f"{prefix}{key}"
-        if _type(prop) == "object" and prop.get("properties"):
-            result += schema_fields(prop, path + ".")
-            continue
-        kind = _kind(prop)
-        options = _options(prop.get("items") or {}) if kind == "checkboxes" else _options(prop)
-        result.append(
-            FormField(
-                key=path,
-                label=str(prop.get("title") or key),
-                kind=kind,
-                required=key in required,
-                schema=prop,
-                description=str(prop.get("description", "")),
-                options=options,
-            )
-        )
-    return result
-
-
-def field_hint(lang: str, item: FormField) -> str:
-    """The help text under a label: the description and the limits in words."""
-    parts = [item.description] if item.description else []
-    s = item.schema
-    low, high = s.get("minimum", s.get("exclusiveMinimum")), s.get("maximum", s.get("exclusiveMaximum"))
-    if item.kind in ("number", "integer") and (_is_number(low) or _is_number(high)):
-        if _is_number(low) and _is_number(high):
-            parts.append(
-                translate(lang, "citizen.hint.range", low=_number_text(low), high=_number_text(high))
-            )
-        elif _is_number(low):
-            parts.append(translate(lang, "citizen.hint.min", n=_number_text(low)))
-        else:
-            parts.append(translate(lang, "citizen.hint.max", n=_number_text(high)))
-    if item.kind in ("text", "textarea") and _is_number(s.get("maxLength")):
-        parts.append(translate(lang, "citizen.hint.max_length", n=int(s["maxLength"])))
-    if item.kind == "date":
-        parts.append(translate(lang, "citizen.hint.date"))
-    if item.kind == "lines":
-        parts.append(translate(lang, "citizen.hint.lines"))
-    return "；".join(parts) if lang != "en" else "; ".join(parts)
 
 
 # -- posted values → form_data
@@ -273,17 +99,17 @@ def _check_number(lang: str, item: FormField, value: float) -> str:
         ("exclusiveMaximum", lambda b: value >= b, "citizen.form.lt"),
     )
     for bound, broken, key in checks:
-        if _is_number(s.get(bound)) and broken(s[bound]):
-            return translate(lang, key, label=label, n=_number_text(s[bound]))
+        if is_number(s.get(bound)) and broken(s[bound]):
+            return translate(lang, key, label=label, n=number_text(s[bound]))
     return ""
 
 
 def _check_string(lang: str, item: FormField, text: str) -> tuple[Any, str]:
     """(JSON value, message) of one string input."""
     s, label = item.schema, item.label
-    if _is_number(s.get("minLength")) and len(text) < s["minLength"]:
+    if is_number(s.get("minLength")) and len(text) < s["minLength"]:
         return text, translate(lang, "citizen.form.min_length", label=label, n=int(s["minLength"]))
-    if _is_number(s.get("maxLength")) and len(text) > s["maxLength"]:
+    if is_number(s.get("maxLength")) and len(text) > s["maxLength"]:
         return text, translate(lang, "citizen.form.max_length", label=label, n=int(s["maxLength"]))
     fmt = s.get("format")
     value: Any = text
@@ -395,59 +221,15 @@ def _parse_list(lang: str, item: FormField, posted: Posted, values: dict[str, An
         values[item.name] = raw
         typed = [line.strip() for line in raw.splitlines() if line.strip()]
     if not typed:
-        if item.required or _is_number(s.get("minItems")) and s["minItems"] > 0:
+        if item.required or is_number(s.get("minItems")) and s["minItems"] > 0:
             key = "citizen.form.choose" if item.kind == "checkboxes" else "citizen.form.required"
             return None, translate(lang, key, label=label)
         return None, ""
-    if _is_number(s.get("minItems")) and len(typed) < s["minItems"]:
+    if is_number(s.get("minItems")) and len(typed) < s["minItems"]:
         return None, translate(lang, "citizen.form.min_items", label=label, n=int(s["minItems"]))
-    if _is_number(s.get("maxItems")) and len(typed) > s["maxItems"]:
+    if is_number(s.get("maxItems")) and len(typed) > s["maxItems"]:
         return None, translate(lang, "citizen.form.max_items", label=label, n=int(s["maxItems"]))
     return typed, ""
-
-
-def form_values(fields: list[FormField], data: Mapping[str, Any]) -> dict[str, Any]:
-    """The inputs' values for saved form_data (the correction form starts from what was submitted)."""
-    values: dict[str, Any] = {}
-    for item in fields:
-        node: Any = data
-        for part in item.key.split("."):
-            node = node.get(part) if isinstance(node, Mapping) else None
-        if node is None:
-            continue
-        if item.kind == "boolean":
-            values[item.name] = bool(node)
-        elif item.kind == "checkboxes":
-            values[item.name] = [str(v) for v in node] if isinstance(node, list) else []
-        elif item.kind == "lines":
-            values[item.name] = "\n".join(map(str, node)) if isinstance(node, list) else str(node)
-        elif item.kind in ("datetime-local", "time") and isinstance(node, str):
-            values[item.name] = node[:16] if item.kind == "datetime-local" else node[:5]
-        elif isinstance(node, float) and node.is_integer():
-            values[item.name] = str(int(node))
-        else:
-            values[item.name] = str(node)
-    return values
-
-
-def form_rows(lang: str, fields: list[FormField], data: Mapping[str, Any]) -> list[tuple[str, str]]:
-    """(label, text) of submitted form_data in the form's order; keys the schema does not know come last."""
-    values = form_values(fields, data)
-    rows = []
-    for item in fields:
-        value = values.get(item.name)
-        if value is None or value == "" or value == []:
-            continue
-        if isinstance(value, bool):
-            text = translate(lang, "common.yes" if value else "common.no")
-        elif isinstance(value, list):
-            text = (", " if lang == "en" else "、").join(dict(item.options).get(v, v) for v in value)
-        else:
-            text = dict(item.options).get(value, value)
-        rows.append((item.label, text))
-    known = {item.key.split(".")[0] for item in fields}
-    rows += [(key, str(value)) for key, value in data.items() if key not in known]
-    return rows
 
 
 # -- the applicant
@@ -455,7 +237,7 @@ def form_rows(lang: str, fields: list[FormField], data: Mapping[str, Any]) -> li
 
 def may_apply_for_legal_person(user: Mapping[str, Any]) -> bool:
     """Legal-person agents (法人经办人) may apply for the company they act for."""
-    return "legal_person_agent" in (user.get("roles") or [])
+    return has_role(user, {"legal_person_agent"})
 
 
 def parse_applicant(lang: str, posted: Posted, *, agent: bool) -> Applicant:
@@ -528,15 +310,6 @@ def applicant_choices(lang: str) -> list[tuple[str, str]]:
 
 
 # -- materials
-
-
-def material_slots(materials: list[Mapping[str, Any]]) -> list[MaterialSlot]:
-    """The materials the applicant uploads, numbered by their place in the guide."""
-    return [
-        MaterialSlot(index, m)
-        for index, m in enumerate(materials)
-        if labels.short_code("material_source", m.get("source")) != "GOVERNMENT"
-    ]
 
 
 def kept_files(posted: Posted, slot: MaterialSlot) -> list[KeptFile]:

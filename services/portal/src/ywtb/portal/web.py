@@ -3,28 +3,31 @@
 from __future__ import annotations
 
 import hmac
+import re
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Annotated, Any, Literal
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
 from fastapi import Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 from fastapi.templating import Jinja2Templates
+from starlette.exceptions import HTTPException
+from starlette.routing import Match
 
+from ywtb.portal import drafts
 from ywtb.portal.config import PortalSettings
 from ywtb.portal.gateway import Gateway, GatewayError
 from ywtb.portal.i18n import translate
 from ywtb.portal.oidc import OidcClient
+from ywtb.portal.roles import has_role
 from ywtb.portal.session import Session
 
 # citizen: the portal client (citizens, legal-person agents); staff: the workbench client (workbench, admin)
 Area = Literal["citizen", "staff"]
-STAFF_ROLES = frozenset(
-    {"window_clerk", "approver", "dept_admin", "tenant_admin", "supervisor", "platform_admin"}
-)
 REFRESH_MARGIN_S = 30
+LAST_LOGIN = "last_login"  # session key: area → subject of the last login signed out (whose drafts to keep)
 # The frame of each area's pages: path prefix → (layout template, home, text of the way back)
 AREA_FRAMES = {
     "/workbench": ("workbench/_layout.html", "/workbench/", "workbench.error.back"),
@@ -79,13 +82,16 @@ class Page:
         auth = self.session.get("auth", {}).get(area)
         return auth["me"] if auth else None
 
-    def require(self, area: Area, roles: frozenset[str] | set[str] | None = None) -> dict[str, Any]:
-        """The user of `area`; LoginRequired when nobody is signed in, Forbidden without one of `roles`."""
+    def require(
+        self, area: Area, roles: frozenset[str] | set[str] | None = None, forbidden: str = ""
+    ) -> dict[str, Any]:
+        """The user of `area`; LoginRequired when nobody is signed in, Forbidden (`forbidden`: its message
+        key) without one of `roles`."""
         user = self.user(area)
         if user is None:
             raise LoginRequired(area, self.current_url())
-        if roles is not None and not set(user.get("roles", [])) & set(roles):
-            raise Forbidden("auth.staff_only" if area == "staff" else "auth.forbidden")
+        if roles is not None and not has_role(user, roles):
+            raise Forbidden(forbidden or ("auth.staff_only" if area == "staff" else "auth.forbidden"))
         return user
 
     def current_url(self) -> str:
@@ -99,13 +105,11 @@ class Page:
             raise LoginRequired(area, self.current_url())
         if auth["expires_at"] - REFRESH_MARGIN_S < time.time():
             if not auth.get("refresh_token"):
-                self.sign_out(area)
-                raise LoginRequired(area, self.current_url(), "auth.expired")
+                raise self.login_expired(area)
             try:
                 tokens = self.oidc.refresh(self.client_id(area), auth["refresh_token"])
             except GatewayError:
-                self.sign_out(area)
-                raise LoginRequired(area, self.current_url(), "auth.expired") from None
+                raise self.login_expired(area) from None
             auth.update(
                 access_token=tokens["access_token"],
                 refresh_token=tokens.get("refresh_token", auth["refresh_token"]),
@@ -119,9 +123,16 @@ class Page:
         return self.settings.citizen_client_id if area == "citizen" else self.settings.staff_client_id
 
     def sign_out(self, area: Area) -> None:
-        """Forget the login of `area`."""
-        self.session.get("auth", {}).pop(area, None)
+        """Forget the login of `area` (remembering whose it was: their drafts are kept for them)."""
+        auth = self.session.get("auth", {}).pop(area, None)
+        if auth:
+            self.session.setdefault(LAST_LOGIN, {})[area] = auth["me"].get("subject", "")
         self.session.touch()
+
+    def login_expired(self, area: Area) -> LoginRequired:
+        """Sign out of `area`, whose token the issuer or the gateway no longer takes; raise what it returns."""
+        self.sign_out(area)
+        return LoginRequired(area, self.current_url(), "auth.expired")
 
     # -- gateway calls
 
@@ -132,8 +143,7 @@ class Page:
             return self.gateway.call(method, path, token, **kwargs)
         except GatewayError as error:
             if error.status == 401 and area:
-                self.sign_out(area)
-                raise LoginRequired(area, self.current_url(), "auth.expired") from error
+                raise self.login_expired(area) from error
             raise
 
     def get(self, area: Area | None, path: str, **params: Any) -> Any:
@@ -201,9 +211,53 @@ class Page:
             back_text=self.t(back),
         )
 
+    def failure(self, error: GatewayError) -> HTMLResponse:
+        """The gateway's refusal (403, 404, ...) as the error page, in the page's language."""
+        return self.error(error.status, self.message(error), error.request_id)
+
     def redirect(self, url: str) -> RedirectResponse:
         """303 See Other to `url` (after a POST)."""
         return RedirectResponse(url, status_code=303)
+
+    # -- drafts: nothing typed is lost when the login is gone at a POST
+
+    async def keep_draft(self, area: Area) -> str:
+        """Keep this POST's text fields for the user of `area` who was signed out; the page to come back to."""
+        back = self.form_page()
+        owner = self.session.get(LAST_LOGIN, {}).get(area)
+        try:
+            form = await self.request.form()
+        except HTTPException:  # a body that is no form
+            return back
+        if owner and hmac.compare_digest(str(form.get("csrf", "")), self.session["csrf"]):
+            fields = drafts.text_fields(form)
+            drafts.keep(self.session, urlsplit(back).path, self.request.url.path, (area, owner), fields)
+        return back
+
+    def take_draft(self, area: Area, action: str | None = None) -> drafts.Draft | None:
+        """What this user posted from this page to `action` (a regex; default: this page) when the login was
+        gone, once; with a message asking to check it and submit again."""
+        user = self.user(area) or {}
+        path = self.request.url.path
+        draft = drafts.take(self.session, path, (area, user.get("subject", "")), action or re.escape(path))
+        if draft is not None:
+            self.flash(self.t("draft.restored"), "info")
+        return draft
+
+    def form_page(self) -> str:
+        """Path and query of the page this POST's form was on: the Referer when it is this site's, else
+        the POST's own address; the nearest address above it that a GET serves when it is an action."""
+        referer = urlsplit(self.request.headers.get("referer", ""))
+        sites = {self.request.url.netloc, urlsplit(self.settings.public_url).netloc}
+        url = referer if referer.netloc and referer.netloc in sites else self.request.url
+        path, query = url.path, url.query
+        while path not in ("", "/") and not self._served(path):
+            path, query = path.rsplit("/", 1)[0], ""
+        return (path or "/") + (f"?{query}" if query else "")
+
+    def _served(self, path: str) -> bool:
+        scope = {"type": "http", "method": "GET", "path": path, "root_path": ""}
+        return any(route.matches(scope)[0] == Match.FULL for route in self.request.app.router.routes)
 
 
 class CsrfFailed(Exception):

@@ -23,6 +23,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "登录请求已失效（可能已在其他窗口完成或超时），请重新登录。",
         "The login request is no longer valid (done elsewhere or timed out); please log in again.",
     ),
+    "draft.restored": (
+        "您重新登录前填写的内容已填回表单，请核对后重新提交；尚未上传的文件需要重新选择。",
+        "What you entered before logging in again has been filled back in; please check it and submit again. "
+        "Files not yet uploaded must be chosen again.",
+    ),
     "auth.forbidden": ("您没有权限访问该页面。", "You are not allowed to open this page."),
     "auth.staff_only": (
         "该页面仅供工作人员使用，请使用工作人员账号登录。",

@@ -9,7 +9,7 @@ from fastapi.responses import HTMLResponse
 
 from ywtb.portal.gateway import GatewayError
 from ywtb.portal.labels import short_code
-from ywtb.portal.routes.admin_common import admin_user, common, failure, is_tenant_admin
+from ywtb.portal.routes.admin_common import admin_user, common, is_tenant_admin
 from ywtb.portal.routes.admin_guide import build_admin_guide_router
 from ywtb.portal.routes.admin_items import build_admin_items_router
 from ywtb.portal.routes.admin_org import build_admin_org_router
@@ -37,7 +37,7 @@ def build_admin_router() -> APIRouter:
             staff = page.get("staff", "/api/v1/staff", tenant=code, dept=dept)
             items = page.get("staff", "/api/v1/catalog/items", tenant=code, dept=dept)
         except GatewayError as error:
-            return failure(page, error)
+            return page.failure(error)
         statuses = Counter(short_code("item_status", item["status"]) for item in items)
         my_dept = next((d for d in departments if d["credit_code"] == dept), None)
         return page.render(

@@ -17,7 +17,7 @@ from ywtb.portal.guide_form import (
     service_errors,
     with_blank_rows,
 )
-from ywtb.portal.routes.admin_common import admin_user, common, failure
+from ywtb.portal.routes.admin_common import admin_user, common
 from ywtb.portal.routes.admin_items import permissions
 from ywtb.portal.web import CurrentPage, Page
 
@@ -79,11 +79,12 @@ def build_admin_guide_router() -> APIRouter:
         try:
             item = page.get("staff", f"/api/v1/catalog/items/{item_id}")
         except GatewayError as error:
-            return failure(page, error)
+            return page.failure(error)
         if not permissions(user, item)["edit"]:
             page.flash(page.t("admin.guide.not_editable"), "info")
             return page.redirect(f"/admin/items/{item_id}")
-        return edit_page(page, user, item, stored_values(item))
+        draft = page.take_draft("staff")
+        return edit_page(page, user, item, normalise(draft.form) if draft else stored_values(item))
 
     @router.post("/items/{item_id}/edit", response_class=HTMLResponse)
     async def save(page: CurrentPage, item_id: str) -> Response:
@@ -94,7 +95,7 @@ def build_admin_guide_router() -> APIRouter:
         try:
             item = await run_in_threadpool(page.get, "staff", f"/api/v1/catalog/items/{item_id}")
         except GatewayError as error:
-            return failure(page, error)
+            return page.failure(error)
         if action in ADD_ACTIONS:
             return edit_page(page, user, item, values, add=ADD_ACTIONS[action])
         guide, keywords, errors = form_to_guide(values, page.t)
@@ -133,7 +134,7 @@ def build_admin_guide_router() -> APIRouter:
             try:
                 item = await run_in_threadpool(page.get, "staff", f"/api/v1/catalog/items/{item_id}")
             except GatewayError as failed:
-                return failure(page, failed)
+                return page.failure(failed)
             return edit_page(page, user, item, stored_values(item), _rules_failed(page, error), error.status)
         _submitted(page, reply)
         return page.redirect(f"/admin/items/{item_id}")

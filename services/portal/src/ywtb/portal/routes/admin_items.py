@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Awaitable, Callable
 from typing import Any
 from urllib.parse import urlencode
@@ -9,14 +10,14 @@ from urllib.parse import urlencode
 from fastapi import APIRouter
 from fastapi.responses import HTMLResponse, Response
 from starlette.concurrency import run_in_threadpool
+from starlette.exceptions import HTTPException
 
 from ywtb.portal.gateway import GatewayError
 from ywtb.portal.labels import CODES, short_code
+from ywtb.portal.roles import TENANT_ADMIN_ROLES, has_role
 from ywtb.portal.routes.admin_common import (
-    TENANT_ADMIN_ROLES,
     admin_user,
     common,
-    failure,
     governs,
     is_tenant_admin,
     staff_names,
@@ -33,12 +34,13 @@ MIN_REASON = 2
 
 def permissions(user: dict[str, Any], item: dict[str, Any]) -> dict[str, bool]:
     """What the user may do with the item now (the catalogue service decides again)."""
-    roles = set(user.get("roles", []))
     status = short_code("item_status", item["status"])
-    editor = "platform_admin" in roles or (
-        "dept_admin" in roles and user.get("dept") == item["dept"] and user.get("tenant") == item["tenant"]
+    editor = has_role(user, {"platform_admin"}) or (
+        has_role(user, {"dept_admin"})
+        and user.get("dept") == item["dept"]
+        and user.get("tenant") == item["tenant"]
     )
-    reviewer = bool(roles & TENANT_ADMIN_ROLES) and governs(user, item["tenant"])
+    reviewer = has_role(user, TENANT_ADMIN_ROLES) and governs(user, item["tenant"])
     return {
         "edit": editor and status in EDITABLE,
         "submit": editor and status in ("DRAFT", "RETURNED"),
@@ -73,7 +75,7 @@ def item_page(
         item = page.get("staff", f"/api/v1/catalog/items/{item_id}")
         versions = published_versions(page, item_id) if item["latest_version"] else []
     except GatewayError as error:
-        return failure(page, error)
+        return page.failure(error)
     names = staff_names(page, [item["updated_by"], *(v["published_by"] for v in versions)])
     return page.render(
         "admin/item.html",
@@ -106,7 +108,7 @@ def build_admin_items_router() -> APIRouter:
             rows = page.get("staff", "/api/v1/catalog/items", tenant=code, dept=dept, status=status.lower())
             tenants = tenant_choices(page, user)
         except GatewayError as error:
-            return failure(page, error)
+            return page.failure(error)
         needle = q.strip().lower()
         if needle:
             rows = [
@@ -130,7 +132,7 @@ def build_admin_items_router() -> APIRouter:
     def basic_items(page: CurrentPage, q: str = "") -> HTMLResponse:
         user = admin_user(page)
         dept = user.get("dept", "")
-        may_claim = bool({"dept_admin", "platform_admin"} & set(user.get("roles", [])))
+        may_claim = has_role(user, {"dept_admin", "platform_admin"})
         try:
             rows = page.get(None, "/api/v1/catalog/basic-items", claimable_only="true")
             claimed = {
@@ -142,7 +144,7 @@ def build_admin_items_router() -> APIRouter:
                 )
             }
         except GatewayError as error:
-            return failure(page, error)
+            return page.failure(error)
         needle = q.strip().lower()
         if needle:
             rows = [r for r in rows if needle in r["name"].lower() or needle in r["basic_code"]]
@@ -182,20 +184,22 @@ def build_admin_items_router() -> APIRouter:
 
     @router.get("/items/{item_id}", response_class=HTMLResponse)
     def item(page: CurrentPage, item_id: str) -> HTMLResponse:
-        return item_page(page, admin_user(page), item_id)
+        user = admin_user(page)
+        actions = "|".join(REASON_FIELDS)
+        draft = page.take_draft("staff", rf"/admin/items/{re.escape(item_id)}/({actions})")
+        values = _reason(draft.form, draft.match.group(1)) if draft else None
+        return item_page(page, user, item_id, values)
 
     @router.get("/items/{item_id}/versions/{version}", response_class=HTMLResponse)
     def version(page: CurrentPage, item_id: str, version: str) -> HTMLResponse:
         user = admin_user(page)
         if not version.isdigit():
-            return failure(
-                page, GatewayError(404, "NOT_FOUND", page.t("error.not_found"), page.t("error.not_found"))
-            )
+            raise HTTPException(404)
         try:
             item = page.get("staff", f"/api/v1/catalog/items/{item_id}")
             guide = page.get(None, f"/api/v1/catalog/items/{item_id}/guide", version=version)
         except GatewayError as error:
-            return failure(page, error)
+            return page.failure(error)
         names = staff_names(page, [guide["published_by"]])
         return page.render(
             "admin/version.html", item=item, guide=guide, version=version, names=names, **common(page, user)
@@ -204,6 +208,12 @@ def build_admin_items_router() -> APIRouter:
     for action in ("approve", "publish", "return", "withdraw"):
         router.add_api_route(f"/items/{{item_id}}/{action}", review_action(action), methods=["POST"])
     return router
+
+
+def _reason(form: dict[str, Any], action: str) -> dict[str, str]:
+    """The reason typed for 退回 or 撤回, under its input's name."""
+    field = REASON_FIELDS[action]
+    return {field: str(form.get(field) or "").strip()}
 
 
 def review_action(action: str) -> Callable[..., Awaitable[Response]]:
@@ -215,11 +225,11 @@ def review_action(action: str) -> Callable[..., Awaitable[Response]]:
         body: dict[str, str] = {}
         if action in REASON_FIELDS:
             field = REASON_FIELDS[action]
-            reason = str(form.get(field) or "").strip()
-            if len(reason) < MIN_REASON:
+            values = _reason(form, action)
+            if len(values[field]) < MIN_REASON:
                 errors = {field: page.t(f"admin.item.error.{field}")}
-                return await run_in_threadpool(item_page, page, user, item_id, {field: reason}, errors, 422)
-            body = {"reason": reason}
+                return await run_in_threadpool(item_page, page, user, item_id, values, errors, 422)
+            body = {"reason": values[field]}
         try:
             await run_in_threadpool(page.post, "staff", f"/api/v1/catalog/items/{item_id}/{action}", body)
         except GatewayError as error:

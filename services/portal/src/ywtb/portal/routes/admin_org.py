@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from fastapi import APIRouter
@@ -11,26 +10,42 @@ from starlette.concurrency import run_in_threadpool
 
 from ywtb.common.codes import validate_credit_code
 from ywtb.common.errors import InvalidArgument
+from ywtb.portal.application_form import MOBILE
 from ywtb.portal.gateway import GatewayError
+from ywtb.portal.roles import DEPT_ADMIN_GRANTS, STAFF_ROLE_NAMES, TENANT_ADMIN_ROLES
 from ywtb.portal.routes.admin_common import (
-    DEPT_ADMIN_GRANTS,
-    STAFF_ROLE_NAMES,
-    TENANT_ADMIN_ROLES,
     admin_user,
     common,
-    failure,
     is_tenant_admin,
     tenant_choices,
     tenant_in_view,
 )
+from ywtb.portal.routes.shared import refusal_errors
 from ywtb.portal.web import CurrentPage, Page
 
-MOBILE = re.compile(r"^1\d{10}$")
+DEPARTMENT_FORM = "admin/department_new.html"
+DEPARTMENT_FIELDS = ("credit_code", "name", "short_name")
+STAFF_FIELDS = ("name", "username", "dept", "mobile")
 CONFLICT_FIELDS = {"DEPARTMENT_EXISTS": "credit_code", "USERNAME_TAKEN": "username"}
 
 
 def _departments(page: Page, tenant: str) -> list[dict[str, Any]]:
     return page.get("staff", f"/api/v1/tenants/{tenant}/departments")
+
+
+def _department_values(form: dict[str, Any]) -> dict[str, str]:
+    """The create-department form as typed (trimmed)."""
+    return {name: str(form.get(name) or "").strip() for name in DEPARTMENT_FIELDS}
+
+
+def _staff_values(form: dict[str, Any]) -> dict[str, Any]:
+    """The create-staff form as typed: trimmed texts, the user name in lower case, the roles as a list."""
+    values: dict[str, Any] = {name: str(form.get(name) or "").strip() for name in STAFF_FIELDS}
+    values["initial_password"] = str(form.get("initial_password") or "")
+    roles = form.get("roles") or []
+    values["roles"] = [roles] if isinstance(roles, str) else list(roles)
+    values["username"] = values["username"].lower()
+    return values
 
 
 def _department_errors(page: Page, values: dict[str, str]) -> dict[str, str]:
@@ -64,10 +79,25 @@ def _staff_errors(page: Page, values: dict[str, Any]) -> dict[str, str]:
 
 def _errors(page: Page, error: GatewayError, conflict: str) -> dict[str, str]:
     """The gateway's field messages; a conflict on the form's key field (credit code, username) as its message."""
-    errors = error.field_errors()
-    if not errors and error.code == conflict:
+    if not error.fields and error.code == conflict:
         return {CONFLICT_FIELDS[conflict]: page.message(error)}
-    return errors or {"_form": page.message(error)}
+    return refusal_errors(page, error)
+
+
+def _form_page(
+    page: Page,
+    user: dict[str, Any],
+    template: str,
+    code: str,
+    values: dict[str, Any],
+    errors: dict[str, str],
+    status: int,
+    **extra: Any,
+) -> HTMLResponse:
+    """A create form of the tenant `code` with what was typed and the messages."""
+    return page.render(
+        template, status, tenant=code, values=values, errors=errors, **extra, **common(page, user)
+    )
 
 
 def build_admin_org_router() -> APIRouter:
@@ -82,47 +112,38 @@ def build_admin_org_router() -> APIRouter:
             rows = _departments(page, code)
             tenants = tenant_choices(page, user)
         except GatewayError as error:
-            return failure(page, error)
+            return page.failure(error)
         return page.render(
             "admin/departments.html", departments=rows, tenant=code, tenants=tenants, **common(page, user)
-        )
-
-    def department_form(
-        page: Page,
-        user: dict[str, Any],
-        code: str,
-        values: dict[str, str],
-        errors: dict[str, str],
-        status: int,
-    ) -> HTMLResponse:
-        return page.render(
-            "admin/department_new.html",
-            status,
-            tenant=code,
-            values=values,
-            errors=errors,
-            **common(page, user),
         )
 
     @router.get("/departments/new", response_class=HTMLResponse)
     def new_department(page: CurrentPage, tenant: str = "") -> HTMLResponse:
         user = admin_user(page, TENANT_ADMIN_ROLES)
-        return department_form(page, user, tenant_in_view(user, tenant), {}, {}, 200)
+        draft = page.take_draft("staff")
+        values = _department_values(draft.form) if draft else {}
+        return _form_page(page, user, DEPARTMENT_FORM, tenant_in_view(user, tenant), values, {}, 200)
 
     @router.post("/departments/new", response_class=HTMLResponse)
     async def create_department(page: CurrentPage, tenant: str = "") -> Response:
         user = admin_user(page, TENANT_ADMIN_ROLES)
         code = tenant_in_view(user, tenant)
         form = await page.form()
-        values = {name: str(form.get(name) or "").strip() for name in ("credit_code", "name", "short_name")}
+        values = _department_values(form)
         errors = _department_errors(page, values)
         if errors:
-            return department_form(page, user, code, values, errors, 422)
+            return _form_page(page, user, DEPARTMENT_FORM, code, values, errors, 422)
         try:
             await run_in_threadpool(page.post, "staff", f"/api/v1/tenants/{code}/departments", values)
         except GatewayError as error:
-            return department_form(
-                page, user, code, values, _errors(page, error, "DEPARTMENT_EXISTS"), error.status
+            return _form_page(
+                page,
+                user,
+                DEPARTMENT_FORM,
+                code,
+                values,
+                _errors(page, error, "DEPARTMENT_EXISTS"),
+                error.status,
             )
         page.flash(page.t("admin.dept.created", name=values["name"]))
         return page.redirect(f"/admin/departments?tenant={code}")
@@ -137,7 +158,7 @@ def build_admin_org_router() -> APIRouter:
             rows = page.get("staff", "/api/v1/staff", tenant=code, dept=dept)
             tenants = tenant_choices(page, user)
         except GatewayError as error:
-            return failure(page, error)
+            return page.failure(error)
         return page.render(
             "admin/staff.html",
             members=rows,
@@ -161,37 +182,26 @@ def build_admin_org_router() -> APIRouter:
         if not is_tenant_admin(user):
             depts = [d for d in depts if d["credit_code"] == user.get("dept")]
         grantable = STAFF_ROLE_NAMES if is_tenant_admin(user) else DEPT_ADMIN_GRANTS
-        return page.render(
-            "admin/staff_new.html",
-            status,
-            tenant=code,
-            depts=depts,
-            grantable=grantable,
-            values=values,
-            errors=errors,
-            **common(page, user),
+        return _form_page(
+            page, user, "admin/staff_new.html", code, values, errors, status, depts=depts, grantable=grantable
         )
 
     @router.get("/staff/new", response_class=HTMLResponse)
     def new_staff(page: CurrentPage, tenant: str = "", dept: str = "") -> HTMLResponse:
         user = admin_user(page)
         code = tenant_in_view(user, tenant)
+        draft = page.take_draft("staff")
+        values = _staff_values(draft.form) if draft else {"dept": dept or user.get("dept", ""), "roles": []}
         try:
-            return staff_form(page, user, code, {"dept": dept or user.get("dept", ""), "roles": []}, {}, 200)
+            return staff_form(page, user, code, values, {}, 200)
         except GatewayError as error:
-            return failure(page, error)
+            return page.failure(error)
 
     @router.post("/staff/new", response_class=HTMLResponse)
     async def create_staff(page: CurrentPage, tenant: str = "") -> Response:
         user = admin_user(page)
         code = tenant_in_view(user, tenant)
-        form = await page.form()
-        fields = ("name", "username", "dept", "mobile")
-        values: dict[str, Any] = {name: str(form.get(name) or "").strip() for name in fields}
-        values["initial_password"] = str(form.get("initial_password") or "")
-        roles = form.get("roles") or []
-        values["roles"] = [roles] if isinstance(roles, str) else list(roles)
-        values["username"] = values["username"].lower()
+        values = _staff_values(await page.form())
         errors, status = _staff_errors(page, values), 422
         if not errors:
             try:
@@ -204,6 +214,6 @@ def build_admin_org_router() -> APIRouter:
         try:
             return await run_in_threadpool(staff_form, page, user, code, values, errors, status)
         except GatewayError as error:
-            return failure(page, error)
+            return page.failure(error)
 
     return router

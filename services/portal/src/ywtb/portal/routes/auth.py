@@ -11,7 +11,8 @@ from fastapi.responses import RedirectResponse, Response
 from ywtb.portal.gateway import GatewayError
 from ywtb.portal.i18n import LANGS
 from ywtb.portal.oidc import pkce_pair
-from ywtb.portal.web import STAFF_ROLES, Area, CurrentPage, Page
+from ywtb.portal.roles import STAFF_ROLES, has_role
+from ywtb.portal.web import Area, CurrentPage, Page
 
 MAX_PENDING_LOGINS = 5
 LANG_COOKIE = "lang"
@@ -60,7 +61,7 @@ def build_auth_router() -> APIRouter:
             me = page.gateway.call("GET", "/api/v1/me", tokens["access_token"])
         except GatewayError as failure:
             return page.error(failure.status, page.message(failure))
-        if area == "staff" and not set(me.get("roles", [])) & STAFF_ROLES:
+        if area == "staff" and not has_role(me, STAFF_ROLES):
             return page.error(403, page.t("auth.staff_only"))
         page.session.setdefault("auth", {})[area] = {
             "access_token": tokens["access_token"],
