@@ -86,3 +86,22 @@ def test_readiness_reports_the_session_store(client: TestClient) -> None:
     reply = client.get("/readyz")
     assert reply.status_code == 200
     assert reply.json()["checks"] == {"sessions": "ok"}
+
+
+def test_a_post_over_the_size_limit_is_refused_before_it_is_read() -> None:
+    settings = PortalSettings(gateway_url="http://127.0.0.1:9", max_request_bytes=2048)
+    client = TestClient(create_app(settings, store=LocalSessionStore()), follow_redirects=False)
+    declared = client.post("/logout", data={"area": "citizen", "csrf": "x" * 4096})
+    assert declared.status_code == 413
+    assert "提交的内容超过" in declared.text
+
+    def chunks():  # no Content-Length: counted as it arrives
+        yield b"area=citizen&csrf="
+        for _ in range(4):
+            yield b"x" * 1024
+
+    streamed = client.post(
+        "/logout", content=chunks(), headers={"Content-Type": "application/x-www-form-urlencoded"}
+    )
+    assert streamed.status_code == 413
+    assert "提交的内容超过" in streamed.text

@@ -7,11 +7,11 @@ import re
 import time
 import uuid
 
-from fastapi import HTTPException
 from starlette.datastructures import Headers, MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from ywtb.common.context import bound
+from ywtb.common.http_body import BodyTooLarge, declared_too_large, limited_receive
 from ywtb.gateway.errors import http_error_response, internal_error_response
 
 REQUEST_ID_HEADER = "X-Request-ID"
@@ -21,13 +21,6 @@ _QUIET_PATHS = frozenset({"/healthz", "/readyz"})
 
 access_logger = logging.getLogger("ywtb.gateway.access")
 logger = logging.getLogger("ywtb.gateway.middleware")
-
-
-class BodyTooLarge(HTTPException):
-    """The request body passed the size limit (a FastAPI HTTPException so body parsing re-raises it)."""
-
-    def __init__(self) -> None:
-        super().__init__(status_code=413, headers={"Connection": "close"})
 
 
 def request_id_from(headers: Headers) -> str:
@@ -52,7 +45,6 @@ class RequestContextMiddleware:
         started = time.perf_counter()
         status = 500
         response_started = False
-        received = 0
 
         async def send_with_request_id(message: Message) -> None:
             nonlocal status, response_started
@@ -62,22 +54,13 @@ class RequestContextMiddleware:
                 MutableHeaders(scope=message)[REQUEST_ID_HEADER] = request_id
             await send(message)
 
-        async def receive_within_limit() -> Message:
-            nonlocal received
-            message = await receive()
-            if message["type"] == "http.request":
-                received += len(message.get("body", b""))
-                if received > self.max_body_bytes:
-                    raise BodyTooLarge()
-            return message
-
         with bound(request_id=request_id):
             try:
-                if self._declared_too_large(headers):
+                if declared_too_large(headers, self.max_body_bytes):
                     too_large = BodyTooLarge()
                     await http_error_response(413, too_large.headers)(scope, receive, send_with_request_id)
                 else:
-                    await self.app(scope, receive_within_limit, send_with_request_id)
+                    await self.app(scope, limited_receive(receive, self.max_body_bytes), send_with_request_id)
             except BodyTooLarge as exc:
                 if response_started:
                     raise
@@ -89,10 +72,6 @@ class RequestContextMiddleware:
                 await internal_error_response()(scope, receive, send_with_request_id)
             finally:
                 self._log(scope, status, started)
-
-    def _declared_too_large(self, headers: Headers) -> bool:
-        declared = headers.get("content-length", "")
-        return declared.isdigit() and int(declared) > self.max_body_bytes
 
     @staticmethod
     def _log(scope: Scope, status: int, started: float) -> None:

@@ -15,6 +15,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from ywtb.common.http_health import build_health_router
+from ywtb.portal.body_limit import BodyLimit
 from ywtb.portal.config import PortalSettings
 from ywtb.portal.gateway import Gateway, GatewayError
 from ywtb.portal.i18n import LANGS, translate
@@ -60,6 +61,7 @@ def create_app(
     app.state.gateway = gateway or Gateway(settings.gateway_url, settings.gateway_timeout_s)
     app.state.oidc = oidc or OidcClient(settings.oidc_issuer, settings.oidc_internal_issuer)
     app.state.sessions = store or session_store(settings)
+    app.add_middleware(BodyLimit, limit=settings.max_request_bytes)
     app.mount("/static", StaticFiles(directory=Path(__file__).parent / "static"), name="static")
 
     @app.middleware("http")
@@ -121,12 +123,13 @@ def create_app(
 
     @app.exception_handler(StarletteHTTPException)
     async def _http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        key = {404: "error.not_found", 413: "error.too_large"}.get(exc.status_code, "error.title")
+        mib = settings.max_request_bytes // (1024 * 1024)
         if not hasattr(request.state, "session"):
-            lang = getattr(request.state, "lang", "zh")
-            return HTMLResponse(translate(lang, "error.not_found"), exc.status_code)
+            text = translate(getattr(request.state, "lang", "zh"), key, mib=mib)
+            return HTMLResponse(text, exc.status_code, headers=exc.headers)
         page = get_page(request)
-        key = "error.not_found" if exc.status_code == 404 else "error.title"
-        return page.error(exc.status_code, page.t(key))
+        return page.error(exc.status_code, page.t(key, mib=mib))
 
     async def sessions_ready() -> bool:
         return await run_in_threadpool(app.state.sessions.ping)

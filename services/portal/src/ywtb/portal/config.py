@@ -40,7 +40,8 @@ class PortalSettings(ServiceSettings):
     redis_url: str | None = Field(default=None, validate_default=True)
     session_idle_s: int = Field(default=3600, ge=60)
     cookie_secure: bool = False
-    max_upload_bytes: int = Field(default=10 * 1024 * 1024, ge=1)
+    # What one form post may carry in all (an application with its materials; intake limits each file).
+    max_request_bytes: int = Field(default=64 * 1024 * 1024, ge=1024)
     # The region the home page presents (site title and local items).
     site_name: str = "一网通办 政务服务网"
 

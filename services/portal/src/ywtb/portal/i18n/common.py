@@ -46,6 +46,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "请按提示修改标红的内容后重新提交。",
         "Please correct the highlighted fields and submit again.",
     ),
+    "error.too_large": (
+        "提交的内容超过 {mib} MB，请压缩或拆分材料后返回上一页重新提交。",
+        "What you sent is over {mib} MB; compress or split the materials, go back and submit again.",
+    ),
     "error.request_id": ("请求编号", "Request ID"),
     "error.back_home": ("返回首页", "Back to home"),
     "form.required": ("必填", "required"),
