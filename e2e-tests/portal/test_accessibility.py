@@ -1,0 +1,474 @@
+"""Accessibility of the portal (issue #6) on the embedded platform: axe-core's WCAG 2.x A/AA rules on the
+key pages of every area at desktop and at phone width (also re-rendered with errors, with messages and in
+English), the keyboard paths (skip link, search → guide, the application form filled and sent without a
+mouse, the error summary leading to its fields), a visible focus, and the contrast of badges and messages.
+
+Run: YWTB_E2E_PORT_OFFSET=<n> uv run pytest e2e-tests/portal/test_accessibility.py -x -q
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import re
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import Page, expect
+
+
+def _sibling(name: str) -> ModuleType:
+    """A sibling test module, for its set-up steps and sample data (test modules are no package)."""
+    spec = importlib.util.spec_from_file_location(f"a11y_{name}", Path(__file__).with_name(f"{name}.py"))
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+_citizen = _sibling("test_citizen_pages")
+submitted_case = _sibling("test_workbench_pages")._submitted_case  # a citizen's complete application
+CITIZEN, ID_NUMBER, ITEM, PDF, FORM = (
+    _citizen.CITIZEN,
+    _citizen.ID_NUMBER,
+    _citizen.ITEM,
+    _citizen.PDF,
+    _citizen.FORM,
+)
+
+AXE = Axe()
+WCAG = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+# Page structure (best-practice rules): these fail at any impact, the others when serious or critical.
+STRUCTURE = {
+    "heading-order",
+    "empty-heading",
+    "page-has-heading-one",
+    "landmark-one-main",
+    "landmark-unique",
+    "landmark-no-duplicate-banner",
+    "landmark-no-duplicate-contentinfo",
+    "region",
+}
+BLOCKING = {"serious", "critical"}
+PHONE = {"width": 375, "height": 812}
+DUPLICATE_IDS = """() => {
+  const seen = {};
+  for (const e of document.querySelectorAll('[id]')) seen[e.id] = (seen[e.id] || 0) + 1;
+  return Object.keys(seen).filter(id => seen[id] > 1);
+}"""
+BROKEN_SUMMARY_LINKS = """() => [...document.querySelectorAll('#form-errors a[href^="#"]')]
+  .map(a => a.getAttribute('href').slice(1)).filter(id => !document.getElementById(id))"""
+FOCUSED = """() => {
+  const e = document.activeElement, s = getComputedStyle(e);
+  return {tag: e.tagName.toLowerCase(), id: e.id, cls: e.className, text: (e.innerText || e.value || '').trim().slice(0, 40),
+          outline: s.outlineStyle, width: parseFloat(s.outlineWidth) || 0};
+}"""
+
+
+def _report(violations: list[dict[str, Any]]) -> str:
+    """Rule, impact, help and the failing nodes of each violation."""
+    lines = []
+    for v in violations:
+        lines.append(f"  [{v['impact']}] {v['id']}: {v['help']} ({v['helpUrl']})")
+        for node in v["nodes"][:8]:
+            summary = " ".join((node.get("failureSummary") or "").split())
+            lines.append(f"      {', '.join(map(str, node['target']))}: {summary[:300]}")
+        if len(v["nodes"]) > 8:
+            lines.append(f"      … and {len(v['nodes']) - 8} more")
+    return "\n".join(lines)
+
+
+class Audit:
+    """Collects what axe and the page checks find on every page, to report all at once."""
+
+    def __init__(self, screenshot: Any) -> None:
+        self.screenshot = screenshot
+        self.problems: list[str] = []
+        self.pages = 0
+
+    def _once(self, page: Page, what: str) -> None:
+        result = AXE.run(
+            page,
+            options={
+                "runOnly": {"type": "tag", "values": [*WCAG, "best-practice"]},
+                "resultTypes": ["violations", "incomplete"],
+            },
+        ).response
+        failing = [v for v in result["violations"] if v["impact"] in BLOCKING or v["id"] in STRUCTURE]
+        # axe leaves a duplicate id that ARIA refers to for review ("incomplete"): it is a failure here
+        failing += [v for v in result["incomplete"] if v["id"] == "duplicate-id-aria"]
+        found = []
+        if failing:
+            found.append(_report(failing))
+        duplicates = page.evaluate(DUPLICATE_IDS)
+        if duplicates:
+            found.append(f"  duplicate ids: {duplicates}")
+        broken = page.evaluate(BROKEN_SUMMARY_LINKS)
+        if broken:
+            found.append(f"  error summary links to missing fields: {broken}")
+        if (
+            page.viewport_size == PHONE
+            and page.evaluate("document.documentElement.scrollWidth") > PHONE["width"]
+        ):
+            found.append("  the page scrolls sideways at 375 px (WCAG 1.4.10 reflow)")
+        if found:
+            self.problems.append(f"{what} ({page.url}):\n" + "\n".join(found))
+            self.screenshot(page, re.sub(r"\W+", "-", what))
+        self.pages += 1
+
+    def __call__(self, page: Page, what: str, phone: bool = True) -> None:
+        """Audit the page as it is and, unless phone=False, again at 375 px wide."""
+        expect(page.locator("h1").first).to_be_visible()
+        self._once(page, what)
+        if phone:
+            size = page.viewport_size
+            page.set_viewport_size(PHONE)
+            self._once(page, f"{what} at 375 px")
+            if size:
+                page.set_viewport_size(size)
+
+    def done(self) -> None:
+        assert not self.problems, (
+            f"{len(self.problems)} of {self.pages} page audits failed:\n\n" + "\n\n".join(self.problems)
+        )
+
+
+def _field(page: Page, name: str):  # type: ignore[no-untyped-def]
+    return page.locator(f'[id="f-{name}"]')
+
+
+def _post(page: Page, button: str) -> int:
+    """Click a submit button; the status of the page the POST answered with (after redirects)."""
+    with page.expect_navigation() as navigation:
+        page.get_by_role("button", name=button, exact=True).click()
+    response = navigation.value
+    return response.status if response else 0
+
+
+def test_citizen_pages_pass_axe(  # type: ignore[no-untyped-def]
+    embedded_gateway, embedded_portal, login, new_page, issuer_login, screenshot
+) -> None:
+    case_no, _ = submitted_case(embedded_gateway, login)
+    audit = Audit(screenshot)
+    page = new_page()
+    page.goto(embedded_portal + "/")
+    expect(page.locator("html")).to_have_attribute("lang", "zh-CN")
+    audit(page, "citizen home")
+    page.goto(embedded_portal + "/search?q=gtgsh")
+    audit(page, "search results")
+    page.goto(embedded_portal + "/search?q=zzzzqqqq")
+    audit(page, "search without results", phone=False)
+    page.locator("#f-q").fill("gtgsh")
+    page.locator("#f-q").press("Enter")
+    page.locator(".cz-results > li").first.get_by_role("link", name=ITEM).click()
+    page.wait_for_url(re.compile(r"/items/[^/]+$"))
+    guide_url = page.url
+    audit(page, "guide")
+    page.goto(embedded_portal + "/bundles")
+    with page.expect_navigation():
+        page.locator("main h2 a").first.click()
+    audit(page, "bundle", phone=False)
+
+    page.goto(guide_url + "/apply")
+    issuer_login(page, CITIZEN)
+    page.wait_for_url(re.compile(r"/apply$"))
+    audit(page, "apply form")
+    _field(page, "applicant.name").fill("")
+    _field(page, "form.capital").fill("五万")
+    assert _post(page, "提交申请") == 422
+    expect(page.locator("#form-errors")).to_be_focused()
+    expect(_field(page, "form.capital")).to_have_value("五万")
+    audit(page, "apply form with errors")
+    _field(page, "applicant.name").fill("张三")
+    for name, value in {**FORM, "form.id_number": ID_NUMBER}.items():
+        _field(page, name).fill(value)
+    _field(page, "material.0").set_input_files(
+        {"name": "申请书.pdf", "mimeType": "application/pdf", "buffer": PDF}
+    )
+    assert _post(page, "提交申请") == 200  # a main material left out: the case asks for it
+    expect(page.locator("#notice")).to_be_visible()
+    audit(page, "case with a correction notice and a message")
+
+    page.goto(embedded_portal + "/cases")
+    expect(page.get_by_role("link", name=case_no, exact=True)).to_be_visible()
+    audit(page, "my cases")
+    page.goto(f"{embedded_portal}/cases/{case_no}")
+    audit(page, "case detail")
+
+    # English: the page language follows, and the switch back is marked as Chinese
+    page.goto(f"{embedded_portal}/lang?to=en&next=/cases/{case_no}")
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+    switch = page.locator("a[href^='/lang?to=zh']")
+    expect(switch.locator("span[lang='zh-CN']")).to_have_text("中文")
+    expect(switch).to_have_accessible_name(re.compile("^中文"))  # the name starts with the visible words
+    audit(page, "case detail in English")
+    page.goto(f"{embedded_portal}/lang?to=zh&next=/items/no-such-item")
+    expect(page.locator("html")).to_have_attribute("lang", "zh-CN")
+    audit(page, "error page", phone=False)
+    audit.done()
+
+
+def test_workbench_pages_pass_axe(  # type: ignore[no-untyped-def]
+    embedded_gateway, embedded_portal, login, workbench, screenshot
+) -> None:
+    case_no, _ = submitted_case(embedded_gateway, login)
+    audit = Audit(screenshot)
+    clerk = workbench.open(embedded_portal, "jinjiang.clerk", "/workbench/")
+    audit(clerk, "workbench dashboard")
+    clerk.goto(embedded_portal + "/workbench/queue")
+    expect(clerk.locator("tbody tr", has_text=case_no)).to_be_visible()
+    audit(clerk, "queue")
+    clerk.goto(f"{embedded_portal}/workbench/cases/{case_no}")
+    audit(clerk, "workbench case detail")
+
+    clerk.locator("summary", has_text=re.compile("^不予受理$")).click()
+    assert _post(clerk, "不予受理") == 422
+    audit(clerk, "workbench case detail with errors")
+
+    clerk.locator("summary", has_text=re.compile("^受理$")).click()
+    _post(clerk, "受理")
+    expect(clerk.locator(".flash-success")).to_contain_text(f"办件 {case_no} 已受理")
+    audit(clerk, "workbench case accepted (message)")
+
+    clerk.goto(embedded_portal + "/workbench/tasks")
+    card = workbench.task(clerk, case_no, "受理")
+    audit(clerk, "tasks")
+    with clerk.expect_navigation():
+        card.get_by_role("button", name="认领").click()
+    expect(clerk.locator(".flash-success")).to_contain_text("已认领")
+    audit(clerk, "tasks with a claimed task (message)")
+    card = workbench.task(clerk, case_no, "受理")
+    with clerk.expect_navigation() as refused:
+        card.get_by_role("button", name=re.compile("^完成")).click()
+    assert refused.value.status == 422
+    audit(clerk, "tasks with errors")
+    clerk.goto(f"{embedded_portal}/workbench/cases/{case_no}")
+    audit(clerk, "workbench case detail with tasks")
+    audit.done()
+
+
+def test_admin_pages_pass_axe(embedded_portal, workbench, screenshot) -> None:  # type: ignore[no-untyped-def]
+    audit = Audit(screenshot)
+    admin = workbench.open(embedded_portal, "jinjiang.admin", "/admin/")
+    audit(admin, "admin overview")
+    for path, what in (
+        ("/admin/departments", "departments"),
+        ("/admin/staff", "staff"),
+        ("/admin/items", "items"),
+    ):
+        admin.goto(embedded_portal + path)
+        audit(admin, what)
+    admin.goto(embedded_portal + "/admin/departments/new")
+    assert _post(admin, "创建部门") == 422
+    audit(admin, "new department with errors", phone=False)
+    admin.goto(embedded_portal + "/admin/staff/new")
+    assert _post(admin, "创建账号") == 422
+    audit(admin, "new staff member with errors", phone=False)
+
+    # the guide edit form, and re-rendered with errors found before anything is saved
+    dept = workbench.open(embedded_portal, "jinjiang.deptadmin", "/admin/items")
+    with dept.expect_navigation():
+        dept.locator("table a").first.click()
+    audit(dept, "item", phone=False)
+    with dept.expect_navigation():
+        dept.get_by_role("link", name="编辑办事指南").click()
+    audit(dept, "guide edit form")
+    _field(dept, "visits").fill("11")
+    _field(dept, "form_schema").fill('{"type": "object",')
+    with dept.expect_navigation() as refused:
+        dept.click(".sticky-actions button[value=save]")
+    assert refused.value and refused.value.status == 422
+    expect(dept.locator('[id="e-visits"]')).to_be_visible()
+    audit(dept, "guide edit form with errors")
+    audit.done()
+
+
+def _focused(page: Page) -> dict[str, Any]:
+    return page.evaluate(FOCUSED)
+
+
+def _focus_shows(page: Page) -> dict[str, Any]:
+    """The focused element, asserting that it has a visible outline."""
+    focused = _focused(page)
+    assert focused["outline"] != "none" and focused["width"] >= 2, f"no visible focus outline: {focused}"
+    return focused
+
+
+def _tab_to(page: Page, selector: str, limit: int = 150) -> int:
+    """Press Tab until the focused element matches `selector`; how many presses it took."""
+    for presses in range(1, limit + 1):
+        page.keyboard.press("Tab")
+        if page.evaluate("s => document.activeElement.matches(s)", selector):
+            return presses
+    raise AssertionError(f"{selector} not reached with {limit} Tab presses (focus on {_focused(page)})")
+
+
+def _type(page: Page, text: str) -> None:
+    """Replace the focused field's text by typing."""
+    page.keyboard.press("Control+A")
+    page.keyboard.type(text)
+
+
+def test_skip_link_is_the_first_tab_stop_and_focus_is_visible(embedded_portal, new_page) -> None:  # type: ignore[no-untyped-def]
+    page = new_page()
+    page.goto(embedded_portal + "/")
+    page.keyboard.press("Tab")
+    focused = _focus_shows(page)
+    assert "skip-link" in focused["cls"] and focused["text"] == "跳到主要内容", focused
+    box = page.locator(".skip-link").bounding_box()
+    assert box and box["x"] >= 0 and box["y"] >= 0, f"the focused skip link is off screen: {box}"
+    page.keyboard.press("Enter")
+    expect(page.locator("main#main")).to_be_focused()
+    assert page.url.endswith("#main")
+    page.keyboard.press("Tab")  # the next stop is the first control of the content, not the header
+    assert _focus_shows(page)["id"] == "cz-q"
+    page.keyboard.press("Shift+Tab")
+    assert _focus_shows(page)["tag"] == "a"  # the last link of the navigation, outlined on the red header
+
+
+def test_search_and_open_a_guide_with_the_keyboard(embedded_portal, new_page) -> None:  # type: ignore[no-untyped-def]
+    page = new_page()
+    page.goto(embedded_portal + "/")
+    _tab_to(page, "#cz-q")
+    page.keyboard.type("gtgsh")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert re.search(r"/search\?q=gtgsh", page.url)
+    _tab_to(page, ".cz-results > li:first-child h2 a")
+    assert _focus_shows(page)["text"] == ITEM
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    expect(page.locator("h1")).to_have_text(ITEM)
+    _tab_to(page, "a[href='#g-materials']")  # the guide's contents lead to the section
+    page.keyboard.press("Enter")
+    assert page.url.endswith("#g-materials")
+    _tab_to(page, "#g-materials .table-wrap")  # the wide table can be scrolled from the keyboard
+    _focus_shows(page)
+
+
+def test_apply_with_the_keyboard_only(embedded_portal, new_page, issuer_login, screenshot) -> None:  # type: ignore[no-untyped-def]
+    page = new_page()
+    page.goto(embedded_portal + "/search?q=gtgsh")
+    page.goto(embedded_portal + page.locator(".cz-results a").first.get_attribute("href"))
+    _tab_to(page, "a.button[href$='/apply']")
+    page.keyboard.press("Enter")
+    issuer_login(page, CITIZEN)  # the issuer's form: typed, sent with Enter
+    page.wait_for_url(re.compile(r"/apply$"))
+
+    # the form typed but the operator's ID number (not in FORM), the first material chosen with Space
+    for name, value in FORM.items():
+        _tab_to(page, f'[id="f-{name}"]')
+        _focus_shows(page)
+        _type(page, value)
+    _tab_to(page, '[id="f-material.0"]')
+    with page.expect_file_chooser() as chooser:
+        page.keyboard.press("Space")
+    chooser.value.set_files({"name": "申请书.pdf", "mimeType": "application/pdf", "buffer": PDF})
+    _tab_to(page, "form.cz-apply button[type=submit]")
+    _focus_shows(page)
+    with page.expect_navigation() as refused:
+        page.keyboard.press("Enter")
+    assert refused.value and refused.value.status == 422
+
+    # the focus is on the error summary; its link leads to the field
+    expect(page.locator("#form-errors")).to_be_focused()
+    _focus_shows(page)
+    for name, value in FORM.items():
+        expect(_field(page, name)).to_have_value(value)
+    screenshot(page, "errors")
+    page.keyboard.press("Tab")
+    assert _focused(page)["text"] == "请填写经营者身份证号码。"
+    page.keyboard.press("Enter")
+    expect(_field(page, "form.id_number")).to_be_focused()
+    _focus_shows(page)
+    label = page.locator('label[for="f-form.id_number"]').bounding_box()
+    assert label and label["y"] >= 0, f"the field's label is scrolled out of view: {label}"
+    page.keyboard.type(ID_NUMBER)
+
+    _tab_to(page, "form.cz-apply button[type=submit]")
+    with page.expect_navigation() as sent:
+        page.keyboard.press("Enter")
+    assert sent.value and sent.value.status == 200
+    page.wait_for_url(re.compile(r"/cases/\d+$"))
+    expect(page.locator(".flash-success")).to_contain_text("办件编号")
+    screenshot(page, "sent")
+
+
+UNDER_THE_BAR = """() => {
+  const e = document.activeElement, bar = document.querySelector('.sticky-actions');
+  if (bar.contains(e)) return 'bar';
+  const r = e.getBoundingClientRect(), b = bar.getBoundingClientRect();
+  return r.top >= b.top - 1 ? (e.id || e.tagName.toLowerCase()) : '';
+}"""
+
+
+def test_focus_is_not_hidden_under_the_sticky_buttons(embedded_portal, workbench) -> None:  # type: ignore[no-untyped-def]
+    """WCAG 2.4.11: tabbing through the long guide form, no field disappears behind its sticky save bar."""
+    page = workbench.open(embedded_portal, "jinjiang.deptadmin", "/admin/items", width=1000)
+    page.set_viewport_size({"width": 1000, "height": 700})
+    with page.expect_navigation():
+        page.locator("table a").first.click()
+    with page.expect_navigation():
+        page.get_by_role("link", name="编辑办事指南").click()
+    hidden = []
+    for _ in range(400):
+        page.keyboard.press("Tab")
+        where = page.evaluate(UNDER_THE_BAR)
+        if where == "bar":
+            break
+        if where:
+            hidden.append(where)
+    else:
+        raise AssertionError("the save buttons were not reached with 400 Tab presses")
+    assert not hidden, f"focused but hidden under the sticky buttons: {hidden}"
+
+
+SAMPLES = """
+<div id="a11y-samples" class="panel">
+  <p class="flash flash-success">申请已提交 <a href="#a11y-samples">查看</a></p>
+  <p class="flash flash-info">部分事项暂不可办 <span class="muted">说明</span></p>
+  <p class="flash flash-error">请按提示修改 <a href="#a11y-samples">请填写姓名。</a></p>
+  <p><span class="badge">可选</span> <span class="badge badge-ok">零跑动</span>
+     <span class="badge badge-warn">必要</span> <span class="badge badge-bad">缺少</span></p>
+  <p class="wb-deadline"><span class="badge deadline-green"><span class="deadline-mark" aria-hidden="true">✓</span>剩余 3 个工作日</span>
+     <span class="badge deadline-yellow"><span class="deadline-mark" aria-hidden="true">◔</span>今日到期</span>
+     <span class="badge deadline-red"><span class="deadline-mark" aria-hidden="true">!</span>已超期 2 个工作日</span>
+     <span class="deadline-day">2026-01-05 到期</span></p>
+  <p class="hint">提示</p><p class="field-message">请填写不予受理的理由。</p><p class="muted">说明</p>
+</div>"""
+TEXTS = """() => [...document.querySelectorAll('#a11y-samples *')].filter(e => !e.closest('[aria-hidden=true]')
+  && [...e.childNodes].some(n => n.nodeType === Node.TEXT_NODE && n.textContent.trim())).length"""
+
+
+def test_badges_and_messages_have_readable_contrast(embedded_portal, workbench) -> None:  # type: ignore[no-untyped-def]
+    """Every badge, deadline colour and message kind of the stylesheet, on the white panel of each area."""
+    pages = {
+        "citizen": workbench.new_page(),
+        "workbench": workbench.open(embedded_portal, "jinjiang.clerk", "/workbench/"),
+    }
+    pages["citizen"].goto(embedded_portal + "/")
+    admin = pages["admin"] = pages["workbench"].context.new_page()
+    admin.goto(embedded_portal + "/admin/")
+    problems = []
+    for area, page in pages.items():
+        expect(page.locator(f"body.area-{area}")).to_be_attached()
+        page.evaluate(
+            "html => document.querySelector('main').insertAdjacentHTML('afterbegin', html)", SAMPLES
+        )
+        result = AXE.run(
+            page,
+            context={"include": [["#a11y-samples"]]},
+            options={
+                "runOnly": {"type": "rule", "values": ["color-contrast"]},
+                "resultTypes": ["passes", "incomplete"],
+            },
+        ).response
+        measured = [n for v in result["passes"] for n in v["nodes"]]
+        unsure = [n for v in result["incomplete"] for n in v["nodes"] if "deadline-mark" not in n["html"]]
+        if result["violations"]:
+            problems.append(f"{area}:\n{_report(result['violations'])}")
+        texts = page.evaluate(TEXTS)
+        if unsure or len(measured) < texts:
+            problems.append(f"{area}: {len(measured)} of {texts} texts measured; unsure: {unsure}")
+    assert not problems, "\n".join(problems)
