@@ -16,20 +16,8 @@ import pytest
 
 from ywtb.common.events.envelope import Event
 from ywtb.common.events.kafka import KafkaBus
-from ywtb.common.pii import id_check_char
 from ywtb.common.testing.bus import quiet
-
-ID_NUMBER = "51010419900307123" + id_check_char("51010419900307123")  # the demo citizen (sample data)
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
-FORM = {
-    "operator_name": "张三",
-    "id_number": ID_NUMBER,
-    "business_address": "成都市锦江区红星路一段1号",
-    "business_scope": "日用百货零售",
-    "capital": 5,
-    "mobile": "13800000001",
-    "trade_name": "张三百货",
-}
+from ywtb.common.testing.demo import FORM, PDF
 
 
 def _ok(reply: httpx.Response, status: int = 200) -> dict:

@@ -8,34 +8,15 @@ Run: YWTB_E2E_PORT_OFFSET=<n> uv run pytest e2e-tests/portal/test_accessibility.
 
 from __future__ import annotations
 
-import importlib.util
 import re
-from pathlib import Path
-from types import ModuleType
 from typing import Any
 
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Page, expect
 
+from ywtb.common.testing.demo import CITIZEN, FORM_FIELDS, ID_NUMBER, ITEM, PDF, submitted_case
 
-def _sibling(name: str) -> ModuleType:
-    """A sibling test module, for its set-up steps and sample data (test modules are no package)."""
-    spec = importlib.util.spec_from_file_location(f"a11y_{name}", Path(__file__).with_name(f"{name}.py"))
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-_citizen = _sibling("test_citizen_pages")
-submitted_case = _sibling("test_workbench_pages")._submitted_case  # a citizen's complete application
-CITIZEN, ID_NUMBER, ITEM, PDF, FORM = (
-    _citizen.CITIZEN,
-    _citizen.ID_NUMBER,
-    _citizen.ITEM,
-    _citizen.PDF,
-    _citizen.FORM,
-)
+FORM = {name: value for name, value in FORM_FIELDS.items() if name != "form.id_number"}
 
 AXE = Axe()
 WCAG = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]

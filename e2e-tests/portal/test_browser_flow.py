@@ -9,21 +9,8 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
-from ywtb.common.pii import id_check_char
-
-CITIZEN = "13800000001"
-ID_NUMBER = "51010419900307123" + id_check_char("51010419900307123")  # the demo citizen (sample data)
-ITEM = "个体工商户设立登记"
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
-FORM = {
-    "form.operator_name": "张三",
-    "form.id_number": ID_NUMBER,
-    "form.business_address": "成都市锦江区红星路一段1号",
-    "form.business_scope": "日用百货零售",
-    "form.capital": "5",
-    "form.mobile": "13800000001",
-    "form.trade_name": "张三百货",
-}
+from ywtb.common.testing.demo import CITIZEN, ITEM, ITEM_QUERY, PDF
+from ywtb.common.testing.demo import FORM_FIELDS as FORM
 
 
 @pytest.fixture(params=["embedded", "local"])
@@ -41,7 +28,7 @@ def _field(page: Page, name: str):  # type: ignore[no-untyped-def]
 def _citizen_applies(page: Page, portal: str, issuer_login, screenshot) -> str:  # type: ignore[no-untyped-def]
     """Search → guide → login → application with every material uploaded; the case number."""
     page.goto(portal + "/")
-    page.get_by_role("searchbox").first.fill("gtgsh")
+    page.get_by_role("searchbox").first.fill(ITEM_QUERY)
     page.get_by_role("searchbox").first.press("Enter")
     page.wait_for_url(re.compile(r"/search\?q=gtgsh"))
     page.locator(".cz-results > li").first.get_by_role("link", name=ITEM).click()

@@ -8,20 +8,9 @@ from __future__ import annotations
 import re
 
 from ywtb.common.codes import make_credit_code
-from ywtb.common.pii import id_check_char
+from ywtb.common.testing.demo import CITIZEN, FORM_FIELDS, ID_NUMBER, ITEM, PDF
 
-CITIZEN = "13800000001"
-ID_NUMBER = "51010419900307123" + id_check_char("51010419900307123")  # the demo citizen (sample data)
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"  # intake sniffs the %PDF- magic
-ITEM = "个体工商户设立登记"
-FORM = {
-    "form.operator_name": "张三",
-    "form.business_address": "成都市锦江区红星路一段1号",
-    "form.business_scope": "日用百货零售",
-    "form.capital": "5",
-    "form.mobile": "13800000001",
-    "form.trade_name": "张三百货",
-}
+FORM = {name: value for name, value in FORM_FIELDS.items() if name != "form.id_number"}
 
 
 def pdf(name: str) -> dict:

@@ -11,13 +11,9 @@ import re
 
 from playwright.sync_api import Page, expect
 
-from ywtb.common.pii import id_check_char
+from ywtb.common.testing.demo import CITIZEN, ID_NUMBER, ITEM, PDF
 
-CITIZEN = "13800000001"
 CLERK = "jinjiang.clerk"
-ID_NUMBER = "51010419900307123" + id_check_char("51010419900307123")  # the demo citizen (sample data)
-ITEM = "个体工商户设立登记"
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 TYPED = {
     "applicant.contact_mobile": "13800000009",
     "form.operator_name": "张三",

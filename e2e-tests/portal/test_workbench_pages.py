@@ -6,69 +6,17 @@ from __future__ import annotations
 
 import hashlib
 import re
-import uuid
 
 import httpx
 from playwright.sync_api import expect
 
-from ywtb.common.pii import id_check_char
-
-ID_NUMBER = "51010419900307123" + id_check_char("51010419900307123")  # the demo citizen (sample data)
-FORM = {
-    "operator_name": "张三",
-    "id_number": ID_NUMBER,
-    "business_address": "成都市锦江区红星路一段1号",
-    "business_scope": "日用百货零售",
-    "capital": 5,
-    "mobile": "13800000001",
-    "trade_name": "张三百货",
-}
-
-
-def _pdf(name: str) -> bytes:
-    return b"%PDF-1.4\n% " + name.encode() + b"\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
-
-
-def _submitted_case(gateway: httpx.Client, login) -> tuple[str, dict[str, bytes]]:  # type: ignore[no-untyped-def]
-    """A citizen's complete application for 个体工商户设立登记 (status submitted); (case number, files)."""
-    citizen = login(gateway, "13800000001")
-    hit = gateway.get("/api/v1/catalog/search", params={"q": "gtgsh"}).json()["hits"][0]
-    guide = gateway.get(f"/api/v1/catalog/items/{hit['item_id']}/guide").json()
-    names = [
-        m["name"]
-        for m in guide["guide"]["materials"]
-        if m["required"] and m["source"] == "MATERIAL_SOURCE_APPLICANT"
-    ]
-    files, materials = {}, []
-    for name in names:
-        file_name, content = f"{name}.pdf", _pdf(name)
-        upload = gateway.post(
-            "/api/v1/cases/materials",
-            headers=citizen,
-            files={"file": (file_name, content, "application/pdf")},
-        )
-        assert upload.status_code == 201, upload.text
-        files[file_name] = content
-        materials.append({"material_name": name, "file_ids": [upload.json()["id"]]})
-    body = {
-        "item_id": hit["item_id"],
-        "item_version": guide["version"],
-        "channel": "CHANNEL_ONLINE",
-        "applicant": {"applicant_type": 1, "name": "张三", "id_type": "111", "id_number": ID_NUMBER},
-        "form_data": FORM,
-        "materials": materials,
-    }
-    reply = gateway.post(
-        "/api/v1/cases", headers={**citizen, "Idempotency-Key": str(uuid.uuid4())}, json=body
-    )
-    assert reply.status_code == 201 and reply.json()["status"] == "CASE_STATUS_SUBMITTED", reply.text
-    return reply.json()["case_no"], files
+from ywtb.common.testing.demo import submitted_case
 
 
 def test_clerk_and_approver_work_a_case_through_the_workbench(  # type: ignore[no-untyped-def]
     embedded_gateway, embedded_portal, login, workbench, screenshot
 ) -> None:
-    case_no, files = _submitted_case(embedded_gateway, login)
+    case_no, files = submitted_case(embedded_gateway, login)
     case_path = f"/workbench/cases/{case_no}"
 
     # The clerk's queue lists the case with the deemed-acceptance limit as colour and words.
