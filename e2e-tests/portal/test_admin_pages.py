@@ -85,8 +85,11 @@ def test_tenant_admin_creates_a_department_and_a_staff_member(
     expect(page.locator(field("dept"))).to_have_value(GOOD_CODE)
     expect(page.locator("input[name=roles][value=window_clerk]")).to_be_checked()
     expect(page.locator(field("mobile"))).to_have_value("13912345678")
+    expect(page.locator(field("initial_password"))).to_have_value("")  # never sent back to the browser
+    expect(page.locator("#e-initial_password")).to_contain_text("请重新输入初始密码")
 
     page.fill(field("username"), "jinjiang.wu")
+    page.fill(field("initial_password"), "Start2026ok")
     assert post_status(page, "button:has-text('创建账号')") == 303
     expect(page.locator(".flash-success")).to_contain_text("jinjiang.wu")
     expect(page.locator("table")).to_contain_text("吴应急")

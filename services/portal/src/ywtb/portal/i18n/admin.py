@@ -98,6 +98,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "admin.staff.mobile": ("手机号码", "Mobile number"),
     "admin.staff.mobile_hint": ("11位手机号码，列表中仅显示部分号码", "11 digits; lists show it masked"),
     "admin.staff.password": ("初始密码", "Initial password"),
+    "admin.staff.password_again": (
+        "出于安全考虑，密码不会回填，请重新输入初始密码。",
+        "For security the password is not filled back in; please type the initial password again.",
+    ),
     "admin.staff.password_hint": (
         "至少8位，须同时包含字母和数字；首次登录时须修改",
         "At least 8 characters with letters and digits; changed at first login",

@@ -182,6 +182,12 @@ def build_admin_org_router() -> APIRouter:
         if not is_tenant_admin(user):
             depts = [d for d in depts if d["credit_code"] == user.get("dept")]
         grantable = STAFF_ROLE_NAMES if is_tenant_admin(user) else DEPT_ADMIN_GRANTS
+        if errors and values.get("initial_password"):  # a password is never sent back to the browser
+            values = {**values, "initial_password": ""}
+            errors = {
+                **errors,
+                "initial_password": errors.get("initial_password") or page.t("admin.staff.password_again"),
+            }
         return _form_page(
             page, user, "admin/staff_new.html", code, values, errors, status, depts=depts, grantable=grantable
         )
