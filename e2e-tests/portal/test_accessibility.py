@@ -171,6 +171,12 @@ def test_citizen_pages_pass_axe(  # type: ignore[no-untyped-def]
     expect(page.locator("#notice")).to_be_visible()
     audit(page, "case with a correction notice and a message")
 
+    page.goto(embedded_portal + "/bundles/510104-YJS-0002/apply")  # 出生一件事's merged form
+    audit(page, "bundle apply form")
+    assert _post(page, "提交申请") == 422
+    expect(page.locator("#form-errors")).to_be_focused()
+    audit(page, "bundle apply form with errors")
+
     page.goto(embedded_portal + "/cases")
     expect(page.get_by_role("link", name=case_no, exact=True)).to_be_visible()
     audit(page, "my cases")

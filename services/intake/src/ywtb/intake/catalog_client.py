@@ -8,6 +8,7 @@ from google.protobuf import json_format
 
 from ywtb.api.catalog.v1 import catalog_pb2, catalog_pb2_grpc
 from ywtb.common.errors import FailedPrecondition, NotFound
+from ywtb.common.forms import merged_form_schema
 from ywtb.common.grpc import channel
 
 GET_GUIDE = "ywtb.api.catalog.v1.CatalogService/GetGuide"
@@ -83,28 +84,6 @@ def item_code(version: catalog_pb2.GuideVersion) -> str:
     return version.implementation_code or version.basic_code or version.item_id
 
 
-def _merged_schema(schemas: list[dict[str, Any]]) -> dict[str, Any]:
-    """The union of object form schemas: every property (the first item's definition wins on a clash),
-    every required field; unknown fields are refused only when every item refuses them."""
-    schemas = [s for s in schemas if s]
-    if not schemas:
-        return {}
-    if len(schemas) == 1:
-        return schemas[0]
-    properties: dict[str, Any] = {}
-    required: list[str] = []
-    for schema in schemas:
-        for name, spec in (schema.get("properties") or {}).items():
-            properties.setdefault(name, spec)
-        required += [r for r in schema.get("required") or [] if r not in required]
-    merged: dict[str, Any] = {"type": "object", "properties": properties}
-    if required:
-        merged["required"] = required
-    if all(s.get("additionalProperties") is False for s in schemas):
-        merged["additionalProperties"] = False
-    return merged
-
-
 def bundle_snapshot(bundle: catalog_pb2.Bundle) -> tuple[dict[str, Any], list[dict[str, Any]]]:
     """What a 一件事 case keeps: an item-like snapshot (the first item leads: its department accepts)
     with the merged materials and form schema, plus the bundled items (item_id, version, dept, code, name).
@@ -144,7 +123,7 @@ def bundle_snapshot(bundle: catalog_pb2.Bundle) -> tuple[dict[str, Any], list[di
             }
             for m in bundle.materials
         ],
-        "form_schema": _merged_schema([p["form_schema"] for p in parts]),
+        "form_schema": merged_form_schema([p["form_schema"] for p in parts]),
         "bundle_code": bundle.code,
         "parts": [
             {

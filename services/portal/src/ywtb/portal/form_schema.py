@@ -10,6 +10,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from ywtb.common.forms import merged_form_schema
 from ywtb.portal import labels
 from ywtb.portal.i18n import translate
 
@@ -246,4 +247,21 @@ def material_slots(materials: list[Mapping[str, Any]]) -> list[MaterialSlot]:
         MaterialSlot(index, m)
         for index, m in enumerate(materials)
         if labels.short_code("material_source", m.get("source")) != "GOVERNMENT"
+    ]
+
+
+# -- 一件事 bundles (the gateway's Bundle JSON)
+
+
+def bundle_schema(bundle: Mapping[str, Any]) -> dict[str, Any]:
+    """The bundle's form: the merged schema of its items' live versions, as intake validates it."""
+    guides = [item.get("guide") or {} for item in bundle.get("items", [])]
+    return merged_form_schema([dict(g.get("form_schema") or {}) for g in guides])
+
+
+def bundle_materials(bundle: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """The merged material list, each material with the ids of the items asking for it (`item_ids`)."""
+    return [
+        {**(m.get("material") or {}), "item_ids": list(m.get("item_ids") or [])}
+        for m in bundle.get("materials", [])
     ]

@@ -361,7 +361,23 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Some services are suspended; ask at the window.",
     ),
     "citizen.bundle.apply_note": (
-        "“一件事”可到政务服务中心综合窗口一次申请；也可点击各事项查看办事指南并在线申办。",
-        "Apply for the whole bundle at the service centre's integrated window, or apply for each service online.",
+        "“一件事”可在线一次申办，也可到政务服务中心综合窗口一次申请；点击各事项可查看办事指南。",
+        "Apply for the whole bundle online or at the service centre's integrated window; "
+        "each service's guide is linked above.",
     ),
+    "citizen.bundle.apply": ("在线申办", "Apply online"),
+    "citizen.bundle.apply_lead": (
+        "一表申请：填写一份申请表、上传一次材料，即同时申请以下事项，各部门并联审批。",
+        "One form and one set of materials for all of these services, approved by the departments in parallel.",
+    ),
+    "citizen.bundle.apply_closed": (
+        "该“一件事”中有事项暂停办理，暂时无法联办申报，请联系服务窗口。",
+        "A service of this bundle is suspended, so the bundle cannot be applied for now; "
+        "please contact the service window.",
+    ),
+    "citizen.bundle.serves": ("用于", "For"),
+    "citizen.bundle.back": ("返回“一件事”", "Back to the bundle"),
+    "citizen.case.bundle": ("“一件事”", "Bundle"),
+    "citizen.case.bundle_items": ("包含事项", "Services included"),
+    "citizen.cases.bundle": ("一件事 · {n} 个事项", "Bundle · {n} services"),
 }

@@ -5,6 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from ywtb.portal.routes.citizen_apply import build_apply_router
+from ywtb.portal.routes.citizen_bundle import build_bundle_apply_router
 from ywtb.portal.routes.citizen_cases import build_cases_router
 from ywtb.portal.routes.citizen_catalogue import build_catalogue_router
 
@@ -14,5 +15,6 @@ def build_citizen_router() -> APIRouter:
     router = APIRouter()
     router.include_router(build_catalogue_router())
     router.include_router(build_apply_router())
+    router.include_router(build_bundle_apply_router())
     router.include_router(build_cases_router())
     return router

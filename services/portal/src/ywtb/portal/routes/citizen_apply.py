@@ -1,9 +1,10 @@
-"""在线申办: the application form of an item (its JSON Schema, the applicant, uploads) and SubmitCase."""
+"""在线申办: the application form (a JSON Schema, the applicant, uploads), SubmitCase, and an item's routes."""
 
 from __future__ import annotations
 
 import re
 import uuid
+from collections.abc import Callable
 from typing import Any
 
 from fastapi import APIRouter
@@ -29,6 +30,7 @@ from ywtb.portal.routes.shared import path_id
 from ywtb.portal.web import CurrentPage, Page
 
 IDEMPOTENCY_KEY = re.compile(r"^[0-9a-f]{32}$")
+CLOSED = {"BUNDLE_ITEM_UNAVAILABLE"}  # refusals that close the form: the message is shown instead
 
 
 def _account(page: Page, user: dict[str, Any]) -> dict[str, str]:
@@ -43,30 +45,48 @@ def _account(page: Page, user: dict[str, Any]) -> dict[str, str]:
     }
 
 
-def _apply_context(page: Page, version: dict[str, Any], user: dict[str, Any], **extra: Any) -> dict[str, Any]:
-    guide = version["guide"]
-    objects = {labels.short_code("service_object", o) for o in guide.get("service_objects", [])}
+def form_context(
+    page: Page,
+    user: dict[str, Any],
+    *,
+    schema: dict[str, Any] | None,
+    materials: list[dict[str, Any]],
+    objects: list[Any],
+    **extra: Any,
+) -> dict[str, Any]:
+    """The application form of a form schema, a material list and the service objects (of an item or a bundle)."""
+    kinds = {labels.short_code("service_object", o) for o in objects}
     agent = af.may_apply_for_legal_person(user)
     return context(
         page,
-        version=version,
-        guide=guide,
-        fields=form_schema.schema_fields(guide.get("form_schema")),
-        slots=form_schema.material_slots(guide.get("materials", [])),
+        fields=form_schema.schema_fields(schema),
+        slots=form_schema.material_slots(materials),
         fetched=[
-            m
-            for m in guide.get("materials", [])
-            if labels.short_code("material_source", m.get("source")) == "GOVERNMENT"
+            m for m in materials if labels.short_code("material_source", m.get("source")) == "GOVERNMENT"
         ],
-        agent=agent and objects != {"NATURAL_PERSON"},  # may apply for a legal person here
-        legal_only=objects == {"LEGAL_PERSON"},
+        agent=agent and kinds != {"NATURAL_PERSON"},  # may apply for a legal person here
+        legal_only=kinds == {"LEGAL_PERSON"},
         org_types=af.applicant_choices(page.lang),
         hint=form_schema.field_hint,
         **extra,
     )
 
 
-def _key(form: dict[str, Any]) -> str:
+def _apply_context(page: Page, version: dict[str, Any], user: dict[str, Any], **extra: Any) -> dict[str, Any]:
+    guide = version["guide"]
+    return form_context(
+        page,
+        user,
+        schema=guide.get("form_schema"),
+        materials=guide.get("materials", []),
+        objects=guide.get("service_objects", []),
+        version=version,
+        guide=guide,
+        **extra,
+    )
+
+
+def form_key(form: dict[str, Any]) -> str:
     """The form's idempotency key, a new one when it has none."""
     key = str(form.get("idempotency_key", ""))
     return key if IDEMPOTENCY_KEY.match(key) else uuid.uuid4().hex
@@ -81,34 +101,60 @@ def _typed(
     return applicant, data, {**applicant.errors, **errors}, {**values, **applicant.values}
 
 
-def _apply(
+def show_form(page: Page, user: dict[str, Any], template: str, ctx: dict[str, Any]) -> Response:
+    """The form first shown: a draft typed before the login had to be renewed, else the account's data
+    (only the message when the form is closed)."""
+    if ctx.get("closed"):
+        return page.render(template, values={}, files={}, **ctx)
+    draft = page.take_draft("citizen")
+    if draft is not None:
+        ctx["key"] = form_key(draft.form)
+        typed = _typed(page, ctx, draft.form)[3]
+        return page.render(template, values=typed, files=kept(draft.form, ctx["slots"]), **ctx)
+    values: dict[str, Any] = {"applicant.kind": "legal" if ctx["legal_only"] and ctx["agent"] else "self"}
+    values.update(_account(page, user))
+    values["applicant.contact_name"] = user.get("name", "")
+    return page.render(template, values=values, files={}, **ctx)
+
+
+def _replayed(page: Page, key: str) -> Response | None:
+    """The case of a form already submitted with this key (a second click, the back button)."""
+    applied = page.session.get("applied", {})
+    return page.redirect(f"/cases/{applied[key]}") if key in applied else None
+
+
+Prepare = Callable[[str], tuple[dict[str, Any], dict[str, Any]]]  # key → (form context, what is applied for)
+
+
+def submit(
     page: Page,
-    user: dict[str, Any],
-    item_id: str,
+    template: str,
     form: dict[str, Any],
     chosen: Chosen,
     upload_errors: af.Errors,
+    prepare: Prepare,
 ) -> Response:
-    """The application's POST work, in the thread pool: uploads, edge checks, SubmitCase."""
-    key = _key(form)
-    applied = page.session.get("applied", {})
-    if key in applied:
-        return page.redirect(f"/cases/{applied[key]}")
-    version = guide_version(page, item_id, whole(form.get("item_version")))
-    ctx = _apply_context(page, version, user, key=key)
+    """Uploads, edge checks and SubmitCase (in the thread pool) for what `prepare` says: the item and its
+    version, or the bundle code."""
+    key = form_key(form)
+    done = _replayed(page, key)
+    if done is not None:
+        return done
+    ctx, target = prepare(key)
+    if ctx.get("closed"):
+        return page.render(template, 409, values={}, files={}, **ctx)
     with submit_lock(key):
         files, errors = upload_all(page, key, ctx["slots"], form, chosen)
         applicant, data, form_errors, values = _typed(page, ctx, form)
         errors = {**upload_errors, **errors, **form_errors}
 
         def again(status: int) -> Response:
-            return page.render("citizen/apply.html", status, errors=errors, values=values, files=files, **ctx)
+            return page.render(template, status, errors=errors, values=values, files=files, **ctx)
 
         if errors:
             return again(422)
         body = {
-            "item_id": version["item_id"],
-            "item_version": version["version"],
+            **target,
             "channel": "CHANNEL_ONLINE",
             "applicant": applicant.data,
             "form_data": data,
@@ -120,10 +166,13 @@ def _apply(
             if error.code == "IDEMPOTENCY_KEY_REUSED":
                 errors["_form"] = page.t("citizen.apply.already_submitted")
                 ctx["key"] = uuid.uuid4().hex
-                return again(error.status)
-            errors = refused(page, error, ctx["slots"], legal=applicant.legal)
+            elif error.code in CLOSED:
+                ctx["closed"] = page.message(error)
+            else:
+                errors = refused(page, error, ctx["slots"], legal=applicant.legal)
             return again(error.status)
     case_no = case["case_no"]
+    applied = page.session.get("applied", {})
     page.session["applied"] = dict(list(applied.items())[-19:]) | {key: case_no}
     page.flash(page.t("citizen.apply.done", case_no=case_no))
     if labels.short_code("case_status", case.get("status")) == "CORRECTION_REQUESTED":
@@ -140,17 +189,7 @@ def build_apply_router() -> APIRouter:
         user = page.require("citizen")
         version = guide_version(page, path_id(item_id, ITEM_ID))
         ctx = _apply_context(page, version, user, key=uuid.uuid4().hex)
-        draft = page.take_draft("citizen")
-        if draft is not None:  # typed before the login had to be renewed
-            ctx["key"] = _key(draft.form)
-            typed = _typed(page, ctx, draft.form)[3]
-            return page.render(
-                "citizen/apply.html", values=typed, files=kept(draft.form, ctx["slots"]), **ctx
-            )
-        values: dict[str, Any] = {"applicant.kind": "legal" if ctx["legal_only"] and ctx["agent"] else "self"}
-        values.update(_account(page, user))
-        values["applicant.contact_name"] = user.get("name", "")
-        return page.render("citizen/apply.html", values=values, files={}, **ctx)
+        return show_form(page, user, "citizen/apply.html", ctx)
 
     @router.post("/items/{item_id}/apply")
     async def apply_submit(page: CurrentPage, item_id: str) -> Response:
@@ -160,6 +199,13 @@ def build_apply_router() -> APIRouter:
         version = await run_in_threadpool(guide_version, page, item_id, whole(form.get("item_version")))
         slots = form_schema.material_slots(version["guide"].get("materials", []))
         chosen, upload_errors = await read_uploads(page, form, slots)
-        return await run_in_threadpool(_apply, page, user, item_id, form, chosen, upload_errors)
+        target = {"item_id": version["item_id"], "item_version": version["version"]}
+
+        def prepare(key: str) -> tuple[dict[str, Any], dict[str, Any]]:
+            return _apply_context(page, version, user, key=key), target
+
+        return await run_in_threadpool(
+            submit, page, "citizen/apply.html", form, chosen, upload_errors, prepare
+        )
 
     return router

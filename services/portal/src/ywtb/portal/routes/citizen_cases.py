@@ -12,7 +12,7 @@ from starlette.concurrency import run_in_threadpool
 from ywtb.portal import application_form as af
 from ywtb.portal import form_schema, labels
 from ywtb.portal.gateway import GatewayError
-from ywtb.portal.routes.citizen_catalogue import guide_version
+from ywtb.portal.routes.citizen_bundle import case_version
 from ywtb.portal.routes.citizen_common import (
     CASE_NO,
     PAGE_SIZE,
@@ -131,7 +131,7 @@ def _case_page(page: Page, case_no: str, status: int = 200, **extra: Any) -> Res
     case = page.get("citizen", f"/api/v1/cases/{case_no}")
     approval = _timeline(page, case)
     try:
-        version = guide_version(page, case["item_id"], int(case.get("item_version") or 0))
+        version = case_version(page, case)
     except GatewayError:
         version = None
     given = {m.get("material_name"): len(m.get("file_ids", [])) for m in case.get("materials", [])}
@@ -151,6 +151,7 @@ def _case_page(page: Page, case_no: str, status: int = 200, **extra: Any) -> Res
             case=case,
             approval=approval,
             version=version,
+            item_names={i["item_id"]: i["name"] for i in case.get("bundle_items", [])},
             given=given,
             entries=timeline_entries(page, case, approval),
             form_rows=form_schema.form_rows(
@@ -175,7 +176,7 @@ def _supplement(
     if labels.short_code("case_status", case.get("status")) != "CORRECTION_REQUESTED":
         page.flash(page.t("citizen.supplement.not_open"), "info")
         return page.redirect(f"/cases/{case_no}")
-    version = guide_version(page, case["item_id"], int(case.get("item_version") or 0))
+    version = case_version(page, case)
     ctx = _supplement_context(page, case, version)
     key = f"supplement:{case_no}:{case.get('correction_round')}"
     with submit_lock(key):
@@ -251,9 +252,7 @@ def build_cases_router() -> APIRouter:
         path_id(case_no, CASE_NO)
         form = await page.form()
         case = await run_in_threadpool(page.get, "citizen", f"/api/v1/cases/{case_no}")
-        version = await run_in_threadpool(
-            guide_version, page, case["item_id"], int(case.get("item_version") or 0)
-        )
+        version = await run_in_threadpool(case_version, page, case)
         slots = form_schema.material_slots(version["guide"].get("materials", []))
         chosen, upload_errors = await read_uploads(page, form, slots)
         return await run_in_threadpool(_supplement, page, case_no, form, chosen, upload_errors)

@@ -60,7 +60,7 @@ def catalogue(page: Page) -> dict[str, Any]:
         dept["tenant"] = hit["tenant"]
     tenants = sorted({hit["tenant"] for hit in hits}, reverse=True)
     listed = [b for group in parallel(lambda t=t: _bundles(page, t) for t in tenants) for b in group or []]
-    bundles = [b for b in parallel(lambda b=b: _bundle(page, b["code"]) for b in listed) if b]
+    bundles = [b for b in parallel(lambda b=b: bundle_of(page, b["code"]) for b in listed) if b]
     popular = [
         (hit, found)
         for hit, found in zip(hits, guides, strict=True)
@@ -81,7 +81,8 @@ def _bundles(page: Page, tenant: str) -> list[dict[str, Any]]:
     return page.get(None, "/api/v1/catalog/bundles", tenant=tenant)
 
 
-def _bundle(page: Page, code: str) -> dict[str, Any]:
+def bundle_of(page: Page, code: str) -> dict[str, Any]:
+    """A 一件事 bundle: the live versions of its items, the merged materials, the unavailable items."""
     return page.get(None, f"/api/v1/catalog/bundles/{code}")
 
 
@@ -163,7 +164,7 @@ def build_catalogue_router() -> APIRouter:
 
     @router.get("/bundles/{code}")
     def bundle(page: CurrentPage, code: str) -> Response:
-        found = _bundle(page, path_id(code, CASE_NO))
+        found = bundle_of(page, path_id(code, CASE_NO))
         return page.render("citizen/bundle.html", **context(page, bundle=found))
 
     @router.get("/items/{item_id}")
