@@ -53,17 +53,20 @@ def test_codes_are_accepted_in_every_form_the_pages_meet() -> None:
     assert labels.case_status("zh", "CASE_STATUS_CORRECTION_REQUESTED") == "待补正"
     assert labels.case_status("zh", "correction_requested") == "待补正"
     assert labels.case_status("en", "CASE_STATUS_COMPLETED") == "Completed"
-    assert labels.item_type("zh", "01") == "行政许可" and labels.item_type("zh", "20") == "公共服务"
-    assert labels.applicant_type("zh", 2) == "企业法人" and labels.online_depth("zh", 7).startswith(
-        "全程网办"
+    assert (
+        labels.label("zh", "item_type", "01") == "行政许可"
+        and labels.label("zh", "item_type", "20") == "公共服务"
     )
-    assert labels.service_object("zh", "SERVICE_OBJECT_LEGAL_PERSON") == "法人"
-    assert labels.material_kind("zh", "MATERIAL_KIND_COPY") == "复印件"
-    assert labels.material_source("zh", "MATERIAL_SOURCE_GOVERNMENT") == "政府部门核发"
-    assert labels.acceptance_mode("zh", "ACCEPTANCE_MODE_TOLERANT") == "容缺受理"
-    assert labels.case_type("zh", "CASE_TYPE_INSTANT") == "即办件"
-    assert labels.channel("zh", "CHANNEL_WINDOW") == "窗口申办"
-    assert labels.decision("zh", "DECISION_DENY") == "不予许可"
+    assert labels.label("zh", "applicant_type", 2) == "企业法人" and labels.label(
+        "zh", "online_depth", 7
+    ).startswith("全程网办")
+    assert labels.label("zh", "service_object", "SERVICE_OBJECT_LEGAL_PERSON") == "法人"
+    assert labels.label("zh", "material_kind", "MATERIAL_KIND_COPY") == "复印件"
+    assert labels.label("zh", "material_source", "MATERIAL_SOURCE_GOVERNMENT") == "政府部门核发"
+    assert labels.label("zh", "acceptance_mode", "ACCEPTANCE_MODE_TOLERANT") == "容缺受理"
+    assert labels.label("zh", "case_type", "CASE_TYPE_INSTANT") == "即办件"
+    assert labels.label("zh", "channel", "CHANNEL_WINDOW") == "窗口申办"
+    assert labels.label("zh", "decision", "DECISION_DENY") == "不予许可"
 
 
 def test_unknown_and_empty_codes() -> None:

@@ -306,7 +306,7 @@ def _code(lang: str, text: str, result: Applicant, name: str) -> str:
 
 def applicant_choices(lang: str) -> list[tuple[str, str]]:
     """(code, text) of the legal-person applicant types."""
-    return [(code, labels.applicant_type(lang, code)) for code in LEGAL_KINDS]
+    return [(code, labels.label(lang, "applicant_type", code)) for code in LEGAL_KINDS]
 
 
 # -- materials

@@ -144,56 +144,6 @@ def case_stage(lang: str, case: dict[str, Any], approval: dict[str, Any] | None 
     return case_status(lang, step) if step else case_status(lang, status)
 
 
-def item_type(lang: str, code: Any) -> str:
-    """事项类型: 01 行政许可 … 20 公共服务."""
-    return label(lang, "item_type", code)
-
-
-def case_type(lang: str, code: Any) -> str:
-    """办件类型: 即办件 / 承诺件."""
-    return label(lang, "case_type", code)
-
-
-def service_object(lang: str, code: Any) -> str:
-    """服务对象: 自然人 / 法人."""
-    return label(lang, "service_object", code)
-
-
-def material_kind(lang: str, code: Any) -> str:
-    """材料形式: 原件 / 复印件 / 电子件."""
-    return label(lang, "material_kind", code)
-
-
-def material_source(lang: str, code: Any) -> str:
-    """材料来源: 申请人自备 / 政府部门核发."""
-    return label(lang, "material_source", code)
-
-
-def acceptance_mode(lang: str, code: Any) -> str:
-    """受理方式: 正常受理 / 容缺受理 / 告知承诺."""
-    return label(lang, "acceptance_mode", code)
-
-
-def channel(lang: str, code: Any) -> str:
-    """申办渠道: 网上 / 窗口."""
-    return label(lang, "channel", code)
-
-
-def decision(lang: str, code: Any) -> str:
-    """审批决定: 准予许可 / 不予许可."""
-    return label(lang, "decision", code)
-
-
-def online_depth(lang: str, depth: Any) -> str:
-    """网上办理深度 1..7."""
-    return label(lang, "online_depth", depth)
-
-
-def applicant_type(lang: str, code: Any) -> str:
-    """申请人类型: 1 自然人, 2 企业法人, …"""
-    return label(lang, "applicant_type", code)
-
-
 def visits(lang: str, count: Any) -> str:
     """到现场次数: 0 零跑动, 1 最多跑一次, n 次."""
     try:

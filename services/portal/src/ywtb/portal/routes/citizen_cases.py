@@ -90,7 +90,7 @@ def timeline_entries(
             }
         )
     for entry in (approval or {}).get("entries", []):
-        decision = labels.decision(page.lang, entry.get("decision"))
+        decision = labels.label(page.lang, "decision", entry.get("decision"))
         entries.append(
             {
                 "title": entry.get("title", ""),
