@@ -9,17 +9,7 @@ set -euo pipefail
 _COMPONENT=down
 
 ALL=(keycloak kafka redis postgres)
-if [ "$#" -eq 0 ]; then
-    WANT=("${ALL[@]}")
-else
-    WANT=()
-    for c in "$@"; do
-        case "$c" in
-        postgres | redis | kafka | keycloak) WANT+=("$c") ;;
-        *) die "unknown component '$c' (choose from: ${ALL[*]})" ;;
-        esac
-    done
-fi
+select_components "$@"
 
 rc=0
 for c in "${WANT[@]}"; do

@@ -166,6 +166,35 @@ wait_http() {
     done
 }
 
+# await_healthy TIMEOUT_S INTERVAL_S WHAT: poll the component's healthy(); on timeout show $LOGFILE
+# and die with "WHAT after TIMEOUT_Ss"
+await_healthy() {
+    local t="$1" interval="$2" what="$3" start=$SECONDS
+    until healthy; do
+        [ $((SECONDS - start)) -lt "$t" ] || {
+            tail_log "$LOGFILE"
+            die "$what after ${t}s"
+        }
+        sleep "$interval"
+    done
+}
+
+# select_components ARGS...: WANT=(ARGS), or ALL=(...) when none are given; dies on an unknown name
+select_components() {
+    local c
+    if [ "$#" -eq 0 ]; then
+        WANT=("${ALL[@]}")
+        return 0
+    fi
+    WANT=()
+    for c in "$@"; do
+        case "$c" in
+        postgres | redis | kafka | keycloak) WANT+=("$c") ;;
+        *) die "unknown component '$c' (choose from: ${ALL[*]})" ;;
+        esac
+    done
+}
+
 # ---------------------------------------------------------------- pids
 
 # read_pid PIDFILE -> prints the pid (first line) or nothing

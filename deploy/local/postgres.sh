@@ -127,16 +127,7 @@ healthy() {
         -c 'select 1' 2>/dev/null | grep -q '^1$'
 }
 
-wait_healthy() {
-    local t="${1:-60}" start=$SECONDS
-    until healthy; do
-        [ $((SECONDS - start)) -lt "$t" ] || {
-            tail_log "$LOGFILE"
-            die "PostgreSQL on $YWTB_HOST:$PG_PORT does not answer after ${t}s"
-        }
-        sleep 0.3
-    done
-}
+wait_healthy() { await_healthy "${1:-60}" 0.3 "PostgreSQL on $YWTB_HOST:$PG_PORT does not answer"; }
 
 ensure_database() {
     if [ "$(psql_q -d postgres -tA -c "select 1 from pg_database where datname = '$PG_DB'")" != 1 ]; then

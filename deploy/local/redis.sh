@@ -39,16 +39,7 @@ healthy() {
     [ "$(redis-cli -h "$YWTB_HOST" -p "$REDIS_PORT" ping 2>/dev/null)" = PONG ]
 }
 
-wait_healthy() {
-    local t="${1:-30}" start=$SECONDS
-    until healthy; do
-        [ $((SECONDS - start)) -lt "$t" ] || {
-            tail_log "$LOGFILE"
-            die "Redis on $YWTB_HOST:$REDIS_PORT does not answer PING after ${t}s"
-        }
-        sleep 0.2
-    done
-}
+wait_healthy() { await_healthy "${1:-30}" 0.2 "Redis on $YWTB_HOST:$REDIS_PORT does not answer PING"; }
 
 do_status() {
     if pid_alive "$COMP_PID" "$PATTERN" && healthy; then

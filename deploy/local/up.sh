@@ -9,17 +9,7 @@ set -euo pipefail
 _COMPONENT=up
 
 ALL=(postgres redis kafka keycloak)
-if [ "$#" -eq 0 ]; then
-    WANT=("${ALL[@]}")
-else
-    WANT=()
-    for c in "$@"; do
-        case "$c" in
-        postgres | redis | kafka | keycloak) WANT+=("$c") ;;
-        *) die "unknown component '$c' (choose from: ${ALL[*]})" ;;
-        esac
-    done
-fi
+select_components "$@"
 wants() {
     local c
     for c in "${WANT[@]}"; do [ "$c" = "$1" ] && return 0; done

@@ -25,6 +25,15 @@ def test_local_store_forgets_expired_sessions() -> None:
     assert store.load("a") is None
 
 
+def test_extending_keeps_an_unchanged_session_alive() -> None:
+    store = LocalSessionStore()
+    store.save("a", {"csrf": "x"}, ttl_s=0)
+    store.extend("a", 60)
+    assert store.load("a") == {"csrf": "x"}
+    store.extend("unknown", 60)
+    assert store.load("unknown") is None
+
+
 def test_local_store_evicts_the_least_recently_saved_beyond_capacity() -> None:
     store = LocalSessionStore(capacity=2)
     for name in ("a", "b", "c"):
@@ -56,5 +65,8 @@ def test_redis_store_round_trip_expiry_and_delete(redis_url: str) -> None:
     store.save("b", {"csrf": "y"}, ttl_s=60)
     store.delete("b")
     assert store.load("b") is None
+    store.save("c", {"csrf": "z"}, ttl_s=1)
+    store.extend("c", 60)
     time.sleep(1.2)
     assert store.load("a") is None
+    assert store.load("c") == {"csrf": "z"}

@@ -601,13 +601,17 @@ class ApprovalService:
 
     # --- 特别程序, 延长期限 ----------------------------------------------------------------------
 
-    def _case_for(self, session: Session, principal: Principal, case_no: str) -> Instance:
+    def _case_for(
+        self, session: Session, principal: Principal, case_no: str, *, actor: bool = False
+    ) -> Instance:
+        """The case, once the principal may read it (and, with actor=True, act on it)."""
         instance = session.get(Instance, case_no)
         if instance is None:
             raise NotFound(f"未找到办件 {case_no} 的审批信息，请核对办件编号。", code="CASE_NOT_FOUND")
-        authz.require_read_case(
-            principal, instance.tenant, self._depts(session, instance), instance.applicant
-        )
+        depts = self._depts(session, instance)
+        authz.require_read_case(principal, instance.tenant, depts, instance.applicant)
+        if actor:
+            authz.require_case_actor(principal, instance.tenant, depts)
         return instance
 
     @staticmethod
@@ -623,8 +627,7 @@ class ApprovalService:
                 fields={k: "必填" for k, v in (("kind", kind), ("reason", reason)) if not v},
             )
         with self.db.transaction() as session, _optimistic():
-            instance = self._case_for(session, principal, case_no)
-            authz.require_case_actor(principal, instance.tenant, self._depts(session, instance))
+            instance = self._case_for(session, principal, case_no, actor=True)
             self._check_running(instance)
             now = utc(self.clock())
             stop = ClockStopRow(
@@ -656,8 +659,7 @@ class ApprovalService:
     def resume_case(self, principal: Principal, case_no: str, result: str = "") -> CaseView:
         """特别程序结束: the clock runs again; case and step deadlines move by the stopped working days."""
         with self.db.transaction() as session, _optimistic():
-            instance = self._case_for(session, principal, case_no)
-            authz.require_case_actor(principal, instance.tenant, self._depts(session, instance))
+            instance = self._case_for(session, principal, case_no, actor=True)
             if instance.status != SUSPENDED:
                 raise FailedPrecondition("该办件不在特别程序中，无需恢复计时。", code="CASE_NOT_SUSPENDED")
             now = utc(self.clock())
@@ -695,8 +697,7 @@ class ApprovalService:
         if not reason:
             raise InvalidArgument("延长办理期限须写明理由，并告知申请人。", fields={"reason": "必填"})
         with self.db.transaction() as session, _optimistic():
-            instance = self._case_for(session, principal, case_no)
-            authz.require_case_actor(principal, instance.tenant, self._depts(session, instance))
+            instance = self._case_for(session, principal, case_no, actor=True)
             if instance.status == COMPLETED:
                 raise FailedPrecondition("该办件已办结，不能延长期限。", code="CASE_COMPLETED")
             if instance.extension_days:

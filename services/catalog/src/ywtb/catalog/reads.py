@@ -16,7 +16,6 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Iterable
-from datetime import UTC
 from typing import Any
 
 from sqlalchemy import select
@@ -27,6 +26,7 @@ from ywtb.catalog.models import Item, ItemVersion
 from ywtb.catalog.search import SearchDoc, SearchIndex, SearchResult
 from ywtb.common.db import Database
 from ywtb.common.errors import NotFound
+from ywtb.common.timestamps import aware
 
 log = logging.getLogger(__name__)
 MAX_PAGE = 100
@@ -34,7 +34,6 @@ MAX_PAGE = 100
 
 def version_payload(row: ItemVersion) -> dict[str, Any]:
     """The cached (JSON) form of a published version."""
-    published_at = row.published_at if row.published_at.tzinfo else row.published_at.replace(tzinfo=UTC)
     return {
         "item_id": row.item_id,
         "version": row.version,
@@ -47,7 +46,7 @@ def version_payload(row: ItemVersion) -> dict[str, Any]:
         "process": row.process,
         "keywords": row.keywords,
         "guide": row.guide,
-        "published_at": published_at.isoformat(),
+        "published_at": aware(row.published_at).isoformat(),
         "published_by": row.published_by,
     }
 

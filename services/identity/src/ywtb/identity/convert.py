@@ -3,14 +3,8 @@
 from __future__ import annotations
 
 from ywtb.api.identity.v1 import identity_pb2
-from ywtb.common.pii import mask_id_number
 from ywtb.common.timestamps import timestamp
 from ywtb.identity.models import AgentAuthorisation, Department, LegalPerson, Person, Staff, Tenant
-
-
-def masked_id(id_number: str) -> str:
-    """The ID number as anyone but its owner sees it."""
-    return mask_id_number(id_number)
 
 
 def tenant(row: Tenant) -> identity_pb2.Tenant:

@@ -27,7 +27,7 @@ from ywtb.common.errors import (
     PermissionDenied,
     Unauthenticated,
 )
-from ywtb.common.pii import mask_phone
+from ywtb.common.pii import mask_id_number, mask_phone
 from ywtb.identity import authz, convert
 from ywtb.identity.events import DEPARTMENT_TOPIC, PERSON_TOPIC, TENANT_TOPIC, publish
 from ywtb.identity.models import Account, AgentAuthorisation, Department, LegalPerson, Person, Staff, Tenant
@@ -377,12 +377,11 @@ class IdentityService:
     def get_person(self, principal: Principal, person_id: str) -> tuple[Person, str]:
         """A person and their ID number: in full for the owner, masked for staff."""
         person = self._person(person_id)
+        owner = principal.subject == person_id
+        if not owner and not principal.has_role("window_clerk", "approver", "service"):
+            raise PermissionDenied("您无权查看他人的账户信息。", message_en="not the owner")
         id_number = self.keys.open(person.id_number_enc, f"person.id_number:{person_id}")
-        if principal.subject == person_id:
-            return person, id_number
-        if principal.has_role("window_clerk", "approver", "service"):
-            return person, convert.masked_id(id_number)
-        raise PermissionDenied("您无权查看他人的账户信息。", message_en="not the owner")
+        return person, id_number if owner else mask_id_number(id_number)
 
     def verify_person(self, principal: Principal, person_id: str, method: int, id_number: str) -> Person:
         """Window verification (实名核验) against the physical ID card: level 5."""

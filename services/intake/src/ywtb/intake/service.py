@@ -30,6 +30,7 @@ from ywtb.common.errors import (
     PermissionDenied,
 )
 from ywtb.common.pii import decrypt, derive_key, encrypt, mask_id_number, mask_phone
+from ywtb.common.timestamps import aware
 from ywtb.intake import authz, convert
 from ywtb.intake.case_numbers import format_case_number, next_sequence
 from ywtb.intake.catalog_client import CatalogClient, bundle_snapshot, item_snapshot
@@ -49,11 +50,6 @@ MAX_PAGE = 200
 
 def _utc_now() -> datetime:
     return datetime.now(UTC)
-
-
-def _aware(moment: datetime) -> datetime:
-    """SQLite returns naive UTC datetimes; PostgreSQL aware ones."""
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def _invalid(field_name: str, message: str, message_en: str = "") -> InvalidArgument:
@@ -298,14 +294,9 @@ class IntakeService:
     ) -> dict[str, Any]:
         """The applicant columns: online from the login (natural person) or the agent's legal person."""
         # An agent may also apply as the natural person they are: it is the request that names a legal person.
-        names_legal_person = bool(given.credit_code or given.applicant_type in LEGAL_PERSON_TYPES)
-        if (
-            channel == pb.CHANNEL_ONLINE
-            and names_legal_person
-            and not principal.has_role("legal_person_agent")
-        ):
+        legal = bool(given.credit_code or given.applicant_type in LEGAL_PERSON_TYPES)
+        if channel == pb.CHANNEL_ONLINE and legal and not principal.has_role("legal_person_agent"):
             raise PermissionDenied("只有经授权的法人经办人可以代表法人在线申办，请先到窗口办理经办人授权。")
-        legal = names_legal_person
         name = given.name.strip() or (principal.name if channel == pb.CHANNEL_ONLINE and not legal else "")
         if not name or len(name) > 200:
             raise _invalid("applicant.name", "请填写申请人名称（不超过200个字符）。")
@@ -649,7 +640,7 @@ class IntakeService:
         for case_no in candidates:
             with self.db.transaction() as session:
                 case = self._locked(session, case_no)
-                received = _aware(case.received_at)
+                received = aware(case.received_at)
                 if case.status != pb.CASE_STATUS_SUBMITTED:
                     continue
                 if now <= self.calendar.deadline(received, self.deemed_acceptance_workdays):

@@ -84,7 +84,10 @@ def create_app(
         request.state.session = session
         response = await call_next(request)
         try:
-            await run_in_threadpool(sessions.save, session.id, dict(session), settings.session_idle_s)
+            if session.changed:
+                await run_in_threadpool(sessions.save, session.id, dict(session), settings.session_idle_s)
+            else:  # only the idle timeout moves
+                await run_in_threadpool(sessions.extend, session.id, settings.session_idle_s)
             if getattr(session, "old_id", "") and session.old_id != session.id:
                 await run_in_threadpool(sessions.delete, session.old_id)
         except (redis.RedisError, OSError):

@@ -23,6 +23,8 @@ class SessionStore(Protocol):
 
     def delete(self, session_id: str) -> None: ...
 
+    def extend(self, session_id: str, ttl_s: int) -> None: ...
+
     def ping(self) -> bool: ...
 
 
@@ -53,6 +55,13 @@ class LocalSessionStore:
         with self._lock:
             self._data.pop(session_id, None)
 
+    def extend(self, session_id: str, ttl_s: int) -> None:
+        with self._lock:
+            entry = self._data.get(session_id)
+            if entry is not None:
+                self._data[session_id] = (time.monotonic() + ttl_s, entry[1])
+                self._data.move_to_end(session_id)
+
     def ping(self) -> bool:
         return True
 
@@ -73,6 +82,9 @@ class RedisSessionStore:
 
     def delete(self, session_id: str) -> None:
         self._client.delete(self.prefix + session_id)
+
+    def extend(self, session_id: str, ttl_s: int) -> None:
+        self._client.expire(self.prefix + session_id, ttl_s)
 
     def ping(self) -> bool:
         return bool(self._client.ping())
@@ -110,8 +122,3 @@ class Session(dict[str, Any]):
         self.old_id = self.id
         self.id = secrets.token_urlsafe(32)
         self.changed = True
-
-
-def new_session_id() -> str:
-    """A fresh unguessable session id."""
-    return secrets.token_urlsafe(32)

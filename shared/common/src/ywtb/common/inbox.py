@@ -146,13 +146,9 @@ class IdempotentConsumer:
                     time.sleep(min(self.backoff * 2 ** (attempt - 1), self.max_backoff))
 
     def _apply(self, event: Event) -> None:
-        c = self.inbox.c
         try:
             with self.db.transaction() as session:
-                seen = session.execute(
-                    select(c.event_id).where(c.consumer_group == self.group, c.event_id == event.id)
-                ).first()
-                if seen:
+                if self._seen(session, event.id):
                     return
                 self.handler(session, event)
                 session.execute(
@@ -166,11 +162,15 @@ class IdempotentConsumer:
         except IntegrityError:
             # Another member recorded the same event id first: its effect stands, ours rolled back.
             with self.db.transaction() as session:
-                if session.execute(
-                    select(c.event_id).where(c.consumer_group == self.group, c.event_id == event.id)
-                ).first():
+                if self._seen(session, event.id):
                     return
             raise
+
+    def _seen(self, session: Session, event_id: str) -> bool:
+        """True when this group's inbox already holds the event."""
+        c = self.inbox.c
+        query = select(c.event_id).where(c.consumer_group == self.group, c.event_id == event_id)
+        return session.execute(query).first() is not None
 
     def _dead_letter(self, record: Record, error: BaseException, *, attempts: int) -> None:
         log.error(

@@ -29,7 +29,7 @@ def bus_for(settings: ServiceSettings, client_id: str, topics_file: Path | None 
     """The service's event bus: Kafka when configured, else the embedded log (partitions from the topic file)."""
     partitions: dict[str, int] = {}
     path = topics_file or Path(os.environ.get("YWTB_TOPICS_FILE") or DEFAULT_TOPICS_FILE)
-    if path.exists():
+    if not settings.kafka_bootstrap and path.exists():  # only the embedded log takes partition counts
         partitions = {spec.name: spec.partitions for spec in load_topics(path)}
     return make_bus(
         kafka_bootstrap=settings.kafka_bootstrap,

@@ -7,6 +7,7 @@ keywords 42-47 > department pinyin 40 > fuzzy (typos) up to 35. Ties are broken 
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from rapidfuzz import fuzz
@@ -107,24 +108,27 @@ def text_score(entry: Entry, term: str) -> float:
 
 def pinyin_score(entry: Entry, term: str, *, initials: bool = True) -> float:
     """Exact match of letters against the full pinyin (and, for typed letters, the initials)."""
-    best = 0.0
-    for full in entry.name_pinyin.full:
-        if full == term:
-            return PINYIN_NAME_EXACT
-        if full.startswith(term):
-            best = max(best, PINYIN_NAME_PREFIX)
-        elif len(term) >= 3 and term in full:
-            best = max(best, PINYIN_NAME_SUBSTRING)
+    forms = entry.name_pinyin
+    best = _forms_score(forms.full, term, PINYIN_NAME_EXACT, PINYIN_NAME_PREFIX, PINYIN_NAME_SUBSTRING)
     if best or not initials:
         return best or _keyword_pinyin_score(entry, term, initials=False)
-    for ini in entry.name_pinyin.initials:
-        if ini == term:
-            return INITIALS_NAME_EXACT
-        if ini.startswith(term):
-            best = max(best, INITIALS_NAME_PREFIX)
-        elif len(term) >= 3 and term in ini:
-            best = max(best, INITIALS_NAME_SUBSTRING)
+    best = _forms_score(
+        forms.initials, term, INITIALS_NAME_EXACT, INITIALS_NAME_PREFIX, INITIALS_NAME_SUBSTRING
+    )
     return best or _keyword_pinyin_score(entry, term, initials=True)
+
+
+def _forms_score(forms: Iterable[str], term: str, exact: float, prefix: float, substring: float) -> float:
+    """The best of exact, prefix and (for three letters or more) substring matches of term in forms."""
+    best = 0.0
+    for form in forms:
+        if form == term:
+            return exact
+        if form.startswith(term):
+            best = max(best, prefix)
+        elif len(term) >= 3 and term in form:
+            best = max(best, substring)
+    return best
 
 
 def _keyword_pinyin_score(entry: Entry, term: str, *, initials: bool) -> float:

@@ -7,7 +7,6 @@ from collections import Counter
 from fastapi import APIRouter
 from fastapi.responses import HTMLResponse
 
-from ywtb.portal.gateway import GatewayError
 from ywtb.portal.labels import short_code
 from ywtb.portal.routes.admin_common import admin_user, common, is_tenant_admin
 from ywtb.portal.routes.admin_guide import build_admin_guide_router
@@ -25,19 +24,14 @@ def build_admin_router() -> APIRouter:
         user = admin_user(page)
         code = user["tenant"]
         dept = "" if is_tenant_admin(user) else user.get("dept", "")
-        try:
-            tenant = page.get("staff", f"/api/v1/tenants/{code}")
-            parent = (
-                page.get("staff", f"/api/v1/tenants/{tenant['parent_code']}")
-                if tenant["parent_code"]
-                else None
-            )
-            children = page.get("staff", "/api/v1/tenants", parent=code)
-            departments = page.get("staff", f"/api/v1/tenants/{code}/departments")
-            staff = page.get("staff", "/api/v1/staff", tenant=code, dept=dept)
-            items = page.get("staff", "/api/v1/catalog/items", tenant=code, dept=dept)
-        except GatewayError as error:
-            return page.failure(error)
+        tenant = page.get("staff", f"/api/v1/tenants/{code}")
+        parent = (
+            page.get("staff", f"/api/v1/tenants/{tenant['parent_code']}") if tenant["parent_code"] else None
+        )
+        children = page.get("staff", "/api/v1/tenants", parent=code)
+        departments = page.get("staff", f"/api/v1/tenants/{code}/departments")
+        staff = page.get("staff", "/api/v1/staff", tenant=code, dept=dept)
+        items = page.get("staff", "/api/v1/catalog/items", tenant=code, dept=dept)
         statuses = Counter(short_code("item_status", item["status"]) for item in items)
         my_dept = next((d for d in departments if d["credit_code"] == dept), None)
         return page.render(

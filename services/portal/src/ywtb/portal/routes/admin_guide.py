@@ -76,10 +76,7 @@ def build_admin_guide_router() -> APIRouter:
     @router.get("/items/{item_id}/edit", response_class=HTMLResponse)
     def edit(page: CurrentPage, item_id: str) -> Response:
         user = admin_user(page)
-        try:
-            item = page.get("staff", f"/api/v1/catalog/items/{item_id}")
-        except GatewayError as error:
-            return page.failure(error)
+        item = page.get("staff", f"/api/v1/catalog/items/{item_id}")
         if not permissions(user, item)["edit"]:
             page.flash(page.t("admin.guide.not_editable"), "info")
             return page.redirect(f"/admin/items/{item_id}")
@@ -92,10 +89,7 @@ def build_admin_guide_router() -> APIRouter:
         form = await page.form()
         action = str(form.get("_action") or "save")
         values = normalise(form)
-        try:
-            item = await run_in_threadpool(page.get, "staff", f"/api/v1/catalog/items/{item_id}")
-        except GatewayError as error:
-            return page.failure(error)
+        item = await run_in_threadpool(page.get, "staff", f"/api/v1/catalog/items/{item_id}")
         if action in ADD_ACTIONS:
             return edit_page(page, user, item, values, add=ADD_ACTIONS[action])
         guide, keywords, errors = form_to_guide(values, page.t)

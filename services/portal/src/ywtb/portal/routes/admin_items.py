@@ -71,11 +71,8 @@ def item_page(
     status: int = 200,
 ) -> HTMLResponse:
     """The item's page: facts, actions the user may take, the working draft, the published versions."""
-    try:
-        item = page.get("staff", f"/api/v1/catalog/items/{item_id}")
-        versions = published_versions(page, item_id) if item["latest_version"] else []
-    except GatewayError as error:
-        return page.failure(error)
+    item = page.get("staff", f"/api/v1/catalog/items/{item_id}")
+    versions = published_versions(page, item_id) if item["latest_version"] else []
     names = staff_names(page, [item["updated_by"], *(v["published_by"] for v in versions)])
     return page.render(
         "admin/item.html",
@@ -103,12 +100,9 @@ def build_admin_items_router() -> APIRouter:
         code = tenant_in_view(user, tenant)
         dept = dept if is_tenant_admin(user) else user.get("dept", "")
         status = status if status.upper() in CODES["item_status"] else ""
-        try:
-            depts = page.get("staff", f"/api/v1/tenants/{code}/departments")
-            rows = page.get("staff", "/api/v1/catalog/items", tenant=code, dept=dept, status=status.lower())
-            tenants = tenant_choices(page, user)
-        except GatewayError as error:
-            return page.failure(error)
+        depts = page.get("staff", f"/api/v1/tenants/{code}/departments")
+        rows = page.get("staff", "/api/v1/catalog/items", tenant=code, dept=dept, status=status.lower())
+        tenants = tenant_choices(page, user)
         needle = q.strip().lower()
         if needle:
             rows = [
@@ -133,18 +127,15 @@ def build_admin_items_router() -> APIRouter:
         user = admin_user(page)
         dept = user.get("dept", "")
         may_claim = has_role(user, {"dept_admin", "platform_admin"})
-        try:
-            rows = page.get(None, "/api/v1/catalog/basic-items", claimable_only="true")
-            claimed = {
-                i["basic_code"]: i["id"]
-                for i in (
-                    page.get("staff", "/api/v1/catalog/items", tenant=user["tenant"], dept=dept)
-                    if may_claim
-                    else []
-                )
-            }
-        except GatewayError as error:
-            return page.failure(error)
+        rows = page.get(None, "/api/v1/catalog/basic-items", claimable_only="true")
+        claimed = {
+            i["basic_code"]: i["id"]
+            for i in (
+                page.get("staff", "/api/v1/catalog/items", tenant=user["tenant"], dept=dept)
+                if may_claim
+                else []
+            )
+        }
         needle = q.strip().lower()
         if needle:
             rows = [r for r in rows if needle in r["name"].lower() or needle in r["basic_code"]]
@@ -195,11 +186,8 @@ def build_admin_items_router() -> APIRouter:
         user = admin_user(page)
         if not version.isdigit():
             raise HTTPException(404)
-        try:
-            item = page.get("staff", f"/api/v1/catalog/items/{item_id}")
-            guide = page.get(None, f"/api/v1/catalog/items/{item_id}/guide", version=version)
-        except GatewayError as error:
-            return page.failure(error)
+        item = page.get("staff", f"/api/v1/catalog/items/{item_id}")
+        guide = page.get(None, f"/api/v1/catalog/items/{item_id}/guide", version=version)
         names = staff_names(page, [guide["published_by"]])
         return page.render(
             "admin/version.html", item=item, guide=guide, version=version, names=names, **common(page, user)

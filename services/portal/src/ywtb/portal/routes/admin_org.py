@@ -108,11 +108,8 @@ def build_admin_org_router() -> APIRouter:
     def departments(page: CurrentPage, tenant: str = "") -> HTMLResponse:
         user = admin_user(page)
         code = tenant_in_view(user, tenant)
-        try:
-            rows = _departments(page, code)
-            tenants = tenant_choices(page, user)
-        except GatewayError as error:
-            return page.failure(error)
+        rows = _departments(page, code)
+        tenants = tenant_choices(page, user)
         return page.render(
             "admin/departments.html", departments=rows, tenant=code, tenants=tenants, **common(page, user)
         )
@@ -153,12 +150,9 @@ def build_admin_org_router() -> APIRouter:
         user = admin_user(page)
         code = tenant_in_view(user, tenant)
         dept = dept if is_tenant_admin(user) else user.get("dept", "")
-        try:
-            depts = _departments(page, code)
-            rows = page.get("staff", "/api/v1/staff", tenant=code, dept=dept)
-            tenants = tenant_choices(page, user)
-        except GatewayError as error:
-            return page.failure(error)
+        depts = _departments(page, code)
+        rows = page.get("staff", "/api/v1/staff", tenant=code, dept=dept)
+        tenants = tenant_choices(page, user)
         return page.render(
             "admin/staff.html",
             members=rows,
@@ -198,10 +192,7 @@ def build_admin_org_router() -> APIRouter:
         code = tenant_in_view(user, tenant)
         draft = page.take_draft("staff")
         values = _staff_values(draft.form) if draft else {"dept": dept or user.get("dept", ""), "roles": []}
-        try:
-            return staff_form(page, user, code, values, {}, 200)
-        except GatewayError as error:
-            return page.failure(error)
+        return staff_form(page, user, code, values, {}, 200)
 
     @router.post("/staff/new", response_class=HTMLResponse)
     async def create_staff(page: CurrentPage, tenant: str = "") -> Response:
@@ -217,9 +208,6 @@ def build_admin_org_router() -> APIRouter:
             else:
                 page.flash(page.t("admin.staff.created", name=values["name"], username=values["username"]))
                 return page.redirect(f"/admin/staff?tenant={code}&dept={values['dept']}")
-        try:
-            return await run_in_threadpool(staff_form, page, user, code, values, errors, status)
-        except GatewayError as error:
-            return page.failure(error)
+        return await run_in_threadpool(staff_form, page, user, code, values, errors, status)
 
     return router

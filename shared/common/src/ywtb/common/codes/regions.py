@@ -29,18 +29,21 @@ _TABLE = "data/regions.csv"
 
 
 @lru_cache(maxsize=1)
-def region_table() -> dict[str, str]:
-    """Code → name for every region in the shipped table (read once)."""
-    text = resources.files(__package__).joinpath(_TABLE).read_text(encoding="utf-8")
-    lines = (line for line in text.splitlines() if line and not line.startswith("#"))
-    return {row["code"]: row["name"] for row in csv.DictReader(lines)}
+def _table_lines() -> list[str]:
+    """The shipped table's lines (the file is read once)."""
+    return resources.files(__package__).joinpath(_TABLE).read_text(encoding="utf-8").splitlines()
 
 
 @lru_cache(maxsize=1)
+def region_table() -> dict[str, str]:
+    """Code → name for every region in the shipped table."""
+    lines = (line for line in _table_lines() if line and not line.startswith("#"))
+    return {row["code"]: row["name"] for row in csv.DictReader(lines)}
+
+
 def region_table_source() -> str:
     """The comment line naming where the table came from (package, version, year)."""
-    text = resources.files(__package__).joinpath(_TABLE).read_text(encoding="utf-8")
-    return text.splitlines()[0].lstrip("# ").strip()
+    return _table_lines()[0].lstrip("# ").strip()
 
 
 def _shape_ok(code: object) -> bool:

@@ -88,6 +88,13 @@ class _Log:
         c.execute("INSERT OR IGNORE INTO topics (name, partitions) VALUES (?, ?)", (topic, count))
         return count
 
+    def end_offset(self, c: sqlite3.Connection, topic: str, partition: int) -> int:
+        """The offset the partition's next record gets."""
+        (last,) = c.execute(
+            'SELECT MAX("offset") FROM records WHERE topic = ? AND partition = ?', (topic, partition)
+        ).fetchone()
+        return 0 if last is None else last + 1
+
 
 class _Tx:
     def __init__(self, log: _Log) -> None:
@@ -141,15 +148,12 @@ class EmbeddedBus(EventBus):
             raise PublishRejected("record value must be bytes")
         with self._log.write() as c:
             partition = partition_for(key, self._log.topic_partitions(c, topic))
-            (last,) = c.execute(
-                'SELECT MAX("offset") FROM records WHERE topic = ? AND partition = ?', (topic, partition)
-            ).fetchone()
             c.execute(
                 'INSERT INTO records (topic, partition, "offset", key, value, headers, ts) VALUES (?,?,?,?,?,?,?)',
                 (
                     topic,
                     partition,
-                    0 if last is None else last + 1,
+                    self._log.end_offset(c, topic, partition),
                     key,
                     bytes(value),
                     _encode_headers(headers),
@@ -274,10 +278,7 @@ class EmbeddedSubscription(Subscription):
         if self._start == "earliest":
             return 0
         with self._log.lock:
-            (last,) = self._log.conn.execute(
-                'SELECT MAX("offset") FROM records WHERE topic = ? AND partition = ?', (topic, partition)
-            ).fetchone()
-        return 0 if last is None else last + 1
+            return self._log.end_offset(self._log.conn, topic, partition)
 
     def commit(self, record: Record) -> None:
         with self._log.write() as c:
