@@ -68,7 +68,11 @@ COMPONENTS = [
         "ywtb.intake",
         "YWTB_INTAKE_",
         grpc_port=PORT_BASE + 3,
-        extra_env=(("PII_KEY", "@intake-pii.key"), ("CATALOG_TARGET", CATALOG)),
+        extra_env=(
+            ("PII_KEY", "@intake-pii.key"),
+            ("IDENTITY_TARGET", IDENTITY),
+            ("CATALOG_TARGET", CATALOG),
+        ),
     ),
     Component("approval", "ywtb.approval", "YWTB_APPROVAL_", grpc_port=PORT_BASE + 4),
     Component(

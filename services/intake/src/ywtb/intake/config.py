@@ -15,11 +15,12 @@ DEFAULT_CASE_NUMBER_PATTERN = "{region}{date:%Y%m%d}{seq:06d}"
 
 
 class IntakeSettings(ServiceSettings):
-    """Where intake listens, the catalogue it reads, where materials go, how case numbers look."""
+    """Where intake listens, the identity and catalogue it reads, where materials go, how case numbers look."""
 
     model_config = SettingsConfigDict(env_prefix="YWTB_INTAKE_")
 
     grpc_port: int = Field(default=50063, ge=1, le=65535)
+    identity_target: str = "127.0.0.1:50061"
     catalog_target: str = "127.0.0.1:50062"
     pii_key: SecretStr
     storage: Literal["database", "filesystem"] = "database"
