@@ -639,6 +639,7 @@ class Guide(_message.Message):
     FLOW_FIELD_NUMBER: _builtins.int
     SPECIAL_PROCEDURES_FIELD_NUMBER: _builtins.int
     LEGAL_BASIS_FIELD_NUMBER: _builtins.int
+    MIN_REAL_NAME_LEVEL_FIELD_NUMBER: _builtins.int
     name: _builtins.str
     """Item name as shown to citizens."""
     conditions: _builtins.str
@@ -673,6 +674,8 @@ class Guide(_message.Message):
     """Special procedures (特别程序), free text."""
     legal_basis: _builtins.str
     """Legal basis of the implementation (defaults to the basic item's)."""
+    min_real_name_level: _builtins.int
+    """Lowest real-name level (实名认证等级, 2..5) an online applicant needs; 0 = no requirement."""
     @_builtins.property
     def legal_limit(self) -> Global___TimeLimit:
         """Legal time limit (法定办结时限)."""
@@ -738,10 +741,11 @@ class Guide(_message.Message):
         flow: _builtins.str = ...,
         special_procedures: _builtins.str = ...,
         legal_basis: _builtins.str = ...,
+        min_real_name_level: _builtins.int = ...,
     ) -> None: ...
     _HasFieldArgType: _TypeAlias = _typing.Literal["form_schema", b"form_schema", "legal_limit", b"legal_limit", "promised_limit", b"promised_limit", "result", b"result"]  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["appointment", b"appointment", "case_type", b"case_type", "complaint_phone", b"complaint_phone", "conditions", b"conditions", "consult_phone", b"consult_phone", "express_delivery", b"express_delivery", "faqs", b"faqs", "fees", b"fees", "flow", b"flow", "form_schema", b"form_schema", "hours", b"hours", "legal_basis", b"legal_basis", "legal_limit", b"legal_limit", "materials", b"materials", "name", b"name", "no_materials", b"no_materials", "online_depth", b"online_depth", "online_payment", b"online_payment", "place", b"place", "process", b"process", "promised_limit", b"promised_limit", "result", b"result", "service_objects", b"service_objects", "special_procedures", b"special_procedures", "themes", b"themes", "visits", b"visits"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["appointment", b"appointment", "case_type", b"case_type", "complaint_phone", b"complaint_phone", "conditions", b"conditions", "consult_phone", b"consult_phone", "express_delivery", b"express_delivery", "faqs", b"faqs", "fees", b"fees", "flow", b"flow", "form_schema", b"form_schema", "hours", b"hours", "legal_basis", b"legal_basis", "legal_limit", b"legal_limit", "materials", b"materials", "min_real_name_level", b"min_real_name_level", "name", b"name", "no_materials", b"no_materials", "online_depth", b"online_depth", "online_payment", b"online_payment", "place", b"place", "process", b"process", "promised_limit", b"promised_limit", "result", b"result", "service_objects", b"service_objects", "special_procedures", b"special_procedures", "themes", b"themes", "visits", b"visits"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 

@@ -1148,6 +1148,68 @@ class AuthoriseAgentResponse(_message.Message):
 Global___AuthoriseAgentResponse: _TypeAlias = AuthoriseAgentResponse  # noqa: Y015
 
 @_typing.final
+class GetApplicantRequest(_message.Message):
+    """Request of GetApplicant."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    PERSON_ID_FIELD_NUMBER: _builtins.int
+    CREDIT_CODE_FIELD_NUMBER: _builtins.int
+    person_id: _builtins.str
+    """The person applying: the caller themself (or any person for a service)."""
+    credit_code: _builtins.str
+    """The legal person they apply for; empty = in their own name."""
+    def __init__(
+        self,
+        *,
+        person_id: _builtins.str = ...,
+        credit_code: _builtins.str = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["credit_code", b"credit_code", "person_id", b"person_id"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___GetApplicantRequest: _TypeAlias = GetApplicantRequest  # noqa: Y015
+
+@_typing.final
+class GetApplicantResponse(_message.Message):
+    """Response of GetApplicant."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    PERSON_FIELD_NUMBER: _builtins.int
+    LEGAL_PERSON_FIELD_NUMBER: _builtins.int
+    AUTHORISATION_FIELD_NUMBER: _builtins.int
+    @_builtins.property
+    def person(self) -> Global___Person:
+        """The person, with the ID number in full (it is their own)."""
+
+    @_builtins.property
+    def legal_person(self) -> Global___LegalPerson:
+        """The legal person when credit_code was given."""
+
+    @_builtins.property
+    def authorisation(self) -> Global___AgentAuthorisation:
+        """The authorisation that lets the person act for it, valid now."""
+
+    def __init__(
+        self,
+        *,
+        person: Global___Person | None = ...,
+        legal_person: Global___LegalPerson | None = ...,
+        authorisation: Global___AgentAuthorisation | None = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["authorisation", b"authorisation", "legal_person", b"legal_person", "person", b"person"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["authorisation", b"authorisation", "legal_person", b"legal_person", "person", b"person"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___GetApplicantResponse: _TypeAlias = GetApplicantResponse  # noqa: Y015
+
+@_typing.final
 class ResolvePrincipalRequest(_message.Message):
     """Request of ResolvePrincipal."""
 

@@ -100,6 +100,11 @@ class IdentityServiceStub:
                 request_serializer=ywtb_dot_api_dot_identity_dot_v1_dot_identity__pb2.AuthoriseAgentRequest.SerializeToString,
                 response_deserializer=ywtb_dot_api_dot_identity_dot_v1_dot_identity__pb2.AuthoriseAgentResponse.FromString,
                 _registered_method=True)
+        self.GetApplicant = channel.unary_unary(
+                '/ywtb.api.identity.v1.IdentityService/GetApplicant',
+                request_serializer=ywtb_dot_api_dot_identity_dot_v1_dot_identity__pb2.GetApplicantRequest.SerializeToString,
+                response_deserializer=ywtb_dot_api_dot_identity_dot_v1_dot_identity__pb2.GetApplicantResponse.FromString,
+                _registered_method=True)
         self.ResolvePrincipal = channel.unary_unary(
                 '/ywtb.api.identity.v1.IdentityService/ResolvePrincipal',
                 request_serializer=ywtb_dot_api_dot_identity_dot_v1_dot_identity__pb2.ResolvePrincipalRequest.SerializeToString,
@@ -207,6 +212,13 @@ class IdentityServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def GetApplicant(self, request, context):
+        """Whom the calling person may apply as: themself (verified account) or a legal person they are an agent of now.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
     def ResolvePrincipal(self, request, context):
         """The principal of an account, as tokens should carry it.
         """
@@ -288,6 +300,11 @@ def add_IdentityServiceServicer_to_server(servicer, server):
                     servicer.AuthoriseAgent,
                     request_deserializer=ywtb_dot_api_dot_identity_dot_v1_dot_identity__pb2.AuthoriseAgentRequest.FromString,
                     response_serializer=ywtb_dot_api_dot_identity_dot_v1_dot_identity__pb2.AuthoriseAgentResponse.SerializeToString,
+            ),
+            'GetApplicant': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetApplicant,
+                    request_deserializer=ywtb_dot_api_dot_identity_dot_v1_dot_identity__pb2.GetApplicantRequest.FromString,
+                    response_serializer=ywtb_dot_api_dot_identity_dot_v1_dot_identity__pb2.GetApplicantResponse.SerializeToString,
             ),
             'ResolvePrincipal': grpc.unary_unary_rpc_method_handler(
                     servicer.ResolvePrincipal,
@@ -652,6 +669,33 @@ class IdentityService:
             '/ywtb.api.identity.v1.IdentityService/AuthoriseAgent',
             ywtb_dot_api_dot_identity_dot_v1_dot_identity__pb2.AuthoriseAgentRequest.SerializeToString,
             ywtb_dot_api_dot_identity_dot_v1_dot_identity__pb2.AuthoriseAgentResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetApplicant(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/ywtb.api.identity.v1.IdentityService/GetApplicant',
+            ywtb_dot_api_dot_identity_dot_v1_dot_identity__pb2.GetApplicantRequest.SerializeToString,
+            ywtb_dot_api_dot_identity_dot_v1_dot_identity__pb2.GetApplicantResponse.FromString,
             options,
             channel_credentials,
             insecure,

@@ -59,6 +59,8 @@ class IdentityServiceStub:
     """Register a legal person (enterprise, institution...) by its unified social credit code."""
     AuthoriseAgent: _grpc.UnaryUnaryMultiCallable[_identity_pb2.AuthoriseAgentRequest, _identity_pb2.AuthoriseAgentResponse]
     """Authorise a natural person to act as agent (经办人) of a legal person."""
+    GetApplicant: _grpc.UnaryUnaryMultiCallable[_identity_pb2.GetApplicantRequest, _identity_pb2.GetApplicantResponse]
+    """Whom the calling person may apply as: themself (verified account) or a legal person they are an agent of now."""
     ResolvePrincipal: _grpc.UnaryUnaryMultiCallable[_identity_pb2.ResolvePrincipalRequest, _identity_pb2.ResolvePrincipalResponse]
     """The principal of an account, as tokens should carry it."""
     AuthenticatePassword: _grpc.UnaryUnaryMultiCallable[_identity_pb2.AuthenticatePasswordRequest, _identity_pb2.AuthenticatePasswordResponse]
@@ -95,6 +97,8 @@ class IdentityServiceAsyncStub(IdentityServiceStub):
     """Register a legal person (enterprise, institution...) by its unified social credit code."""
     AuthoriseAgent: _aio.UnaryUnaryMultiCallable[_identity_pb2.AuthoriseAgentRequest, _identity_pb2.AuthoriseAgentResponse]  # type: ignore[assignment]
     """Authorise a natural person to act as agent (经办人) of a legal person."""
+    GetApplicant: _aio.UnaryUnaryMultiCallable[_identity_pb2.GetApplicantRequest, _identity_pb2.GetApplicantResponse]  # type: ignore[assignment]
+    """Whom the calling person may apply as: themself (verified account) or a legal person they are an agent of now."""
     ResolvePrincipal: _aio.UnaryUnaryMultiCallable[_identity_pb2.ResolvePrincipalRequest, _identity_pb2.ResolvePrincipalResponse]  # type: ignore[assignment]
     """The principal of an account, as tokens should carry it."""
     AuthenticatePassword: _aio.UnaryUnaryMultiCallable[_identity_pb2.AuthenticatePasswordRequest, _identity_pb2.AuthenticatePasswordResponse]  # type: ignore[assignment]
@@ -206,6 +210,14 @@ class IdentityServiceServicer(metaclass=_abc_1.ABCMeta):
         context: _ServicerContext,
     ) -> _typing.Union[_identity_pb2.AuthoriseAgentResponse, _abc.Awaitable[_identity_pb2.AuthoriseAgentResponse]]:
         """Authorise a natural person to act as agent (经办人) of a legal person."""
+
+    @_abc_1.abstractmethod
+    def GetApplicant(
+        self,
+        request: _identity_pb2.GetApplicantRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_identity_pb2.GetApplicantResponse, _abc.Awaitable[_identity_pb2.GetApplicantResponse]]:
+        """Whom the calling person may apply as: themself (verified account) or a legal person they are an agent of now."""
 
     @_abc_1.abstractmethod
     def ResolvePrincipal(

@@ -46,6 +46,34 @@ CHANNEL_WINDOW: Channel.ValueType  # 2
 """At a service-hall window (窗口) by a clerk for the applicant."""
 Global___Channel: _TypeAlias = Channel  # noqa: Y015
 
+class _IdentityCheck:
+    ValueType = _typing.NewType("ValueType", _builtins.int)
+    V: _TypeAlias = ValueType  # noqa: Y015
+
+class _IdentityCheckEnumTypeWrapper(_enum_type_wrapper._EnumTypeWrapper[_IdentityCheck.ValueType], _builtins.type):
+    DESCRIPTOR: _descriptor.EnumDescriptor
+    IDENTITY_CHECK_UNSPECIFIED: _IdentityCheck.ValueType  # 0
+    """Not recorded (cases submitted before the check existed)."""
+    IDENTITY_CHECK_ACCOUNT: _IdentityCheck.ValueType  # 1
+    """Online in the applicant's own name: name and ID number from the logged-in, real-name account."""
+    IDENTITY_CHECK_AGENT_AUTHORISATION: _IdentityCheck.ValueType  # 2
+    """Online for a legal person by its agent, with an authorisation (经办人授权) valid at submit."""
+    IDENTITY_CHECK_WINDOW: _IdentityCheck.ValueType  # 3
+    """At a window: the clerk (submitted_by) checked the applicant's certificate in person."""
+
+class IdentityCheck(_IdentityCheck, metaclass=_IdentityCheckEnumTypeWrapper):
+    """How the applicant's identity was established (申请人身份核验)."""
+
+IDENTITY_CHECK_UNSPECIFIED: IdentityCheck.ValueType  # 0
+"""Not recorded (cases submitted before the check existed)."""
+IDENTITY_CHECK_ACCOUNT: IdentityCheck.ValueType  # 1
+"""Online in the applicant's own name: name and ID number from the logged-in, real-name account."""
+IDENTITY_CHECK_AGENT_AUTHORISATION: IdentityCheck.ValueType  # 2
+"""Online for a legal person by its agent, with an authorisation (经办人授权) valid at submit."""
+IDENTITY_CHECK_WINDOW: IdentityCheck.ValueType  # 3
+"""At a window: the clerk (submitted_by) checked the applicant's certificate in person."""
+Global___IdentityCheck: _TypeAlias = IdentityCheck  # noqa: Y015
+
 class _CaseStatus:
     ValueType = _typing.NewType("ValueType", _builtins.int)
     V: _TypeAlias = ValueType  # noqa: Y015
@@ -329,6 +357,8 @@ class Case(_message.Message):
     OPINION_FIELD_NUMBER: _builtins.int
     BUNDLE_CODE_FIELD_NUMBER: _builtins.int
     BUNDLE_ITEMS_FIELD_NUMBER: _builtins.int
+    IDENTITY_CHECK_FIELD_NUMBER: _builtins.int
+    APPLICANT_REAL_NAME_LEVEL_FIELD_NUMBER: _builtins.int
     case_no: _builtins.str
     """Unified case number (办件编号)."""
     tenant: _builtins.str
@@ -375,6 +405,10 @@ class Case(_message.Message):
     """Clerk's opinion at acceptance."""
     bundle_code: _builtins.str
     """一件事: code of the bundle applied for (empty for a single item)."""
+    identity_check: Global___IdentityCheck.ValueType
+    """How the applicant's identity was established at submit."""
+    applicant_real_name_level: _builtins.int
+    """The applicant's real-name level at submit (online natural persons and agents; 0 at a window)."""
     @_builtins.property
     def applicant(self) -> Global___Applicant:
         """Applicant (certificate number and mobile masked)."""
@@ -451,10 +485,12 @@ class Case(_message.Message):
         opinion: _builtins.str = ...,
         bundle_code: _builtins.str = ...,
         bundle_items: _abc.Iterable[Global___BundleItem] | None = ...,
+        identity_check: Global___IdentityCheck.ValueType = ...,
+        applicant_real_name_level: _builtins.int = ...,
     ) -> None: ...
     _HasFieldArgType: _TypeAlias = _typing.Literal["accepted_at", b"accepted_at", "applicant", b"applicant", "form_data", b"form_data", "received_at", b"received_at", "rejected_at", b"rejected_at", "submitted_at", b"submitted_at"]  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["acceptance_mode", b"acceptance_mode", "accepted_at", b"accepted_at", "applicant", b"applicant", "bundle_code", b"bundle_code", "bundle_items", b"bundle_items", "case_no", b"case_no", "case_type", b"case_type", "channel", b"channel", "correction_round", b"correction_round", "deemed_accepted", b"deemed_accepted", "deficiencies", b"deficiencies", "dept", b"dept", "form_data", b"form_data", "handled_by", b"handled_by", "implementation_code", b"implementation_code", "item_id", b"item_id", "item_name", b"item_name", "item_version", b"item_version", "materials", b"materials", "opinion", b"opinion", "owner", b"owner", "pending_materials", b"pending_materials", "process", b"process", "promise_signed", b"promise_signed", "promised_completion_date", b"promised_completion_date", "received_at", b"received_at", "reject_reason", b"reject_reason", "rejected_at", b"rejected_at", "status", b"status", "submitted_at", b"submitted_at", "submitted_by", b"submitted_by", "supply_deadline", b"supply_deadline", "tenant", b"tenant"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["acceptance_mode", b"acceptance_mode", "accepted_at", b"accepted_at", "applicant", b"applicant", "applicant_real_name_level", b"applicant_real_name_level", "bundle_code", b"bundle_code", "bundle_items", b"bundle_items", "case_no", b"case_no", "case_type", b"case_type", "channel", b"channel", "correction_round", b"correction_round", "deemed_accepted", b"deemed_accepted", "deficiencies", b"deficiencies", "dept", b"dept", "form_data", b"form_data", "handled_by", b"handled_by", "identity_check", b"identity_check", "implementation_code", b"implementation_code", "item_id", b"item_id", "item_name", b"item_name", "item_version", b"item_version", "materials", b"materials", "opinion", b"opinion", "owner", b"owner", "pending_materials", b"pending_materials", "process", b"process", "promise_signed", b"promise_signed", "promised_completion_date", b"promised_completion_date", "received_at", b"received_at", "reject_reason", b"reject_reason", "rejected_at", b"rejected_at", "status", b"status", "submitted_at", b"submitted_at", "submitted_by", b"submitted_by", "supply_deadline", b"supply_deadline", "tenant", b"tenant"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
