@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
+
 import pytest
-from sqlalchemy import func, select, text
+from sqlalchemy import func, select, text, update
 
 from ywtb.api.identity.v1 import identity_pb2 as pb
 from ywtb.common.auth.principal import Principal
@@ -13,7 +15,7 @@ from ywtb.common.errors import AlreadyExists, InvalidArgument, PermissionDenied,
 from ywtb.common.migrations import script_location_of, upgrade
 from ywtb.common.pii import id_check_char
 from ywtb.identity import directory
-from ywtb.identity.models import Account, Department, Person, Staff, Tenant, outbox
+from ywtb.identity.models import Account, AgentAuthorisation, Department, Person, Staff, Tenant, outbox
 from ywtb.identity.pii_keys import PiiKeys
 from ywtb.identity.provisioning import Provisioner
 from ywtb.identity.service import IdentityService
@@ -260,3 +262,32 @@ def test_username_taken_at_the_provider_fails_cleanly(sqlite_url) -> None:
     with service.db.transaction() as s:
         assert s.scalar(select(func.count()).select_from(Account)) == 0
         assert s.scalar(select(func.count()).select_from(Staff)) == 0
+
+
+def test_applicant_is_the_person_themself_or_an_agent_authorised_now(service) -> None:
+    person = service.register_person(
+        "张三", ID_NUMBER, "13800000001", [(pb.FACTOR_TYPE_BANK_CARD, "1")], "", "Abc12345"
+    )
+    owner = Principal(subject=person.id, roles=frozenset({"citizen"}))
+    found, id_number, legal, grant = service.get_applicant(owner, person.id)
+    assert (found.name, id_number, legal, grant) == ("张三", ID_NUMBER, None, None)
+    with pytest.raises(PermissionDenied):
+        service.get_applicant(Principal(subject="other", roles=frozenset({"citizen"})), person.id)
+
+    clerk = Principal(subject="c", tenant="510104", roles=frozenset({"window_clerk"}))
+    service.register_legal_person(clerk, MSCJ, "锦江示例科技有限公司", 2, "王法人", "510104")
+    with pytest.raises(PermissionDenied) as refused:
+        service.get_applicant(owner, person.id, MSCJ)
+    assert refused.value.code == "AGENT_NOT_AUTHORISED" and MSCJ in refused.value.message
+    service.authorise_agent(clerk, MSCJ, person.id, datetime.now(UTC) + timedelta(days=30))
+    _, _, legal, grant = service.get_applicant(owner, person.id, MSCJ)
+    assert legal.name == "锦江示例科技有限公司" and grant.person_id == person.id
+    service.register_legal_person(clerk, QY, "另一家公司", 2, "李法人", "510104")
+    with pytest.raises(PermissionDenied):
+        service.get_applicant(owner, person.id, QY)
+
+    with service.db.transaction() as s:
+        s.execute(update(AgentAuthorisation).values(valid_until=datetime.now(UTC) - timedelta(minutes=1)))
+    with pytest.raises(PermissionDenied) as expired:
+        service.get_applicant(owner, person.id, MSCJ)
+    assert expired.value.code == "AGENT_AUTHORISATION_EXPIRED"

@@ -106,6 +106,16 @@ class IdentityServicer(identity_pb2_grpc.IdentityServiceServicer):
         grant = self.service.authorise_agent(_caller(), request.credit_code, request.person_id, valid_until)
         return pb.AuthoriseAgentResponse(authorisation=convert.authorisation(grant))
 
+    def GetApplicant(self, request, context):  # noqa: N802
+        person, id_number, legal, grant = self.service.get_applicant(
+            _caller(), request.person_id, request.credit_code
+        )
+        return pb.GetApplicantResponse(
+            person=convert.person(person, id_number),
+            legal_person=convert.legal_person(legal) if legal else None,
+            authorisation=convert.authorisation(grant) if grant else None,
+        )
+
     def ResolvePrincipal(self, request, context):  # noqa: N802
         principal = self.service.resolve_principal(_caller(), request.username)
         return pb.ResolvePrincipalResponse(principal=principal_to_proto(principal))

@@ -11,6 +11,7 @@ from sqlalchemy.exc import IntegrityError
 
 from ywtb.api.identity.v1 import events_pb2, identity_pb2
 from ywtb.common.auth.principal import Principal
+from ywtb.common.calendar.workdays import local_date
 from ywtb.common.codes import (
     region_level,
     region_parent,
@@ -28,6 +29,7 @@ from ywtb.common.errors import (
     Unauthenticated,
 )
 from ywtb.common.pii import mask_id_number, mask_phone
+from ywtb.common.timestamps import aware
 from ywtb.identity import authz, convert
 from ywtb.identity.events import DEPARTMENT_TOPIC, PERSON_TOPIC, TENANT_TOPIC, publish
 from ywtb.identity.models import Account, AgentAuthorisation, Department, LegalPerson, Person, Staff, Tenant
@@ -470,6 +472,42 @@ class IdentityService:
             grant.granted_by = principal.subject
             grant.granted_at = _now()
             return grant
+
+    # 申请人 applicants
+
+    def get_applicant(
+        self, principal: Principal, person_id: str, credit_code: str = ""
+    ) -> tuple[Person, str, LegalPerson | None, AgentAuthorisation | None]:
+        """Whom a person may apply as: themself, or a legal person they hold an authorisation for now."""
+        if principal.subject != person_id and not principal.has_role("service"):
+            raise PermissionDenied(
+                "在线申办只能以本人名义，或以您已获授权的单位名义办理。", message_en="not the person themself"
+            )
+        person = self._person(person_id)
+        id_number = self.keys.open(person.id_number_enc, f"person.id_number:{person_id}")
+        if not credit_code:
+            return person, id_number, None, None
+        credit_code = validate_credit_code(credit_code, "applicant.credit_code")
+        with self.db.transaction() as session:
+            legal = session.get(LegalPerson, credit_code)
+            grant = session.get(AgentAuthorisation, (credit_code, person_id))
+            if legal is None or grant is None:
+                raise PermissionDenied(
+                    f"您没有统一社会信用代码为 {credit_code} 的单位的经办人授权，不能以该单位名义申办；"
+                    "请由该单位到政务服务窗口为您办理经办人授权，或以本人名义申办。",
+                    code="AGENT_NOT_AUTHORISED",
+                    message_en="no agent authorisation for this credit code",
+                )
+            if grant.valid_until is not None and aware(grant.valid_until) <= _now():
+                until = local_date(aware(grant.valid_until)).isoformat()
+                raise PermissionDenied(
+                    f"您对“{legal.name}”的经办人授权已于 {until} 到期，不能再以该单位名义申办；"
+                    "请由该单位到政务服务窗口续办授权。",
+                    code="AGENT_AUTHORISATION_EXPIRED",
+                    message_en="agent authorisation expired",
+                )
+            session.expunge_all()
+            return person, id_number, legal, grant
 
     # 登录主体 principals
 
