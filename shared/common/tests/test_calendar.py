@@ -337,3 +337,37 @@ def test_override_csv_format(tmp_path):
         parse_override_csv("# c\ndate,is_workday,name,tenant\n2027-01-01,maybe,x,\n")
     with pytest.raises(ConfigError):
         parse_override_csv("day,work\n")
+
+
+# --- the factory ------------------------------------------------------------------------------
+
+
+def test_calendar_factory_loads_the_override_file(tmp_path, monkeypatch):
+    from ywtb.common.calendar import factory
+
+    path = tmp_path / "overrides.csv"
+    path.write_text(
+        "date,is_workday,name,tenant,full_year\n"
+        + "".join(f"{row.day},{int(row.is_workday)},{row.name},,1\n" for row in HYPOTHETICAL_2027),
+        encoding="utf-8",
+    )
+    assert factory.load_calendar(path).is_workday(date(2027, 1, 1)) is False
+    with pytest.raises(CalendarNotMaintained):
+        factory.load_calendar().is_workday(date(2027, 1, 1))  # the shipped file has no 2027 yet
+    factory.national_calendar.cache_clear()
+    shipped = factory.load_override_file
+    monkeypatch.setattr(factory, "load_override_file", lambda p=None: shipped(p or path))
+    try:
+        calendar = factory.national_calendar()
+        assert calendar.is_workday(date(2027, 1, 1)) is False
+        assert factory.national_calendar() is calendar
+    finally:
+        factory.national_calendar.cache_clear()
+
+
+def test_calendar_factory_adds_tenant_rows():
+    from ywtb.common.calendar import load_calendar
+
+    local = DayOverride(date(2026, 6, 10), False, "成都市地方假日", tenant="510100")
+    assert load_calendar(tenant_rows=[local]).is_workday(date(2026, 6, 10)) is False
+    assert load_calendar().is_workday(date(2026, 6, 10)) is True

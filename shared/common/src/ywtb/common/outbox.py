@@ -116,6 +116,40 @@ def add_event(
     return event
 
 
+class Publisher:
+    """Stages one service's events in its outbox, in the caller's transaction (the use case's)."""
+
+    def __init__(self, outbox: Table, *, source: str, topic: str = "") -> None:
+        self.outbox = outbox
+        self.source = source
+        self.topic = topic
+
+    def __call__(
+        self,
+        session: Session,
+        message: Message,
+        *,
+        key: str,
+        tenant: str,
+        topic: str = "",
+        subject: str | None = None,
+    ) -> Event:
+        """Stage `message` (key = the aggregate id); `topic` defaults to the publisher's."""
+        topic = topic or self.topic
+        if not topic:
+            raise ValueError(f"no topic for {message.DESCRIPTOR.full_name} from {self.source}")
+        return add_event(
+            session,
+            self.outbox,
+            message,
+            topic=topic,
+            key=key,
+            source=self.source,
+            tenant=tenant,
+            subject=subject,
+        )
+
+
 def _wake_relay(session: Session) -> None:
     session.info.pop("ywtb_outbox_wake", None)
     OUTBOX_COMMITTED.set()

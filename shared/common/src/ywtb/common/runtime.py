@@ -1,4 +1,5 @@
-"""Start-up wiring every service shares: the gRPC server, the outbox relay and consumers, one stop."""
+"""Start-up every service shares: `run_service(spec)` wires settings, logs, telemetry, the migrated
+database, the event bus, the gRPC server, the outbox relay and the service's workers under one stop."""
 
 from __future__ import annotations
 
@@ -6,8 +7,11 @@ import logging
 import os
 import signal
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
+from typing import Any, Generic, TypeVar
 
 import grpc
 
@@ -15,13 +19,18 @@ from ywtb.common.db import Database
 from ywtb.common.events.bus import EventBus
 from ywtb.common.events.factory import make_bus
 from ywtb.common.events.topics import load_topics
-from ywtb.common.grpc.server import serve_forever
+from ywtb.common.grpc.server import AddFn, build_server, serve_forever
+from ywtb.common.logs import configure_logging
 from ywtb.common.migrations import script_location_of, upgrade
-from ywtb.common.settings import ServiceSettings, kafka_client_config
+from ywtb.common.relay import OutboxRelay
+from ywtb.common.settings import ServiceSettings, kafka_client_config, load_settings_or_exit
+from ywtb.common.tables import ServiceMetadata
+from ywtb.common.telemetry import setup_telemetry
+from ywtb.common.workers import Worker
 
 log = logging.getLogger(__name__)
 
-Worker = Callable[[threading.Event], None]
+S = TypeVar("S", bound=ServiceSettings)
 DEFAULT_TOPICS_FILE = Path(__file__).resolve().parents[5] / "deploy" / "topics.yaml"
 
 
@@ -84,3 +93,93 @@ class Runtime:
         serve_forever(server, self.stop, grace_s=grace_s)
         for thread in threads:
             thread.join(grace_s)
+
+
+@dataclass(frozen=True)
+class Parts:
+    """What a service runs: its gRPC servicers and its own workers (the relay is added by the kit)."""
+
+    servicers: Sequence[tuple[AddFn, Any]]
+    workers: Mapping[str, Worker] = field(default_factory=dict)
+    grpc_options: Sequence[tuple[str, Any]] = ()
+
+
+class Kit(Generic[S]):
+    """What `build` is given: the settings, the migrated database, the event bus (made when first used)."""
+
+    def __init__(self, spec: ServiceSpec[S], settings: S, db: Database) -> None:
+        self.spec, self.settings, self.db = spec, settings, db
+
+    @cached_property
+    def bus(self) -> EventBus:
+        """The service's event bus (Kafka or the embedded log)."""
+        return bus_for(self.settings, self.spec.process_name)
+
+    @property
+    def signing_key(self) -> bytes:
+        """The key of the signed principal between services."""
+        return self.settings.internal_signing_key.get_secret_value().encode()
+
+
+@dataclass(frozen=True)
+class ServiceSpec(Generic[S]):
+    """What a service is: its short name (intake), its settings class, its metadata and how its parts are built.
+
+    Derived from the name: the package ywtb.<name> (migrations, database file), the process and
+    telemetry name ywtb-<name>, the env prefix YWTB_<NAME>_ and the event source /ywtb/<name>.
+    """
+
+    name: str
+    settings: type[S]
+    metadata: ServiceMetadata
+    build: Callable[[Kit[S]], Parts]
+
+    def __post_init__(self) -> None:
+        prefix = str(self.settings.model_config.get("env_prefix", ""))
+        if prefix.upper() != self.env_prefix:
+            raise ValueError(
+                f"{self.settings.__name__} reads {prefix!r}; service {self.name} needs {self.env_prefix!r}"
+            )
+        if self.metadata.service != self.name:
+            raise ValueError(f"metadata of {self.metadata.service!r} given to service {self.name!r}")
+
+    @property
+    def package(self) -> str:
+        """The service's Python package (ywtb.intake)."""
+        return f"ywtb.{self.name}"
+
+    @property
+    def process_name(self) -> str:
+        """The name in logs, traces and the event bus client id (ywtb-intake)."""
+        return f"ywtb-{self.name}"
+
+    @property
+    def env_prefix(self) -> str:
+        """The prefix of the service's environment variables (YWTB_INTAKE_)."""
+        return f"YWTB_{self.name.upper()}_"
+
+
+def start_service(spec: ServiceSpec[S], settings: S) -> tuple[Runtime, grpc.Server]:
+    """The runtime (relay and the service's workers) and the gRPC server of a service, not yet serving."""
+    configure_logging(spec.process_name, settings.log_level)
+    setup_telemetry(spec.process_name)
+    kit = Kit(spec, settings, database_for(settings, spec.package))
+    parts = spec.build(kit)
+    runtime = Runtime(spec.process_name)
+    runtime.add_worker("relay", OutboxRelay(kit.db, spec.metadata.outbox, kit.bus).run)
+    for name, worker in parts.workers.items():
+        runtime.add_worker(name, worker)
+    server = build_server(
+        parts.servicers,
+        port=settings.grpc_port,
+        signing_key=kit.signing_key,
+        service_name=spec.package,
+        options=parts.grpc_options,
+    )
+    return runtime, server
+
+
+def run_service(spec: ServiceSpec[Any]) -> None:
+    """A service's `main`: run until SIGTERM/SIGINT; exit 2 on a bad configuration."""
+    runtime, server = start_service(spec, load_settings_or_exit(spec.settings))
+    runtime.serve(server)

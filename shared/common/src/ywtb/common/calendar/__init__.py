@@ -1,5 +1,6 @@
 """Working-day calendar (工作日历) every service uses for deadlines."""
 
+from ywtb.common.calendar.factory import load_calendar, national_calendar
 from ywtb.common.calendar.files import load_override_file, parse_override_csv
 from ywtb.common.calendar.models import (
     CalendarOverrideMixin,
@@ -26,9 +27,11 @@ __all__ = [
     "DayOverride",
     "WorkCalendar",
     "for_tenant",
+    "load_calendar",
     "load_override_file",
     "load_overrides",
     "local_date",
+    "national_calendar",
     "overrides_query",
     "parse_override_csv",
     "resolve",
