@@ -158,6 +158,7 @@ class CaseAccepted(_message.Message):
     APPLICANT_ID_FIELD_NUMBER: _builtins.int
     ITEMS_FIELD_NUMBER: _builtins.int
     BUNDLE_CODE_FIELD_NUMBER: _builtins.int
+    TIMEOUT_DEFAULT_FIELD_NUMBER: _builtins.int
     case_no: _builtins.str
     """Case number."""
     tenant: _builtins.str
@@ -190,6 +191,10 @@ class CaseAccepted(_message.Message):
     """The applicant's account (subject) who may follow the case; empty for window cases without an account."""
     bundle_code: _builtins.str
     """一件事: code of the bundle (empty for a single item)."""
+    timeout_default: _builtins.bool
+    """超时默认: a decision not made within its limit is deemed approved (items configured so; never
+    public-safety, health, life or property items).
+    """
     @_builtins.property
     def promised_limit(self) -> _catalog_pb2.TimeLimit:
         """Promised time limit of the item version."""
@@ -234,10 +239,11 @@ class CaseAccepted(_message.Message):
         applicant_id: _builtins.str = ...,
         items: _abc.Iterable[_intake_pb2.BundleItem] | None = ...,
         bundle_code: _builtins.str = ...,
+        timeout_default: _builtins.bool = ...,
     ) -> None: ...
     _HasFieldArgType: _TypeAlias = _typing.Literal["accepted_at", b"accepted_at", "legal_limit", b"legal_limit", "promised_limit", b"promised_limit"]  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["acceptance_mode", b"acceptance_mode", "accepted_at", b"accepted_at", "accepted_by", b"accepted_by", "applicant_id", b"applicant_id", "applicant_type", b"applicant_type", "bundle_code", b"bundle_code", "case_no", b"case_no", "case_type", b"case_type", "channel", b"channel", "deemed_accepted", b"deemed_accepted", "dept", b"dept", "item_id", b"item_id", "item_version", b"item_version", "items", b"items", "legal_limit", b"legal_limit", "pending_materials", b"pending_materials", "process", b"process", "promised_completion_date", b"promised_completion_date", "promised_limit", b"promised_limit", "supply_deadline", b"supply_deadline", "tenant", b"tenant"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["acceptance_mode", b"acceptance_mode", "accepted_at", b"accepted_at", "accepted_by", b"accepted_by", "applicant_id", b"applicant_id", "applicant_type", b"applicant_type", "bundle_code", b"bundle_code", "case_no", b"case_no", "case_type", b"case_type", "channel", b"channel", "deemed_accepted", b"deemed_accepted", "dept", b"dept", "item_id", b"item_id", "item_version", b"item_version", "items", b"items", "legal_limit", b"legal_limit", "pending_materials", b"pending_materials", "process", b"process", "promised_completion_date", b"promised_completion_date", "promised_limit", b"promised_limit", "supply_deadline", b"supply_deadline", "tenant", b"tenant", "timeout_default", b"timeout_default"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
