@@ -6,10 +6,13 @@ import os
 import subprocess
 import sys
 import textwrap
+import threading
+import time
 from collections import defaultdict
 
 import pytest
 
+from ywtb.common.events.bus import CommitFailed, Record
 from ywtb.common.testing.bus import drain, make_test_bus, new_topics, quiet
 
 BACKENDS = [
@@ -117,3 +120,69 @@ def test_a_new_group_starting_at_latest_skips_the_history(kind, bus) -> None:
         _publish(bus, topic, [("k", "news")])
         (record,) = drain(sub, 1)
     assert record.value == b"news"
+
+
+def test_seek_reads_a_record_again_and_what_follows_it(kind, bus) -> None:
+    (topic,) = new_topics(kind, "seek")
+    _publish(bus, topic, [("k", f"v{i}") for i in range(3)])
+    with bus.subscribe("g-seek", [topic]) as sub:
+        first = drain(sub, 3, commit=False)
+        assert [r.value for r in first] == [b"v0", b"v1", b"v2"]
+        sub.seek(first[0])
+        again = drain(sub, 3, commit=False)
+        assert quiet(sub, 1) == []
+    assert [(r.offset, r.value) for r in again] == [(r.offset, r.value) for r in first]
+
+
+def test_two_live_members_share_the_partitions_and_read_each_record_once(kind, bus) -> None:
+    (topic,) = new_topics(kind, "members")
+    subs = [bus.subscribe("g-members", [topic]), bus.subscribe("g-members", [topic])]
+    got: list[list[Record]] = [[], []]
+    stop = threading.Event()
+
+    def consume(i: int) -> None:
+        while not stop.is_set():
+            record = subs[i].poll(0.2)
+            if record is not None:
+                got[i].append(record)
+                subs[i].commit(record)
+
+    threads = [threading.Thread(target=consume, args=(i,)) for i in range(2)]
+    for thread in threads:
+        thread.start()
+    try:
+        stop.wait(8)  # both members have joined and the partitions are shared out
+        _publish(bus, topic, [(f"case-{i}", str(i)) for i in range(60)])
+        deadline = time.monotonic() + 60
+        while len(got[0]) + len(got[1]) < 60 and time.monotonic() < deadline:
+            stop.wait(0.2)
+        stop.wait(2)  # a duplicate would arrive now
+    finally:
+        stop.set()
+        for thread in threads:
+            thread.join(30)
+        for sub in subs:
+            sub.close()
+    values = sorted(int(r.value) for r in got[0] + got[1])
+    assert values == list(range(60)), "each record is read exactly once by the group"
+    assert got[0] and got[1], "each member owns some partitions"
+    assert {r.partition for r in got[0]}.isdisjoint({r.partition for r in got[1]})
+
+
+def test_a_commit_after_losing_the_partition_is_refused(kind, bus) -> None:
+    """A member that stopped polling lost its partition: its late commit raises, the new owner's stands."""
+    (topic,) = new_topics(kind, "lost")
+    _publish(bus, topic, [("k", "only")])
+    stalled = bus.subscribe("g-lost", [topic])
+    try:
+        (record,) = drain(stalled, 1, commit=False)
+        with bus.subscribe("g-lost", [topic]) as successor:
+            (again,) = drain(successor, 1, timeout=90)  # once the stalled member's partitions are taken
+            assert (again.partition, again.offset) == (record.partition, record.offset)
+            with pytest.raises(CommitFailed):
+                stalled.commit(record)
+            successor.commit(again)
+    finally:
+        stalled.close()
+    with bus.subscribe("g-lost", [topic]) as sub:
+        assert quiet(sub, 4) == []

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from ywtb.common.context import bound
 from ywtb.common.db import Database
 from ywtb.common.errors import DeadlineExceeded, InvalidArgument, Unavailable
-from ywtb.common.events.bus import Delivery, EventBus, Record, Start, Subscription
+from ywtb.common.events.bus import CommitFailed, Delivery, EventBus, Record, Start, Subscription
 from ywtb.common.events.envelope import Event, MalformedEvent
 from ywtb.common.events.topics import dlq_topic
 from ywtb.common.telemetry import extract_context
@@ -101,7 +101,18 @@ class IdempotentConsumer:
             self.subscription.seek(record)
             time.sleep(self.max_backoff)
             return False
-        self.subscription.commit(record)
+        try:
+            self.subscription.commit(record)
+        except CommitFailed as exc:
+            # The effect is recorded; the partition's new owner reads the record again and skips it.
+            log.warning(
+                "record %s[%d]@%d handled, not committed: %s",
+                record.topic,
+                record.partition,
+                record.offset,
+                exc,
+            )
+            return False
         return True
 
     def handle(self, record: Record) -> None:

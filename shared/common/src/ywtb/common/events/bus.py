@@ -46,6 +46,10 @@ class PublishRejected(Exception):
     """The bus refused a record outright (bad topic, too large): retrying it as is will not help."""
 
 
+class CommitFailed(Exception):
+    """The commit did not happen (e.g. the partition went to another member): the record will be read again."""
+
+
 class Subscription(abc.ABC):
     """A consumer-group member reading a set of topics, committing offsets explicitly."""
 
@@ -55,7 +59,7 @@ class Subscription(abc.ABC):
 
     @abc.abstractmethod
     def commit(self, record: Record) -> None:
-        """Commit the group's position just past this record."""
+        """Commit the group's position just past this record; CommitFailed when this member no longer owns it."""
 
     @abc.abstractmethod
     def seek(self, record: Record) -> None:

@@ -19,6 +19,7 @@ from collections.abc import Mapping
 from math import ceil
 
 from ywtb.common.events.bus import (
+    CommitFailed,
     Delivery,
     DeliveryCallback,
     EventBus,
@@ -287,8 +288,9 @@ class EmbeddedSubscription(Subscription):
                 (self._group, record.topic, record.partition),
             ).fetchone()
             if owner is None or owner[0] != self._member:
-                # Lost the partition to another member: it will deliver this record again.
-                return
+                # As Kafka does: the partition went to another member, which will deliver this record again.
+                self._positions.pop((record.topic, record.partition), None)
+                raise CommitFailed(f"{record.topic}[{record.partition}] is no longer assigned to this member")
             c.execute(
                 "INSERT INTO offsets (grp, topic, partition, next_offset) VALUES (?,?,?,?) "
                 "ON CONFLICT (grp, topic, partition) DO UPDATE SET next_offset = excluded.next_offset",

@@ -9,6 +9,7 @@ from typing import Any
 from confluent_kafka import Consumer, KafkaError, KafkaException, Message, Producer, TopicPartition
 
 from ywtb.common.events.bus import (
+    CommitFailed,
     Delivery,
     DeliveryCallback,
     EventBus,
@@ -159,9 +160,13 @@ class KafkaSubscription(Subscription):
         )
 
     def commit(self, record: Record) -> None:
-        self._consumer.commit(
-            offsets=[TopicPartition(record.topic, record.partition, record.offset + 1)], asynchronous=False
-        )
+        try:
+            self._consumer.commit(
+                offsets=[TopicPartition(record.topic, record.partition, record.offset + 1)],
+                asynchronous=False,
+            )
+        except KafkaException as exc:
+            raise CommitFailed(str(exc)) from exc
 
     def seek(self, record: Record) -> None:
         self._consumer.seek(TopicPartition(record.topic, record.partition, record.offset))
