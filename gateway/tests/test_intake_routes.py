@@ -19,6 +19,7 @@ from ywtb.gateway.app import create_app
 from ywtb.gateway.config import GatewaySettings
 from ywtb.intake.catalog_client import GrpcCatalogClient
 from ywtb.intake.grpc_api import IntakeServicer
+from ywtb.intake.identity_client import GrpcIdentityClient
 from ywtb.intake.service import IntakeService
 from ywtb.intake.storage import DatabaseStorage
 from ywtb.intake.testing import (
@@ -29,6 +30,7 @@ from ywtb.intake.testing import (
     OTHER_TENANT_CLERK,
     SHOP_ITEM,
     start_fake_catalog,
+    start_fake_identity,
 )
 
 SIGNING_KEY = "gateway-intake-test-signing-key-0123"
@@ -39,11 +41,13 @@ ACCEPTED_AT = datetime(2026, 9, 29, 2, 0, tzinfo=UTC)  # Tue 29 Sep 2026 10:00 B
 @pytest.fixture
 def client(tmp_path: Path) -> Iterator[TestClient]:
     catalog_server, catalog_target, _ = start_fake_catalog(SIGNING_KEY.encode())
+    identity_server, identity_target, _ = start_fake_identity(SIGNING_KEY.encode())
     url = f"sqlite:///{tmp_path / 'intake.db'}"
     upgrade(script_location_of("ywtb.intake"), url)
     service = IntakeService(
         Database(url),
         GrpcCatalogClient(catalog_target, SIGNING_KEY.encode()),
+        GrpcIdentityClient(identity_target, SIGNING_KEY.encode()),
         DatabaseStorage(),
         pii_secret="gateway-intake-pii-secret-0123456789",
         clock=lambda: ACCEPTED_AT,
@@ -64,6 +68,7 @@ def client(tmp_path: Path) -> Iterator[TestClient]:
         yield client
     server.stop(0)
     catalog_server.stop(0)
+    identity_server.stop(0)
 
 
 def _auth(client: TestClient, principal: Principal, **extra: str) -> dict[str, str]:

@@ -56,7 +56,10 @@ def _submit(  # type: ignore[no-untyped-def]
         item_id=item,
         item_version=0,
         channel=channel,
-        applicant=applicant or ApplicantIn(id_number=ID_NUMBER, contact_mobile="13800000001"),
+        applicant=applicant
+        or ApplicantIn(
+            id_number=ID_NUMBER if channel == pb.CHANNEL_WINDOW else "", contact_mobile="13800000001"
+        ),
         form_data=FORM if form is None else form,
         materials=_upload(service, principal, *materials),
         idempotency_key=key,

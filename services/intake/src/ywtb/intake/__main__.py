@@ -1,4 +1,4 @@
-"""Start the intake service: settings, telemetry, database, catalogue client, gRPC server, relay, deemed acceptance."""
+"""Start the intake service: settings, telemetry, database, catalogue and identity clients, gRPC server, relay, deemed acceptance."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from ywtb.common.telemetry import setup_telemetry
 from ywtb.intake.catalog_client import GrpcCatalogClient
 from ywtb.intake.config import IntakeSettings
 from ywtb.intake.grpc_api import IntakeServicer
+from ywtb.intake.identity_client import GrpcIdentityClient
 from ywtb.intake.models import outbox
 from ywtb.intake.service import IntakeService
 from ywtb.intake.storage import DatabaseStorage, FilesystemStorage, MaterialStorage
@@ -37,6 +38,7 @@ def main() -> None:
     service = IntakeService(
         db,
         GrpcCatalogClient(settings.catalog_target, signing_key),
+        GrpcIdentityClient(settings.identity_target, signing_key),
         storage_for(settings),
         pii_secret=settings.pii_key.get_secret_value(),
         max_upload_bytes=settings.max_upload_bytes,

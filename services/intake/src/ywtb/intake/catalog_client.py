@@ -65,6 +65,7 @@ def item_snapshot(version: catalog_pb2.GuideVersion) -> dict[str, Any]:
         "promised_limit": {"value": guide.promised_limit.value, "unit": int(guide.promised_limit.unit)},
         "legal_limit": {"value": guide.legal_limit.value, "unit": int(guide.legal_limit.unit)},
         "service_objects": [int(s) for s in guide.service_objects],
+        "min_real_name_level": guide.min_real_name_level,
         "materials": [
             {
                 "name": m.name,
@@ -112,6 +113,7 @@ def bundle_snapshot(bundle: catalog_pb2.Bundle) -> tuple[dict[str, Any], list[di
         "tenant": bundle.tenant or lead["tenant"],
         "process": bundle.process or "joint-default",
         "service_objects": objects,
+        "min_real_name_level": max(p["min_real_name_level"] for p in parts),
         "materials": [
             {
                 "name": m.material.name,

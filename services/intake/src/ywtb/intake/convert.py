@@ -82,6 +82,8 @@ def case(row: Case) -> pb.Case:
         ),
         owner=row.owner,
         submitted_by=row.submitted_by,
+        identity_check=row.identity_check,
+        applicant_real_name_level=row.applicant_real_name_level,
         form_data=struct(row.form_data),
         materials=[pb.MaterialSubmission(material_name=k, file_ids=v) for k, v in row.materials.items()],
         deficiencies=[pb.Deficiency(**d) for d in row.deficiencies],

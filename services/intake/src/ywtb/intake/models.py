@@ -70,6 +70,8 @@ class Case(TenantMixin, Base):
     contact_name: Mapped[str] = mapped_column(String(100), default="")
     contact_mobile_enc: Mapped[str] = mapped_column(Text, default="")
     contact_mobile_masked: Mapped[str] = mapped_column(String(20), default="")
+    identity_check: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    applicant_real_name_level: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     owner: Mapped[str] = mapped_column(String(64), index=True, default="")
     submitted_by: Mapped[str] = mapped_column(String(64))
     idempotency_key: Mapped[str | None] = mapped_column(String(128))

@@ -20,7 +20,6 @@ from ywtb.api.intake.v1 import events_pb2
 from ywtb.api.intake.v1 import intake_pb2 as pb
 from ywtb.common.auth.principal import Principal
 from ywtb.common.calendar import WorkCalendar, local_date
-from ywtb.common.codes import validate_credit_code, validate_id_number
 from ywtb.common.db import Database
 from ywtb.common.errors import (
     Conflict,
@@ -31,20 +30,18 @@ from ywtb.common.errors import (
 )
 from ywtb.common.pii import decrypt, derive_key, encrypt, mask_id_number, mask_phone
 from ywtb.common.timestamps import aware
-from ywtb.intake import authz, convert
+from ywtb.intake import applicants, authz, convert
+from ywtb.intake.applicants import LEGAL_PERSON_TYPES
 from ywtb.intake.case_numbers import format_case_number, next_sequence
 from ywtb.intake.catalog_client import CatalogClient, bundle_snapshot, item_snapshot
 from ywtb.intake.completeness import missing_deficiencies, required_missing, validate_form
 from ywtb.intake.config import DEFAULT_CASE_NUMBER_PATTERN
 from ywtb.intake.events import publish
+from ywtb.intake.identity_client import IdentityClient
 from ywtb.intake.models import Case, MaterialFile
 from ywtb.intake.storage import MaterialStorage, check_upload
 
 Clock = Callable[[], datetime]
-ID_TYPE_CITIZEN = "111"  # 居民身份证
-ID_TYPE_CREDIT_CODE = "001"  # 统一社会信用代码
-NATURAL_PERSON = 1
-LEGAL_PERSON_TYPES = {2, 3, 4, 5, 6, 9}
 MAX_PAGE = 200
 
 
@@ -90,6 +87,7 @@ class IntakeService:
         self,
         db: Database,
         catalog: CatalogClient,
+        identity: IdentityClient,
         storage: MaterialStorage,
         *,
         pii_secret: str,
@@ -101,6 +99,7 @@ class IntakeService:
     ) -> None:
         self.db = db
         self.catalog = catalog
+        self.identity = identity
         self.storage = storage
         self._pii_key = derive_key(pii_secret, "intake-pii-encryption")
         self.calendar = calendar or WorkCalendar()
@@ -292,44 +291,37 @@ class IntakeService:
     def _applicant(
         self, principal: Principal, channel: int, given: ApplicantIn, item: dict[str, Any]
     ) -> dict[str, Any]:
-        """The applicant columns: online from the login (natural person) or the agent's legal person."""
+        """The applicant columns: online from identity (the person or their company), at a window as checked."""
         # An agent may also apply as the natural person they are: it is the request that names a legal person.
         legal = bool(given.credit_code or given.applicant_type in LEGAL_PERSON_TYPES)
-        if channel == pb.CHANNEL_ONLINE and legal and not principal.has_role("legal_person_agent"):
-            raise PermissionDenied("只有经授权的法人经办人可以代表法人在线申办，请先到窗口办理经办人授权。")
-        name = given.name.strip() or (principal.name if channel == pb.CHANNEL_ONLINE and not legal else "")
-        if not name or len(name) > 200:
-            raise _invalid("applicant.name", "请填写申请人名称（不超过200个字符）。")
         mobile = given.contact_mobile.strip()
         if mobile and not (len(mobile) == 11 and mobile.isdigit() and mobile.startswith("1")):
             raise _invalid("applicant.contact_mobile", "联系电话应为11位手机号码，请核对后重新填写。")
-        if legal:
-            # The agent's authorisation for this credit code is checked against IdentityService later
-            # (see README); for now the credit code is validated and recorded with the agent as contact.
-            credit_code = validate_credit_code(given.credit_code, "applicant.credit_code")
-            applicant_type = given.applicant_type if given.applicant_type in LEGAL_PERSON_TYPES else 2
-            id_type, id_number = ID_TYPE_CREDIT_CODE, credit_code
-            contact_name = given.contact_name.strip() or principal.name
+        if channel == pb.CHANNEL_ONLINE:
+            who = applicants.online(self.identity, principal, given, legal, item)
         else:
-            id_number = validate_id_number(given.id_number, "applicant.id_number")
-            credit_code, applicant_type, id_type = "", NATURAL_PERSON, ID_TYPE_CITIZEN
-            contact_name = given.contact_name.strip()
+            who = applicants.at_window(given, legal)
         objects = item["service_objects"]
         wanted = (
             catalog_pb2.SERVICE_OBJECT_LEGAL_PERSON if legal else catalog_pb2.SERVICE_OBJECT_NATURAL_PERSON
         )
         if objects and wanted not in objects:
-            who = "法人" if legal else "自然人"
+            kind = "法人" if legal else "自然人"
             raise FailedPrecondition(
-                f"该事项不面向{who}办理，请核对事项后重新申报。", code="SERVICE_OBJECT_MISMATCH"
+                f"该事项不面向{kind}办理，请核对事项后重新申报。", code="SERVICE_OBJECT_MISMATCH"
             )
+        contact_name = given.contact_name.strip() or (
+            principal.name if legal and channel == pb.CHANNEL_ONLINE else ""
+        )
         return {
-            "applicant_type": applicant_type,
-            "applicant_name": name,
-            "applicant_id_type": id_type,
-            "applicant_id_enc": encrypt(id_number, self._pii_key, b"case.applicant_id"),
-            "applicant_id_masked": id_number if legal else mask_id_number(id_number),
-            "credit_code": credit_code,
+            "applicant_type": who.applicant_type,
+            "applicant_name": who.name,
+            "applicant_id_type": who.id_type,
+            "applicant_id_enc": encrypt(who.id_number, self._pii_key, b"case.applicant_id"),
+            "applicant_id_masked": who.id_number if legal else mask_id_number(who.id_number),
+            "credit_code": who.id_number if legal else "",
+            "identity_check": who.check,
+            "applicant_real_name_level": who.real_name_level,
             "contact_name": contact_name[:100],
             "contact_mobile_enc": encrypt(mobile, self._pii_key, b"case.contact_mobile") if mobile else "",
             "contact_mobile_masked": mask_phone(mobile) if mobile else "",

@@ -1,5 +1,5 @@
-"""Test doubles: an in-process CatalogService serving fixed guide versions and 一件事 bundles on a real
-gRPC server."""
+"""Test doubles on real gRPC servers: a CatalogService serving fixed guide versions and 一件事 bundles, and an
+IdentityService answering GetApplicant for fixed persons and agent authorisations."""
 
 from __future__ import annotations
 
@@ -12,9 +12,12 @@ from google.protobuf.struct_pb2 import Struct
 
 from ywtb.api.catalog.v1 import catalog_pb2 as cpb
 from ywtb.api.catalog.v1 import catalog_pb2_grpc
+from ywtb.api.identity.v1 import identity_pb2 as ipb
+from ywtb.api.identity.v1 import identity_pb2_grpc
 from ywtb.common.auth.principal import Principal
 from ywtb.common.codes import make_credit_code
-from ywtb.common.errors import NotFound
+from ywtb.common.context import current_principal
+from ywtb.common.errors import NotFound, PermissionDenied
 from ywtb.common.grpc import build_server, public, server_port
 
 MARKET = make_credit_code("11510104MB3234567")  # 锦江区市场监督管理局 (sample)
@@ -235,3 +238,60 @@ OTHER_TENANT_CLERK = Principal(
 )
 CITY_SUPERVISOR = Principal(subject="s-sup", tenant="510100", roles=frozenset({"supervisor"}))
 OTHER_CITY_SUPERVISOR = Principal(subject="s-sup2", tenant="510700", roles=frozenset({"supervisor"}))
+
+
+AGENT_COMPANY = make_credit_code("91510104MA6234567")  # 成都某某餐饮有限公司 (sample), AGENT's company
+PERSONS = {  # subject -> (name, ID number, real-name level)
+    "p-zhang": ("张三", "11010519491231002X", 2),
+    "p-li": ("李四", "110105194912310038", 2),
+    "p-wang": ("王五", "110105195001010012", 5),
+}
+LEGAL_PERSONS = {AGENT_COMPANY: ("成都某某餐饮有限公司", 2)}
+
+
+class FakeIdentity(identity_pb2_grpc.IdentityServiceServicer):
+    """GetApplicant over PERSONS and agent grants {(subject, credit code)}; the caller may ask only for themself."""
+
+    def __init__(self, grants: set[tuple[str, str]] | None = None) -> None:
+        self.persons = dict(PERSONS)
+        self.grants = {("p-wang", AGENT_COMPANY)} if grants is None else grants
+        self.calls = 0
+
+    def GetApplicant(self, request, context):  # noqa: N802
+        self.calls += 1
+        caller = current_principal.get()
+        if caller is None or caller.subject != request.person_id or request.person_id not in self.persons:
+            raise PermissionDenied("在线申办只能以本人名义办理。")
+        name, id_number, level = self.persons[request.person_id]
+        reply = ipb.GetApplicantResponse(
+            person=ipb.Person(id=request.person_id, name=name, id_number=id_number, real_name_level=level)
+        )
+        if request.credit_code:
+            if (request.person_id, request.credit_code) not in self.grants:
+                raise PermissionDenied("您没有该单位的经办人授权。", code="AGENT_NOT_AUTHORISED")
+            legal_name, applicant_type = LEGAL_PERSONS[request.credit_code]
+            reply.legal_person.CopyFrom(
+                ipb.LegalPerson(
+                    credit_code=request.credit_code, name=legal_name, applicant_type=applicant_type
+                )
+            )
+            reply.authorisation.CopyFrom(
+                ipb.AgentAuthorisation(credit_code=request.credit_code, person_id=request.person_id)
+            )
+        return reply
+
+
+def start_fake_identity(
+    signing_key: bytes, identity: FakeIdentity | None = None
+) -> tuple[grpc.Server, str, FakeIdentity]:
+    """A real gRPC server on a free port serving the fake; (server, target, fake)."""
+    fake = identity or FakeIdentity()
+    server = build_server(
+        [(identity_pb2_grpc.add_IdentityServiceServicer_to_server, fake)],
+        port=0,
+        host="127.0.0.1",
+        signing_key=signing_key,
+        service_name="ywtb.identity",
+    )
+    server.start()
+    return server, f"127.0.0.1:{server_port(server)}", fake
