@@ -14,6 +14,8 @@ from pathlib import Path
 import httpx
 import pytest
 
+from ywtb.common.components import registry
+
 ROOT = Path(__file__).resolve().parent.parent
 TOKEN_PATH = "/realms/ywtb/protocol/openid-connect/token"
 # Where each platform's gateway client logs in: the gateway's built-in issuer (embedded) or Keycloak (local).
@@ -21,20 +23,23 @@ _TOKEN_URLS: dict[httpx.Client, str] = {}
 # Each platform's portal address and start-up log, by its gateway client.
 PORTAL_URLS: dict[httpx.Client, str] = {}
 PLATFORM_LOGS: dict[httpx.Client, Path] = {}
-# Shifts every port of the test platforms, so that two test runs can share a machine.
+# Shifts every port of the test platforms, so that two test runs can share a machine. Each platform adds
+# its own shift to the registry's ports: embedded 12000 (gateway 20000, portal 20080, gRPC 62061...),
+# local 12010, clear of the local stack's ports (15432, 16379, 18080, 19000, 19092).
 PORT_OFFSET = int(os.environ.get("YWTB_E2E_PORT_OFFSET", "0"))
+EMBEDDED_SHIFT, LOCAL_SHIFT = 12000 + PORT_OFFSET, 12010 + PORT_OFFSET
 
 
-def _platform(run_dir: Path, stack: str, port: int, port_base: int, db_prefix: str) -> Iterator[httpx.Client]:
+def _platform(run_dir: Path, stack: str, shift: int, db_prefix: str) -> Iterator[httpx.Client]:
     """Start tools/run_platform.py in its own process group; yield a client of its gateway; stop it."""
     env = {
         **os.environ,
         "YWTB_RUN_DIR": str(run_dir),
-        "YWTB_GATEWAY_HTTP_PORT": str(port),
-        "YWTB_PORTAL_HTTP_PORT": str(port + 100),
-        "YWTB_PORT_BASE": str(port_base),
+        "YWTB_PORT_OFFSET": str(shift),
         "YWTB_DB_PREFIX": db_prefix,
     }
+    port = registry()["gateway"].ports.serving() + shift
+    portal = f"http://{registry()['portal'].target(offset=shift)}"
     log_path = run_dir / "platform.log"
     log = log_path.open("w")
     command = [sys.executable, str(ROOT / "tools" / "run_platform.py"), "--stack", stack]
@@ -52,7 +57,7 @@ def _platform(run_dir: Path, stack: str, port: int, port_base: int, db_prefix: s
                 _TOKEN_URLS[client] = os.environ["YWTB_KEYCLOAK_URL"].rstrip("/") + TOKEN_PATH
             else:
                 _TOKEN_URLS[client] = f"http://127.0.0.1:{port}{TOKEN_PATH}"
-            PORTAL_URLS[client] = f"http://127.0.0.1:{port + 100}"
+            PORTAL_URLS[client] = portal
             PLATFORM_LOGS[client] = log_path
             try:
                 yield client
@@ -72,9 +77,7 @@ def _platform(run_dir: Path, stack: str, port: int, port_base: int, db_prefix: s
 @pytest.fixture(scope="session")
 def embedded_gateway(tmp_path_factory) -> Iterator[httpx.Client]:  # type: ignore[no-untyped-def]
     """The embedded platform (make run) in a fresh data directory."""
-    yield from _platform(
-        tmp_path_factory.mktemp("embedded"), "embedded", 18000 + PORT_OFFSET, 51060 + PORT_OFFSET, "unused"
-    )
+    yield from _platform(tmp_path_factory.mktemp("embedded"), "embedded", EMBEDDED_SHIFT, "unused")
 
 
 @pytest.fixture(scope="session")
@@ -84,13 +87,11 @@ def local_gateway(tmp_path_factory) -> Iterator[httpx.Client]:  # type: ignore[n
 
     prefix = f"e2e_{uuid.uuid4().hex[:8]}"
     try:
-        yield from _platform(
-            tmp_path_factory.mktemp("local"), "local", 18001 + PORT_OFFSET, 52060 + PORT_OFFSET, prefix
-        )
+        yield from _platform(tmp_path_factory.mktemp("local"), "local", LOCAL_SHIFT, prefix)
     finally:
         admin = create_engine(os.environ["YWTB_POSTGRES_URL"], isolation_level="AUTOCOMMIT")
         with admin.connect() as conn:
-            for name in ("identity", "catalog", "intake", "approval"):
+            for name in (c.name for c in registry() if c.uses("postgresql")):
                 conn.execute(text(f'DROP DATABASE IF EXISTS "{prefix}_{name}" WITH (FORCE)'))
         admin.dispose()
 

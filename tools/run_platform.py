@@ -1,12 +1,14 @@
-"""Every ywtb component as a local process, supervised together.
+"""Every ywtb component of deploy/components.yaml as a local process, supervised together.
 
     python tools/run_platform.py                 # make run: the embedded default (SQLite, embedded event log)
     python tools/run_platform.py --stack local   # make up: on the local stack (PostgreSQL, Kafka, Redis)
 
-On the local stack each service gets its own PostgreSQL database (`<prefix>_<service>`, created when
-missing), Kafka from `.run/stack.env`, and the catalogue's guide cache in Redis. Login there is
-Keycloak's (realm ywtb): identity provisions the accounts into it with the identity-admin client's
-secret (rotated by `make up`, in `.run/keycloak/secrets.env`), the gateway accepts Keycloak's tokens.
+The components, their ports, what they call and need come from the registry (ywtb.common.components);
+YWTB_PORT_OFFSET shifts every port (the e2e tests run platforms side by side). On the local stack each
+service with a database gets its own PostgreSQL database (`<prefix>_<service>`, created when missing),
+Kafka from `.run/stack.env`, and Redis where the registry says so. Login there is Keycloak's (realm
+ywtb): identity provisions the accounts into it with the identity-admin client's secret (rotated by
+`make up`, in `.run/keycloak/secrets.env`), the gateway accepts Keycloak's tokens.
 """
 
 from __future__ import annotations
@@ -19,8 +21,9 @@ import subprocess
 import sys
 import time
 import urllib.request
-from dataclasses import dataclass
 from pathlib import Path
+
+from ywtb.common.components import Component, registry
 
 ROOT = Path(__file__).resolve().parent.parent
 STACK = (
@@ -30,71 +33,18 @@ RUN_DIR = Path(
     os.environ.get("YWTB_RUN_DIR") or ROOT / ".run" / ("platform-local" if STACK == "local" else "embedded")
 )
 DB_PREFIX = os.environ.get("YWTB_DB_PREFIX", "ywtb")
-PORT_BASE = int(os.environ.get("YWTB_PORT_BASE", "50060"))  # identity +1, catalog +2, intake +3, approval +4
-GATEWAY_PORT = int(os.environ.get("YWTB_GATEWAY_HTTP_PORT", "8000"))
-PORTAL_PORT = int(os.environ.get("YWTB_PORTAL_HTTP_PORT", "8080"))
+PORT_OFFSET = int(os.environ.get("YWTB_PORT_OFFSET", "0"))
+COMPONENTS = list(registry())
 
 
-@dataclass(frozen=True)
-class Component:
-    """One process of the platform: its module, the env prefix of its settings, how to see it is up."""
-
-    name: str
-    module: str
-    env_prefix: str
-    health_url: str | None = None
-    grpc_port: int | None = None
-    extra_env: tuple[tuple[str, str], ...] = ()
+def port_of(component: Component) -> int:
+    """The component's serving port on this run."""
+    return component.ports.serving() + PORT_OFFSET
 
 
-IDENTITY, CATALOG, INTAKE, APPROVAL = (f"127.0.0.1:{PORT_BASE + n}" for n in range(1, 5))
-COMPONENTS = [
-    Component(
-        "identity",
-        "ywtb.identity",
-        "YWTB_IDENTITY_",
-        grpc_port=PORT_BASE + 1,
-        extra_env=(("SEED_DEMO", "true"), ("PII_KEY", "@identity-pii.key")),
-    ),
-    Component(
-        "catalog",
-        "ywtb.catalog",
-        "YWTB_CATALOG_",
-        grpc_port=PORT_BASE + 2,
-        extra_env=(("SEED_DEMO", "true"),),
-    ),
-    Component(
-        "intake",
-        "ywtb.intake",
-        "YWTB_INTAKE_",
-        grpc_port=PORT_BASE + 3,
-        extra_env=(
-            ("PII_KEY", "@intake-pii.key"),
-            ("IDENTITY_TARGET", IDENTITY),
-            ("CATALOG_TARGET", CATALOG),
-        ),
-    ),
-    Component("approval", "ywtb.approval", "YWTB_APPROVAL_", grpc_port=PORT_BASE + 4),
-    Component(
-        "gateway",
-        "ywtb.gateway",
-        "YWTB_GATEWAY_",
-        health_url=f"http://127.0.0.1:{GATEWAY_PORT}/healthz",
-        extra_env=(
-            ("IDENTITY_TARGET", IDENTITY),
-            ("CATALOG_TARGET", CATALOG),
-            ("INTAKE_TARGET", INTAKE),
-            ("APPROVAL_TARGET", APPROVAL),
-        ),
-    ),
-    Component(
-        "portal",
-        "ywtb.portal",
-        "YWTB_PORTAL_",
-        health_url=f"http://127.0.0.1:{PORTAL_PORT}/healthz",
-        extra_env=(("GATEWAY_URL", f"http://127.0.0.1:{GATEWAY_PORT}"),),
-    ),
-]
+def address_of(name: str) -> str:
+    """host:port of a component on this run."""
+    return registry()[name].target(offset=PORT_OFFSET)
 
 
 def local_secret(name: str) -> str:
@@ -147,7 +97,7 @@ def service_database(base_url: str, name: str) -> str:
 
 
 def component_env(component: Component) -> dict[str, str]:
-    """Environment of one component: its mode, database, event bus and secrets."""
+    """Environment of one component: its mode, port, peers, database, event bus and secrets."""
     data = RUN_DIR / component.name
     data.mkdir(parents=True, exist_ok=True)
     p = component.env_prefix
@@ -156,30 +106,35 @@ def component_env(component: Component) -> dict[str, str]:
         f"{p}MODE": STACK,
         f"{p}INTERNAL_SIGNING_KEY": local_secret("internal-signing.key"),
         f"{p}DATA_DIR": str(data),
-        f"{p}DATABASE_URL": f"sqlite:///{data / 'service.db'}",
         f"{p}EVENT_LOG_PATH": str(RUN_DIR / "events.db"),
     }
+    if component.is_grpc:
+        env[f"{p}GRPC_PORT"] = str(port_of(component))
+    else:
+        env[f"{p}HTTP_PORT"] = str(port_of(component))
+    if component.uses("postgresql"):
+        env[f"{p}DATABASE_URL"] = f"sqlite:///{data / 'service.db'}"
+    for callee in component.calls:
+        env[f"{p}{callee.upper()}_TARGET"] = address_of(callee)
+    for secret in component.secrets:
+        env[p + secret.upper()] = local_secret(f"{component.name}-{secret.replace('_', '-')}.key")
+    for name, value in component.dev_env.items():
+        env[p + name] = value
     if STACK == "local":
         stack = stack_env()
         env[f"{p}KAFKA_BOOTSTRAP"] = stack["YWTB_KAFKA_BOOTSTRAP"]
-        if component.name in ("gateway", "portal"):  # no database of their own; Keycloak login
-            env.pop(f"{p}DATABASE_URL")
-            env[f"{p}KEYCLOAK_URL"] = stack["YWTB_KEYCLOAK_URL"]
-        else:
+        if component.uses("postgresql"):
             env[f"{p}DATABASE_URL"] = service_database(stack["YWTB_POSTGRES_URL"], component.name)
+        if component.uses("redis"):
+            env[f"{p}REDIS_URL"] = stack["YWTB_REDIS_URL"]
+        if component.uses("keycloak"):
+            env[f"{p}KEYCLOAK_URL"] = stack["YWTB_KEYCLOAK_URL"]
         if component.name == "gateway":
             env[f"{p}AUTH_MODE"] = "keycloak"
-        if component.name in ("catalog", "portal"):  # guide cache; sessions
-            env[f"{p}REDIS_URL"] = stack["YWTB_REDIS_URL"]
-        if component.name == "identity":
+        if component.name == "identity":  # provisions the accounts into Keycloak
             env[f"{p}DIRECTORY"] = "keycloak"
-            env[f"{p}KEYCLOAK_URL"] = stack["YWTB_KEYCLOAK_URL"]
             env[f"{p}KEYCLOAK_REALM"] = stack.get("YWTB_KEYCLOAK_REALM") or "ywtb"
             env[f"{p}KEYCLOAK_CLIENT_SECRET"] = stack["YWTB_KEYCLOAK_IDENTITY_ADMIN_SECRET"]
-    if component.grpc_port:
-        env[f"{p}GRPC_PORT"] = str(component.grpc_port)
-    for name, value in component.extra_env:
-        env[p + name] = local_secret(value[1:]) if value.startswith("@") else value
     return env
 
 
@@ -211,9 +166,9 @@ def wait_healthy(component: Component, proc: subprocess.Popen, timeout: float = 
     while time.monotonic() < deadline:
         if proc.poll() is not None:
             sys.exit(f"{component.name} exited with {proc.returncode} during start-up; see the log above")
-        if component.grpc_port and grpc_serving(component.grpc_port):
+        if component.is_grpc and grpc_serving(port_of(component)):
             return
-        if component.health_url and http_ok(component.health_url):
+        if not component.is_grpc and http_ok(f"http://127.0.0.1:{port_of(component)}/healthz"):
             return
         time.sleep(0.3)
     sys.exit(f"{component.name} did not become healthy within {timeout:.0f}s")
@@ -223,9 +178,10 @@ def banner() -> str:
     """Where everything is, and the demo accounts (sample data)."""
     from ywtb.identity.seed import demo_accounts
 
+    gateway, portal = (f"http://{address_of(name)}" for name in ("gateway", "portal"))
     if STACK == "embedded":
         headline = "ywtb 一网通办 is running on the embedded default (SQLite, embedded event log, built-in token issuer)."
-        issuer = f"http://127.0.0.1:{GATEWAY_PORT}/realms/ywtb"
+        issuer = f"{gateway}/realms/ywtb"
     else:
         keycloak = stack_env()["YWTB_KEYCLOAK_URL"].rstrip("/")
         headline = "ywtb 一网通办 is running on the local stack (PostgreSQL, Kafka, Redis; Keycloak login)."
@@ -233,16 +189,13 @@ def banner() -> str:
     lines = [
         "",
         headline,
-        f"  portal       http://127.0.0.1:{PORTAL_PORT}/  (办事大厅: citizens log in here)",
-        f"  workbench    http://127.0.0.1:{PORTAL_PORT}/workbench/  (工作台: intake queue, approval tasks)",
-        f"  admin        http://127.0.0.1:{PORTAL_PORT}/admin/  (管理端: departments, staff, items)",
-        f"  gateway      http://127.0.0.1:{GATEWAY_PORT}/  (API docs: /docs, OpenAPI: /openapi.json)",
+        f"  portal       {portal}/  (办事大厅: citizens log in here)",
+        f"  workbench    {portal}/workbench/  (工作台: intake queue, approval tasks)",
+        f"  admin        {portal}/admin/  (管理端: departments, staff, items)",
+        f"  gateway      {gateway}/  (API docs: /docs, OpenAPI: /openapi.json)",
         f"  login (OIDC) {issuer}/.well-known/openid-configuration",
-        f"  identity     gRPC {IDENTITY}",
-        f"  catalog      gRPC {CATALOG}  (sample catalogue: 83 items, 4 一件事 bundles)",
-        f"  search       http://127.0.0.1:{GATEWAY_PORT}/api/v1/catalog/search?q=yyzz",
-        f"  intake       gRPC {INTAKE}  (applications: /api/v1/cases)",
-        f"  approval     gRPC {APPROVAL}  (tasks: /api/v1/tasks)",
+        f"  search       {gateway}/api/v1/catalog/search?q=yyzz  (sample catalogue: 83 items, 4 一件事 bundles)",
+        *(f"  {c.name:<12} gRPC {address_of(c.name)}  ({c.description})" for c in registry().services()),
         f"  data         {RUN_DIR}",
         *(
             []

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Sequence
 from importlib.metadata import PackageNotFoundError, version
+from types import ModuleType
+from typing import Any
 
 from fastapi import FastAPI
 
@@ -13,26 +16,30 @@ from ywtb.api.identity.v1.identity_pb2_grpc import IdentityServiceStub
 from ywtb.api.intake.v1.intake_pb2_grpc import IntakeServiceStub
 from ywtb.common.auth.issuer import BuiltinIssuer
 from ywtb.common.auth.tokens import TokenValidator
+from ywtb.common.components import registry
 from ywtb.common.http_health import ReadinessCheck, build_health_router
 from ywtb.gateway.auth import build_builtin_issuer, build_me_router, build_token_validator
 from ywtb.gateway.config import GatewaySettings
 from ywtb.gateway.errors import install_exception_handlers
 from ywtb.gateway.middleware import RequestContextMiddleware
 from ywtb.gateway.oidc import BuiltinOidc, IdentityPasswordAuthenticator, PasswordAuthenticator
-from ywtb.gateway.routes import approval as approval_routes
-from ywtb.gateway.routes import catalog as catalog_routes
-from ywtb.gateway.routes import identity as identity_routes
-from ywtb.gateway.routes import intake as intake_routes
 from ywtb.gateway.routes.grpc_json import service_stub
 
-# The services the gateway fronts: name → (stub class, routes module); the target is settings.<name>_target,
-# the module has READS (methods safe to retry) and build_<name>_router().
-SERVICES = {
-    "identity": (IdentityServiceStub, identity_routes),
-    "catalog": (CatalogServiceStub, catalog_routes),
-    "intake": (IntakeServiceStub, intake_routes),
-    "approval": (ApprovalServiceStub, approval_routes),
-}
+
+def fronted_services() -> dict[str, tuple[Any, ModuleType]]:
+    """The services the gateway fronts (its `calls` in deploy/components.yaml): name → (stub class, routes).
+
+    The stub is <api>Stub of ywtb.api.<name>.v1.<name>_pb2_grpc; the routes module ywtb.gateway.routes.<name>
+    has READS (methods safe to retry) and build_<name>_router(); the target is settings.<name>_target.
+    """
+    services = {}
+    for name in registry()["gateway"].calls:
+        package, service = str(registry()[name].api).rsplit(".", 1)
+        stub = getattr(importlib.import_module(f"{package}.{name}_pb2_grpc"), f"{service}Stub")
+        services[name] = (stub, importlib.import_module(f"ywtb.gateway.routes.{name}"))
+    return services
+
+
 TITLE = "ywtb 一网通办 API"
 DESCRIPTION = "一网通办统一对外接口：事项指南、在线申报、办件查询、电子证照、缴费与好差评。"
 
@@ -95,8 +102,8 @@ def create_app(
     app.include_router(build_me_router())
     key = settings.internal_signing_key.get_secret_value().encode("utf-8")
     given = {"identity": identity, "catalog": catalog, "intake": intake, "approval": approval}
-    for name, (stub_class, routes) in SERVICES.items():
+    for name, (stub_class, routes) in fronted_services().items():
         target = getattr(settings, f"{name}_target")
-        setattr(app.state, name, given[name] or service_stub(stub_class, target, key, routes.READS))
+        setattr(app.state, name, given.get(name) or service_stub(stub_class, target, key, routes.READS))
         app.include_router(getattr(routes, f"build_{name}_router")())
     return app

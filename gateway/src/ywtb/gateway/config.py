@@ -8,6 +8,7 @@ from typing import ClassVar, Literal
 from pydantic import AliasChoices, Field, ValidationInfo, field_validator
 from pydantic_settings import SettingsConfigDict
 
+from ywtb.common.components import registry
 from ywtb.common.settings import ServiceSettings
 
 AuthMode = Literal["keycloak", "builtin"]
@@ -50,10 +51,11 @@ class GatewaySettings(ServiceSettings):
     oidc_clients: list[str] = ["portal", "workbench"]
     oidc_redirect_uris: list[str] = ["http://127.0.0.1:*/", "http://localhost:*/"]
     oidc_password_grant: bool = True  # for the demo and test clients
-    identity_target: str = "127.0.0.1:50061"
-    catalog_target: str = "127.0.0.1:50062"
-    intake_target: str = "127.0.0.1:50063"
-    approval_target: str = "127.0.0.1:50064"
+    # The services it fronts (`calls` of deploy/components.yaml); defaults: their registry ports on 127.0.0.1.
+    identity_target: str = Field(default_factory=lambda: registry()["identity"].target())
+    catalog_target: str = Field(default_factory=lambda: registry()["catalog"].target())
+    intake_target: str = Field(default_factory=lambda: registry()["intake"].target())
+    approval_target: str = Field(default_factory=lambda: registry()["approval"].target())
 
     @field_validator("auth_mode", mode="after")
     @classmethod
