@@ -15,14 +15,16 @@ bootstrap: ## Install uv and the locked Python packages of every workspace membe
 debian-deps: ## Install the Debian packages the full stack and browser tests need (PostgreSQL, Redis, JDK, Maven, Chromium)
 	@bash tools/debian_deps.sh
 
-protos: bootstrap ## Regenerate shared/api (ywtb.api.*) and docs/asyncapi.yaml from protos/ and deploy/topics.yaml
+protos: bootstrap ## Regenerate shared/api (ywtb.api.* and their comments), docs/asyncapi.yaml and docs/error-codes.md
 	@bash tools/gen_protos.sh
+	@$(UV) run --frozen python tools/gen_proto_comments.py
 	@$(UV) run --frozen python tools/gen_asyncapi.py
+	@$(UV) run --frozen python tools/gen_error_codes.py
 
 check-protos: protos ## Fail when regenerating the protos changes the tree
-	@git diff --exit-code --stat -- shared/api protos docs/asyncapi.yaml && \
-	  test -z "$$(git status --porcelain -- shared/api protos docs/asyncapi.yaml)" || \
-	  { echo "check-protos: generated code is stale: run 'make protos' and commit" >&2; git status --porcelain -- shared/api protos docs/asyncapi.yaml; exit 1; }
+	@git diff --exit-code --stat -- shared/api protos docs/asyncapi.yaml docs/error-codes.md && \
+	  test -z "$$(git status --porcelain -- shared/api protos docs/asyncapi.yaml docs/error-codes.md)" || \
+	  { echo "check-protos: generated code is stale: run 'make protos' and commit" >&2; git status --porcelain -- shared/api protos docs/asyncapi.yaml docs/error-codes.md; exit 1; }
 
 lint: bootstrap ## ruff over the Python code, buf lint and buf breaking over protos/
 	@$(UV) run --frozen ruff check .
