@@ -43,3 +43,18 @@ def drain(sub: Subscription, count: int, *, timeout: float = 60.0, commit: bool 
 def quiet(sub: Subscription, seconds: float) -> list[Record]:
     """Every record that arrives within the given seconds (expected: none)."""
     return drain(sub, 10**9, timeout=seconds)
+
+
+def unread(bus: EventBus, group: str, topic: str, *, timeout: float = 60.0) -> list[Record]:
+    """What the group has left unread on the topic: a new member reads up to a marker published now."""
+    marker = unique_name("unread-")
+    bus.publish(topic, marker, b"", [])
+    assert bus.flush(30) == 0
+    records: list[Record] = []
+    with bus.subscribe(group, [topic]) as sub:
+        deadline = time.monotonic() + timeout
+        while not any(r.key == marker for r in records):
+            assert time.monotonic() < deadline, f"the marker on {topic} did not arrive in {timeout} s"
+            records += drain(sub, 1, timeout=1)
+        records += quiet(sub, 2)  # the other partitions have been fetched by now
+    return [r for r in records if r.key != marker]
