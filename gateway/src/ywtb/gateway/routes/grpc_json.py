@@ -8,6 +8,7 @@ from typing import Any, TypeVar
 from fastapi import Request
 from google.protobuf import json_format
 from google.protobuf.message import Message
+from pydantic import BaseModel
 
 from ywtb.common.errors import InvalidArgument
 from ywtb.common.grpc import channel
@@ -33,6 +34,11 @@ def from_json(data: dict[str, Any], message: M, field: str = "body") -> M:
     except json_format.ParseError as exc:
         text = f"提交的数据格式不正确，请按接口文档检查后重新提交：{exc}"
         raise InvalidArgument(text, message_en=str(exc), fields={field: text}) from exc
+
+
+def to_proto(body: BaseModel, message: M) -> M:
+    """A request message from a validated body (a model derived from the proto): the fields the client sent."""
+    return from_json(body.model_dump(mode="json", exclude_unset=True), message)
 
 
 def app_state(name: str) -> Callable[[Request], Any]:

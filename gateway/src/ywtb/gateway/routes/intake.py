@@ -8,7 +8,7 @@ from email.parser import BytesParser
 from typing import Annotated, Any
 from urllib.parse import quote
 
-from fastapi import APIRouter, Body, Depends, Header, Query, Request, Response
+from fastapi import APIRouter, Depends, Header, Query, Request, Response
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import StreamingResponse
 
@@ -16,7 +16,9 @@ from ywtb.api.intake.v1 import intake_pb2 as pb
 from ywtb.api.intake.v1 import intake_pb2_grpc
 from ywtb.common.errors import InvalidArgument
 from ywtb.gateway.auth import CurrentPrincipal
-from ywtb.gateway.routes.grpc_json import app_state, from_json, to_json
+from ywtb.gateway.contract.answers import READ, WRITE, answers
+from ywtb.gateway.contract.models import input_model, model_name
+from ywtb.gateway.routes.grpc_json import app_state, to_json, to_proto
 
 SERVICE = "ywtb.api.intake.v1.IntakeService"
 READS = [f"{SERVICE}/{m}" for m in ("GetCase", "ListMyCases", "ListCases", "ListCaseMaterials")]
@@ -26,7 +28,29 @@ STATUSES = {
     **{name.removeprefix("CASE_STATUS_").lower(): value for name, value in pb.CaseStatus.items() if value},
 }
 STATUS_PATTERN = "^(" + "|".join(k for k in STATUSES if k) + ")?$"
-JsonBody = Annotated[dict[str, Any], Body()]
+# Request bodies: the proto request less what the path gives.
+SubmitIn = input_model(pb.SubmitCaseRequest.DESCRIPTOR)
+CorrectionIn = input_model(pb.RequestCorrectionRequest.DESCRIPTOR, exclude=("case_no",))
+SupplementIn = input_model(pb.SupplementCaseRequest.DESCRIPTOR, exclude=("case_no",))
+AcceptIn = input_model(pb.AcceptCaseRequest.DESCRIPTOR, exclude=("case_no",))
+RejectIn = input_model(pb.RejectCaseRequest.DESCRIPTOR, exclude=("case_no",))
+UPLOAD_BODY = {
+    "required": True,
+    "content": {
+        "multipart/form-data": {
+            "schema": {
+                "type": "object",
+                "required": ["file"],
+                "properties": {"file": {"type": "string", "format": "binary", "description": "材料文件"}},
+            }
+        }
+    },
+}
+MATERIAL_TYPES = ("application/pdf", "image/jpeg", "image/png", "application/ofd")
+BINARY = {"schema": {"type": "string", "format": "binary"}}
+CASE_JSON = {
+    "application/json": {"schema": {"$ref": f"#/components/schemas/{model_name(pb.Case.DESCRIPTOR)}"}}
+}
 
 
 Stub = Annotated[intake_pb2_grpc.IntakeServiceStub, Depends(app_state("intake"))]
@@ -68,7 +92,12 @@ def build_intake_router() -> APIRouter:
     """Routes under /api/v1/cases for the intake service."""
     router = APIRouter(prefix="/api/v1/cases", tags=["统一受理"])
 
-    @router.post("/materials", status_code=201, summary="上传申请材料（PDF、JPG、PNG、OFD）")
+    @router.post(
+        "/materials",
+        summary="上传申请材料（PDF、JPG、PNG、OFD）",
+        openapi_extra={"requestBody": UPLOAD_BODY},
+        **answers(pb.UploadedFile, status=201, errors=(401, 403, 413, 422)),
+    )
     async def upload(request: Request, principal: CurrentPrincipal, stub: Stub) -> dict[str, Any]:
         file_name, content = _file_part(request.headers.get("content-type", ""), await request.body())
         request_pb = pb.UploadMaterialRequest(file_name=file_name, content=content)
@@ -77,15 +106,23 @@ def build_intake_router() -> APIRouter:
         )  # keep the blocking call off the loop
         return to_json(reply.file)
 
-    @router.post("", status_code=201, summary="申办（在线申请须带 Idempotency-Key 请求头）")
+    @router.post(
+        "",
+        summary="申办（在线申请须带 Idempotency-Key 请求头）",
+        **answers(pb.Case, status=201, errors=WRITE),
+        # A retry with the same Idempotency-Key answers the case created the first time.
+        openapi_extra={
+            "responses": {"200": {"description": "重复提交：首次创建的办件", "content": CASE_JSON}}
+        },
+    )
     def submit(
-        body: JsonBody,
+        body: SubmitIn,  # type: ignore[valid-type]
         principal: CurrentPrincipal,
         stub: Stub,
         response: Response,
         idempotency_key: Annotated[str, Header(max_length=128)] = "",
     ) -> dict[str, Any]:
-        request = from_json(body, pb.SubmitCaseRequest())
+        request = to_proto(body, pb.SubmitCaseRequest())
         online = request.channel in (pb.CHANNEL_UNSPECIFIED, pb.CHANNEL_ONLINE)
         if online and not idempotency_key:
             message = "在线申办须带 Idempotency-Key 请求头，重复提交时使用同一个值。"
@@ -98,7 +135,7 @@ def build_intake_router() -> APIRouter:
             response.status_code = 200
         return to_json(reply.case)
 
-    @router.get("/mine", summary="我的办件")
+    @router.get("/mine", summary="我的办件", **answers(pb.Case, many=True))
     def mine(
         principal: CurrentPrincipal,
         stub: Stub,
@@ -109,7 +146,7 @@ def build_intake_router() -> APIRouter:
         request = pb.ListMyCasesRequest(status=STATUSES[status], page_size=page_size, offset=offset)
         return _cases(stub.ListMyCases(request))
 
-    @router.get("", summary="受理队列（窗口人员、监督人员）")
+    @router.get("", summary="受理队列（窗口人员、监督人员）", **answers(pb.Case, many=True))
     def queue(
         principal: CurrentPrincipal,
         stub: Stub,
@@ -124,11 +161,15 @@ def build_intake_router() -> APIRouter:
         )
         return _cases(stub.ListCases(request))
 
-    @router.get("/{case_no}", summary="办件详情")
+    @router.get("/{case_no}", summary="办件详情", **answers(pb.Case))
     def get_case(case_no: str, principal: CurrentPrincipal, stub: Stub) -> dict[str, Any]:
         return to_json(stub.GetCase(pb.GetCaseRequest(case_no=case_no)).case)
 
-    @router.get("/{case_no}/materials", summary="办件材料清单（名称、类型、大小、SHA-256）")
+    @router.get(
+        "/{case_no}/materials",
+        summary="办件材料清单（名称、类型、大小、SHA-256）",
+        **answers(pb.CaseMaterialFile, many=True),
+    )
     def case_materials(case_no: str, principal: CurrentPrincipal, stub: Stub) -> list[dict[str, Any]]:
         reply = stub.ListCaseMaterials(pb.ListCaseMaterialsRequest(case_no=case_no))
         return [to_json(f) for f in reply.files]
@@ -137,6 +178,8 @@ def build_intake_router() -> APIRouter:
         "/{case_no}/materials/{material_id}/content",
         summary="查看或下载办件材料（与办件详情同样的权限）",
         response_class=StreamingResponse,
+        **answers(None, errors=READ, description="材料文件内容（类型以文件内容识别）"),
+        openapi_extra={"responses": {"200": {"content": dict.fromkeys(MATERIAL_TYPES, BINARY)}}},
     )
     def material_content(
         case_no: str, material_id: str, principal: CurrentPrincipal, stub: Stub
@@ -153,27 +196,49 @@ def build_intake_router() -> APIRouter:
         }
         return StreamingResponse(_chunks(stream), media_type=file.content_type, headers=headers)
 
-    @router.post("/{case_no}/correction-request", summary="一次性告知补正")
-    def correction(case_no: str, body: JsonBody, principal: CurrentPrincipal, stub: Stub) -> dict[str, Any]:
-        request = from_json(body, pb.RequestCorrectionRequest())
+    @router.post("/{case_no}/correction-request", summary="一次性告知补正", **answers(pb.Case, errors=WRITE))
+    def correction(
+        case_no: str,
+        body: CorrectionIn,  # type: ignore[valid-type]
+        principal: CurrentPrincipal,
+        stub: Stub,
+    ) -> dict[str, Any]:
+        request = to_proto(body, pb.RequestCorrectionRequest())
         request.case_no = case_no
         return to_json(stub.RequestCorrection(request).case)
 
-    @router.post("/{case_no}/supplement", summary="补正材料并重新提交")
-    def supplement(case_no: str, body: JsonBody, principal: CurrentPrincipal, stub: Stub) -> dict[str, Any]:
-        request = from_json(body, pb.SupplementCaseRequest())
+    @router.post("/{case_no}/supplement", summary="补正材料并重新提交", **answers(pb.Case, errors=WRITE))
+    def supplement(
+        case_no: str,
+        body: SupplementIn,  # type: ignore[valid-type]
+        principal: CurrentPrincipal,
+        stub: Stub,
+    ) -> dict[str, Any]:
+        request = to_proto(body, pb.SupplementCaseRequest())
         request.case_no = case_no
         return to_json(stub.SupplementCase(request).case)
 
-    @router.post("/{case_no}/accept", summary="受理（含容缺受理、告知承诺）")
-    def accept(case_no: str, body: JsonBody, principal: CurrentPrincipal, stub: Stub) -> dict[str, Any]:
-        request = from_json(body, pb.AcceptCaseRequest())
+    @router.post(
+        "/{case_no}/accept", summary="受理（含容缺受理、告知承诺）", **answers(pb.Case, errors=WRITE)
+    )
+    def accept(
+        case_no: str,
+        body: AcceptIn,  # type: ignore[valid-type]
+        principal: CurrentPrincipal,
+        stub: Stub,
+    ) -> dict[str, Any]:
+        request = to_proto(body, pb.AcceptCaseRequest())
         request.case_no = case_no
         return to_json(stub.AcceptCase(request).case)
 
-    @router.post("/{case_no}/reject", summary="不予受理（须说明理由）")
-    def reject(case_no: str, body: JsonBody, principal: CurrentPrincipal, stub: Stub) -> dict[str, Any]:
-        request = from_json(body, pb.RejectCaseRequest())
+    @router.post("/{case_no}/reject", summary="不予受理（须说明理由）", **answers(pb.Case, errors=WRITE))
+    def reject(
+        case_no: str,
+        body: RejectIn,  # type: ignore[valid-type]
+        principal: CurrentPrincipal,
+        stub: Stub,
+    ) -> dict[str, Any]:
+        request = to_proto(body, pb.RejectCaseRequest())
         request.case_no = case_no
         return to_json(stub.RejectCase(request).case)
 

@@ -1,0 +1,116 @@
+"""Example values for the OpenAPI, derived from each field's proto type and domain name (SAMPLE DATA)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from google.protobuf.descriptor import Descriptor, FieldDescriptor
+
+from ywtb.common.codes.credit_code import make_credit_code
+from ywtb.common.pii import id_check_char
+
+ID_NUMBER = "51010419900307123" + id_check_char("51010419900307123")
+DEPT = make_credit_code("11510104MB3234567")  # 锦江区市场监督管理局 of the demo data
+COMPANY = make_credit_code("91510104MA6234567")
+TIME = "2026-12-03T09:30:00Z"
+DATE = "2026-12-17"
+# Values by field name: what the demo platform holds (make run seeds them).
+BY_NAME: dict[str, Any] = {
+    "case_no": "5101042026120300001",
+    "tenant": "510104",
+    "code": "510104",
+    "parent_code": "510100",
+    "dept": DEPT,
+    "credit_code": COMPANY,
+    "id_number": ID_NUMBER,
+    "id_type": "111",
+    "applicant_type": 1,
+    "name": "张三",
+    "dept_name": "锦江区市场监督管理局",
+    "item_name": "个体工商户设立登记",
+    "mobile": "13800000001",
+    "contact_mobile": "13800000001",
+    "contact_name": "张三",
+    "username": "13800000001",
+    "item_id": "3f2b6c1e-8a4d-4f0e-9b7a-2c5d1e6f7a80",
+    "task_id": "9c1d2e3f-4a5b-4c6d-8e7f-0a1b2c3d4e5f",
+    "id": "7a6b5c4d-3e2f-4a1b-9c8d-7e6f5a4b3c2d",
+    "file_id": "7a6b5c4d-3e2f-4a1b-9c8d-7e6f5a4b3c2d",
+    "basic_code": "000128001000",
+    "implementation_code": DEPT + "000128001000",
+    "material_name": "个体工商户登记申请书",
+    "file_name": "个体工商户登记申请书.pdf",
+    "content_type": "application/pdf",
+    "sha256": "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08",
+    "size": "48213",
+    "reason": "申请材料不符合法定形式，请按一次性告知补正。",
+    "opinion": "材料齐全，同意受理。",
+    "promised_completion_date": DATE,
+    "supply_deadline": DATE,
+    "keywords": "个体户 营业执照",
+    "query": "个体工商户",
+    "form_data": {"trade_name": "张三百货", "business_scope": "日用百货零售", "capital": 5},
+    "idempotency_key": "8e0f3c2a-5b1d-4e7f-9a6c-3d2b1e0f4a5c",
+}
+
+
+def example_value(field: FieldDescriptor) -> Any | None:
+    """An example JSON value of one field (None for nested messages: their own fields carry examples)."""
+    value = _scalar_example(field)
+    if value is None:
+        return None
+    return [value] if field.is_repeated and not _is_map(field) else value
+
+
+def _is_map(field: FieldDescriptor) -> bool:
+    return field.type == FieldDescriptor.TYPE_MESSAGE and field.message_type.GetOptions().map_entry
+
+
+def _scalar_example(field: FieldDescriptor) -> Any | None:
+    if field.name in BY_NAME and field.type != FieldDescriptor.TYPE_MESSAGE:
+        return BY_NAME[field.name]
+    if field.type == FieldDescriptor.TYPE_MESSAGE:
+        full = field.message_type.full_name
+        if full == "google.protobuf.Timestamp":
+            return TIME
+        if full == "google.protobuf.Struct":
+            return BY_NAME.get(field.name, {})
+        return None
+    if field.type == FieldDescriptor.TYPE_ENUM:
+        values = [v.name for v in field.enum_type.values if v.number]
+        return values[0] if values else field.enum_type.values[0].name
+    if field.type == FieldDescriptor.TYPE_BOOL:
+        return False
+    if field.type in (FieldDescriptor.TYPE_DOUBLE, FieldDescriptor.TYPE_FLOAT):
+        return 1.5
+    if field.type == FieldDescriptor.TYPE_BYTES:
+        return "JVBERi0xLjQK"
+    if field.cpp_type in (FieldDescriptor.CPPTYPE_INT64, FieldDescriptor.CPPTYPE_UINT64):
+        return "1"
+    if field.cpp_type in (FieldDescriptor.CPPTYPE_INT32, FieldDescriptor.CPPTYPE_UINT32):
+        return 1
+    return None  # a free text without a known domain example
+
+
+def message_example(descriptor: Descriptor, depth: int = 0) -> dict[str, Any]:
+    """An example of a whole message as the gateway writes it (every field that has an example)."""
+    example: dict[str, Any] = {}
+    if depth > 4:  # a recursive message: stop with an empty one
+        return example
+    for field in descriptor.fields:
+        if field.type == FieldDescriptor.TYPE_MESSAGE and not _is_map(field):
+            value = _scalar_example(field)
+            if value is None:
+                nested = message_example(field.message_type, depth + 1)
+                value = [nested] if field.is_repeated else nested
+            example[field.name] = value
+        elif _is_map(field):
+            example[field.name] = {}
+        else:
+            value = example_value(field)
+            example[field.name] = value if value is not None else _text(field)
+    return example
+
+
+def _text(field: FieldDescriptor) -> Any:
+    return [] if field.is_repeated else ""
