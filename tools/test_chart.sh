@@ -14,14 +14,13 @@ UPDATE=0
 [[ "${1:-}" == "--update" ]] && UPDATE=1
 
 bash tools/install_helm.sh
-cmp -s deploy/topics.yaml "$CHART/files/topics.yaml" || {
-  echo "test_chart: $CHART/files/topics.yaml differs from deploy/topics.yaml: cp deploy/topics.yaml $CHART/files/" >&2
-  exit 1
-}
-cmp -s deploy/keycloak/realm-ywtb.json "$CHART/files/realm-ywtb.json" || {
-  echo "test_chart: $CHART/files/realm-ywtb.json differs from deploy/keycloak/realm-ywtb.json" >&2
-  exit 1
-}
+# The chart's copies of files kept in deploy/ (helm reads only files inside the chart).
+for source in deploy/topics.yaml deploy/components.yaml deploy/keycloak/realm-ywtb.json; do
+  cmp -s "$source" "$CHART/files/$(basename "$source")" || {
+    echo "test_chart: $CHART/files/$(basename "$source") differs from $source: cp $source $CHART/files/" >&2
+    exit 1
+  }
+done
 
 out="$(mktemp -d)"
 trap 'rm -rf "$out"' EXIT

@@ -45,9 +45,53 @@ app.kubernetes.io/component: {{ .name }}
 {{- toYaml $out -}}
 {{- end -}}
 
-{{/* The effective settings of one component: default: merged under components.<name>: (dict "root" $ "name" $name) -> YAML */}}
+{{/* The component registry: files/components.yaml, a copy of deploy/components.yaml (root context) -> YAML */}}
+{{- define "ywtb.registry" -}}
+{{- $reg := .Files.Get "files/components.yaml" | fromYaml -}}
+{{- range $name, $_ := .Values.components }}
+{{- if not (hasKey $reg.components $name) }}
+{{- fail (printf "components.%s is not a component of files/components.yaml (deploy/components.yaml)" $name) }}
+{{- end }}
+{{- end -}}
+{{- toYaml $reg.components -}}
+{{- end -}}
+
+{{/* Whether a component is enabled: components.<name>.enabled, else default.enabled, else true: (dict "root" $ "name" $name) */}}
+{{- define "ywtb.enabled" -}}
+{{- $on := true -}}
+{{- if hasKey .root.Values.default "enabled" }}{{ $on = .root.Values.default.enabled }}{{ end -}}
+{{- $own := get (.root.Values.components | default dict) .name | default dict -}}
+{{- if hasKey $own "enabled" }}{{ $on = $own.enabled }}{{ end -}}
+{{- $on -}}
+{{- end -}}
+
+{{/* What the registry says of one component, in values terms: (dict "root" $ "name" $name) -> YAML */}}
+{{- define "ywtb.registryFacts" -}}
+{{- $r := get (include "ywtb.registry" .root | fromYaml) .name -}}
+{{- $backends := $r.backends | default list -}}
+{{- $enabledTargets := list -}}
+{{- range $t := ($r.calls | default list) }}
+{{- if eq (include "ywtb.enabled" (dict "root" $.root "name" $t)) "true" }}
+{{- $enabledTargets = append $enabledTargets $t -}}
+{{- end }}
+{{- end -}}
+protocol: {{ ternary "grpc" "http" (not (empty $r.ports.grpc)) }}
+port: {{ $r.ports.grpc | default $r.ports.http }}
+metricsPort: {{ $r.ports.metrics | default "null" }}
+database: {{ has "postgresql" $backends }}
+kafka: {{ has "kafka" $backends }}
+redis: {{ has "redis" $backends }}
+keycloak: {{ has "keycloak" $backends }}
+piiKey: {{ has "pii_key" ($r.secrets | default list) }}
+targets: {{ toJson $enabledTargets }}
+enabled: {{ include "ywtb.enabled" . }}
+{{- end -}}
+
+{{/* The effective settings of one component: default:, then the registry's facts, then components.<name>: (dict "root" $ "name" $name) -> YAML */}}
 {{- define "ywtb.component" -}}
-{{- include "ywtb.deepMerge" (list .root.Values.default (get .root.Values.components .name)) -}}
+{{- $facts := include "ywtb.registryFacts" . | fromYaml -}}
+{{- $base := include "ywtb.deepMerge" (list .root.Values.default $facts) | fromYaml -}}
+{{- include "ywtb.deepMerge" (list $base (get (.root.Values.components | default dict) .name | default dict)) -}}
 {{- end -}}
 
 {{- define "ywtb.envPrefix" -}}YWTB_{{ upper .name }}_{{- end -}}
@@ -382,7 +426,8 @@ spec:
 {{- $c := .c -}}
 {{- $name := .name -}}
 {{- $callers := list -}}
-{{- range $other, $oc := $v.components }}
+{{- range $other, $_ := include "ywtb.registry" $root | fromYaml }}
+{{- $oc := include "ywtb.component" (dict "root" $root "name" $other) | fromYaml }}
 {{- if and $oc.enabled (has $name ($oc.targets | default list)) }}{{ $callers = append $callers $other }}{{ end }}
 {{- end }}
 apiVersion: networking.k8s.io/v1

@@ -108,11 +108,18 @@ def test_kafka_sasl_credentials_come_from_the_secret() -> None:
     assert "--replication-factor" in topics["spec"]["template"]["spec"]["containers"][0]["args"]
 
 
-def test_chart_files_equal_their_sources() -> None:
-    assert (CHART / "files" / "topics.yaml").read_bytes() == (ROOT / "deploy" / "topics.yaml").read_bytes()
-    assert (CHART / "files" / "realm-ywtb.json").read_bytes() == (
-        ROOT / "deploy" / "keycloak" / "realm-ywtb.json"
-    ).read_bytes()
+# The chart's copies of files kept in deploy/ (tools/test_chart.sh compares the same list).
+CHART_COPIES = ["deploy/topics.yaml", "deploy/components.yaml", "deploy/keycloak/realm-ywtb.json"]
+
+
+@pytest.mark.parametrize("source", CHART_COPIES)
+def test_chart_files_equal_their_sources(source: str) -> None:
+    copy = CHART / "files" / source.rsplit("/", 1)[-1]
+    assert copy.read_bytes() == (ROOT / source).read_bytes(), f"cp {source} {copy.relative_to(ROOT)}"
+
+
+def test_chart_copies_are_the_ones_test_chart_sh_compares() -> None:
+    assert f"for source in {' '.join(CHART_COPIES)}; do" in (ROOT / "tools" / "test_chart.sh").read_text()
 
 
 # ---- breaking a policy in values turns the policy tests red
@@ -140,6 +147,8 @@ def test_breaking_a_policy_is_caught(override: str, expected: str) -> None:
         ("default.image.tag=latest", "image.tag"),
         ("components.gateway.env.YWTB_GATEWAY_CLIENT_SECRET=hunter2", "YWTB_GATEWAY_CLIENT_SECRET"),
         ("components.intake.bogus=1", "additional properties"),
+        ("components.intake.port=1234", "additional properties"),
+        ("components.licence.enabled=true", "components.licence is not a component of files/components.yaml"),
     ],
 )
 def test_the_chart_refuses_unsafe_values(override: str, expected: str) -> None:
