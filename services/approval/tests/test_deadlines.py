@@ -11,10 +11,10 @@ from ywtb.approval.deadlines import (
     case_deadline,
     close_open_stops,
     deadline_colour,
-    default_calendar,
     extended_deadline,
     step_deadline,
 )
+from ywtb.common.calendar import national_calendar
 from ywtb.common.errors import InvalidArgument
 
 CST = timezone(timedelta(hours=8))
@@ -26,11 +26,11 @@ def at(month: int, day: int, hour: int = 10, minute: int = 0) -> datetime:
 
 
 def end_of(day: date) -> datetime:
-    return datetime.combine(day, time.max, tzinfo=default_calendar().tz)
+    return datetime.combine(day, time.max, tzinfo=national_calendar().tz)
 
 
 def test_national_day_2026_calendar_facts() -> None:
-    calendar = default_calendar()
+    calendar = national_calendar()
     assert [calendar.is_workday(date(2026, 10, d)) for d in range(1, 8)] == [False] * 7
     assert date(2026, 10, 10).weekday() == 5 and calendar.is_workday(date(2026, 10, 10))  # 调休上班
 

@@ -21,7 +21,7 @@ from ywtb.api.intake.v1 import events_pb2 as intake_events
 from ywtb.approval import convert
 from ywtb.approval.consumer import case_accepted_consumer
 from ywtb.approval.engine import WorkflowEngine
-from ywtb.approval.events import INTAKE_CASE_TOPIC
+from ywtb.approval.events import INTAKE_CASE_TOPIC, INTAKE_EVENTS, accepted_case_of
 from ywtb.approval.grpc_api import ApprovalServicer
 from ywtb.approval.models import Instance, Step, Task, inbox, outbox
 from ywtb.approval.service import ApprovalService
@@ -207,6 +207,26 @@ def test_other_intake_events_are_ignored_and_unknown_process_dead_letters(world:
     assert "no-such-process" in (dead[0].header("ywtb_dlq_error") or "")
 
 
+def test_case_accepted_without_what_approval_needs_dead_letters(world: World) -> None:
+    world.accept("X-3", dept="")
+    assert world.count(Instance) == 0
+    with world.bus.subscribe("t", [INTAKE_CASE_TOPIC + ".dlq"]) as dlq:
+        dead = quiet(dlq, 4)
+    assert [r.key for r in dead] == ["X-3"]
+    assert "lacks dept" in (dead[0].header("ywtb_dlq_error") or "")
+
+
+def test_case_accepted_fields_are_read_from_the_proto(world: World) -> None:
+    items = [{"itemId": "ITEM-A", "dept": D1, "code": "A"}, {"itemId": "ITEM-B", "dept": D2}]
+    event = world.accept("C-PROTO", process="joint-default", items=items, timeoutDefault=True, futureField=1)
+    case = accepted_case_of(INTAKE_EVENTS.parse(event), event)  # type: ignore[arg-type]
+    assert (case.applicant, case.timeout_default, case.promised_days) == (APPLICANT.subject, True, 5)
+    assert [(i.item_id, i.code) for i in case.items] == [("ITEM-A", "A"), ("ITEM-B", "ITEM-B")]
+    with world.db.transaction() as s:
+        instance = s.get(Instance, "C-PROTO")
+        assert instance is not None and instance.timeout_default and instance.joint
+
+
 def test_case_deadline_from_the_promised_limit(world: World) -> None:
     world.accept("C-PROMISED3", promisedLimit={"value": 3, "unit": "TIME_UNIT_WORKDAY"})
     view = world.service.get_case(CLERK, "C-PROMISED3")
@@ -388,8 +408,13 @@ def test_other_department_and_tenant_cannot_see_or_claim(world: World) -> None:
         world.service.get_case(OTHER_TENANT, case)
     with pytest.raises(PermissionDenied):
         world.service.get_case(STRANGER, case)
-    city_supervisor = Principal(subject="sup", tenant="510100", roles=frozenset({"supervisor"}))
-    assert world.service.get_case(city_supervisor, case).instance.case_no == case
+    for role in ("supervisor", "tenant_admin"):  # upward supervision: a city sees its counties
+        city = Principal(subject="sup", tenant="510100", roles=frozenset({role}))
+        assert world.service.get_case(city, case).instance.case_no == case
+        with pytest.raises(PermissionDenied):  # never sideways
+            world.service.get_case(Principal(subject="sup", tenant="510105", roles=frozenset({role})), case)
+    with pytest.raises(PermissionDenied):  # the city's approvers do not supervise
+        world.service.get_case(staff("appr-city", "approver", tenant="510100"), case)
 
 
 def race_two_completions(world: World, monkeypatch, case: str) -> list[Exception]:
@@ -488,7 +513,7 @@ def test_timeout_default_by_setting(sqlite_url, tmp_path) -> None:  # type: igno
 
 CRASH_SCRIPT = """
 import os, sys
-from ywtb.approval import service as module
+from ywtb.approval import steps as module
 from ywtb.approval.service import ApprovalService
 from ywtb.common.auth.principal import Principal
 from ywtb.common.db import Database

@@ -6,7 +6,7 @@ import logging
 
 from sqlalchemy.orm import Session
 
-from ywtb.approval.events import CASE_ACCEPTED_TYPE, CONSUMER_GROUP, INTAKE_CASE_TOPIC, accepted_case_of
+from ywtb.approval.events import CONSUMER_GROUP, INTAKE_CASE_TOPIC, INTAKE_EVENTS, accepted_case_of
 from ywtb.approval.models import inbox
 from ywtb.approval.service import ApprovalService
 from ywtb.common.db import Database
@@ -21,9 +21,10 @@ def case_accepted_handler(service: ApprovalService) -> Handler:
     """The handler: other intake events are ignored; the inbox row commits with the new instance."""
 
     def handle(session: Session, event: Event) -> None:
-        if event.type != CASE_ACCEPTED_TYPE:
+        message = INTAKE_EVENTS.parse(event)
+        if message is None:
             return
-        case = accepted_case_of(event)
+        case = accepted_case_of(message, event)
         if not service.start_case(session, case, event.id):
             log.info("case %s already has a workflow; event %s starts nothing", case.case_no, event.id)
 

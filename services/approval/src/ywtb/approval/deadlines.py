@@ -8,12 +8,14 @@ hearing, testing, expert review — is not counted, given here as clock stops).
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import datetime, time
 from enum import StrEnum
-from functools import lru_cache
 
-from ywtb.common.calendar import ClockStop, WorkCalendar, load_override_file
+from ywtb.approval.events import AcceptedCase
+from ywtb.approval.models import SUSPENDED, ClockStopRow, Instance
+from ywtb.common.calendar import ClockStop, WorkCalendar, national_calendar
 from ywtb.common.errors import InvalidArgument
+from ywtb.common.timestamps import aware
 
 # 行政许可法第四十二条: decision within 20 working days, extendable once by 10 with the
 # approval of the organ's head; joint or centralised handling 45, extendable by 15.
@@ -32,12 +34,6 @@ class DeadlineColour(StrEnum):
     RED = "red"
 
 
-@lru_cache(maxsize=1)
-def default_calendar() -> WorkCalendar:
-    """The national calendar: chinesecalendar plus the override file shipped with ywtb.common."""
-    return WorkCalendar(load_override_file())
-
-
 def case_deadline(
     accepted_at: datetime,
     promised_days: int,
@@ -53,7 +49,9 @@ def case_deadline(
     """
     if extension_days < 0:
         raise InvalidArgument("延长期限的工作日数不能为负数。", fields={"extension_days": "须 ≥ 0"})
-    return (calendar or default_calendar()).deadline(accepted_at, promised_days + extension_days, clock_stops)
+    return (calendar or national_calendar()).deadline(
+        accepted_at, promised_days + extension_days, clock_stops
+    )
 
 
 def step_deadline(
@@ -64,7 +62,7 @@ def step_deadline(
     calendar: WorkCalendar | None = None,
 ) -> datetime:
     """环节时限: end of the last working day of a step's limit; 0 days = the day it started (or the next working day)."""
-    return (calendar or default_calendar()).deadline(started_at, step_days, clock_stops)
+    return (calendar or national_calendar()).deadline(started_at, step_days, clock_stops)
 
 
 def max_extension_days(*, joint: bool = False) -> int:
@@ -113,5 +111,47 @@ def deadline_colour(
         raise ValueError("yellow_days must be >= 0")
     if now > deadline:
         return DeadlineColour.RED
-    left = (calendar or default_calendar()).remaining_workdays(now, deadline)
+    left = (calendar or national_calendar()).remaining_workdays(now, deadline)
     return DeadlineColour.YELLOW if left <= yellow_days else DeadlineColour.GREEN
+
+
+def as_stops(rows: Sequence[ClockStopRow]) -> list[ClockStop]:
+    """The clock stops (特别程序) of a case's rows, an open one ending None."""
+    return [(aware(row.started_at), aware(row.ended_at) if row.ended_at else None) for row in rows]
+
+
+def promised_workdays(case: AcceptedCase, process_days: int, calendar: WorkCalendar) -> int:
+    """The promised limit in working days: the event's, else its date's, else the process's step days."""
+    if case.promised_days:
+        return case.promised_days
+    if case.promised_date is not None:
+        end = datetime.combine(case.promised_date, time(12), tzinfo=calendar.tz)
+        return max(calendar.workdays_between(case.accepted_at, end), 0)
+    return process_days
+
+
+def instance_deadline(instance: Instance, stops: Sequence[ClockStop], calendar: WorkCalendar) -> datetime:
+    """A case's deadline from its acceptance, promised days, extension and (closed) clock stops."""
+    return case_deadline(
+        aware(instance.accepted_at),
+        instance.promised_days,
+        stops,
+        extension_days=instance.extension_days,
+        calendar=calendar,
+    )
+
+
+def current_deadline(
+    instance: Instance, stops: Sequence[ClockStopRow], now: datetime, calendar: WorkCalendar
+) -> datetime:
+    """The case deadline; while suspended, the provisional one (the procedure taken as ending now)."""
+    if instance.status == SUSPENDED:
+        return instance_deadline(instance, close_open_stops(as_stops(stops), now), calendar)
+    return aware(instance.case_deadline)
+
+
+def elapsed_workdays(
+    instance: Instance, stops: Sequence[ClockStopRow], now: datetime, calendar: WorkCalendar
+) -> int:
+    """Counted working days from acceptance to now, clock stops left out."""
+    return calendar.workdays_between(aware(instance.accepted_at), now, as_stops(stops))

@@ -1,35 +1,28 @@
 """What the approval service publishes and consumes: topics, event staging, the CaseAccepted adapter.
 
-`accepted_case_of` is the only place that knows the shape of intake's CaseAccepted event.
-It reads the event's canonical proto JSON (camelCase) rather than parsing it into the
-generated message, so fields intake has not (yet) put in its proto — the bundle's `items`,
-the applicant and the 超时默认 flag — are read when present and defaulted when not.
+`accepted_case_of` is the only place that knows the shape of intake's CaseAccepted event: it parses
+the event proto (ywtb.api.intake.v1.CaseAccepted) and checks what approval cannot start without.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
-from typing import Any
+from datetime import date, datetime
 
-from google.protobuf.message import Message
-from sqlalchemy.orm import Session
-
-from ywtb.approval.models import outbox
+from ywtb.api.catalog.v1 import catalog_pb2
+from ywtb.api.intake.v1 import events_pb2 as intake_events
+from ywtb.approval.models import metadata
 from ywtb.common.events.envelope import Event, MalformedEvent
-from ywtb.common.outbox import add_event
+from ywtb.common.events.typed import EventTypes
+from ywtb.common.timestamps import from_timestamp
 
-SOURCE = "/ywtb/approval"
 CASE_TOPIC = "ywtb.approval.case.v1"
 INTAKE_CASE_TOPIC = "ywtb.intake.case.v1"
-CASE_ACCEPTED_TYPE = "ywtb.intake.v1.CaseAccepted"
 CONSUMER_GROUP = "ywtb-approval"
-WORKDAY_UNITS = ("TIME_UNIT_WORKDAY", "TIME_UNIT_UNSPECIFIED", 1, 0)
+INTAKE_EVENTS = EventTypes(intake_events.CaseAccepted)  # the other intake case events start nothing
+WORKDAY_UNITS = (catalog_pb2.TIME_UNIT_WORKDAY, catalog_pb2.TIME_UNIT_UNSPECIFIED)
 
-
-def publish(session: Session, message: Message, *, key: str, tenant: str) -> None:
-    """Stage an approval event (topic ywtb.approval.case.v1, key = case number) in the current transaction."""
-    add_event(session, outbox, message, topic=CASE_TOPIC, key=key, source=SOURCE, tenant=tenant)
+publish = metadata.publisher(CASE_TOPIC)  # key = case number
 
 
 @dataclass(frozen=True)
@@ -60,93 +53,45 @@ class AcceptedCase:
     items: tuple[BundleItem, ...] = field(default_factory=tuple)
 
 
-def _first(data: dict[str, Any], *names: str) -> Any:
-    """The first present, non-empty value among camelCase / snake_case spellings."""
-    for name in names:
-        value = data.get(name)
-        if value not in (None, ""):
-            return value
-    return None
-
-
-def _text(data: dict[str, Any], *names: str) -> str:
-    value = _first(data, *names)
-    return str(value).strip() if value is not None else ""
-
-
-def _parse_time(value: str) -> datetime:
-    moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
-
-
-def accepted_case_of(event: Event) -> AcceptedCase:
-    """The accepted case carried by a CaseAccepted event; MalformedEvent when it lacks what approval needs.
-
-    Reads (canonical proto JSON, camelCase; snake_case tolerated): caseNo, tenant, dept,
-    itemId, itemVersion, process, acceptedAt, promisedLimit{value, unit} (or promisedDays),
-    promisedCompletionDate (or promisedCompletion / promisedDate), applicantId (or owner /
-    applicant.id), timeoutDefault, items[{itemId, dept, code, name}].
-    """
+def _promised_date(text: str) -> date | None:
     try:
-        data = event.json()
-    except ValueError as exc:
-        raise MalformedEvent(f"CaseAccepted is not JSON: {exc}") from exc
-    if not isinstance(data, dict):
-        raise MalformedEvent("CaseAccepted data is not an object")
-    case_no = _text(data, "caseNo", "case_no") or event.key
+        return date.fromisoformat(text[:10]) if text else None
+    except ValueError:
+        return None
+
+
+def accepted_case_of(message: intake_events.CaseAccepted, event: Event) -> AcceptedCase:
+    """The accepted case a parsed CaseAccepted carries; MalformedEvent when it lacks what approval needs."""
+    case_no = message.case_no.strip() or event.key
+    accepted_at = from_timestamp(message.accepted_at) if message.HasField("accepted_at") else None
     missing = [
         name
         for name, value in (
             ("caseNo", case_no),
-            ("dept", _text(data, "dept")),
-            ("process", _text(data, "process")),
-            ("acceptedAt", _text(data, "acceptedAt", "accepted_at")),
+            ("dept", message.dept.strip()),
+            ("process", message.process.strip()),
+            ("acceptedAt", accepted_at),
         )
         if not value
     ]
-    if missing:
+    if missing or accepted_at is None:
         raise MalformedEvent(f"CaseAccepted {case_no or '?'} lacks {', '.join(missing)}")
-    try:
-        accepted_at = _parse_time(_text(data, "acceptedAt", "accepted_at"))
-    except ValueError as exc:
-        raise MalformedEvent(f"CaseAccepted {case_no}: bad acceptedAt") from exc
-
-    promised_days: int | None = None
-    limit = _first(data, "promisedLimit", "promised_limit")
-    if isinstance(limit, dict) and limit.get("unit", "TIME_UNIT_UNSPECIFIED") in WORKDAY_UNITS:
-        promised_days = int(limit.get("value") or 0) or None
-    elif _first(data, "promisedDays", "promised_days") is not None:
-        promised_days = int(_first(data, "promisedDays", "promised_days"))
-    raw_date = _text(data, "promisedCompletionDate", "promisedCompletion", "promisedDate")
-    try:
-        promised_date = date.fromisoformat(raw_date[:10]) if raw_date else None
-    except ValueError:
-        promised_date = None
-
-    applicant = _text(data, "applicantId", "applicant_id", "owner")
-    if not applicant and isinstance(data.get("applicant"), dict):
-        applicant = _text(data["applicant"], "id", "subject")
-    items = tuple(
-        BundleItem(
-            item_id=_text(raw, "itemId", "item_id"),
-            dept=_text(raw, "dept"),
-            code=_text(raw, "code", "itemCode", "implementationCode") or _text(raw, "itemId", "item_id"),
-            name=_text(raw, "name", "itemName"),
-        )
-        for raw in data.get("items") or []
-        if isinstance(raw, dict)
-    )
+    limit = message.promised_limit
+    promised_days = (limit.value or None) if limit.unit in WORKDAY_UNITS else None
     return AcceptedCase(
         case_no=case_no,
-        tenant=_text(data, "tenant") or event.tenant,
-        dept=_text(data, "dept"),
-        item_id=_text(data, "itemId", "item_id"),
-        item_version=int(_first(data, "itemVersion", "item_version") or 0),
-        process=_text(data, "process"),
+        tenant=message.tenant.strip() or event.tenant,
+        dept=message.dept.strip(),
+        item_id=message.item_id.strip(),
+        item_version=message.item_version,
+        process=message.process.strip(),
         accepted_at=accepted_at,
         promised_days=promised_days,
-        promised_date=promised_date,
-        applicant=applicant,
-        timeout_default=bool(_first(data, "timeoutDefault", "timeout_default")),
-        items=items,
+        promised_date=_promised_date(message.promised_completion_date.strip()),
+        applicant=message.applicant_id.strip(),
+        timeout_default=message.timeout_default,
+        items=tuple(
+            BundleItem(item_id=i.item_id, dept=i.dept, code=i.code or i.item_id, name=i.name)
+            for i in message.items
+        ),
     )

@@ -4,22 +4,21 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, DateTime, Index, Integer, MetaData, String, Text, UniqueConstraint
+from sqlalchemy import Boolean, DateTime, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from ywtb.common.db import TenantMixin
-from ywtb.common.inbox import define_inbox
-from ywtb.common.outbox import define_outbox
+from ywtb.common.tables import service_metadata
+
+metadata = service_metadata("approval")
+outbox, inbox = metadata.outbox, metadata.inbox
 
 
 class Base(DeclarativeBase):
     """Declarative base of the approval database."""
 
-    metadata = MetaData()
+    metadata = metadata
 
-
-outbox = define_outbox(Base.metadata)
-inbox = define_inbox(Base.metadata)
 
 RUNNING, SUSPENDED, COMPLETED = "running", "suspended", "completed"
 OPEN, DONE, CANCELLED = "open", "done", "cancelled"

@@ -1,28 +1,77 @@
-"""超时默认 worker: decide steps of configured items past their deadline are deemed approved."""
+"""超时默认: decision steps of configured items past their deadline are deemed approved by the system."""
 
 from __future__ import annotations
 
 import logging
-import threading
+from datetime import datetime
 
-from ywtb.approval.service import ApprovalService
+from sqlalchemy import or_, select
+
+from ywtb.approval.models import OPEN, RUNNING, Instance, Task
+from ywtb.approval.steps import StepCompletion
+from ywtb.common.clock import utc
+from ywtb.common.errors import Conflict, FailedPrecondition
 
 log = logging.getLogger(__name__)
 
+SYSTEM_ACTOR = "system"
+SYSTEM_NAME = "系统"
+DEEMED_OPINION = "超时默认：法定期限内未作出决定，依法视为准予许可。"
 
-class TimeoutWorker:
-    """Runs ApprovalService.apply_timeouts every interval; safe with several replicas (optimistic writes)."""
 
-    def __init__(self, service: ApprovalService, *, interval_s: float = 60.0) -> None:
-        self.service = service
-        self.interval_s = interval_s
+class Timeouts(StepCompletion):
+    """The round the timeouts worker runs; safe with several replicas (the write is version-guarded)."""
 
-    def run(self, stop: threading.Event) -> None:
-        """Until stop is set; a failed round is logged and retried next interval."""
-        while not stop.is_set():
+    def apply_timeouts(self, now: datetime | None = None) -> list[str]:
+        """超时默认: decide steps past their deadline, of cases configured so, approved by the system."""
+        now = utc(now) if now else self.now()
+        with self.db.transaction() as session:
+            due = list(
+                session.execute(
+                    select(Task.case_no, Task.task_id)
+                    .join(Instance, Instance.case_no == Task.case_no)
+                    .where(
+                        Task.status == OPEN,
+                        Task.decision_required.is_(True),
+                        Task.step_deadline < now,
+                        Instance.status == RUNNING,
+                        or_(
+                            Instance.timeout_default.is_(True),
+                            Instance.process.in_(sorted(self.timeout_default_processes)),
+                        ),
+                    )
+                    .order_by(Task.step_deadline, Task.case_no, Task.task_id)
+                )
+            )
+        done: list[str] = []
+        for case_no, task_id in due:
             try:
-                for case_no in self.service.apply_timeouts():
-                    log.info("case %s: decision deemed approved (超时默认)", case_no)
-            except Exception:
-                log.exception("timeout round failed; retrying in %.0f s", self.interval_s)
-            stop.wait(self.interval_s)
+                self._deem_approved(case_no, task_id)
+                log.info("case %s: decision deemed approved (超时默认)", case_no)
+                done.append(case_no)
+            except (Conflict, FailedPrecondition):
+                continue  # someone decided in the meantime, or another worker got there first
+        return done
+
+    def _deem_approved(self, case_no: str, task_id: str) -> None:
+        with self.db.transaction() as session:
+            instance = session.get(Instance, case_no)
+            task = session.get(Task, (case_no, task_id))
+            if instance is None or task is None or task.status != OPEN:
+                raise FailedPrecondition("任务已办理", code="TASK_NOT_OPEN")
+            self.check_running(instance)
+            state, version = instance.state, instance.version
+        new_state = self.engine.complete(
+            state, task_id, actor=SYSTEM_ACTOR, opinion=DEEMED_OPINION, decision="approve"
+        )
+        self.commit_step(
+            SYSTEM_ACTOR,
+            SYSTEM_NAME,
+            case_no,
+            task_id,
+            version,
+            new_state,
+            DEEMED_OPINION,
+            "approve",
+            deemed=True,
+        )
