@@ -87,6 +87,8 @@ def test_the_good_guide_passes_every_rule() -> None:
         ({"conditions": " "}, "guide.conditions"),
         ({"service_objects": []}, "guide.service_objects"),
         ({"online_depth": 0, "visits": 1}, "guide.online_depth"),
+        # real-name levels are 2..5 (DOMAIN.md §8), 0 = any
+        ({"min_real_name_level": 1}, "guide.min_real_name_level"),
     ],
 )
 def test_each_rule_refuses_with_a_chinese_message_on_its_field(changes, path) -> None:  # type: ignore[no-untyped-def]
@@ -144,3 +146,9 @@ def test_malformed_guides_are_refused_while_editing() -> None:
     with pytest.raises(InvalidArgument) as caught:
         parse_guide(_with(case_type="sometimes", colour="red"))
     assert set(caught.value.fields) == {"guide.case_type", "guide.colour"}
+
+
+def test_a_real_name_level_above_5_is_a_format_error_on_its_field() -> None:
+    with pytest.raises(InvalidArgument) as refused:
+        parse_guide(_with(min_real_name_level=6))
+    assert "guide.min_real_name_level" in refused.value.fields

@@ -35,7 +35,7 @@ GUIDE_KEYS = {
     "place", "hours", "consult_phone", "complaint_phone", "service_objects", "themes", "result", "faqs",
     "appointment", "express_delivery", "online_payment", "process", "materials", "form_schema",
 }  # fmt: skip
-OPTIONAL_GUIDE_KEYS = {"flow", "special_procedures"}
+OPTIONAL_GUIDE_KEYS = {"flow", "special_procedures", "min_real_name_level"}
 MATERIAL_KEYS = {
     "name", "required", "may_be_missing", "kind", "source", "licence_type", "copies", "blank_form", "sample",
     "standard",
@@ -112,6 +112,8 @@ def guide_problems(guide: dict[str, Any]) -> list[str]:
             problems.append(f"charged fee {fee['name']!r} without name, standard or basis")
     if guide["online_payment"] and not any(f.get("charged") for f in guide["fees"]):
         problems.append("online payment offered for a free item")
+    if guide.get("min_real_name_level", 0) not in (0, 2, 3, 4, 5):
+        problems.append(f"min_real_name_level {guide['min_real_name_level']!r}")
     objects = guide["service_objects"]
     if not objects or not set(objects) <= SERVICE_OBJECTS or len(set(objects)) != len(objects):
         problems.append(f"service_objects {objects}")
@@ -329,6 +331,8 @@ def test_the_rule_checks_catch_broken_guides(doc) -> None:
         "instant with days": {"case_type": "instant", "process": "instant-default"},
         "fully online with a visit": {"visits": 1},
         "zero visits offline": {"online_depth": 3},
+        "real-name level 1 (undefined)": {"min_real_name_level": 1},
+        "real-name level above 5": {"min_real_name_level": 6},
         "fee without basis": {"fees": [{"name": "工本费", "standard": "10元", "basis": "", "charged": True, "reductions": ""}]},
         "schema required unknown": {"form_schema": {**good["form_schema"], "required": ["nope"]}},
         "certificate without licence type": {

@@ -34,6 +34,7 @@ GUIDE: dict[str, Any] = {
     "case_type": "CASE_TYPE_PROMISED",
     "visits": 0,
     "online_depth": 6,
+    "min_real_name_level": 3,
     "fees": [
         {
             "name": "检验费",

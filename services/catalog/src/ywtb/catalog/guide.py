@@ -76,6 +76,7 @@ class Guide(_Element):
     case_type: CaseType = "promised"
     visits: int = Field(default=1, ge=0, le=10)
     online_depth: int = Field(default=0, ge=0, le=7)  # 0 = not filled in yet
+    min_real_name_level: int = Field(default=0, ge=0, le=5)  # 0 = any; else 2..5 (DOMAIN.md §8)
     fees: list[Fee] = Field(default_factory=list)
     place: str = ""
     hours: str = ""

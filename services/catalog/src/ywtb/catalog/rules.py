@@ -67,6 +67,8 @@ def check_completeness(g: Guide, f: Findings) -> None:
         f.error("guide.legal_limit", "承诺件请填写法定办结时限（大于0天）。")
     if g.online_depth < 1:
         f.error("guide.online_depth", "请选择网上办理深度（1咨询 至 7电子证照结果）。")
+    if g.min_real_name_level == 1:
+        f.error("guide.min_real_name_level", "实名认证等级要求应为不限，或2至5级。")
     if not g.result.name.strip():
         f.error("guide.result.name", "请填写办理结果名称。")
 

@@ -75,6 +75,7 @@ ROW_ENUMS = {"kind": "material_kind", "source": "material_source"}
 RANGES = {"legal_limit.value": (0, 3650), "promised_limit.value": (0, 3650), "visits": (0, 10)}
 COPIES_RANGE = (0, 100)
 ONLINE_DEPTHS = tuple(str(n) for n in range(8))  # 0 = not chosen yet
+REAL_NAME_LEVELS = ("0", "2", "3", "4", "5")  # 0 = any (DOMAIN.md §8)
 THEME_SEPARATORS = re.compile(r"[、,，;；\n]+")
 # A service message on a whole element is shown on the input that holds its number or name.
 ERROR_TARGETS = {
@@ -107,6 +108,7 @@ def guide_to_form(guide: Mapping[str, Any], keywords: str = "") -> dict[str, Any
     values["case_type"] = _enum(guide.get("case_type"), "case_type", "CASE_TYPE_PROMISED")
     values["visits"] = str(guide.get("visits", 1))
     values["online_depth"] = str(guide.get("online_depth") or 0)
+    values["min_real_name_level"] = str(guide.get("min_real_name_level") or 0)
     values["service_objects"] = [
         v for v in guide.get("service_objects") or [] if v in enum_values("service_object")
     ]
@@ -195,6 +197,10 @@ def form_to_guide(values: Mapping[str, Any], t: Translate) -> tuple[dict[str, An
     if depth not in ONLINE_DEPTHS:
         errors["online_depth"] = t("admin.guide.error.choose")
     guide["online_depth"] = int(depth) if depth in ONLINE_DEPTHS else 0
+    level = str(values.get("min_real_name_level") or "0")
+    if level not in REAL_NAME_LEVELS:
+        errors["min_real_name_level"] = t("admin.guide.error.choose")
+    guide["min_real_name_level"] = int(level) if level in REAL_NAME_LEVELS else 0
     objects = values.get("service_objects") or []
     allowed = enum_values("service_object")
     if any(o not in allowed for o in objects):

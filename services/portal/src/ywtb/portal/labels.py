@@ -30,6 +30,7 @@ PREFIXES: dict[str, str] = {
     "item_type": "",
     "exercise_level": "",
     "online_depth": "",
+    "real_name_level": "",
     "applicant_type": "",
     "id_type": "",
 }
@@ -62,6 +63,7 @@ CODES: dict[str, tuple[str, ...]] = {
     "item_type": ("01", "02", "03", "04", "05", "06", "07", "08", "09", "10", "20"),
     "exercise_level": ("1", "2", "3", "4"),
     "online_depth": ("1", "2", "3", "4", "5", "6", "7"),
+    "real_name_level": ("2", "3", "4", "5"),
     "applicant_type": ("1", "2", "3", "4", "5", "6", "9"),
     "id_type": ("111", "001"),
 }

@@ -268,6 +268,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "admin.guide.visits_hint": ("0 为零跑动，1 为最多跑一次", "0 = no visit, 1 = at most one visit"),
     "admin.guide.online_depth": ("网上办理深度", "Online depth"),
     "admin.guide.depth_none": ("请选择", "Choose"),
+    "admin.guide.min_real_name_level": ("网上申办的实名认证等级要求", "Real-name level required online"),
     "admin.guide.service_objects": ("服务对象", "Service objects"),
     "admin.guide.themes": ("主题分类", "Themes"),
     "admin.guide.themes_hint": (

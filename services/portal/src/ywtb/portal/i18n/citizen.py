@@ -99,6 +99,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "citizen.guide.visits_n": ("{n} 次", "{n}"),
     "citizen.guide.online_depth": ("网上办理深度", "Online depth"),
     "citizen.guide.depth_n": ("{n} 级：{text}", "level {n}: {text}"),
+    "citizen.guide.min_real_name_level": ("实名认证要求", "Real-name requirement"),
+    "citizen.guide.real_name_level_n": (
+        "网上申办需实名认证不低于{text}；等级不够的，可携带身份证原件到政务服务窗口核验",
+        "Applying online needs at least {text}; verify your ID at a service window if your level is lower",
+    ),
     "citizen.guide.appointment": ("支持预约办理", "Appointments"),
     "citizen.guide.express": ("支持物流快递", "Delivery by post"),
     "citizen.guide.online_payment": ("支持网上支付", "Online payment"),
