@@ -37,6 +37,17 @@ def public(method: F) -> F:
     return method
 
 
+class PortInUse(OSError):
+    """The gRPC port is taken (another process listens on it) or may not be bound."""
+
+    def __init__(self, service_name: str, host: str, port: int) -> None:
+        super().__init__(
+            f"{service_name}: cannot listen on gRPC port {port} ({host}): another process already uses it "
+            "(or it may not be bound); stop that process or give this service another port"
+        )
+        self.port = port
+
+
 @dataclass
 class _ServerInfo:
     health: health.HealthServicer
@@ -101,7 +112,8 @@ def build_server(
             DeadlineInterceptor(),
             principal_interceptor,
         ],
-        options=list(options),
+        # grpcio sets SO_REUSEPORT by default: a second process on the port would share it silently.
+        options=[("grpc.so_reuseport", 0), *options],
     )
     services: list[str] = []
     for add_fn, servicer in servicers:
@@ -118,9 +130,12 @@ def build_server(
     for name in ["", service_name, *services]:
         health_servicer.set(name, health_pb2.HealthCheckResponse.SERVING)
     reflection.enable_server_reflection([*services, health.SERVICE_NAME, reflection.SERVICE_NAME], server)
-    bound_port = server.add_insecure_port(f"{host}:{port}")
+    try:
+        bound_port = server.add_insecure_port(f"{host}:{port}")
+    except RuntimeError as exc:  # grpcio raises "Failed to bind to address ..."
+        raise PortInUse(service_name, host, port) from exc
     if bound_port == 0:
-        raise OSError(f"cannot bind gRPC port {host}:{port}")
+        raise PortInUse(service_name, host, port)
     _SERVERS[server] = _ServerInfo(health_servicer, bound_port, ["", service_name, *services])
     return server
 
