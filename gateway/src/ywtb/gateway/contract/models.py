@@ -9,6 +9,7 @@ from typing import Annotated, Any, Literal
 from google.protobuf.descriptor import Descriptor, EnumDescriptor, FieldDescriptor
 from pydantic import BaseModel, ConfigDict, Field, WithJsonSchema, create_model
 from pydantic.fields import FieldInfo
+from pydantic_core import PydanticUndefined
 
 from ywtb.gateway.contract.comments import comment
 from ywtb.gateway.contract.examples import example_value, message_example
@@ -36,6 +37,13 @@ def _enum_type(enum: EnumDescriptor, *, output: bool) -> Any:
     if output:
         return Literal[names]  # the gateway writes enums by name
     return Literal[names] | Literal[numbers]  # proto JSON reads a name or a number
+
+
+def set_enum(enum: EnumDescriptor) -> Any:
+    """An input enum without its zero value (UNSPECIFIED): a name or a number of a set value."""
+    names = tuple(v.name for v in enum.values if v.number)
+    numbers = tuple(v.number for v in enum.values if v.number)
+    return Literal[names] | Literal[numbers]
 
 
 def _well_known(descriptor: Descriptor, *, output: bool) -> Any | None:
@@ -146,16 +154,20 @@ def input_model(
     descriptor: Descriptor,
     *,
     exclude: tuple[str, ...] = (),
+    required: tuple[str, ...] = (),
     rules: dict[str, FieldInfo] | None = None,
+    types: dict[str, Any] | None = None,
     name: str = "",
 ) -> type[BaseModel]:
     """A request body: the message's fields less `exclude` (taken from the path), with `rules` narrowing fields.
 
-    A rule replaces the field's schema constraints (length, pattern, required); naming a field the message
-    does not have fails at import, so the rules cannot drift from the protos.
+    `required` fields must be sent (proto3 has none); a rule adds the gateway's constraints to a field
+    (length, pattern); `types` narrows a field's
+    type (a nested body with its own rules, fewer enum values). Naming a field the message does not have
+    fails at import, so neither can drift from the protos.
     """
-    rules = rules or {}
-    unknown = set(rules) - set(descriptor.fields_by_name) | set(exclude) - set(descriptor.fields_by_name)
+    rules, types = rules or {}, types or {}
+    unknown = (set(rules) | set(types) | set(exclude) | set(required)) - set(descriptor.fields_by_name)
     if unknown:
         raise ValueError(f"{descriptor.full_name} has no field(s) {sorted(unknown)}")
     fields: dict[str, Any] = {}
@@ -164,8 +176,10 @@ def input_model(
             continue
         info = field_info(field, output=False, required=False)
         if field.name in rules:
-            info = FieldInfo.mergefield_infos(info, rules[field.name])
-        fields[field.name] = (field_type(field, output=False), info)
+            info = FieldInfo.merge_field_infos(info, rules[field.name])
+        if field.name in required:
+            info = FieldInfo.merge_field_infos(info, default=PydanticUndefined)
+        fields[field.name] = (types.get(field.name, field_type(field, output=False)), info)
     title = name or model_name(descriptor, output=False)
     example = {k: v for k, v in message_example(descriptor).items() if k in fields}
     extra = {**_description(descriptor), "examples": [example]}
