@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Body, Depends, Query
-from pydantic import BaseModel, Field
+from fastapi import APIRouter, Depends, Query
+from pydantic import Field
 
 from ywtb.api.catalog.v1 import catalog_pb2 as pb
 from ywtb.api.catalog.v1 import catalog_pb2_grpc
 from ywtb.gateway.auth import CurrentPrincipal, OptionalPrincipal
-from ywtb.gateway.routes.grpc_json import app_state, from_json, to_json
+from ywtb.gateway.contract.answers import PUBLIC, WRITE, answers
+from ywtb.gateway.contract.models import input_model
+from ywtb.gateway.routes.grpc_json import app_state, to_json, to_proto
 
 SERVICE = "ywtb.api.catalog.v1.CatalogService"
 READS = [
@@ -36,34 +38,47 @@ STATUSES = {
     "": 0,
     **{name.removeprefix("ITEM_STATUS_").lower(): value for name, value in pb.ItemStatus.items() if value},
 }
-JsonBody = Annotated[dict[str, Any], Body()]
 
 
 Stub = Annotated[catalog_pb2_grpc.CatalogServiceStub, Depends(app_state("catalog"))]
 
 
-class ClaimIn(BaseModel):
-    tenant: str = Field(pattern=r"^\d{6}$")
-    dept: str = Field(min_length=18, max_length=18)
-    dept_name: str = Field(min_length=1, max_length=200)
-    basic_code: str = Field(min_length=1, max_length=12)
-
-
-class GuideIn(BaseModel):
-    guide: dict[str, Any] = Field(description="办事指南要素（字段名同 catalog.proto 的 Guide）")
-    keywords: str = Field(default="", max_length=500)
-    expected_revision: int = Field(default=0, ge=0)
-
-
-class ReasonIn(BaseModel):
-    reason: str = Field(min_length=1, max_length=1000)
+ClaimIn = input_model(
+    pb.ClaimItemRequest.DESCRIPTOR,
+    required=("tenant", "dept", "dept_name", "basic_code"),
+    rules={
+        "tenant": Field(pattern=r"^\d{6}$"),
+        "dept": Field(min_length=18, max_length=18),
+        "dept_name": Field(min_length=1, max_length=200),
+        "basic_code": Field(min_length=1, max_length=12),
+    },
+)
+GuideIn = input_model(
+    pb.UpdateGuideRequest.DESCRIPTOR,
+    exclude=("item_id",),
+    required=("guide",),
+    rules={"keywords": Field(max_length=500), "expected_revision": Field(ge=0)},
+)
+REASON = {"reason": Field(min_length=1, max_length=1000)}
+ReturnIn = input_model(
+    pb.ReturnItemRequest.DESCRIPTOR, exclude=("item_id",), required=("reason",), rules=REASON
+)
+WithdrawIn = input_model(
+    pb.WithdrawItemRequest.DESCRIPTOR, exclude=("item_id",), required=("reason",), rules=REASON
+)
+ImportIn = input_model(pb.ImportBasicCatalogueRequest.DESCRIPTOR)
+BundleIn = input_model(pb.CreateBundleRequest.DESCRIPTOR)
 
 
 def build_catalog_router() -> APIRouter:
     """Routes under /api/v1/catalog for the catalog service."""
     router = APIRouter(prefix="/api/v1/catalog", tags=["事项目录"])
 
-    @router.get("/search", summary="事项搜索（中文、拼音、首字母、容错）")
+    @router.get(
+        "/search",
+        summary="事项搜索（中文、拼音、首字母、容错）",
+        **answers(pb.SearchItemsResponse, errors=PUBLIC),
+    )
     def search(
         principal: OptionalPrincipal,
         stub: Stub,
@@ -88,18 +103,26 @@ def build_catalog_router() -> APIRouter:
         )
         return to_json(stub.SearchItems(request))
 
-    @router.get("/items/{item_id}/guide", summary="办事指南（最新发布版或指定版本）")
+    @router.get(
+        "/items/{item_id}/guide",
+        summary="办事指南（最新发布版或指定版本）",
+        **answers(pb.GuideVersion, errors=PUBLIC),
+    )
     def guide(
         item_id: str, principal: OptionalPrincipal, stub: Stub, version: Annotated[int, Query(ge=0)] = 0
     ) -> dict[str, Any]:
         return to_json(stub.GetGuide(pb.GetGuideRequest(item_id=item_id, version=version)).guide)
 
-    @router.get("/items/{item_id}/versions", summary="已发布版本")
+    @router.get(
+        "/items/{item_id}/versions",
+        summary="已发布版本",
+        **answers(pb.GuideVersion, many=True, errors=PUBLIC),
+    )
     def versions(item_id: str, principal: OptionalPrincipal, stub: Stub) -> list[dict[str, Any]]:
         reply = stub.ListItemVersions(pb.ListItemVersionsRequest(item_id=item_id))
         return [to_json(v) for v in reply.versions]
 
-    @router.get("/items", summary="实施清单（工作人员）")
+    @router.get("/items", summary="实施清单（工作人员）", **answers(pb.Item, many=True))
     def list_items(
         principal: CurrentPrincipal,
         stub: Stub,
@@ -110,71 +133,75 @@ def build_catalog_router() -> APIRouter:
         reply = stub.ListItems(pb.ListItemsRequest(tenant=tenant, dept=dept, status=STATUSES[status]))
         return [to_json(i) for i in reply.items]
 
-    @router.get("/items/{item_id}", summary="实施清单事项（含草稿）")
+    @router.get("/items/{item_id}", summary="实施清单事项（含草稿）", **answers(pb.Item))
     def get_item(item_id: str, principal: CurrentPrincipal, stub: Stub) -> dict[str, Any]:
         return to_json(stub.GetItem(pb.GetItemRequest(item_id=item_id)).item)
 
-    @router.post("/items", status_code=201, summary="认领事项")
-    def claim(body: ClaimIn, principal: CurrentPrincipal, stub: Stub) -> dict[str, Any]:
-        return to_json(stub.ClaimItem(pb.ClaimItemRequest(**body.model_dump())).item)
+    @router.post("/items", summary="认领事项", **answers(pb.Item, status=201, errors=WRITE))
+    def claim(body: ClaimIn, principal: CurrentPrincipal, stub: Stub) -> dict[str, Any]:  # type: ignore[valid-type]
+        return to_json(stub.ClaimItem(to_proto(body, pb.ClaimItemRequest())).item)
 
-    @router.put("/items/{item_id}/guide", summary="编辑办事指南")
-    def edit(item_id: str, body: GuideIn, principal: CurrentPrincipal, stub: Stub) -> dict[str, Any]:
-        request = pb.UpdateGuideRequest(
-            item_id=item_id,
-            guide=from_json(body.guide, pb.Guide(), "guide"),
-            keywords=body.keywords,
-            expected_revision=body.expected_revision,
-        )
-        return to_json(stub.UpdateGuide(request).item)
+    @router.put("/items/{item_id}/guide", summary="编辑办事指南", **answers(pb.Item, errors=WRITE))
+    def edit(item_id: str, body: GuideIn, principal: CurrentPrincipal, stub: Stub) -> dict[str, Any]:  # type: ignore[valid-type]
+        return to_json(stub.UpdateGuide(to_proto(body, pb.UpdateGuideRequest(item_id=item_id))).item)
 
-    @router.post("/items/{item_id}/submit", summary="上报审核")
+    @router.post(
+        "/items/{item_id}/submit", summary="上报审核", **answers(pb.SubmitItemResponse, errors=WRITE)
+    )
     def submit(item_id: str, principal: CurrentPrincipal, stub: Stub) -> dict[str, Any]:
         return to_json(stub.SubmitItem(pb.SubmitItemRequest(item_id=item_id)))
 
-    @router.post("/items/{item_id}/return", summary="退回（须说明理由）")
-    def return_item(item_id: str, body: ReasonIn, principal: CurrentPrincipal, stub: Stub) -> dict[str, Any]:
-        return to_json(stub.ReturnItem(pb.ReturnItemRequest(item_id=item_id, reason=body.reason)).item)
+    @router.post("/items/{item_id}/return", summary="退回（须说明理由）", **answers(pb.Item, errors=WRITE))
+    def return_item(item_id: str, body: ReturnIn, principal: CurrentPrincipal, stub: Stub) -> dict[str, Any]:  # type: ignore[valid-type]
+        return to_json(stub.ReturnItem(to_proto(body, pb.ReturnItemRequest(item_id=item_id))).item)
 
-    @router.post("/items/{item_id}/approve", summary="审核通过")
+    @router.post("/items/{item_id}/approve", summary="审核通过", **answers(pb.Item, errors=WRITE))
     def approve(item_id: str, principal: CurrentPrincipal, stub: Stub) -> dict[str, Any]:
         return to_json(stub.ApproveItem(pb.ApproveItemRequest(item_id=item_id)).item)
 
-    @router.post("/items/{item_id}/publish", summary="发布（生成新版本）")
+    @router.post(
+        "/items/{item_id}/publish",
+        summary="发布（生成新版本）",
+        **answers(pb.PublishItemResponse, errors=WRITE),
+    )
     def publish(item_id: str, principal: CurrentPrincipal, stub: Stub) -> dict[str, Any]:
         return to_json(stub.PublishItem(pb.PublishItemRequest(item_id=item_id)))
 
-    @router.post("/items/{item_id}/withdraw", summary="撤回")
-    def withdraw(item_id: str, body: ReasonIn, principal: CurrentPrincipal, stub: Stub) -> dict[str, Any]:
-        return to_json(stub.WithdrawItem(pb.WithdrawItemRequest(item_id=item_id, reason=body.reason)).item)
+    @router.post("/items/{item_id}/withdraw", summary="撤回", **answers(pb.Item, errors=WRITE))
+    def withdraw(item_id: str, body: WithdrawIn, principal: CurrentPrincipal, stub: Stub) -> dict[str, Any]:  # type: ignore[valid-type]
+        return to_json(stub.WithdrawItem(to_proto(body, pb.WithdrawItemRequest(item_id=item_id))).item)
 
-    @router.get("/basic-items", summary="基本目录")
+    @router.get("/basic-items", summary="基本目录", **answers(pb.BasicItem, many=True, errors=PUBLIC))
     def basic_items(
         principal: OptionalPrincipal, stub: Stub, claimable_only: bool = False
     ) -> list[dict[str, Any]]:
         reply = stub.ListBasicItems(pb.ListBasicItemsRequest(claimable_only=claimable_only))
         return [to_json(i) for i in reply.items]
 
-    @router.get("/basic-items/{basic_code}", summary="基本目录事项")
+    @router.get("/basic-items/{basic_code}", summary="基本目录事项", **answers(pb.BasicItem, errors=PUBLIC))
     def basic_item(basic_code: str, principal: OptionalPrincipal, stub: Stub) -> dict[str, Any]:
         return to_json(stub.GetBasicItem(pb.GetBasicItemRequest(basic_code=basic_code)).item)
 
-    @router.post("/basic-catalogue", summary="导入基本目录版本（省级）")
-    def import_basic(body: JsonBody, principal: CurrentPrincipal, stub: Stub) -> dict[str, Any]:
-        return to_json(stub.ImportBasicCatalogue(from_json(body, pb.ImportBasicCatalogueRequest())))
+    @router.post(
+        "/basic-catalogue",
+        summary="导入基本目录版本（省级）",
+        **answers(pb.ImportBasicCatalogueResponse, errors=WRITE),
+    )
+    def import_basic(body: ImportIn, principal: CurrentPrincipal, stub: Stub) -> dict[str, Any]:  # type: ignore[valid-type]
+        return to_json(stub.ImportBasicCatalogue(to_proto(body, pb.ImportBasicCatalogueRequest())))
 
-    @router.get("/bundles", summary="一件事列表")
+    @router.get("/bundles", summary="一件事列表", **answers(pb.Bundle, many=True, errors=PUBLIC))
     def bundles(
         principal: OptionalPrincipal, stub: Stub, tenant: Annotated[str, Query(pattern=r"^(\d{6})?$")] = ""
     ) -> list[dict[str, Any]]:
         return [to_json(b) for b in stub.ListBundles(pb.ListBundlesRequest(tenant=tenant)).bundles]
 
-    @router.get("/bundles/{code}", summary="一件事（合并材料清单）")
+    @router.get("/bundles/{code}", summary="一件事（合并材料清单）", **answers(pb.Bundle, errors=PUBLIC))
     def bundle(code: str, principal: OptionalPrincipal, stub: Stub) -> dict[str, Any]:
         return to_json(stub.GetBundle(pb.GetBundleRequest(code=code)).bundle)
 
-    @router.post("/bundles", status_code=201, summary="新建一件事")
-    def create_bundle(body: JsonBody, principal: CurrentPrincipal, stub: Stub) -> dict[str, Any]:
-        return to_json(stub.CreateBundle(from_json(body, pb.CreateBundleRequest())).bundle)
+    @router.post("/bundles", summary="新建一件事", **answers(pb.Bundle, status=201, errors=WRITE))
+    def create_bundle(body: BundleIn, principal: CurrentPrincipal, stub: Stub) -> dict[str, Any]:  # type: ignore[valid-type]
+        return to_json(stub.CreateBundle(to_proto(body, pb.CreateBundleRequest())).bundle)
 
     return router
