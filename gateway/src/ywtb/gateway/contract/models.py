@@ -175,13 +175,15 @@ def input_model(
         if field.name in exclude:
             continue
         info = field_info(field, output=False, required=False)
+        if field.name in types:  # the proto's example may not fit the narrower type
+            info = FieldInfo.merge_field_infos(info, examples=None)
         if field.name in rules:
             info = FieldInfo.merge_field_infos(info, rules[field.name])
         if field.name in required:
             info = FieldInfo.merge_field_infos(info, default=PydanticUndefined)
         fields[field.name] = (types.get(field.name, field_type(field, output=False)), info)
     title = name or model_name(descriptor, output=False)
-    example = {k: v for k, v in message_example(descriptor).items() if k in fields}
+    example = {k: v for k, v in message_example(descriptor).items() if k in fields and k not in types}
     extra = {**_description(descriptor), "examples": [example]}
     config = ConfigDict(extra="forbid", title=title, json_schema_extra=extra)
     return create_model(title, __config__=config, **fields)
