@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import hmac
 import secrets
 import time
 from typing import Any
 from urllib.parse import urlencode
 
 import httpx
+import jwt
 
 from ywtb.portal.gateway import MSG_UNAVAILABLE, MSG_UNAVAILABLE_EN, GatewayError
 
@@ -23,13 +25,33 @@ def pkce_pair() -> tuple[str, str]:
     return verifier, base64.urlsafe_b64encode(digest).rstrip(b"=").decode()
 
 
+def nonce_matches(id_token: str, nonce: str) -> bool:
+    """The ID token carries the nonce this login sent (no replayed or injected token is taken).
+
+    The token came straight from the token endpoint over TLS, so its signature is not checked here
+    (OpenID Connect Core 3.1.3.7); the access token is validated by the gateway.
+    """
+    try:
+        claims = jwt.decode(id_token, options={"verify_signature": False})
+    except jwt.PyJWTError:
+        return False
+    sent = claims.get("nonce")
+    return bool(nonce) and isinstance(sent, str) and hmac.compare_digest(sent, nonce)
+
+
 class OidcClient:
     """The issuer's endpoints: browsers go to the public issuer, the portal posts to the internal one."""
 
-    def __init__(self, public_issuer: str, internal_issuer: str, timeout_s: float = 10.0) -> None:
+    def __init__(
+        self,
+        public_issuer: str,
+        internal_issuer: str,
+        timeout_s: float = 10.0,
+        transport: httpx.BaseTransport | None = None,
+    ) -> None:
         self.public_issuer = public_issuer.rstrip("/")
         self.internal_issuer = internal_issuer.rstrip("/")
-        self._http = httpx.Client(timeout=timeout_s)
+        self._http = httpx.Client(timeout=timeout_s, transport=transport)
         self._discovery: dict[str, Any] | None = None
 
     def authorization_url(

@@ -10,7 +10,7 @@ from fastapi.responses import RedirectResponse, Response
 
 from ywtb.portal.gateway import GatewayError
 from ywtb.portal.i18n import LANGS
-from ywtb.portal.oidc import pkce_pair
+from ywtb.portal.oidc import nonce_matches, pkce_pair
 from ywtb.portal.roles import STAFF_ROLES, has_role
 from ywtb.portal.web import Area, CurrentPage, Page
 
@@ -39,7 +39,12 @@ def build_auth_router() -> APIRouter:
         while len(pending) >= MAX_PENDING_LOGINS:
             pending.pop(next_key(pending))
         default = "/workbench/" if area == "staff" else "/"
-        pending[state] = {"area": area, "verifier": verifier, "next": safe_next(next, default)}
+        pending[state] = {
+            "area": area,
+            "verifier": verifier,
+            "nonce": nonce,
+            "next": safe_next(next, default),
+        }
         page.session["pending_login"] = pending
         # Staff always type their password; nobody is silently signed in as the other area's account.
         other = "citizen" if area == "staff" else "staff"
@@ -58,6 +63,8 @@ def build_auth_router() -> APIRouter:
         area = cast(Area, pending["area"])
         try:
             tokens = page.oidc.exchange(page.client_id(area), code, redirect_uri(page), pending["verifier"])
+            if not nonce_matches(tokens.get("id_token", ""), pending.get("nonce", "")):
+                return page.error(400, page.t("auth.bad_state"))
             me = page.gateway.call("GET", "/api/v1/me", tokens["access_token"])
         except GatewayError as failure:
             return page.error(failure.status, page.message(failure))
