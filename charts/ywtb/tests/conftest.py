@@ -19,14 +19,16 @@ class RenderError(Exception):
     """helm template refused the values."""
 
 
-def render(example: str = "minimal", *overrides: str) -> list[dict]:
-    """The objects of `helm template` for an example values file and `--set` overrides."""
+def render(example: str = "minimal", *overrides: str, set_json: tuple[str, ...] = ()) -> list[dict]:
+    """The objects of `helm template` for an example values file, `--set` and `--set-json` overrides."""
     if not HELM.exists():
         pytest.fail(f"helm is missing at {HELM}: run `bash tools/install_helm.sh` (make test does)")
     cmd = [str(HELM), "template", "ywtb", str(CHART), "--namespace", "ywtb", "--kube-version", KUBE_VERSION]
     cmd += ["-f", str(CHART / "examples" / f"{example}.yaml")]
     for item in overrides:
         cmd += ["--set", item]
+    for item in set_json:
+        cmd += ["--set-json", item]
     proc = subprocess.run(cmd, capture_output=True, text=True, timeout=60)
     if proc.returncode != 0:
         raise RenderError(proc.stderr.strip())

@@ -37,7 +37,7 @@ def security_violations(objects: list[dict]) -> list[str]:
         sc = c.get("securityContext") or {}
         if _effective(c, pod, "runAsNonRoot") is not True:
             bad.append(f"{where}: runAsNonRoot is not true")
-        if (_effective(c, pod, "runAsUser") or 1) == 0:
+        if _effective(c, pod, "runAsUser") == 0:  # not `or`: uid 0 is falsy
             bad.append(f"{where}: runs as uid 0")
         if sc.get("readOnlyRootFilesystem") is not True:
             bad.append(f"{where}: root filesystem is writable")
@@ -122,6 +122,16 @@ def _selects(selector: dict, labels: dict) -> bool:
     return True
 
 
+def _anywhere(peer: dict) -> str:
+    """Why a NetworkPolicy peer admits everything ("" when it does not): all addresses or all namespaces."""
+    cidr = (peer.get("ipBlock") or {}).get("cidr", "")
+    if cidr.endswith("/0"):
+        return f"ipBlock {cidr}"
+    if "namespaceSelector" in peer and not peer["namespaceSelector"] and not peer.get("podSelector"):
+        return "every namespace"
+    return ""
+
+
 def coverage_violations(objects: list[dict]) -> list[str]:
     """Every Deployment's pods are selected by a PodDisruptionBudget and by an allowing NetworkPolicy."""
     bad = []
@@ -146,6 +156,9 @@ def coverage_violations(objects: list[dict]) -> list[str]:
             for rule in p["spec"].get("egress") or []:
                 if not rule.get("to"):
                     bad.append(f"Deployment/{name}: {p['metadata']['name']} allows egress to anywhere")
+                for peer in rule.get("to") or []:
+                    if why := _anywhere(peer):
+                        bad.append(f"Deployment/{name}: {p['metadata']['name']} allows egress to {why}")
     return bad
 
 

@@ -8,6 +8,12 @@ from .conftest import CHART, ROOT, RenderError, render
 from .policies import (
     ALL_CHECKS,
     all_violations,
+    coverage_violations,
+    env_violations,
+    image_violations,
+    pod_specs,
+    probe_violations,
+    security_violations,
 )
 
 
@@ -139,6 +145,74 @@ def test_chart_copies_are_the_ones_test_chart_sh_compares() -> None:
 def test_breaking_a_policy_is_caught(override: str, expected: str) -> None:
     violations = all_violations(render("minimal", override))
     assert any(expected in v for v in violations), violations
+
+
+@pytest.mark.parametrize(
+    ("overrides", "expected"),
+    [
+        (["default.securityContext.runAsUser=0"], "runs as uid 0"),
+        (["components.portal.securityContext.allowPrivilegeEscalation=true"], "allowPrivilegeEscalation"),
+        (["default.securityContext.privileged=true"], "privileged"),
+        (["components.approval.securityContext.capabilities.add={NET_ADMIN}"], "adds capabilities"),
+        (
+            ["default.securityContext.seccompProfile=null", "default.podSecurityContext.seccompProfile=null"],
+            "no seccomp profile",
+        ),
+    ],
+    ids=["uid-0", "privilege-escalation", "privileged", "added-capabilities", "seccomp"],
+)
+def test_breaking_a_security_rule_in_values_is_caught(overrides: list[str], expected: str) -> None:
+    violations = security_violations(render("minimal", *overrides))
+    assert violations and all(expected in v for v in violations), violations
+
+
+@pytest.mark.parametrize(
+    ("peers", "expected"),
+    [
+        ('postgresql.networkPeers=[{"ipBlock":{"cidr":"0.0.0.0/0"}}]', "allows egress to ipBlock 0.0.0.0/0"),
+        ('kafka.networkPeers=[{"namespaceSelector":{}}]', "allows egress to every namespace"),
+    ],
+    ids=["ip-block", "namespace"],
+)
+def test_egress_to_everything_is_caught(peers: str, expected: str) -> None:
+    violations = coverage_violations(render("minimal", set_json=(peers,)))
+    assert violations and all(expected in v for v in violations), violations
+
+
+def _container(objects: list[dict], deployment: str) -> dict:
+    spec = next(s for where, s in pod_specs(objects) if where == f"Deployment/{deployment}")
+    return spec["containers"][0]
+
+
+def _unpinned_image(objects: list[dict]) -> None:
+    _container(objects, "ywtb-intake")["image"] = "registry.example.gov.cn/ywtb/ywtb-intake:latest"
+
+
+def _plain_secret(objects: list[dict]) -> None:
+    _container(objects, "ywtb-gateway")["env"].append(
+        {"name": "YWTB_GATEWAY_CLIENT_SECRET", "value": "hunter2"}
+    )
+
+
+def _no_probe(objects: list[dict]) -> None:
+    del _container(objects, "ywtb-catalog")["readinessProbe"]
+
+
+@pytest.mark.parametrize(
+    ("check", "breaking", "expected"),
+    [
+        (image_violations, _unpinned_image, "ywtb-intake/intake: image"),
+        (env_violations, _plain_secret, "YWTB_GATEWAY_CLIENT_SECRET is not read from a Secret"),
+        (probe_violations, _no_probe, "ywtb-catalog/catalog: no readinessProbe"),
+    ],
+    ids=["image", "env", "probes"],
+)
+def test_breaking_a_rule_the_chart_cannot_express_is_caught(check, breaking, expected: str) -> None:
+    """The values schema refuses these breaks (see below), so the render is broken after the fact."""
+    objects = render("minimal")
+    assert check(objects) == []
+    breaking(objects)
+    assert [v for v in check(objects) if expected in v], check(objects)
 
 
 @pytest.mark.parametrize(
