@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from ywtb.api.intake.v1 import intake_pb2 as pb
 from ywtb.common.auth.principal import Principal
@@ -11,15 +11,25 @@ from ywtb.common.codes import validate_credit_code, validate_id_number
 from ywtb.common.errors import InvalidArgument, PermissionDenied
 from ywtb.intake.identity_client import IdentityClient
 
-if TYPE_CHECKING:
-    from ywtb.intake.service import ApplicantIn
-
 ID_TYPE_CITIZEN = "111"  # 居民身份证
 ID_TYPE_CREDIT_CODE = "001"  # 统一社会信用代码
 NATURAL_PERSON = 1
 LEGAL_PERSON_TYPES = {2, 3, 4, 5, 6, 9}
 ENTERPRISE_LEGAL_PERSON = 2
 LEVEL_NAMES = {2: "身份信息格式校验", 3: "二要素核验", 4: "人脸识别核验", 5: "窗口核验或数字证书"}
+
+
+@dataclass
+class ApplicantIn:
+    """The applicant as the caller gives it (see intake.proto Applicant)."""
+
+    applicant_type: int = 0
+    name: str = ""
+    id_type: str = ""
+    id_number: str = ""
+    credit_code: str = ""
+    contact_name: str = ""
+    contact_mobile: str = ""
 
 
 @dataclass(frozen=True)

@@ -8,26 +8,14 @@ the accepting window by default).
 
 from __future__ import annotations
 
+from ywtb.common import tenancy
 from ywtb.common.auth.principal import Principal
-from ywtb.common.codes import region_ancestors
 from ywtb.common.errors import PermissionDenied
 from ywtb.intake.models import Case
 
-APPLICANT_ROLES = ("citizen", "legal_person_agent")
-CLERK_ROLES = ("window_clerk",)
-STAFF_READER_ROLES = ("window_clerk", "approver")
-
-
-def supervises(principal: Principal, tenant: str) -> bool:
-    """A supervisor of the tenant or of an ancestor tenant (a city sees its counties)."""
-    if not principal.has_role("supervisor") or not principal.tenant:
-        return False
-    return principal.tenant == tenant or principal.tenant in region_ancestors(tenant)
-
-
-def is_department_staff(principal: Principal, tenant: str, dept: str, roles: tuple[str, ...]) -> bool:
-    """Staff with one of the roles in exactly this tenant and department."""
-    return principal.has_role(*roles) and principal.tenant == tenant and principal.dept == dept
+APPLICANT_ROLES = tenancy.APPLICANT_ROLES
+CLERK_ROLES = (tenancy.WINDOW_CLERK,)
+STAFF_READER_ROLES = tenancy.CASE_HANDLER_ROLES
 
 
 def case_depts(dept: str, bundle_items: list[dict] | None) -> list[str]:  # type: ignore[type-arg]
@@ -41,19 +29,18 @@ def case_depts(dept: str, bundle_items: list[dict] | None) -> list[str]:  # type
 
 def is_clerk_of_any(principal: Principal, tenant: str, depts: list[str]) -> bool:
     """A window clerk of the tenant in one of the departments."""
-    return any(is_department_staff(principal, tenant, dept, CLERK_ROLES) for dept in depts)
+    return tenancy.is_staff_of_any(principal, tenant, depts, CLERK_ROLES)
 
 
 def can_read(principal: Principal, case: Case) -> bool:
     """The applicant (owner or submitter), staff of the department, supervisors, internal services."""
-    if principal.has_role("service", "platform_admin"):
+    if tenancy.is_unbound(principal):
         return True
     if principal.subject in (case.owner, case.submitted_by) and principal.subject:
         return True
-    return any(
-        is_department_staff(principal, case.tenant, dept, STAFF_READER_ROLES)
-        for dept in case_depts(case.dept, case.bundle_items)
-    ) or supervises(principal, case.tenant)
+    return tenancy.is_staff_of_any(
+        principal, case.tenant, case_depts(case.dept, case.bundle_items), STAFF_READER_ROLES
+    ) or tenancy.supervises(principal, case.tenant)
 
 
 def require_clerk(principal: Principal, case: Case) -> None:
@@ -74,8 +61,8 @@ def require_applicant_or_clerk(principal: Principal, case: Case) -> None:
 
 
 def require_queue_reader(principal: Principal, tenant: str, dept: str) -> str:
-    """Staff of the department, or a supervisor of the tenant; the department to filter on."""
-    if supervises(principal, tenant) or principal.has_role("platform_admin", "service"):
+    """Staff of the department, or a supervisor of the tenant or above; the department to filter on."""
+    if tenancy.supervises(principal, tenant) or tenancy.is_unbound(principal):
         return dept
     if (
         principal.has_role(*STAFF_READER_ROLES)

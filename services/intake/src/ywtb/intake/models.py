@@ -12,7 +12,6 @@ from sqlalchemy import (
     DateTime,
     Integer,
     LargeBinary,
-    MetaData,
     String,
     Text,
     UniqueConstraint,
@@ -21,18 +20,16 @@ from sqlalchemy import (
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from ywtb.common.db import TenantMixin
-from ywtb.common.inbox import define_inbox
-from ywtb.common.outbox import define_outbox
+from ywtb.common.tables import service_metadata
+
+metadata = service_metadata("intake")
+outbox, inbox = metadata.outbox, metadata.inbox
 
 
 class Base(DeclarativeBase):
     """Declarative base of the intake database."""
 
-    metadata = MetaData()
-
-
-outbox = define_outbox(Base.metadata)
-inbox = define_inbox(Base.metadata)
+    metadata = metadata
 
 
 class CaseCounter(Base):
