@@ -4,20 +4,23 @@ from __future__ import annotations
 
 import logging
 from collections.abc import AsyncIterator
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
-from pydantic import BaseModel, Field
 
+from ywtb.api.common.v1 import common_pb2
 from ywtb.common.auth.issuer import BuiltinIssuer
 from ywtb.common.auth.jwks import JwksClient
 from ywtb.common.auth.principal import Principal
 from ywtb.common.auth.tokens import TokenValidator, principal_from_claims
 from ywtb.common.context import bound
 from ywtb.common.errors import Unauthenticated
+from ywtb.common.grpc.diagnostics import principal_to_proto
 from ywtb.gateway.config import GatewaySettings
+from ywtb.gateway.contract.answers import answers
+from ywtb.gateway.routes.grpc_json import to_json
 
 logger = logging.getLogger("ywtb.gateway.auth")
 
@@ -87,32 +90,12 @@ CurrentPrincipal = Annotated[Principal, Depends(require_principal)]
 OptionalPrincipal = Annotated[Principal | None, Depends(optional_principal)]
 
 
-class Me(BaseModel):
-    """The authenticated caller, as the gateway understood the token."""
-
-    subject: str = Field(description="用户标识（令牌 sub）")
-    tenant: str = Field(description="所属租户（6 位行政区划代码）")
-    roles: list[str] = Field(description="角色")
-    dept: str = Field(description="所在部门统一社会信用代码（工作人员）")
-    name: str = Field(description="姓名")
-    real_name_level: int = Field(description="实名等级")
-    subject_type: str = Field(description="主体类型")
-
-
 def build_me_router() -> APIRouter:
-    """GET /api/v1/me: who the gateway thinks the caller is."""
+    """GET /api/v1/me: who the gateway thinks the caller is (common.v1.Principal)."""
     router = APIRouter(prefix="/api/v1", tags=["identity"])
 
-    @router.get("/me", response_model=Me, summary="当前登录用户")
-    async def me(principal: CurrentPrincipal) -> Me:
-        return Me(
-            subject=principal.subject,
-            tenant=principal.tenant,
-            roles=sorted(principal.roles),
-            dept=principal.dept,
-            name=principal.name,
-            real_name_level=principal.real_name_level,
-            subject_type=principal.subject_type,
-        )
+    @router.get("/me", summary="当前登录用户", **answers(common_pb2.Principal, errors=(401,)))
+    async def me(principal: CurrentPrincipal) -> dict[str, Any]:
+        return to_json(principal_to_proto(principal))
 
     return router
