@@ -25,9 +25,10 @@ PORTAL_URLS: dict[httpx.Client, str] = {}
 PLATFORM_LOGS: dict[httpx.Client, Path] = {}
 # Shifts every port of the test platforms, so that two test runs can share a machine. Each platform adds
 # its own shift to the registry's ports: embedded 12000 (gateway 20000, portal 20080, gRPC 62061...),
-# local 12010, clear of the local stack's ports (15432, 16379, 18080, 19000, 19092).
+# local 12010, contract 12020, clear of the local stack's ports (15432, 16379, 18080, 19000, 19092).
 PORT_OFFSET = int(os.environ.get("YWTB_E2E_PORT_OFFSET", "0"))
 EMBEDDED_SHIFT, LOCAL_SHIFT = 12000 + PORT_OFFSET, 12010 + PORT_OFFSET
+CONTRACT_SHIFT = 12020 + PORT_OFFSET  # the contract test's own embedded platform
 
 
 def _platform(run_dir: Path, stack: str, shift: int, db_prefix: str) -> Iterator[httpx.Client]:
@@ -78,6 +79,12 @@ def _platform(run_dir: Path, stack: str, shift: int, db_prefix: str) -> Iterator
 def embedded_gateway(tmp_path_factory) -> Iterator[httpx.Client]:  # type: ignore[no-untyped-def]
     """The embedded platform (make run) in a fresh data directory."""
     yield from _platform(tmp_path_factory.mktemp("embedded"), "embedded", EMBEDDED_SHIFT, "unused")
+
+
+@pytest.fixture(scope="module")
+def contract_gateway(tmp_path_factory) -> Iterator[httpx.Client]:  # type: ignore[no-untyped-def]
+    """An embedded platform of the API contract test's own: its generated requests touch no other test's data."""
+    yield from _platform(tmp_path_factory.mktemp("contract"), "embedded", CONTRACT_SHIFT, "unused")
 
 
 @pytest.fixture(scope="session")
