@@ -1,24 +1,18 @@
-"""Start the identity service: settings, telemetry, database, gRPC server, relay, provisioning."""
+"""The identity service (统一身份认证): what it is; ywtb.common.runtime starts it."""
 
 from __future__ import annotations
 
 from ywtb.api.identity.v1 import identity_pb2_grpc
-from ywtb.common.grpc import build_server
-from ywtb.common.logs import configure_logging
-from ywtb.common.relay import OutboxRelay
-from ywtb.common.runtime import Runtime, bus_for, database_for
-from ywtb.common.settings import load_settings_or_exit
-from ywtb.common.telemetry import setup_telemetry
+from ywtb.common.runtime import Kit, Parts, ServiceSpec, run_service
+from ywtb.common.workers import periodic
 from ywtb.identity.config import IdentitySettings
 from ywtb.identity.directory import Directory, LocalDirectory
 from ywtb.identity.grpc_api import IdentityServicer
-from ywtb.identity.models import outbox
+from ywtb.identity.models import metadata
 from ywtb.identity.pii_keys import PiiKeys
 from ywtb.identity.provisioning import Provisioner
 from ywtb.identity.seed import seed_demo
 from ywtb.identity.service import IdentityService
-
-SERVICE_NAME = "ywtb-identity"
 
 
 def directory_for(settings: IdentitySettings) -> Directory:
@@ -33,16 +27,13 @@ def directory_for(settings: IdentitySettings) -> Directory:
     )
 
 
-def main() -> None:
-    """Run until SIGTERM; exit 2 on a bad configuration."""
-    settings = load_settings_or_exit(IdentitySettings)
-    configure_logging(SERVICE_NAME, settings.log_level)
-    setup_telemetry(SERVICE_NAME)
-    db = database_for(settings, "ywtb.identity")
+def build(kit: Kit[IdentitySettings]) -> Parts:
+    """The service (demo data seeded when asked), its servicer and the provisioning round."""
+    settings = kit.settings
     keys = PiiKeys.from_secret(settings.pii_key.get_secret_value())
-    provisioner = Provisioner(db, directory_for(settings), keys)
+    provisioner = Provisioner(kit.db, directory_for(settings), keys)
     service = IdentityService(
-        db,
+        kit.db,
         provisioner,
         keys,
         person_home_tenant=settings.person_home_tenant,
@@ -50,18 +41,19 @@ def main() -> None:
     )
     if settings.seed_demo:
         seed_demo(service)
-    runtime = Runtime(SERVICE_NAME)
-    runtime.add_worker("relay", OutboxRelay(db, outbox, bus_for(settings, SERVICE_NAME)).run)
-    runtime.add_worker(
-        "provisioning", lambda stop: provisioner.run(stop, interval_s=settings.provisioning_interval_s)
+    interval_s = settings.provisioning_interval_s
+    return Parts(
+        servicers=[(identity_pb2_grpc.add_IdentityServiceServicer_to_server, IdentityServicer(service))],
+        workers={"provisioning": periodic("provisioning", provisioner.run_due, interval_s=interval_s)},
     )
-    server = build_server(
-        [(identity_pb2_grpc.add_IdentityServiceServicer_to_server, IdentityServicer(service))],
-        port=settings.grpc_port,
-        signing_key=settings.internal_signing_key.get_secret_value().encode(),
-        service_name="ywtb.identity",
-    )
-    runtime.serve(server)
+
+
+SPEC = ServiceSpec(name="identity", settings=IdentitySettings, metadata=metadata, build=build)
+
+
+def main() -> None:
+    """Run until SIGTERM; exit 2 on a bad configuration."""
+    run_service(SPEC)
 
 
 if __name__ == "__main__":

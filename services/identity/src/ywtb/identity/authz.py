@@ -1,20 +1,21 @@
-"""Who may do what in identity: tenant scope (own tenant and its children) and staff role grants."""
+"""Who may do what in identity: the tenant scope of ywtb.common.tenancy (own tenant and those below it)
+on onboarded tenants, and which staff roles each admin may grant."""
 
 from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
+from ywtb.common import tenancy
 from ywtb.common.auth.principal import Principal
 from ywtb.common.errors import NotFound, PermissionDenied
 from ywtb.identity.models import Tenant
 
-STAFF_ROLES = frozenset({"window_clerk", "approver", "dept_admin", "tenant_admin", "supervisor"})
+STAFF_ROLES = frozenset(tenancy.STAFF_ROLES)
 GRANTABLE = {
-    "platform_admin": STAFF_ROLES,
-    "tenant_admin": STAFF_ROLES,
-    "dept_admin": frozenset({"window_clerk", "approver"}),
+    tenancy.PLATFORM_ADMIN: STAFF_ROLES,
+    tenancy.TENANT_ADMIN: STAFF_ROLES,
+    tenancy.DEPT_ADMIN: frozenset({tenancy.WINDOW_CLERK, tenancy.APPROVER}),
 }
-STAFF_READERS = ("platform_admin", "tenant_admin", "dept_admin", "supervisor")
 
 
 def lineage(session: Session, code: str) -> list[str]:
@@ -34,17 +35,27 @@ def lineage(session: Session, code: str) -> list[str]:
     return chain
 
 
+def require_onboarded(session: Session, tenant: str) -> None:
+    """NotFound unless the tenant has been onboarded."""
+    lineage(session, tenant)
+
+
 def in_scope(session: Session, principal: Principal, tenant: str) -> bool:
-    """True when the principal's tenant is this tenant or one of its ancestors."""
-    return principal.has_role("platform_admin") or principal.tenant in lineage(session, tenant)
+    """True when the principal's tenant is this (onboarded) tenant or one of its ancestors."""
+    if principal.has_role(tenancy.PLATFORM_ADMIN):
+        return True
+    require_onboarded(session, tenant)
+    return tenancy.governs(principal, tenant)
 
 
 def require_admin_of(session: Session, principal: Principal, tenant: str) -> None:
     """Platform admin, or a tenant admin of this tenant or an ancestor."""
-    if principal.has_role("platform_admin"):
+    if principal.has_role(tenancy.PLATFORM_ADMIN):
         return
-    if principal.has_role("tenant_admin") and principal.tenant in lineage(session, tenant):
-        return
+    if principal.has_role(tenancy.TENANT_ADMIN):
+        require_onboarded(session, tenant)
+        if tenancy.administers(principal, tenant):
+            return
     raise PermissionDenied(
         "您只能管理本地区及下级地区的部门和人员；如需办理请联系对应地区的管理员。",
         message_en="tenant admin of this tenant or an ancestor required",
@@ -53,11 +64,11 @@ def require_admin_of(session: Session, principal: Principal, tenant: str) -> Non
 
 def require_staff_admin(session: Session, principal: Principal, tenant: str, dept: str) -> frozenset[str]:
     """May create staff in this department; the roles the principal may grant."""
-    if principal.has_role("platform_admin", "tenant_admin"):
+    if principal.has_role(tenancy.PLATFORM_ADMIN, tenancy.TENANT_ADMIN):
         require_admin_of(session, principal, tenant)
         return STAFF_ROLES
-    if principal.has_role("dept_admin") and principal.dept == dept and principal.tenant == tenant:
-        return GRANTABLE["dept_admin"]
+    if tenancy.is_department_staff(principal, tenant, dept, (tenancy.DEPT_ADMIN,)):
+        return GRANTABLE[tenancy.DEPT_ADMIN]
     raise PermissionDenied(
         "您没有在该部门新增工作人员的权限；请联系本地区管理员。",
         message_en="not an admin of this department",
@@ -66,11 +77,13 @@ def require_staff_admin(session: Session, principal: Principal, tenant: str, dep
 
 def require_staff_reader(session: Session, principal: Principal, tenant: str, dept: str = "") -> None:
     """Staff lists: admins and supervisors of the tenant or an ancestor; a dept admin for their dept."""
-    if principal.has_role("platform_admin", "tenant_admin", "supervisor") and in_scope(
-        session, principal, tenant
-    ):
+    if principal.has_role(tenancy.PLATFORM_ADMIN):
         return
-    if principal.has_role("dept_admin") and principal.tenant == tenant and dept and principal.dept == dept:
+    if principal.has_role(*tenancy.SUPERVISING_ROLES):
+        require_onboarded(session, tenant)
+        if tenancy.supervises(principal, tenant):
+            return
+    if tenancy.is_department_staff(principal, tenant, dept, (tenancy.DEPT_ADMIN,)):
         return
     raise PermissionDenied(
         "您无权查看该地区或部门的工作人员信息。", message_en="not allowed to read this staff list"

@@ -11,12 +11,12 @@ fails with ALREADY_EXISTS; a later attempt marks the account FAILED with the rea
 from __future__ import annotations
 
 import logging
-import threading
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 from sqlalchemy import delete, select
 
 from ywtb.api.identity.v1 import events_pb2, identity_pb2
+from ywtb.common.clock import utc_now
 from ywtb.common.db import Database, is_postgres
 from ywtb.common.errors import AlreadyExists, FailedPrecondition
 from ywtb.identity import convert, directory
@@ -58,7 +58,7 @@ class Provisioner:
             due = list(
                 session.scalars(
                     select(Account.id)
-                    .where(Account.status == PROVISIONING, Account.next_attempt_at <= datetime.now(UTC))
+                    .where(Account.status == PROVISIONING, Account.next_attempt_at <= utc_now())
                     .order_by(Account.next_attempt_at)
                     .limit(limit)
                 )
@@ -66,15 +66,6 @@ class Provisioner:
         for account_id in due:
             self._attempt(account_id, compensate=False)
         return len(due)
-
-    def run(self, stop: threading.Event, *, interval_s: float = 2.0) -> None:
-        """Worker loop until stop is set."""
-        while not stop.is_set():
-            try:
-                self.run_due()
-            except Exception:
-                log.exception("provisioning round failed; retrying")
-            stop.wait(interval_s)
 
     def _attempt(self, account_id: str, *, compensate: bool) -> str:
         with self.db.transaction() as session:
@@ -100,7 +91,7 @@ class Provisioner:
             except directory.DirectoryUnavailable as exc:
                 account.attempts += 1
                 backoff = min(2**account.attempts, self.max_backoff_s)
-                account.next_attempt_at = datetime.now(UTC) + timedelta(seconds=backoff)
+                account.next_attempt_at = utc_now() + timedelta(seconds=backoff)
                 log.warning(
                     "account %s not provisioned yet (attempt %d): %s", account.id, account.attempts, exc
                 )

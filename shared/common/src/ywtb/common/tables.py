@@ -27,8 +27,8 @@ class ServiceMetadata(MetaData):
         """The idempotent consumer's inbox (one row per consumed event per group)."""
         return self.tables[INBOX_TABLE]
 
-    def publisher(self, topic: str) -> Publisher:
-        """The service's publisher of events on `topic` (source /ywtb/<service>)."""
+    def publisher(self, topic: str = "") -> Publisher:
+        """The service's publisher (source /ywtb/<service>); without a default topic each call names one."""
         return Publisher(self.outbox, source=event_source(self.service), topic=topic)
 
 
