@@ -1,4 +1,4 @@
-"""Start the catalog service: settings, telemetry, database, cache, index, gRPC server, relay, cache consumer."""
+"""The catalog service (事项目录): what it is; ywtb.common.runtime starts it."""
 
 from __future__ import annotations
 
@@ -7,22 +7,15 @@ from ywtb.catalog.cache import GuideCache, LocalGuideCache, RedisGuideCache
 from ywtb.catalog.config import CatalogSettings
 from ywtb.catalog.events import ITEM_TOPIC, cache_group, item_id_of
 from ywtb.catalog.grpc_api import CatalogServicer
-from ywtb.catalog.models import inbox, outbox
+from ywtb.catalog.models import inbox, metadata
 from ywtb.catalog.reads import GuideReads
 from ywtb.catalog.search import SearchIndex
 from ywtb.catalog.seed import seed_demo
 from ywtb.catalog.service import CatalogService
 from ywtb.common.db import Database
 from ywtb.common.events.bus import EventBus
-from ywtb.common.grpc import build_server
 from ywtb.common.inbox import IdempotentConsumer
-from ywtb.common.logs import configure_logging
-from ywtb.common.relay import OutboxRelay
-from ywtb.common.runtime import Runtime, bus_for, database_for
-from ywtb.common.settings import load_settings_or_exit
-from ywtb.common.telemetry import setup_telemetry
-
-SERVICE_NAME = "ywtb-catalog"
+from ywtb.common.runtime import Kit, Parts, ServiceSpec, run_service
 
 
 def cache_for(settings: CatalogSettings) -> GuideCache:
@@ -50,15 +43,12 @@ def cache_consumer(bus: EventBus, db: Database, reads: GuideReads, instance_id: 
     )
 
 
-def main() -> None:
-    """Run until SIGTERM; exit 2 on a bad configuration."""
-    settings = load_settings_or_exit(CatalogSettings)
-    configure_logging(SERVICE_NAME, settings.log_level)
-    setup_telemetry(SERVICE_NAME)
-    db = database_for(settings, "ywtb.catalog")
-    reads = GuideReads(db, cache_for(settings), SearchIndex(), ttl_s=settings.guide_cache_ttl_s)
+def build(kit: Kit[CatalogSettings]) -> Parts:
+    """The service (demo catalogue seeded when asked), its servicer and this replica's cache consumer."""
+    settings = kit.settings
+    reads = GuideReads(kit.db, cache_for(settings), SearchIndex(), ttl_s=settings.guide_cache_ttl_s)
     service = CatalogService(
-        db,
+        kit.db,
         reads,
         province_tenant=settings.province_tenant,
         code_pattern=settings.implementation_code_pattern,
@@ -66,17 +56,18 @@ def main() -> None:
     if settings.seed_demo:
         seed_demo(service)
     reads.rebuild_index()
-    bus = bus_for(settings, SERVICE_NAME)
-    runtime = Runtime(SERVICE_NAME)
-    runtime.add_worker("relay", OutboxRelay(db, outbox, bus).run)
-    runtime.add_worker("cache", cache_consumer(bus, db, reads, settings.instance_id).run)
-    server = build_server(
-        [(catalog_pb2_grpc.add_CatalogServiceServicer_to_server, CatalogServicer(service))],
-        port=settings.grpc_port,
-        signing_key=settings.internal_signing_key.get_secret_value().encode(),
-        service_name="ywtb.catalog",
+    return Parts(
+        servicers=[(catalog_pb2_grpc.add_CatalogServiceServicer_to_server, CatalogServicer(service))],
+        workers={"cache": cache_consumer(kit.bus, kit.db, reads, settings.instance_id).run},
     )
-    runtime.serve(server)
+
+
+SPEC = ServiceSpec(name="catalog", settings=CatalogSettings, metadata=metadata, build=build)
+
+
+def main() -> None:
+    """Run until SIGTERM; exit 2 on a bad configuration."""
+    run_service(SPEC)
 
 
 if __name__ == "__main__":

@@ -5,13 +5,13 @@ from __future__ import annotations
 from ywtb.api.catalog.v1 import catalog_pb2 as pb
 from ywtb.api.catalog.v1 import catalog_pb2_grpc
 from ywtb.catalog import convert
-from ywtb.catalog.authz import lineage
 from ywtb.catalog.basic import Release
 from ywtb.catalog.service import CatalogService
 from ywtb.common.auth.principal import Principal
 from ywtb.common.context import current_principal
 from ywtb.common.errors import Unauthenticated
 from ywtb.common.grpc import public
+from ywtb.common.tenancy import lineage
 
 
 def _caller() -> Principal:

@@ -5,22 +5,20 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, DateTime, ForeignKey, Integer, MetaData, String, Text, UniqueConstraint
+from sqlalchemy import JSON, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from ywtb.common.db import TenantMixin
-from ywtb.common.inbox import define_inbox
-from ywtb.common.outbox import define_outbox
+from ywtb.common.tables import service_metadata
+
+metadata = service_metadata("catalog")
+outbox, inbox = metadata.outbox, metadata.inbox
 
 
 class Base(DeclarativeBase):
     """Declarative base of the catalog database."""
 
-    metadata = MetaData()
-
-
-outbox = define_outbox(Base.metadata)
-inbox = define_inbox(Base.metadata)
+    metadata = metadata
 
 
 class CatalogueRelease(Base):
