@@ -56,3 +56,18 @@ def test_a_given_calendar_wins_and_an_unmaintained_year_gives_no_colour() -> Non
     )
     unknown = deadline_state(date(2027, 1, 5), date(2026, 12, 30))
     assert (unknown.colour, unknown.remaining, unknown.text) == ("none", None, "期限 2027-01-05")
+
+
+def test_the_portal_counts_with_the_services_calendar_and_its_override_table(monkeypatch) -> None:
+    from ywtb.common.calendar import factory
+    from ywtb.portal.deadline import intake_deadline
+
+    case = {"status": "CASE_STATUS_SUBMITTED", "received_at": "2026-09-29T02:00:00Z"}
+    assert intake_deadline(case, date(2026, 9, 29)).day == date(2026, 10, 12)  # type: ignore[union-attr]
+    factory.national_calendar.cache_clear()
+    rest = DayOverride(date(2026, 9, 30), False, "测试调整")  # test data, not an official day off
+    monkeypatch.setattr(factory, "load_override_file", lambda path=None: [rest])
+    try:
+        assert intake_deadline(case, date(2026, 9, 29)).day == date(2026, 10, 13)  # type: ignore[union-attr]
+    finally:
+        factory.national_calendar.cache_clear()

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from datetime import date, datetime, time
-from functools import lru_cache
 from typing import Any
 
-from ywtb.common.calendar import CalendarNotMaintained, WorkCalendar, load_override_file, local_date
+from ywtb.common.calendar import CalendarNotMaintained, WorkCalendar, local_date, national_calendar
 
 WARN_WORKDAYS = 2
 DEEMED_ACCEPTANCE_WORKDAYS = 5  # 行政许可法第三十二条: not told within 5 days, accepted on receipt
@@ -28,12 +27,6 @@ class DeadlineState:
     def label(self, lang: str) -> str:
         """The text in `lang`."""
         return self.text_en if lang == "en" else self.text
-
-
-@lru_cache(maxsize=1)
-def national_calendar() -> WorkCalendar:
-    """chinesecalendar plus the override file shipped with ywtb.common (the approval service's calendar)."""
-    return WorkCalendar(load_override_file())
 
 
 def deadline_state(

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import date, datetime
+from datetime import date
 from typing import Any
 
 from ywtb.common.calendar import local_date
+from ywtb.common.clock import utc_now
 from ywtb.portal.deadline import DeadlineState, deadline_state, intake_deadline, parse_instant
 from ywtb.portal.gateway import GatewayError
 from ywtb.portal.labels import Labels
@@ -31,7 +32,7 @@ def staff_user(page: Page, roles: frozenset[str] = WORKBENCH_ROLES) -> dict[str,
 
 def today() -> date:
     """Today in China."""
-    return local_date(datetime.now().astimezone())
+    return local_date(utc_now())
 
 
 def deadline_of(value: str | None, day: date, kind: str) -> DeadlineState | None:
