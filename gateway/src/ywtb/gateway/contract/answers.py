@@ -7,6 +7,7 @@ from typing import Any, Literal
 from google.protobuf.descriptor import Descriptor
 from google.protobuf.message import Message
 from pydantic import BaseModel, ConfigDict, Field, create_model
+from pydantic.fields import FieldInfo
 
 from ywtb.api.common.v1 import common_pb2
 from ywtb.common.error_codes import ERROR_CODES
@@ -27,8 +28,8 @@ def _error_detail() -> type[BaseModel]:
         kind = ErrorCodeType if field.name == "code" else field_type(field, output=True)
         info = field_info(field, output=True, required=required)
         if field.name == "code":
-            info.description = f"{info.description} One of the published codes ({CODES_DOC})."
-            info.examples = ["CASE_NOT_FOUND"]
+            text = f"{info.description} One of the published codes ({CODES_DOC})."
+            info = FieldInfo.merge_field_infos(info, description=text, examples=["CASE_NOT_FOUND"])
         fields[field.name] = (kind, info)
     config = ConfigDict(extra="forbid", title="common.v1.ErrorDetail")
     return create_model("common_v1_ErrorDetail", __config__=config, **fields)

@@ -51,6 +51,28 @@ BY_NAME: dict[str, Any] = {
     "query": "个体工商户",
     "form_data": {"trade_name": "张三百货", "business_scope": "日用百货零售", "capital": 5},
     "idempotency_key": "8e0f3c2a-5b1d-4e7f-9a6c-3d2b1e0f4a5c",
+    "roles": "window_clerk",
+    "initial_password": "Chushi2026!mima",
+    "password": "Demo2026ywtb",
+    "value": "13800000001",
+    "kind": "听证",
+    "result": "听证结束，维持原申请内容。",
+    "absent_subject": "0b3f6a8e-2c1d-5e4f-8a7b-6c5d4e3f2a1b",
+    "backup_subject": "1c4a7b9f-3d2e-5f6a-9b8c-7d6e5f4a3b2c",
+    "person_id": "2d5b8c0a-4e3f-5a7b-8c9d-8e7f6a5b4c3d",
+    "short_name": "锦江区市场监管局",
+    "representative_name": "李四",
+    "subject": "营业执照申请书",
+    "requirement": "请补充申请人签字后重新上传。",
+    "description": "个体工商户开业涉及的登记、税务、社保事项一次办理。",
+    "item_ids": "3f2b6c1e-8a4d-4f0e-9b7a-2c5d1e6f7a80",
+    "version": "2026.1",
+}
+_TYPES = {
+    FieldDescriptor.CPPTYPE_STRING: str,
+    FieldDescriptor.CPPTYPE_INT32: int,
+    FieldDescriptor.CPPTYPE_UINT32: int,
+    FieldDescriptor.CPPTYPE_BOOL: bool,
 }
 
 
@@ -67,8 +89,9 @@ def _is_map(field: FieldDescriptor) -> bool:
 
 
 def _scalar_example(field: FieldDescriptor) -> Any | None:
-    if field.name in BY_NAME and field.type != FieldDescriptor.TYPE_MESSAGE:
-        return BY_NAME[field.name]
+    known = BY_NAME.get(field.name)
+    if known is not None and isinstance(known, _TYPES.get(field.cpp_type, type(None))):
+        return known
     if field.type == FieldDescriptor.TYPE_MESSAGE:
         full = field.message_type.full_name
         if full == "google.protobuf.Timestamp":

@@ -170,12 +170,13 @@ def input_model(
     unknown = (set(rules) | set(types) | set(exclude) | set(required)) - set(descriptor.fields_by_name)
     if unknown:
         raise ValueError(f"{descriptor.full_name} has no field(s) {sorted(unknown)}")
+    narrowed = {n for n in types if descriptor.fields_by_name[n].type != FieldDescriptor.TYPE_MESSAGE}
     fields: dict[str, Any] = {}
     for field in descriptor.fields:
         if field.name in exclude:
             continue
         info = field_info(field, output=False, required=False)
-        if field.name in types:  # the proto's example may not fit the narrower type
+        if field.name in narrowed:  # the proto's example may not fit the narrower type
             info = FieldInfo.merge_field_infos(info, examples=None)
         if field.name in rules:
             info = FieldInfo.merge_field_infos(info, rules[field.name])
@@ -183,7 +184,8 @@ def input_model(
             info = FieldInfo.merge_field_infos(info, default=PydanticUndefined)
         fields[field.name] = (types.get(field.name, field_type(field, output=False)), info)
     title = name or model_name(descriptor, output=False)
-    example = {k: v for k, v in message_example(descriptor).items() if k in fields and k not in types}
+    # A narrowed scalar may not take the proto's example; a narrowed message body is the same message.
+    example = {k: v for k, v in message_example(descriptor).items() if k in fields and k not in narrowed}
     extra = {**_description(descriptor), "examples": [example]}
     config = ConfigDict(extra="forbid", title=title, json_schema_extra=extra)
     return create_model(title, __config__=config, **fields)
