@@ -36,12 +36,15 @@ def _submission(
     )
 
 
-def test_case_numbers_are_unique_under_concurrent_submissions(postgres_url, service_factory) -> None:  # type: ignore[no-untyped-def]
+def test_case_numbers_are_unique_under_concurrent_submissions(
+    postgres_url, service_factory, identity
+) -> None:  # type: ignore[no-untyped-def]
     service = service_factory(postgres_url)
     citizens = [
         Principal(subject=f"p-{i}", tenant="510000", roles=frozenset({"citizen"}), name=f"申请人{i}")
         for i in range(THREADS)
     ]
+    identity[1].persons.update({p.subject: (p.name, ID_NUMBER, 2) for p in citizens})  # verified accounts
     prepared = [[_submission(service, p, f"k-{j}") for j in range(5)] for p in citizens]
     start = threading.Barrier(THREADS)
 
