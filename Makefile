@@ -4,7 +4,7 @@ SHELL := /bin/bash
 export PATH := $(HOME)/.local/bin:$(CURDIR)/.cache/bin:$(PATH)
 UV ?= uv
 
-.PHONY: help bootstrap debian-deps protos check-protos lint fmt run up down test test-unit clean
+.PHONY: help bootstrap debian-deps protos check-protos lint fmt run up down test test-unit new-service clean
 
 help: ## List the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  \033[36m%-14s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -52,6 +52,17 @@ test-unit: bootstrap ## Only the tests that need no server (fast)
 
 test: bootstrap debian-deps check-protos lint ## Everything CI runs: protos drift, lint, the stack, every test
 	@bash tools/test.sh
+
+new-service: bootstrap ## Scaffold a gRPC service on the kit: make new-service NAME=licence TITLE=电子证照 (registry, chart, proto, tests)
+	@test -n "$(NAME)" || { echo "usage: make new-service NAME=<name> [TITLE=<中文名>]" >&2; exit 2; }
+	@$(UV) run --frozen python tools/new_service.py "$(NAME)" --title "$(or $(TITLE),$(NAME))"
+	@bash tools/gen_protos.sh
+	@$(UV) run --frozen python tools/gen_asyncapi.py
+	@$(UV) lock --quiet && $(UV) sync --all-packages --frozen --quiet
+	@bash tools/test_chart.sh --update
+	@$(UV) run --frozen pytest -q -m "not integration" services/$(NAME)
+	@$(UV) run --frozen pytest -q -m "not integration" tests/conformance -k "$(NAME)"
+	@echo "new-service: services/$(NAME) is ready; review and commit it with deploy/, charts/, protos/, shared/api, pyproject.toml, uv.lock"
 
 clean: down ## Stop the stack and delete run data (keeps the download cache)
 	@rm -rf .run
