@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+import yaml
 
 from .conftest import CHART, ROOT, RenderError, render
 from .policies import (
@@ -15,6 +16,17 @@ from .policies import (
     probe_violations,
     security_violations,
 )
+
+# The components the chart renders: its copy of the registry (deploy/components.yaml).
+REGISTRY = yaml.safe_load((CHART / "files" / "components.yaml").read_text())["components"]
+GRPC = {name for name, c in REGISTRY.items() if c["ports"].get("grpc")}
+WITH_DATABASE = {name for name, c in REGISTRY.items() if "postgresql" in c.get("backends", [])}
+
+
+def _enabled(example: str) -> set[str]:
+    """The registry's components an example leaves enabled."""
+    values = yaml.safe_load((CHART / "examples" / f"{example}.yaml").read_text()).get("components") or {}
+    return {name for name in REGISTRY if (values.get(name) or {}).get("enabled", True)}
 
 
 def _kinds(objects: list[dict]) -> set[str]:
@@ -29,7 +41,7 @@ def test_examples_comply(rendered: list[dict], check) -> None:
 def test_every_enabled_component_has_its_objects() -> None:
     objects = render("production")
     names = {o["metadata"]["name"] for o in objects if o["kind"] == "Deployment"}
-    assert names == {f"ywtb-{c}" for c in ("gateway", "identity", "catalog", "intake", "approval", "portal")}
+    assert names == {f"ywtb-{c}" for c in REGISTRY}
     assert {
         "ServiceAccount",
         "Service",
@@ -46,9 +58,11 @@ def test_every_enabled_component_has_its_objects() -> None:
 def test_partial_renders_only_enabled_components() -> None:
     objects = render("partial")
     deployments = {o["metadata"]["name"] for o in objects if o["kind"] == "Deployment"}
-    assert deployments == {"ywtb-gateway", "ywtb-identity", "ywtb-catalog"}
+    enabled = _enabled("partial")
+    assert {"gateway", "identity", "catalog"} <= enabled and not {"intake", "approval", "portal"} & enabled
+    assert deployments == {f"ywtb-{c}" for c in enabled}
     jobs = {o["metadata"]["name"] for o in objects if o["kind"] == "Job"}
-    assert jobs == {"ywtb-migrate-identity", "ywtb-migrate-catalog"}
+    assert jobs == {f"ywtb-migrate-{c}" for c in enabled & WITH_DATABASE}
 
 
 def test_portal_reaches_only_the_gateway_keycloak_and_redis() -> None:
@@ -76,7 +90,7 @@ def test_portal_reaches_only_the_gateway_keycloak_and_redis() -> None:
 
 def test_grpc_services_use_native_grpc_probes() -> None:
     for o in render("minimal"):
-        if o["kind"] == "Deployment" and not o["metadata"]["name"].endswith(("gateway", "portal")):
+        if o["kind"] == "Deployment" and o["metadata"]["name"].removeprefix("ywtb-") in GRPC:
             c = o["spec"]["template"]["spec"]["containers"][0]
             port = c["ports"][0]["containerPort"]
             assert c["livenessProbe"]["grpc"] == {"port": port}
@@ -95,7 +109,8 @@ def test_otel_service_name_comes_from_the_pod_label() -> None:
 def test_migration_jobs_are_hooks_and_services_do_not_migrate() -> None:
     objects = render("minimal")
     jobs = [o for o in objects if o["kind"] == "Job" and "migrate" in o["metadata"]["name"]]
-    assert len(jobs) == 4
+    assert {j["metadata"]["name"] for j in jobs} == {f"ywtb-migrate-{c}" for c in WITH_DATABASE}
+    assert {"identity", "catalog", "intake", "approval"} <= WITH_DATABASE
     for job in jobs:
         assert "pre-install" in job["metadata"]["annotations"]["helm.sh/hook"]
     for o in objects:
