@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import secrets
 import uuid
 from collections.abc import Iterator
@@ -124,24 +125,39 @@ def test_keycloak_token_gives_the_clerk_principal(
     assert gateway.get("/api/v1/me", headers={"Authorization": f"Bearer {tampered}"}).status_code == 401
 
 
-def test_token_of_another_realm_rejected(keycloak: str, gateway: TestClient) -> None:
+def _rejection(gateway: TestClient, token: str, caplog: pytest.LogCaptureFixture) -> str:
+    """The reason the gateway logged for refusing the token (the caller only sees 401 UNAUTHENTICATED)."""
+    caplog.clear()
+    with caplog.at_level(logging.INFO, logger="ywtb.common.auth.tokens"):
+        response = gateway.get("/api/v1/me", headers={"Authorization": f"Bearer {token}"})
+    assert response.status_code == 401, response.text
+    assert response.json()["error"]["code"] == "UNAUTHENTICATED"
+    reasons = [r.getMessage() for r in caplog.records if "bearer token rejected" in r.getMessage()]
+    assert len(reasons) == 1, reasons
+    return reasons[0]
+
+
+def test_token_of_another_realm_rejected(
+    keycloak: str, gateway: TestClient, caplog: pytest.LogCaptureFixture
+) -> None:
     token = _token(
         keycloak,
         "master",
         {"grant_type": "password", "client_id": "admin-cli", "username": "admin", "password": "admin"},
     )
-    response = gateway.get("/api/v1/me", headers={"Authorization": f"Bearer {token}"})
-    assert response.status_code == 401
-    assert response.json()["error"]["code"] == "UNAUTHENTICATED"
+    # The master realm signs with its own key: the ywtb realm's JWKS does not know it.
+    assert "unknown kid" in _rejection(gateway, token, caplog)
 
 
-def test_token_for_another_audience_rejected(keycloak: str, gateway: TestClient, admin: httpx.Client) -> None:
+def test_token_for_another_audience_rejected(
+    keycloak: str, gateway: TestClient, admin: httpx.Client, caplog: pytest.LogCaptureFixture
+) -> None:
     # The identity admin's service-account token is a real ywtb-realm token, but not for the gateway.
     client_id, secret = ADMIN_CLIENT, stack_env("YWTB_KEYCLOAK_IDENTITY_ADMIN_SECRET")
     token = _token(
         keycloak, REALM, {"grant_type": "client_credentials", "client_id": client_id, "client_secret": secret}
     )
-    assert gateway.get("/api/v1/me", headers={"Authorization": f"Bearer {token}"}).status_code == 401
+    assert "InvalidAudienceError" in _rejection(gateway, token, caplog)
 
 
 def test_external_system_client_credentials_token(keycloak: str, gateway: TestClient) -> None:
