@@ -13,7 +13,8 @@ from pathlib import Path
 import pytest
 import SpiffWorkflow.task as spiff_task
 
-from ywtb.approval.engine import ProcessLibrary, WorkflowEngine, WorkflowState
+from ywtb.approval.engine import WorkflowEngine, WorkflowState
+from ywtb.approval.library import ProcessLibrary
 from ywtb.common.errors import ConfigError, FailedPrecondition, InvalidArgument, NotFound
 
 CASE = {"case_no": "510100-20260928-000001", "dept": "D-LEAD"}

@@ -8,12 +8,12 @@ from ywtb.approval.deadlines import (
     step_deadline,
 )
 from ywtb.approval.engine import (
-    ProcessLibrary,
     ReadyTask,
     StepRecord,
     WorkflowEngine,
     WorkflowState,
 )
+from ywtb.approval.library import ProcessLibrary
 
 __all__ = [
     "DeadlineColour",

@@ -5,8 +5,9 @@ from __future__ import annotations
 from ywtb.api.approval.v1 import approval_pb2_grpc
 from ywtb.approval.config import ApprovalSettings
 from ywtb.approval.consumer import case_accepted_consumer
-from ywtb.approval.engine import ProcessLibrary, WorkflowEngine
+from ywtb.approval.engine import WorkflowEngine
 from ywtb.approval.grpc_api import ApprovalServicer
+from ywtb.approval.library import ProcessLibrary
 from ywtb.approval.models import metadata
 from ywtb.approval.service import ApprovalService
 from ywtb.common.runtime import Kit, Parts, ServiceSpec, run_service

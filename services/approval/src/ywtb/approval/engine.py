@@ -28,26 +28,21 @@ from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import asdict, dataclass
-from importlib.resources import files
-from pathlib import Path
 from typing import Any, Literal
 
 import SpiffWorkflow.task as _spiff_task
 from SpiffWorkflow.bpmn.serializer.workflow import BpmnWorkflowSerializer
-from SpiffWorkflow.bpmn.specs.bpmn_process_spec import BpmnProcessSpec
-from SpiffWorkflow.bpmn.specs.mixins.multiinstance_task import MultiInstanceTask
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
-from SpiffWorkflow.spiff.parser.process import VALIDATOR, SpiffBpmnParser
 from SpiffWorkflow.spiff.serializer.config import SPIFF_CONFIG
 from SpiffWorkflow.task import Task
 from SpiffWorkflow.util.task import TaskState
 
-from ywtb.common.errors import ConfigError, FailedPrecondition, InvalidArgument, NotFound
+from ywtb.approval.library import OUTCOMES, ProcessLibrary, ProcessSpec, is_user_task, properties
+from ywtb.common.errors import FailedPrecondition, InvalidArgument
 
 STATE_FORMAT = "ywtb.approval.workflow/1"
 DECISIONS = ("approve", "deny")
 Outcome = Literal["approved", "denied"]
-_OUTCOMES = ("approved", "denied")
 
 # --- deterministic ids and clock for SpiffWorkflow ------------------------------------------
 
@@ -110,101 +105,6 @@ def _deterministic(seed: bytes, tick: int) -> Iterator[_Determinism]:
 def _seed(*parts: str) -> bytes:
     """A seed from the parts of a command."""
     return hashlib.sha256("\x1f".join(parts).encode("utf-8")).digest()
-
-
-# --- process definitions --------------------------------------------------------------------
-
-
-def default_processes_dir() -> Path:
-    """The processes/ folder shipped in this package."""
-    return Path(str(files("ywtb.approval").joinpath("processes")))
-
-
-@dataclass(frozen=True, slots=True)
-class ProcessSpec:
-    """A parsed process: the top-level spec and the specs of its subprocesses."""
-
-    name: str
-    title: str
-    spec: BpmnProcessSpec
-    subprocess_specs: dict[str, BpmnProcessSpec]
-    branches_over_items: bool
-
-
-class ProcessLibrary:
-    """All BPMN process definitions of a folder, parsed and checked once at start-up."""
-
-    def __init__(self, directory: str | Path | None = None) -> None:
-        self.directory = Path(directory) if directory is not None else default_processes_dir()
-        paths = sorted(self.directory.glob("*.bpmn"))
-        if not paths:
-            raise ConfigError(f"审批流程目录 {self.directory} 中没有 BPMN 流程文件")
-        parser = SpiffBpmnParser(validator=VALIDATOR)
-        parser.add_bpmn_files([str(path) for path in paths])
-        self._specs: dict[str, ProcessSpec] = {}
-        for name in sorted(parser.get_process_ids()):
-            spec = parser.get_spec(name)
-            subprocesses = parser.get_subprocess_specs(name)
-            _check_process(name, spec, subprocesses)
-            branches = any(
-                isinstance(ts, MultiInstanceTask)
-                and ts.data_input is not None
-                and ts.data_input.bpmn_id == "items"
-                for ts in spec.task_specs.values()
-            )
-            self._specs[name] = ProcessSpec(name, spec.description or name, spec, subprocesses, branches)
-
-    def names(self) -> list[str]:
-        """Process ids (the catalogue's `process` field), sorted."""
-        return list(self._specs)
-
-    def spec(self, name: str) -> ProcessSpec:
-        """The parsed process; NotFound when no file defines it."""
-        try:
-            return self._specs[name]
-        except KeyError:
-            raise NotFound(
-                f"未找到审批流程“{name}”，请在事项的办理流程中选择已发布的流程：{'、'.join(self._specs)}。",
-                code="PROCESS_NOT_FOUND",
-                message_en=f"unknown process {name!r}",
-            ) from None
-
-
-def _properties(task_spec: Any) -> dict[str, str]:
-    """The spiffworkflow:properties of a task spec."""
-    return dict((getattr(task_spec, "extensions", None) or {}).get("properties", {}))
-
-
-def _is_user_task(task_spec: Any) -> bool:
-    """A task a person completes (user or manual task)."""
-    return bool(task_spec.manual) and getattr(task_spec, "bpmn_id", None) is not None
-
-
-def _check_process(name: str, spec: BpmnProcessSpec, subprocesses: Mapping[str, BpmnProcessSpec]) -> None:
-    """Reject a process that breaks the conventions in this module's docstring."""
-    problems: list[str] = []
-    outcomes: set[str] = set()
-    for process in (spec, *subprocesses.values()):
-        for task_spec in process.task_specs.values():
-            props = _properties(task_spec)
-            if _is_user_task(task_spec):
-                if not task_spec.lane:
-                    problems.append(f"{task_spec.bpmn_id}: user task outside a lane (no candidate role)")
-                if "stepDays" in props and not props["stepDays"].isdigit():
-                    problems.append(f"{task_spec.bpmn_id}: stepDays must be a whole number")
-                if props.get("decision", "required") != "required":
-                    problems.append(f"{task_spec.bpmn_id}: decision property must be 'required'")
-            if "outcome" in props:
-                if props["outcome"] not in _OUTCOMES:
-                    problems.append(f"{task_spec.bpmn_id}: outcome must be approved or denied")
-                outcomes.add(props["outcome"])
-    if not outcomes:
-        problems.append("no end event declares an outcome")
-    if problems:
-        raise ConfigError(
-            f"审批流程“{name}”定义不符合约定：{'；'.join(problems)}",
-            message_en=f"process {name}: " + "; ".join(problems),
-        )
 
 
 # --- engine ---------------------------------------------------------------------------------
@@ -394,14 +294,14 @@ class WorkflowEngine:
         return [
             task
             for task in workflow.get_tasks(state=TaskState.READY, manual=True)
-            if _is_user_task(task.task_spec)
+            if is_user_task(task.task_spec)
         ]
 
     @staticmethod
     def _ready_task(task: Task) -> ReadyTask:
         """The ReadyTask view of a SpiffWorkflow task."""
         spec = task.task_spec
-        props = _properties(spec)
+        props = properties(spec)
         item = task.data.get("item")
         in_branch = isinstance(item, dict)
         return ReadyTask(
@@ -427,7 +327,7 @@ class WorkflowEngine:
                 task = workflow.get_task_from_id(key)
             except Exception:  # TaskNotFoundException: fall through to the message below
                 task = None
-        if task is None or not _is_user_task(task.task_spec):
+        if task is None or not is_user_task(task.task_spec):
             raise FailedPrecondition(
                 "该办理环节不存在或已失效，请刷新待办列表后重试。",
                 code="TASK_NOT_FOUND",
@@ -460,8 +360,8 @@ def _text(state: str | WorkflowState) -> str:
 def _outcome(workflow: BpmnWorkflow) -> Outcome | None:
     """The outcome declared on the top-level end event that was reached."""
     for task in workflow.get_tasks(state=TaskState.COMPLETED):
-        value = _properties(task.task_spec).get("outcome")
-        if value in _OUTCOMES and task.workflow is workflow:
+        value = properties(task.task_spec).get("outcome")
+        if value in OUTCOMES and task.workflow is workflow:
             return value  # type: ignore[return-value]
     return None
 

@@ -6,8 +6,8 @@ from sqlalchemy.orm import Session
 
 from ywtb.approval.core import ApprovalCore
 from ywtb.approval.deadlines import case_deadline, promised_workdays
-from ywtb.approval.engine import _is_user_task, _properties
 from ywtb.approval.events import AcceptedCase
+from ywtb.approval.library import is_user_task, properties
 from ywtb.approval.models import RUNNING, Instance
 from ywtb.common.clock import utc
 from ywtb.common.errors import InvalidArgument
@@ -70,6 +70,6 @@ class CaseStarts(ApprovalCore):
         days: dict[str, int] = {}
         for part in (spec.spec, *spec.subprocess_specs.values()):
             for task_spec in part.task_specs.values():
-                if _is_user_task(task_spec):
-                    days[task_spec.bpmn_id] = int(_properties(task_spec).get("stepDays", 0))
+                if is_user_task(task_spec):
+                    days[task_spec.bpmn_id] = int(properties(task_spec).get("stepDays", 0))
         return sum(days.values())
