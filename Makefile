@@ -56,9 +56,8 @@ test: bootstrap debian-deps check-protos lint ## Everything CI runs: protos drif
 new-service: bootstrap ## Scaffold a gRPC service on the kit: make new-service NAME=licence TITLE=电子证照 (registry, chart, proto, tests)
 	@test -n "$(NAME)" || { echo "usage: make new-service NAME=<name> [TITLE=<中文名>]" >&2; exit 2; }
 	@$(UV) run --frozen python tools/new_service.py "$(NAME)" --title "$(or $(TITLE),$(NAME))"
-	@bash tools/gen_protos.sh
-	@$(UV) run --frozen python tools/gen_asyncapi.py
 	@$(UV) lock --quiet && $(UV) sync --all-packages --frozen --quiet
+	@$(MAKE) --no-print-directory protos
 	@bash tools/test_chart.sh --update
 	@$(UV) run --frozen pytest -q -m "not integration" services/$(NAME)
 	@$(UV) run --frozen pytest -q -m "not integration" tests/conformance -k "$(NAME)"

@@ -4,8 +4,8 @@
                                                     # pyproject's workspace sources and dev group
     uv run python tools/sync_components.py --check  # exit 1 naming each file that lags (the tests run it)
 
-The chart's copy (charts/ywtb/files/components.yaml) is compared by tools/test_chart.sh like the other
-copies of deploy/ files; this script copies it too when writing.
+The chart's copies (charts/ywtb/files/components.yaml, topics.yaml) are compared by tools/test_chart.sh
+like the other copies of deploy/ files; this script copies them too when writing.
 """
 
 from __future__ import annotations
@@ -84,9 +84,8 @@ def write(root: Path = ROOT) -> None:
     dockerfile.write_text(dockerfile_text(dockerfile.read_text(), registry))
     pyproject = root / "pyproject.toml"
     pyproject.write_text(pyproject_text(pyproject.read_text(), registry))
-    shutil.copyfile(
-        root / "deploy" / "components.yaml", root / "charts" / "ywtb" / "files" / "components.yaml"
-    )
+    for copied in ("components.yaml", "topics.yaml"):  # the chart's copies (compared by tools/test_chart.sh)
+        shutil.copyfile(root / "deploy" / copied, root / "charts" / "ywtb" / "files" / copied)
 
 
 def main() -> int:

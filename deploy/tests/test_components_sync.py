@@ -21,7 +21,7 @@ def test_the_repository_is_in_step_with_its_registry() -> None:
 
 @pytest.fixture
 def tree(tmp_path: Path) -> Path:
-    """A copy of the files the registry drives, with a sixth service added to the registry."""
+    """A copy of the files the registry drives, with a service added to the registry."""
     for rel in ("deploy/components.yaml", "deploy/topics.yaml", "deploy/docker/Dockerfile", "pyproject.toml"):
         (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(ROOT / rel, tmp_path / rel)
@@ -30,15 +30,14 @@ def tree(tmp_path: Path) -> Path:
     registry.write_text(
         registry.read_text()
         + """
-  licence:
-    description: 电子证照
-    module: ywtb.licence
-    path: services/licence
-    env_prefix: YWTB_LICENCE_
-    ports: {grpc: 50065, metrics: null}
-    api: ywtb.api.licence.v1.LicenceService
+  syncprobe:
+    description: a component that exists only in this test
+    module: ywtb.syncprobe
+    path: services/syncprobe
+    env_prefix: YWTB_SYNCPROBE_
+    ports: {grpc: 59999, metrics: null}
+    api: ywtb.api.syncprobe.v1.SyncprobeService
     backends: [postgresql, kafka]
-    publishes: [ywtb.licence.licence.v1]
 """
     )
     return tmp_path
@@ -47,15 +46,15 @@ def tree(tmp_path: Path) -> Path:
 def test_a_new_component_is_reported_then_written(tree: Path) -> None:
     problems = sync.lagging(tree)
     assert any("Dockerfile" in p for p in problems), problems
-    assert any("ywtb-licence" in p for p in problems), problems
+    assert any("ywtb-syncprobe" in p for p in problems), problems
     sync.write(tree)
     assert sync.lagging(tree) == []
     assert (
-        "COPY services/licence/pyproject.toml services/licence/pyproject.toml"
+        "COPY services/syncprobe/pyproject.toml services/syncprobe/pyproject.toml"
         in (tree / "deploy" / "docker" / "Dockerfile").read_text()
     )
     pyproject = (tree / "pyproject.toml").read_text()
-    assert "ywtb-licence = { workspace = true }" in pyproject and '  "ywtb-licence",' in pyproject
+    assert "ywtb-syncprobe = { workspace = true }" in pyproject and '  "ywtb-syncprobe",' in pyproject
     assert (tree / "charts" / "ywtb" / "files" / "components.yaml").read_bytes() == (
         tree / "deploy" / "components.yaml"
     ).read_bytes()

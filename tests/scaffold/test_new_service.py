@@ -14,7 +14,7 @@ import pytest
 import yaml
 
 ROOT = Path(__file__).resolve().parents[2]
-NAME = "sample"
+NAME = "scaffoldprobe"
 # The files the scaffold edits, copied into the temporary tree.
 EDITED = [
     "deploy/components.yaml",
@@ -23,6 +23,7 @@ EDITED = [
     "pyproject.toml",
     "charts/ywtb/values.yaml",
     "charts/ywtb/files/components.yaml",
+    "charts/ywtb/files/topics.yaml",
 ]
 
 

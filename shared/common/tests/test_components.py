@@ -43,7 +43,10 @@ def test_every_component_has_a_workspace_folder_and_package() -> None:
             lambda d: d["components"]["catalog"]["ports"].update(grpc=50061),
             "port 50061 is already identity's",
         ),
-        (lambda d: d["components"]["intake"].update(calls=["licence"]), "'licence' is not another component"),
+        (
+            lambda d: d["components"]["intake"].update(calls=["nosuchpeer"]),
+            "'nosuchpeer' is not another component",
+        ),
         (
             lambda d: d["components"]["intake"].update(env_prefix="YWTB_CASE_"),
             "env_prefix must be YWTB_INTAKE_",
