@@ -4,7 +4,8 @@
     python tools/run_platform.py --stack local   # make up: on the local stack (PostgreSQL, Kafka, Redis)
 
 The components, their ports, what they call and need come from the registry (ywtb.common.components);
-YWTB_PORT_OFFSET shifts every port (the e2e tests run platforms side by side). On the local stack each
+YWTB_PORT_OFFSET shifts every port (the e2e tests run platforms side by side); a component's own
+<PREFIX>GRPC_PORT / <PREFIX>HTTP_PORT (e.g. YWTB_PORTAL_HTTP_PORT=9090) moves just that one. On the local stack each
 service with a database gets its own PostgreSQL database (`<prefix>_<service>`, created when missing),
 Kafka from `.run/stack.env`, and Redis where the registry says so. Login there is Keycloak's (realm
 ywtb): identity provisions the accounts into it with the identity-admin client's secret (rotated by
@@ -38,13 +39,14 @@ COMPONENTS = list(registry())
 
 
 def port_of(component: Component) -> int:
-    """The component's serving port on this run."""
-    return component.ports.serving() + PORT_OFFSET
+    """The component's serving port on this run: <PREFIX>GRPC_PORT / HTTP_PORT when set, else the registry's."""
+    variable = f"{component.env_prefix}{'GRPC' if component.is_grpc else 'HTTP'}_PORT"
+    return int(os.environ.get(variable) or component.ports.serving() + PORT_OFFSET)
 
 
 def address_of(name: str) -> str:
     """host:port of a component on this run."""
-    return registry()[name].target(offset=PORT_OFFSET)
+    return f"127.0.0.1:{port_of(registry()[name])}"
 
 
 def local_secret(name: str) -> str:
