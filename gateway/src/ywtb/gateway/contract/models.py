@@ -24,7 +24,8 @@ _INT64 = {
     FieldDescriptor.TYPE_FIXED64,
 }
 _FLOAT = {FieldDescriptor.TYPE_DOUBLE, FieldDescriptor.TYPE_FLOAT}
-Int32 = Annotated[int, Field(ge=-(2**31), le=2**31 - 1)]
+INT32_MAX = 2**31 - 1  # a query parameter bound for an int32 field
+Int32 = Annotated[int, Field(ge=-(2**31), le=INT32_MAX)]
 UInt32 = Annotated[int, Field(ge=0, le=2**32 - 1)]
 # proto3 JSON writes 64-bit integers as decimal strings; it reads either form.
 Int64Out = Annotated[str, Field(pattern=r"^-?\d{1,19}$")]

@@ -11,7 +11,7 @@ from ywtb.api.catalog.v1 import catalog_pb2 as pb
 from ywtb.api.catalog.v1 import catalog_pb2_grpc
 from ywtb.gateway.auth import CurrentPrincipal, OptionalPrincipal
 from ywtb.gateway.contract.answers import PUBLIC, WRITE, answers
-from ywtb.gateway.contract.models import input_model
+from ywtb.gateway.contract.models import INT32_MAX, input_model
 from ywtb.gateway.routes.grpc_json import app_state, to_json, to_proto
 
 SERVICE = "ywtb.api.catalog.v1.CatalogService"
@@ -109,7 +109,10 @@ def build_catalog_router() -> APIRouter:
         **answers(pb.GuideVersion, errors=PUBLIC),
     )
     def guide(
-        item_id: str, principal: OptionalPrincipal, stub: Stub, version: Annotated[int, Query(ge=0)] = 0
+        item_id: str,
+        principal: OptionalPrincipal,
+        stub: Stub,
+        version: Annotated[int, Query(ge=0, le=INT32_MAX)] = 0,
     ) -> dict[str, Any]:
         return to_json(stub.GetGuide(pb.GetGuideRequest(item_id=item_id, version=version)).guide)
 
