@@ -13,7 +13,7 @@ from ywtb.common.testing.demo import CITIZEN, ITEM, ITEM_QUERY, PDF
 from ywtb.common.testing.demo import FORM_FIELDS as FORM
 
 
-@pytest.fixture(params=["embedded", "local"])
+@pytest.fixture(params=["embedded", pytest.param("local", marks=pytest.mark.integration)])
 def platform(request):  # type: ignore[no-untyped-def]
     """(gateway client, portal URL) of `make run` (built-in issuer) or `make up` (Keycloak)."""
     gateway = request.getfixturevalue(f"{request.param}_gateway")

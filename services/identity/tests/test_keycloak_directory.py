@@ -166,7 +166,6 @@ def test_adopts_the_user_created_before_a_crash(directory, admin, root) -> None:
     assert "window_clerk" in roles and groups == set(account.groups)
 
 
-@pytest.mark.integration
 def ensure_with_retries(directory: KeycloakDirectory, account: Account, attempts: int = 3) -> str:
     """As the provisioning worker does: a transient refusal (a race inside Keycloak) is retried."""
     for attempt in range(attempts):
@@ -179,6 +178,7 @@ def ensure_with_retries(directory: KeycloakDirectory, account: Account, attempts
     raise AssertionError("unreachable")
 
 
+@pytest.mark.integration
 def test_concurrent_attempts_create_one_user(directory, admin, root) -> None:
     account = staff(root)
     for _ in range(5):  # each round races on create (409), role mappings and group membership
