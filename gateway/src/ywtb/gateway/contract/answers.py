@@ -48,6 +48,7 @@ class ErrorResponse(BaseModel):
 
 # When each status is answered, as the OpenAPI describes it.
 ERROR_DESCRIPTIONS = {
+    400: "请求体无法解析（不是 UTF-8 编码的 JSON 等，BAD_REQUEST）",
     401: "未登录或令牌无效（UNAUTHENTICATED、BAD_CREDENTIALS）",
     403: "无权办理：角色、租户或申请人身份不符（PERMISSION_DENIED 等）",
     404: "未找到，或调用者无权看到（…_NOT_FOUND）",
@@ -61,7 +62,7 @@ ERROR_DESCRIPTIONS = {
 SERVER = (500, 503, 504)
 PUBLIC = (401, 404, 422)  # reads anyone may make: 401 only for a token sent and invalid
 READ = (401, 403, 404, 422)
-WRITE = (401, 403, 404, 409, 413, 422)
+WRITE = (400, 401, 403, 404, 409, 413, 422)
 
 
 def error_answers(statuses: tuple[int, ...]) -> dict[int | str, dict[str, Any]]:
