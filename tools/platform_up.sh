@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# make up: the services and the gateway on the running local stack, in the background (log and pid in .run/).
+# make up: every component of deploy/components.yaml on the running local stack (tools/run_platform.py),
+# in the background (log and pid in .run/).
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
