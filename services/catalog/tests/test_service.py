@@ -403,9 +403,10 @@ def test_a_catalogue_file_imports_and_publishes_every_item_idempotently(service,
     assert service.reads.search("结婚").total == 1
 
 
-@pytest.mark.skipif(importer.sample_path() is None, reason="the sample catalogue is not shipped yet")
 def test_the_sample_catalogue_imports_and_publishes_all_items(service) -> None:
-    catalogue = importer.load_catalogue(importer.sample_path())
+    path = importer.sample_path()
+    assert path is not None, "the sample catalogue ships with the catalog package"
+    catalogue = importer.load_catalogue(path)
     assert catalogue.meta.get("sample") is True
     counts = seed_catalogue(service, catalogue)
     assert counts["published"] == len(catalogue.implementations)
