@@ -60,3 +60,10 @@ def test_dockerignore_keeps_secrets_and_caches_out() -> None:
     ignored = (ROOT / ".dockerignore").read_text().split()
     for entry in (".git", ".venv", ".run", ".cache", "*.env"):
         assert entry in ignored
+
+
+def test_the_image_carries_the_component_registry() -> None:
+    instructions = _instructions()
+    assert ("ENV", "YWTB_COMPONENTS_FILE=/app/deploy/components.yaml") in instructions
+    copies = [rest for word, rest in instructions if word == "COPY" and "deploy/components.yaml" in rest]
+    assert copies and copies[-1].endswith("/app/deploy/"), copies
