@@ -3,8 +3,8 @@ platform as each demo role and as nobody — no server error, no status, content
 does not declare.
 
 The examples are bounded (YWTB_CONTRACT_EXAMPLES valid and YWTB_CONTRACT_NEGATIVE invalid requests per
-operation, each sent once per identity) and
-derandomized, so one run is repeatable and takes about two minutes on two cores.
+operation, each sent once per identity) and derandomized, so one run is repeatable and takes about two
+minutes on two cores, the platform start included.
 """
 
 from __future__ import annotations
