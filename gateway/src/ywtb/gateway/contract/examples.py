@@ -68,6 +68,29 @@ BY_NAME: dict[str, Any] = {
     "item_ids": "3f2b6c1e-8a4d-4f0e-9b7a-2c5d1e6f7a80",
     "version": "2026.1",
 }
+# Values of a field in one message (its short name), before BY_NAME.
+BY_MESSAGE: dict[str, Any] = {
+    "Tenant.name": "锦江区",
+    "OnboardTenantRequest.name": "锦江区",
+    "Department.name": "成都市锦江区市场监督管理局",
+    "CreateDepartmentRequest.name": "成都市锦江区市场监督管理局",
+    "Staff.name": "李受理",
+    "CreateStaffRequest.name": "李受理",
+    "CreateStaffRequest.username": "jinjiang.clerk",
+    "LegalPerson.name": "成都锦江示例商贸有限公司",
+    "RegisterLegalPersonRequest.name": "成都锦江示例商贸有限公司",
+    "BasicItem.name": "个体工商户设立登记",
+    "SearchHit.name": "个体工商户设立登记",
+    "BundleItem.name": "个体工商户设立登记",
+    "BundleItem.code": "000128001000",
+    "Bundle.code": "510104-KBYGTGSH",
+    "Bundle.name": "我要开办个体工商户",
+    "CreateBundleRequest.code": "510104-KBYGTGSH",
+    "CreateBundleRequest.name": "我要开办个体工商户",
+    "GetBundleRequest.code": "510104-KBYGTGSH",
+    "Task.step": "review",
+    "Task.title": "审查",
+}
 _TYPES = {
     FieldDescriptor.CPPTYPE_STRING: str,
     FieldDescriptor.CPPTYPE_INT32: int,
@@ -89,7 +112,7 @@ def _is_map(field: FieldDescriptor) -> bool:
 
 
 def _scalar_example(field: FieldDescriptor) -> Any | None:
-    known = BY_NAME.get(field.name)
+    known = BY_MESSAGE.get(f"{field.containing_type.name}.{field.name}", BY_NAME.get(field.name))
     if known is not None and isinstance(known, _TYPES.get(field.cpp_type, type(None))):
         return known
     if field.type == FieldDescriptor.TYPE_MESSAGE:
