@@ -34,6 +34,14 @@ def _schema():  # type: ignore[no-untyped-def]
     return metadata, effects, define_inbox(metadata), define_outbox(metadata)
 
 
+def _database(url: str):  # type: ignore[no-untyped-def]
+    """A database with the effects and inbox tables: (db, effects, inbox)."""
+    metadata, effects, inbox, _ = _schema()
+    db = Database(url)
+    metadata.create_all(db.engine)
+    return db, effects, inbox
+
+
 def _count_effect(effects):  # type: ignore[no-untyped-def]
     def handler(session, event: Event) -> None:  # type: ignore[no-untyped-def]
         data = event.json()
@@ -64,9 +72,7 @@ def test_poison_goes_to_the_dlq_with_its_error_and_the_consumer_carries_on(
     kind, tmp_path, sqlite_url
 ) -> None:
     (topic,) = new_topics(kind, "poison")
-    metadata, effects, inbox, _ = _schema()
-    db = Database(sqlite_url)
-    metadata.create_all(db.engine)
+    db, effects, inbox = _database(sqlite_url)
     bus = make_test_bus(kind, tmp_path)
     bus.publish(topic, "garbage", b"\xff not an event", [("x", b"y")])
     _publish(bus, _event(topic, "case-poison", poison=True))
@@ -105,9 +111,7 @@ def test_poison_goes_to_the_dlq_with_its_error_and_the_consumer_carries_on(
 @pytest.mark.parametrize("kind", BACKENDS)
 def test_a_redelivered_event_has_its_effect_once(kind, tmp_path, sqlite_url) -> None:
     (topic,) = new_topics(kind, "dup")
-    metadata, effects, inbox, _ = _schema()
-    db = Database(sqlite_url)
-    metadata.create_all(db.engine)
+    db, effects, inbox = _database(sqlite_url)
     bus = make_test_bus(kind, tmp_path)
     event = _event(topic, "case-1")
     _publish(bus, event)
@@ -143,9 +147,7 @@ def test_an_infrastructure_error_rewinds_and_retries_and_never_dead_letters(
 ) -> None:
     """A database or dependency outage outlasting every attempt: the record is read again until it works."""
     (topic,) = new_topics(kind, "infra")
-    metadata, effects, inbox, _ = _schema()
-    db = Database(sqlite_url)
-    metadata.create_all(db.engine)
+    db, effects, inbox = _database(sqlite_url)
     bus = make_test_bus(kind, tmp_path)
     _publish(bus, _event(topic, "case-infra"))
     count_effect = _count_effect(effects)
@@ -205,9 +207,7 @@ class _DlqDown(EventBus):
 @pytest.mark.parametrize("kind", BACKENDS)
 def test_a_failed_dead_letter_publish_leaves_the_record_uncommitted(kind, tmp_path, sqlite_url) -> None:
     (topic,) = new_topics(kind, "dlqdown")
-    metadata, effects, inbox, _ = _schema()
-    db = Database(sqlite_url)
-    metadata.create_all(db.engine)
+    db, effects, inbox = _database(sqlite_url)
     bus = _DlqDown(make_test_bus(kind, tmp_path), failures=1)
     _publish(bus, _event(topic, "case-poison", poison=True))
 
@@ -244,9 +244,7 @@ def test_two_members_recording_one_event_at_once_have_its_effect_once(kind, tmp_
     """A member stalls inside the handler, loses the partition, the new owner handles the same record: both
     commit their transaction at once; the inbox key lets one effect stand and the late commit is refused."""
     (topic,) = new_topics(kind, "race")
-    metadata, effects, inbox, _ = _schema()
-    db = Database(postgres_url)
-    metadata.create_all(db.engine)
+    db, effects, inbox = _database(postgres_url)
     with db.transaction() as s:
         s.execute(effects.insert().values(case_no="case-race", count=0))
     bus = make_test_bus(kind, tmp_path)
