@@ -60,7 +60,7 @@ new-service: bootstrap ## Scaffold a gRPC service on the kit: make new-service N
 	@$(MAKE) --no-print-directory protos
 	@bash tools/test_chart.sh --update
 	@$(UV) run --frozen pytest -q -m "not integration" services/$(NAME)
-	@$(UV) run --frozen pytest -q -m "not integration" tests/conformance -k "$(NAME)"
+	@$(UV) run --frozen pytest -q -m "not integration" shared/common/tests/conformance -k "$(NAME)"
 	@echo "new-service: services/$(NAME) is ready; review and commit it with deploy/, charts/, protos/, shared/api, pyproject.toml, uv.lock"
 
 clean: down ## Stop the stack and delete run data (keeps the download cache)

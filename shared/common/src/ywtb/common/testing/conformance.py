@@ -1,4 +1,4 @@
-"""What every gRPC service of the registry must do, checked on the real process (tests/conformance/).
+"""What every gRPC service of the registry must do, checked on the real process (shared/common/tests/conformance/).
 
 A service is started as `python -m <module>` on the embedded default with placeholder secrets (which the
 embedded mode accepts), its peers pointed at a closed port. The checks: health and reflection answer;
