@@ -237,7 +237,10 @@ def test_breaking_a_rule_the_chart_cannot_express_is_caught(check, breaking, exp
         ("components.gateway.env.YWTB_GATEWAY_CLIENT_SECRET=hunter2", "YWTB_GATEWAY_CLIENT_SECRET"),
         ("components.intake.bogus=1", "additional properties"),
         ("components.intake.port=1234", "additional properties"),
-        ("components.licence.enabled=true", "components.licence is not a component of files/components.yaml"),
+        (
+            "components.nosuchcomponent.enabled=true",
+            "components.nosuchcomponent is not a component of files/components.yaml",
+        ),
     ],
 )
 def test_the_chart_refuses_unsafe_values(override: str, expected: str) -> None:
