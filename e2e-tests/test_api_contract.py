@@ -57,6 +57,7 @@ def _failure_text(exc: BaseException) -> str:
 
 
 @pytest.mark.contract
+@pytest.mark.timeout(600)  # about two minutes; room for a slower machine
 def test_every_operation_keeps_its_contract_for_every_role(contract_gateway, login) -> None:  # type: ignore[no-untyped-def]
     base_url = str(contract_gateway.base_url).rstrip("/")
     schema = schemathesis.openapi.from_url(f"{base_url}/openapi.json")
