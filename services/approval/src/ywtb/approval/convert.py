@@ -18,7 +18,8 @@ from ywtb.approval.models import (
     Instance,
     Task,
 )
-from ywtb.common.timestamps import aware, timestamp
+from ywtb.common.clock import utc
+from ywtb.common.timestamps import timestamp
 
 _CASE_STATUS = {
     RUNNING: pb.CASE_STATUS_RUNNING,
@@ -54,7 +55,7 @@ def case_status(value: str) -> int:
 
 
 def colour(now: datetime, deadline: datetime) -> int:
-    return _COLOUR[deadline_colour(now, aware(deadline)).value]
+    return _COLOUR[deadline_colour(now, utc(deadline)).value]
 
 
 def clock_stop(row: ClockStopRow) -> pb.ClockStop:

@@ -14,8 +14,8 @@ from enum import StrEnum
 from ywtb.approval.events import AcceptedCase
 from ywtb.approval.models import SUSPENDED, ClockStopRow, Instance
 from ywtb.common.calendar import ClockStop, WorkCalendar, national_calendar
+from ywtb.common.clock import utc
 from ywtb.common.errors import InvalidArgument
-from ywtb.common.timestamps import aware
 
 # 行政许可法第四十二条: decision within 20 working days, extendable once by 10 with the
 # approval of the organ's head; joint or centralised handling 45, extendable by 15.
@@ -117,7 +117,7 @@ def deadline_colour(
 
 def as_stops(rows: Sequence[ClockStopRow]) -> list[ClockStop]:
     """The clock stops (特别程序) of a case's rows, an open one ending None."""
-    return [(aware(row.started_at), aware(row.ended_at) if row.ended_at else None) for row in rows]
+    return [(utc(row.started_at), utc(row.ended_at) if row.ended_at else None) for row in rows]
 
 
 def promised_workdays(case: AcceptedCase, process_days: int, calendar: WorkCalendar) -> int:
@@ -133,7 +133,7 @@ def promised_workdays(case: AcceptedCase, process_days: int, calendar: WorkCalen
 def instance_deadline(instance: Instance, stops: Sequence[ClockStop], calendar: WorkCalendar) -> datetime:
     """A case's deadline from its acceptance, promised days, extension and (closed) clock stops."""
     return case_deadline(
-        aware(instance.accepted_at),
+        utc(instance.accepted_at),
         instance.promised_days,
         stops,
         extension_days=instance.extension_days,
@@ -147,11 +147,11 @@ def current_deadline(
     """The case deadline; while suspended, the provisional one (the procedure taken as ending now)."""
     if instance.status == SUSPENDED:
         return instance_deadline(instance, close_open_stops(as_stops(stops), now), calendar)
-    return aware(instance.case_deadline)
+    return utc(instance.case_deadline)
 
 
 def elapsed_workdays(
     instance: Instance, stops: Sequence[ClockStopRow], now: datetime, calendar: WorkCalendar
 ) -> int:
     """Counted working days from acceptance to now, clock stops left out."""
-    return calendar.workdays_between(aware(instance.accepted_at), now, as_stops(stops))
+    return calendar.workdays_between(utc(instance.accepted_at), now, as_stops(stops))

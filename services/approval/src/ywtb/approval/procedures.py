@@ -20,7 +20,6 @@ from ywtb.approval.models import COMPLETED, OPEN, RUNNING, SUSPENDED, ClockStopR
 from ywtb.common.auth.principal import Principal
 from ywtb.common.clock import utc
 from ywtb.common.errors import FailedPrecondition, InvalidArgument
-from ywtb.common.timestamps import aware
 
 
 class Procedures(ApprovalCore):
@@ -79,7 +78,7 @@ class Procedures(ApprovalCore):
             instance.case_deadline = utc(instance_deadline(instance, closed, self.calendar))
             for task in session.scalars(select(Task).where(Task.case_no == case_no, Task.status == OPEN)):
                 task.step_deadline = utc(
-                    step_deadline(aware(task.started_at), task.step_days, closed, calendar=self.calendar)
+                    step_deadline(utc(task.started_at), task.step_days, closed, calendar=self.calendar)
                 )
             session.flush()
             publish(
@@ -115,7 +114,7 @@ class Procedures(ApprovalCore):
             days = max_extension_days(joint=instance.joint)
             instance.case_deadline = utc(
                 extended_deadline(
-                    aware(instance.accepted_at),
+                    utc(instance.accepted_at),
                     instance.promised_days,
                     days,
                     close_open_stops(as_stops(stops), now),

@@ -14,8 +14,8 @@ from ywtb.approval.deadlines import as_stops
 from ywtb.approval.engine import WorkflowState
 from ywtb.approval.events import publish
 from ywtb.approval.models import COMPLETED, DONE, OPEN, Instance, Step, Task
+from ywtb.common.clock import utc
 from ywtb.common.errors import Conflict
-from ywtb.common.timestamps import aware
 
 
 class StepCompletion(ApprovalCore):
@@ -45,7 +45,7 @@ class StepCompletion(ApprovalCore):
                     code="CASE_VERSION_CONFLICT",
                 )
             stops = self.stops_of(session, case_no)
-            deadline_at = aware(task.step_deadline)
+            deadline_at = utc(task.step_deadline)
             now = deadline_at if deemed else self.now()
             assert now is not None and deadline_at is not None
             instance.state = new_state.json
@@ -90,7 +90,7 @@ class StepCompletion(ApprovalCore):
                     actor=authz.mask_name(actor_name),
                     opinion=opinion,
                     decision=convert.decision(decision),
-                    started_at=convert.timestamp(aware(task.started_at)),
+                    started_at=convert.timestamp(utc(task.started_at)),
                     completed_at=convert.timestamp(now),
                     step_deadline=convert.timestamp(deadline_at),
                     on_time=on_time,
@@ -184,7 +184,7 @@ class StepCompletion(ApprovalCore):
                 item_id=instance.item_id,
                 outcome=convert.decision("approve" if state.outcome == "approved" else "deny"),
                 completed_at=convert.timestamp(now),
-                on_time=now <= aware(instance.case_deadline),
+                on_time=now <= utc(instance.case_deadline),
                 deadline=facts,
             ),
             key=instance.case_no,

@@ -24,9 +24,9 @@ from sqlalchemy.orm import Session
 from ywtb.catalog.cache import GuideCache, guide_key, latest_key
 from ywtb.catalog.models import Item, ItemVersion
 from ywtb.catalog.search import SearchDoc, SearchIndex, SearchResult
+from ywtb.common.clock import utc
 from ywtb.common.db import Database
 from ywtb.common.errors import NotFound
-from ywtb.common.timestamps import aware
 
 log = logging.getLogger(__name__)
 MAX_PAGE = 100
@@ -46,7 +46,7 @@ def version_payload(row: ItemVersion) -> dict[str, Any]:
         "process": row.process,
         "keywords": row.keywords,
         "guide": row.guide,
-        "published_at": aware(row.published_at).isoformat(),
+        "published_at": utc(row.published_at).isoformat(),
         "published_by": row.published_by,
     }
 

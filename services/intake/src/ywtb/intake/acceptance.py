@@ -9,8 +9,8 @@ from sqlalchemy import select
 from ywtb.api.intake.v1 import events_pb2
 from ywtb.api.intake.v1 import intake_pb2 as pb
 from ywtb.common.auth.principal import Principal
+from ywtb.common.clock import utc
 from ywtb.common.errors import FailedPrecondition
-from ywtb.common.timestamps import aware
 from ywtb.intake import authz, convert
 from ywtb.intake.completeness import required_missing
 from ywtb.intake.core import IntakeCore, invalid
@@ -154,7 +154,7 @@ class Acceptance(IntakeCore):
         for case_no in candidates:
             with self.db.transaction() as session:
                 case = self.locked(session, case_no)
-                received = aware(case.received_at)
+                received = utc(case.received_at)
                 if case.status != pb.CASE_STATUS_SUBMITTED:
                     continue
                 if now <= deemed_acceptance_deadline(

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import threading
-from datetime import UTC, datetime
 
 from google.protobuf.message import Message
 from sqlalchemy import (
@@ -22,6 +21,7 @@ from sqlalchemy import (
 from sqlalchemy import event as sqlalchemy_event
 from sqlalchemy.orm import Session
 
+from ywtb.common.clock import utc, utc_now
 from ywtb.common.events.envelope import Event
 from ywtb.common.telemetry import inject_headers
 
@@ -106,7 +106,7 @@ def add_event(
             payload=event.data,
             traceparent=event.traceparent,
             tracestate=event.tracestate,
-            created_at=datetime.now(UTC),
+            created_at=utc_now(),
             attempts=0,
         )
     )
@@ -166,7 +166,7 @@ def event_of_row(row) -> Event:  # type: ignore[no-untyped-def]
         data=bytes(row.payload),
         subject=row.subject,
         id=row.event_id,
-        time=row.event_time if row.event_time.tzinfo else row.event_time.replace(tzinfo=UTC),
+        time=utc(row.event_time),
         traceparent=row.traceparent,
         tracestate=row.tracestate,
     )

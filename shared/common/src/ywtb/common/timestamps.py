@@ -6,6 +6,8 @@ from datetime import UTC, datetime
 
 from google.protobuf.timestamp_pb2 import Timestamp
 
+from ywtb.common.clock import utc
+
 
 def aware(moment: datetime) -> datetime:
     """The datetime with UTC attached when it has no timezone."""
@@ -17,7 +19,7 @@ def timestamp(moment: datetime | None) -> Timestamp | None:
     if moment is None:
         return None
     ts = Timestamp()
-    ts.FromDatetime(aware(moment))
+    ts.FromDatetime(utc(moment))
     return ts
 
 

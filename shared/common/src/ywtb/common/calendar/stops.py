@@ -9,8 +9,8 @@ from zoneinfo import ZoneInfo
 ClockStop = tuple[datetime, datetime | None]
 
 
-def _aware(moment: datetime) -> datetime:
-    """Reject naive datetimes."""
+def _require_aware(moment: datetime) -> datetime:
+    """Reject naive datetimes (a check, not a conversion: ywtb.common.clock.utc converts)."""
     if not isinstance(moment, datetime) or moment.tzinfo is None or moment.utcoffset() is None:
         raise ValueError(f"clock stop bounds must be timezone-aware datetimes, got {moment!r}")
     return moment
@@ -30,11 +30,11 @@ class StopSet:
         self.tz, self.office_hours = tz, office_hours
         spans: list[tuple[datetime, datetime | None]] = []
         for begin, end in stops:
-            _aware(begin)
+            _require_aware(begin)
             if end is None:
                 if not allow_open:
                     raise ValueError("a clock stop is still open (no end): the deadline is not known yet")
-            elif _aware(end) < begin:
+            elif _require_aware(end) < begin:
                 raise ValueError(f"clock stop ends {end.isoformat()} before it starts {begin.isoformat()}")
             spans.append((begin, end))
         self._spans = self._merge(spans)
