@@ -6,17 +6,13 @@ from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
-from sqlalchemy import create_engine
-from sqlalchemy.orm import DeclarativeBase, Session
 
 from ywtb.common.calendar import (
     CalendarNotMaintained,
-    CalendarOverrideMixin,
     DayOverride,
     WorkCalendar,
     for_tenant,
     load_override_file,
-    load_overrides,
     parse_override_csv,
     tenant_chain,
 )
@@ -286,32 +282,6 @@ def test_full_year_flag_survives_a_local_row_on_the_same_day():
     assert WorkCalendar(resolved).is_workday(date(2027, 1, 4)) is True
 
 
-class _Base(DeclarativeBase):
-    pass
-
-
-class _Override(CalendarOverrideMixin, _Base):
-    __tablename__ = "calendar_override_test"
-
-
-def test_load_overrides_from_database_inherits_levels():
-    engine = create_engine("sqlite://")
-    _Base.metadata.create_all(engine)
-    with Session(engine) as session:
-        session.add(_Override(tenant=None, day=date(2026, 6, 9), is_workday=False, name="全国测试"))
-        session.add_all(
-            _Override(tenant=r.tenant, day=r.day, is_workday=r.is_workday, name=r.name) for r in TENANT_ROWS
-        )
-        session.commit()
-        rows = load_overrides(session, _Override, "510104")
-    by_day = {row.day: row for row in rows}
-    assert set(by_day) == {date(2026, 6, d) for d in (9, 10, 11, 12)}
-    assert by_day[date(2026, 6, 12)].tenant == "510104" and by_day[date(2026, 6, 12)].is_workday is True
-    county = WorkCalendar(rows)
-    assert county.is_workday(date(2026, 6, 10)) is False
-    assert county.is_workday(date(2026, 6, 9)) is False
-
-
 # --- shipped file ----------------------------------------------------------------------------
 
 
@@ -365,9 +335,12 @@ def test_calendar_factory_loads_the_override_file(tmp_path, monkeypatch):
         factory.national_calendar.cache_clear()
 
 
-def test_calendar_factory_adds_tenant_rows():
-    from ywtb.common.calendar import load_calendar
+def test_calendar_factory_refuses_tenant_rows_it_would_apply_to_every_tenant(tmp_path):
+    from ywtb.common.calendar import factory
 
-    local = DayOverride(date(2026, 6, 10), False, "成都市地方假日", tenant="510100")
-    assert load_calendar(tenant_rows=[local]).is_workday(date(2026, 6, 10)) is False
-    assert load_calendar().is_workday(date(2026, 6, 10)) is True
+    path = tmp_path / "overrides.csv"
+    path.write_text(
+        "date,is_workday,name,tenant,full_year\n2026-06-10,0,成都市地方假日,510100,\n", encoding="utf-8"
+    )
+    with pytest.raises(ConfigError, match="510100"):
+        factory.load_calendar(path)

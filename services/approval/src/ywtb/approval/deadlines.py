@@ -18,10 +18,9 @@ from ywtb.common.clock import utc
 from ywtb.common.errors import InvalidArgument
 
 # 行政许可法第四十二条: decision within 20 working days, extendable once by 10 with the
-# approval of the organ's head; joint or centralised handling 45, extendable by 15.
-LEGAL_DECISION_DAYS = 20
+# approval of the organ's head; joint or centralised handling 45, extendable by 15. The decision
+# limit itself comes with each case (its promised days); the extensions are counted here.
 LEGAL_EXTENSION_DAYS = 10
-JOINT_DECISION_DAYS = 45
 JOINT_EXTENSION_DAYS = 15
 DEFAULT_YELLOW_DAYS = 1
 

@@ -12,9 +12,6 @@ from typing import Any
 from ywtb.api.catalog.v1 import catalog_pb2
 from ywtb.common.calendar import WorkCalendar, local_date
 
-# 行政许可法第三十二条: not told within 5 working days of receipt, the application is accepted on receipt.
-DEEMED_ACCEPTANCE_WORKDAYS = 5
-
 
 def item_promised_date(item: dict[str, Any], accepted_at: datetime, calendar: WorkCalendar) -> date:
     """One item's promised date: the acceptance day for instant items, else its promised limit counted."""

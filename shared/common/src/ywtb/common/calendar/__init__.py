@@ -2,12 +2,6 @@
 
 from ywtb.common.calendar.factory import load_calendar, national_calendar
 from ywtb.common.calendar.files import load_override_file, parse_override_csv
-from ywtb.common.calendar.models import (
-    CalendarOverrideMixin,
-    load_overrides,
-    overrides_query,
-    rows_to_overrides,
-)
 from ywtb.common.calendar.overrides import DayOverride, for_tenant, resolve, tenant_chain
 from ywtb.common.calendar.stops import ClockStop
 from ywtb.common.calendar.workdays import (
@@ -22,19 +16,15 @@ __all__ = [
     "PACKAGE_YEARS",
     "SHANGHAI",
     "CalendarNotMaintained",
-    "CalendarOverrideMixin",
     "ClockStop",
     "DayOverride",
     "WorkCalendar",
     "for_tenant",
     "load_calendar",
     "load_override_file",
-    "load_overrides",
     "local_date",
     "national_calendar",
-    "overrides_query",
     "parse_override_csv",
     "resolve",
-    "rows_to_overrides",
     "tenant_chain",
 ]
