@@ -168,7 +168,10 @@ def check_applicant_identity(gateway: httpx.Client, login) -> None:  # type: ign
     }
     window = _ok(gateway.post("/api/v1/cases", headers=clerk, json=window_body), 201)
     assert window["identity_check"] == "IDENTITY_CHECK_WINDOW" and window["applicant"]["name"] == "王五"
-    assert window["owner"] == "" and window["submitted_by"] != person["id"]
+    clerk_subject = _ok(gateway.get("/api/v1/me", headers=clerk))["subject"]
+    assert window["owner"] == "" and window["submitted_by"] == clerk_subject
+    online_for_someone = {**window_body, "channel": "CHANNEL_ONLINE"}  # staff never apply online in a name
+    assert _submit(gateway, clerk, online_for_someone).status_code == 403
     other_county = login(gateway, "qingyang.clerk")  # the clerk's tenant and department rules stay
     assert gateway.post("/api/v1/cases", headers=other_county, json=window_body).status_code == 403
 

@@ -291,3 +291,31 @@ def test_applicant_is_the_person_themself_or_an_agent_authorised_now(service) ->
     with pytest.raises(PermissionDenied) as expired:
         service.get_applicant(owner, person.id, MSCJ)
     assert expired.value.code == "AGENT_AUTHORISATION_EXPIRED"
+
+
+def test_only_a_window_clerk_of_the_company_s_own_tenant_registers_it_and_authorises_agents(service) -> None:
+    person = service.register_person(
+        "张三", ID_NUMBER, "13800000001", [(pb.FACTOR_TYPE_BANK_CARD, "1")], "", "Abc12345"
+    )
+    county = Principal(subject="c", tenant="510104", roles=frozenset({"window_clerk"}))
+    for upper in ("510100", "510000"):  # a city's or the province's window does not act for a county
+        clerk = Principal(subject=f"c-{upper}", tenant=upper, roles=frozenset({"window_clerk"}))
+        with pytest.raises(PermissionDenied):
+            service.register_legal_person(clerk, MSCJ, "锦江示例科技有限公司", 2, "王法人", "510104")
+    service.register_legal_person(county, MSCJ, "锦江示例科技有限公司", 2, "王法人", "510104")
+    city_clerk = Principal(subject="c-city", tenant="510100", roles=frozenset({"window_clerk"}))
+    with pytest.raises(PermissionDenied):
+        service.authorise_agent(city_clerk, MSCJ, person.id, None)
+    with pytest.raises(PermissionDenied):  # the service role is no way to read another person's ID number
+        service.get_applicant(Principal(subject="gateway", roles=frozenset({"service"})), person.id)
+
+
+def test_an_account_that_is_not_active_cannot_apply(service) -> None:
+    person = service.register_person(
+        "张三", ID_NUMBER, "13800000001", [(pb.FACTOR_TYPE_BANK_CARD, "1")], "", "Abc12345"
+    )
+    with service.db.transaction() as s:
+        s.execute(update(Account).values(status=pb.ACCOUNT_STATUS_FAILED))
+    with pytest.raises(PermissionDenied) as refused:
+        service.get_applicant(Principal(subject=person.id, roles=frozenset({"citizen"})), person.id)
+    assert refused.value.code == "ACCOUNT_NOT_ACTIVE"

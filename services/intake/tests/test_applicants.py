@@ -120,6 +120,11 @@ def test_a_window_clerk_records_the_applicant_as_checked_at_the_window(service: 
     )
     assert (case.submitted_by, case.owner, case.applicant_name) == (CLERK.subject, "", "赵六")
     assert case.identity_check == pb.IDENTITY_CHECK_WINDOW and case.applicant_real_name_level == 0
+    for channel in (pb.CHANNEL_ONLINE, 0):  # staff never apply online, in anyone's name
+        with pytest.raises(PermissionDenied):
+            _submit(
+                service, CLERK, ApplicantIn(name="赵六", id_number=LI_ID), key=f"o-{channel}", channel=channel
+            )
 
 
 def test_an_item_s_minimum_real_name_level_is_enforced_online(service_factory, catalog, sqlite_url) -> None:  # type: ignore[no-untyped-def]

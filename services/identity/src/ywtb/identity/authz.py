@@ -48,6 +48,14 @@ def in_scope(session: Session, principal: Principal, tenant: str) -> bool:
     return tenancy.governs(principal, tenant)
 
 
+def require_window_of(session: Session, principal: Principal, tenant: str, message: str) -> None:
+    """A window clerk of exactly this (onboarded) tenant: acting never reaches down the tree (docs/tenancy.md)."""
+    principal.require_role(tenancy.WINDOW_CLERK)
+    require_onboarded(session, tenant)
+    if principal.tenant != tenant:
+        raise PermissionDenied(message, message_en="window clerk of this tenant required")
+
+
 def require_admin_of(session: Session, principal: Principal, tenant: str) -> None:
     """Platform admin, or a tenant admin of this tenant or an ancestor."""
     if principal.has_role(tenancy.PLATFORM_ADMIN):

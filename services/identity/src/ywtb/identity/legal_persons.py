@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from ywtb.api.identity.v1 import identity_pb2
 from ywtb.common.auth.principal import Principal
 from ywtb.common.calendar import local_date
 from ywtb.common.clock import utc_now
@@ -41,8 +42,9 @@ class LegalPersons(IdentityCore):
                 "invalid applicant type",
             )
         with self.db.transaction() as session:
-            if not authz.in_scope(session, principal, tenant):
-                raise PermissionDenied("只能为本地区登记法人。", message_en="tenant out of scope")
+            authz.require_window_of(
+                session, principal, tenant, "只能在本地区的政务服务窗口为本地区登记法人。"
+            )
             if session.get(LegalPerson, credit_code):
                 raise AlreadyExists("该法人已登记。", code="LEGAL_PERSON_EXISTS")
             legal = LegalPerson(
@@ -67,8 +69,9 @@ class LegalPersons(IdentityCore):
             legal = session.get(LegalPerson, credit_code)
             if legal is None:
                 raise NotFound("未找到该法人，请先登记。", code="LEGAL_PERSON_NOT_FOUND")
-            if not authz.in_scope(session, principal, legal.tenant):
-                raise PermissionDenied("只能为本地区的法人办理授权。", message_en="tenant out of scope")
+            authz.require_window_of(
+                session, principal, legal.tenant, "只能在法人登记地的政务服务窗口办理经办人授权。"
+            )
             if session.get(Person, person_id) is None:
                 raise NotFound("未找到该经办人账户，请先注册。", code="PERSON_NOT_FOUND")
             grant = session.get(AgentAuthorisation, (credit_code, person_id))
@@ -86,11 +89,17 @@ class LegalPersons(IdentityCore):
         self, principal: Principal, person_id: str, credit_code: str = ""
     ) -> tuple[Person, str, LegalPerson | None, AgentAuthorisation | None]:
         """Whom a person may apply as: themself, or a legal person they hold an authorisation for now."""
-        if principal.subject != person_id and not principal.has_role("service"):
+        if principal.subject != person_id:
             raise PermissionDenied(
                 "在线申办只能以本人名义，或以您已获授权的单位名义办理。", message_en="not the person themself"
             )
         person = self.person(person_id)
+        if person.account.status != identity_pb2.ACCOUNT_STATUS_ACTIVE:  # type: ignore[attr-defined]
+            raise PermissionDenied(
+                "您的账户尚未开通或已停用，暂不能在线申办；请联系12345政务服务热线或到政务服务窗口办理。",
+                code="ACCOUNT_NOT_ACTIVE",
+                message_en="the account is not active",
+            )
         id_number = self.keys.open(person.id_number_enc, f"person.id_number:{person_id}")
         if not credit_code:
             return person, id_number, None, None

@@ -1156,7 +1156,7 @@ class GetApplicantRequest(_message.Message):
     PERSON_ID_FIELD_NUMBER: _builtins.int
     CREDIT_CODE_FIELD_NUMBER: _builtins.int
     person_id: _builtins.str
-    """The person applying: the caller themself (or any person for a service)."""
+    """The person applying: always the caller themself."""
     credit_code: _builtins.str
     """The legal person they apply for; empty = in their own name."""
     def __init__(
