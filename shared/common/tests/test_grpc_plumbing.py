@@ -35,6 +35,7 @@ from ywtb.common.grpc.client import retry_service_config
 from ywtb.common.grpc.diagnostics import DiagnosticsServicer
 from ywtb.common.grpc.interceptors import DeadlineInterceptor
 from ywtb.common.grpc.metadata import ERROR_HEADER, time_remaining
+from ywtb.common.testing.grpc import serve
 
 KEY = b"test-internal-signing-key-0123456789"
 OTHER_KEY = b"another-internal-signing-key-9876543210"
@@ -109,17 +110,15 @@ def servicer() -> BehaviourServicer:
 
 @pytest.fixture(scope="module")
 def target(servicer, spans) -> Iterator[str]:
-    server = build_server(
-        [(common_pb2_grpc.add_DiagnosticsServiceServicer_to_server, servicer)],
-        port=0,
-        host="127.0.0.1",
+    server, address = serve(
+        common_pb2_grpc.add_DiagnosticsServiceServicer_to_server,
+        servicer,
         signing_key=KEY,
         service_name="ywtb.test",
         max_workers=8,
         tracer_provider=spans[0],
     )
-    server.start()
-    yield f"127.0.0.1:{server_port(server)}"
+    yield address
     server.stop(0).wait()
 
 

@@ -18,7 +18,8 @@ from ywtb.common.auth.principal import Principal
 from ywtb.common.codes import make_credit_code
 from ywtb.common.context import current_principal
 from ywtb.common.errors import NotFound, PermissionDenied
-from ywtb.common.grpc import build_server, public, server_port
+from ywtb.common.grpc import public
+from ywtb.common.testing.grpc import serve
 
 MARKET = make_credit_code("11510104MB3234567")  # 锦江区市场监督管理局 (sample)
 CULTURE = make_credit_code("11510104MB4234567")  # another department of the same county
@@ -200,15 +201,8 @@ def start_fake_catalog(
 ) -> tuple[grpc.Server, str, FakeCatalog]:
     """A real gRPC server on a free port serving the fake; (server, target, fake)."""
     fake = catalog or FakeCatalog()
-    server = build_server(
-        [(catalog_pb2_grpc.add_CatalogServiceServicer_to_server, fake)],
-        port=0,
-        host="127.0.0.1",
-        signing_key=signing_key,
-        service_name="ywtb.catalog",
-    )
-    server.start()
-    return server, f"127.0.0.1:{server_port(server)}", fake
+    add = catalog_pb2_grpc.add_CatalogServiceServicer_to_server
+    return (*serve(add, fake, signing_key=signing_key, service_name="ywtb.catalog"), fake)
 
 
 # Sample principals.
@@ -286,12 +280,5 @@ def start_fake_identity(
 ) -> tuple[grpc.Server, str, FakeIdentity]:
     """A real gRPC server on a free port serving the fake; (server, target, fake)."""
     fake = identity or FakeIdentity()
-    server = build_server(
-        [(identity_pb2_grpc.add_IdentityServiceServicer_to_server, fake)],
-        port=0,
-        host="127.0.0.1",
-        signing_key=signing_key,
-        service_name="ywtb.identity",
-    )
-    server.start()
-    return server, f"127.0.0.1:{server_port(server)}", fake
+    add = identity_pb2_grpc.add_IdentityServiceServicer_to_server
+    return (*serve(add, fake, signing_key=signing_key, service_name="ywtb.identity"), fake)
