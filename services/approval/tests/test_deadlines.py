@@ -6,11 +6,11 @@ from datetime import date, datetime, time, timedelta, timezone
 
 import pytest
 
+from ywtb.api.approval.v1 import approval_pb2 as pb
+from ywtb.approval import convert
 from ywtb.approval.deadlines import (
-    DeadlineColour,
     case_deadline,
     close_open_stops,
-    deadline_colour,
     extended_deadline,
     step_deadline,
 )
@@ -85,20 +85,17 @@ def test_extension_of_the_legal_limit() -> None:
 
 
 @pytest.mark.parametrize(
-    ("now", "yellow_days", "colour"),
+    ("now", "colour"),
     [
-        (at(9, 29), 1, DeadlineColour.GREEN),
-        (at(10, 1), 1, DeadlineColour.GREEN),  # holiday: 3 working days left (10-08, 09, 10)
-        (at(10, 8), 1, DeadlineColour.GREEN),  # 2 left
-        (at(10, 8), 2, DeadlineColour.YELLOW),  # configurable threshold
-        (at(10, 9), 1, DeadlineColour.YELLOW),  # 1 left
-        (at(10, 10, 23, 59), 1, DeadlineColour.YELLOW),  # due today
-        (at(10, 10, 23, 59), 0, DeadlineColour.YELLOW),
-        (at(10, 9), 0, DeadlineColour.GREEN),
-        (at(10, 11, 0, 1), 1, DeadlineColour.RED),  # Sunday after the deadline
-        (at(10, 12), 1, DeadlineColour.RED),
+        (at(9, 29), pb.DEADLINE_COLOUR_GREEN),
+        (at(10, 1), pb.DEADLINE_COLOUR_GREEN),  # holiday: 3 working days left (10-08, 09, 10)
+        (at(10, 8), pb.DEADLINE_COLOUR_YELLOW),  # 2 left (the portal's "剩余 2 个工作日")
+        (at(10, 9), pb.DEADLINE_COLOUR_YELLOW),  # 1 left
+        (at(10, 10, 23, 59), pb.DEADLINE_COLOUR_YELLOW),  # due today: not yet overdue
+        (at(10, 11, 0, 1), pb.DEADLINE_COLOUR_RED),  # Sunday after the deadline
+        (at(10, 12), pb.DEADLINE_COLOUR_RED),
     ],
 )
-def test_supervision_colours(now: datetime, yellow_days: int, colour: DeadlineColour) -> None:
+def test_supervision_colours_follow_the_common_deadline_light(now: datetime, colour: int) -> None:
     deadline = case_deadline(ACCEPTED, 5)
-    assert deadline_colour(now, deadline, yellow_days=yellow_days) is colour
+    assert convert.colour(now, deadline) == colour

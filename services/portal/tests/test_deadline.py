@@ -20,7 +20,12 @@ from ywtb.portal.deadline import deadline_state
         # a deadline after the holiday seen from inside it: 8 and 9 Oct left.
         (date(2026, 10, 9), date(2026, 10, 3), "yellow", "剩余 2 个工作日"),
         (date(2026, 10, 10), date(2026, 10, 9), "yellow", "剩余 1 个工作日"),
-        (date(2026, 10, 8), date(2026, 10, 8), "red", "今日到期"),
+        (
+            date(2026, 10, 8),
+            date(2026, 10, 8),
+            "yellow",
+            "今日到期",
+        ),  # due, not yet overdue: approval's colour too
         # due Wed 30 Sep; on Thu 8 Oct one working day late, the holiday not counted.
         (date(2026, 9, 30), date(2026, 10, 8), "red", "已超期 1 个工作日"),
         (date(2026, 9, 30), date(2026, 10, 12), "red", "已超期 4 个工作日"),
@@ -38,6 +43,7 @@ def test_the_warning_threshold_is_a_parameter() -> None:
     assert deadline_state(date(2026, 10, 12), date(2026, 9, 29), warn_workdays=5).colour == "yellow"
     assert deadline_state(date(2026, 10, 9), date(2026, 9, 30), warn_workdays=1).colour == "green"
     assert deadline_state(date(2026, 10, 9), date(2026, 9, 30), warn_workdays=0).colour == "green"
+    assert deadline_state(date(2026, 10, 8), date(2026, 10, 8), warn_workdays=0).colour == "yellow"
 
 
 def test_an_instant_deadline_counts_its_local_day_and_english_is_available() -> None:

@@ -10,7 +10,9 @@ import pytest
 from ywtb.common.calendar import (
     CalendarNotMaintained,
     DayOverride,
+    DeadlineColour,
     WorkCalendar,
+    deadline_light,
     for_tenant,
     load_override_file,
     parse_override_csv,
@@ -344,3 +346,33 @@ def test_calendar_factory_refuses_tenant_rows_it_would_apply_to_every_tenant(tmp
     )
     with pytest.raises(ConfigError, match="510100"):
         factory.load_calendar(path)
+
+
+# --- deadline lights --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("now", "colour", "remaining"),
+    [
+        (at(2026, 9, 29, 10), DeadlineColour.GREEN, 5),  # 30 Sep, 8, 9, Sat 10 (调休上班), 12 Oct
+        (at(2026, 10, 8, 10), DeadlineColour.GREEN, 3),
+        (at(2026, 10, 9, 10), DeadlineColour.YELLOW, 2),
+        (at(2026, 10, 10, 10), DeadlineColour.YELLOW, 1),
+        (at(2026, 10, 12, 10), DeadlineColour.YELLOW, 0),  # due today, not overdue
+        (at(2026, 10, 13, 9), DeadlineColour.RED, -1),
+    ],
+)
+def test_one_deadline_light_red_only_when_overdue_yellow_from_two_working_days(now, colour, remaining):
+    light = deadline_light(now, end_of(2026, 10, 12))
+    assert (light.colour, light.remaining) == (colour, remaining)
+
+
+def test_deadline_light_threshold_and_an_instant_just_past_the_deadline():
+    assert (
+        deadline_light(at(2026, 10, 9, 10), end_of(2026, 10, 12), warn_workdays=1).colour
+        is DeadlineColour.GREEN
+    )
+    deadline = at(2026, 10, 12, 17)
+    assert deadline_light(at(2026, 10, 12, 17, 1), deadline).colour is DeadlineColour.RED
+    with pytest.raises(ValueError):
+        deadline_light(at(2026, 10, 8, 10), deadline, warn_workdays=-1)

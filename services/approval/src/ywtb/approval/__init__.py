@@ -1,9 +1,7 @@
 """审批 approval service: BPMN workflows of accepted cases, steps, deadlines, decisions."""
 
 from ywtb.approval.deadlines import (
-    DeadlineColour,
     case_deadline,
-    deadline_colour,
     extended_deadline,
     step_deadline,
 )
@@ -16,14 +14,12 @@ from ywtb.approval.engine import (
 from ywtb.approval.library import ProcessLibrary
 
 __all__ = [
-    "DeadlineColour",
     "ProcessLibrary",
     "ReadyTask",
     "StepRecord",
     "WorkflowEngine",
     "WorkflowState",
     "case_deadline",
-    "deadline_colour",
     "extended_deadline",
     "step_deadline",
 ]

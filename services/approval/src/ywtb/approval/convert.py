@@ -6,7 +6,6 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from ywtb.api.approval.v1 import approval_pb2 as pb
-from ywtb.approval.deadlines import deadline_colour
 from ywtb.approval.models import (
     CANCELLED,
     COMPLETED,
@@ -18,6 +17,7 @@ from ywtb.approval.models import (
     Instance,
     Task,
 )
+from ywtb.common.calendar import DeadlineColour, deadline_light
 from ywtb.common.clock import utc
 from ywtb.common.timestamps import timestamp
 
@@ -30,9 +30,9 @@ _TASK_STATUS = {OPEN: pb.TASK_STATUS_OPEN, DONE: pb.TASK_STATUS_DONE, CANCELLED:
 _DECISION = {"approve": pb.DECISION_APPROVE, "deny": pb.DECISION_DENY}
 _OUTCOME = {"approved": pb.DECISION_APPROVE, "denied": pb.DECISION_DENY}
 _COLOUR = {
-    "green": pb.DEADLINE_COLOUR_GREEN,
-    "yellow": pb.DEADLINE_COLOUR_YELLOW,
-    "red": pb.DEADLINE_COLOUR_RED,
+    DeadlineColour.GREEN: pb.DEADLINE_COLOUR_GREEN,
+    DeadlineColour.YELLOW: pb.DEADLINE_COLOUR_YELLOW,
+    DeadlineColour.RED: pb.DEADLINE_COLOUR_RED,
 }
 
 
@@ -55,7 +55,8 @@ def case_status(value: str) -> int:
 
 
 def colour(now: datetime, deadline: datetime) -> int:
-    return _COLOUR[deadline_colour(now, utc(deadline)).value]
+    """The supervision light of a deadline (the one rule of ywtb.common.calendar.deadline_light)."""
+    return _COLOUR[deadline_light(now, utc(deadline)).colour]
 
 
 def clock_stop(row: ClockStopRow) -> pb.ClockStop:

@@ -1,4 +1,4 @@
-"""办理时限: case and step deadlines in working days, extensions, supervision colours.
+"""办理时限: case and step deadlines in working days, extensions (colours: ywtb.common.calendar.deadline_light).
 
 All counting goes through ywtb.common.calendar.WorkCalendar (Administrative Licensing Law
 art. 82: working days, the start day not counted; art. 45: time of special procedures —
@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime, time
-from enum import StrEnum
 
 from ywtb.approval.events import AcceptedCase
 from ywtb.approval.models import SUSPENDED, ClockStopRow, Instance
@@ -22,15 +21,6 @@ from ywtb.common.errors import InvalidArgument
 # limit itself comes with each case (its promised days); the extensions are counted here.
 LEGAL_EXTENSION_DAYS = 10
 JOINT_EXTENSION_DAYS = 15
-DEFAULT_YELLOW_DAYS = 1
-
-
-class DeadlineColour(StrEnum):
-    """Supervision light (电子监察): green on time, yellow close to the limit, red overdue."""
-
-    GREEN = "green"
-    YELLOW = "yellow"
-    RED = "red"
 
 
 def case_deadline(
@@ -96,22 +86,6 @@ def extended_deadline(
 def close_open_stops(clock_stops: Sequence[ClockStop], now: datetime) -> list[ClockStop]:
     """Stops with an open end taken as ending now: the provisional deadline of a suspended case."""
     return [(begin, end if end is not None else max(begin, now)) for begin, end in clock_stops]
-
-
-def deadline_colour(
-    now: datetime,
-    deadline: datetime,
-    *,
-    yellow_days: int = DEFAULT_YELLOW_DAYS,
-    calendar: WorkCalendar | None = None,
-) -> DeadlineColour:
-    """Red when overdue, yellow with at most `yellow_days` working days left after today, else green."""
-    if yellow_days < 0:
-        raise ValueError("yellow_days must be >= 0")
-    if now > deadline:
-        return DeadlineColour.RED
-    left = (calendar or national_calendar()).remaining_workdays(now, deadline)
-    return DeadlineColour.YELLOW if left <= yellow_days else DeadlineColour.GREEN
 
 
 def as_stops(rows: Sequence[ClockStopRow]) -> list[ClockStop]:

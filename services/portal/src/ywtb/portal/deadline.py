@@ -6,9 +6,15 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime, time
 from typing import Any
 
-from ywtb.common.calendar import CalendarNotMaintained, WorkCalendar, local_date, national_calendar
+from ywtb.common.calendar import (
+    WARN_WORKDAYS,
+    CalendarNotMaintained,
+    WorkCalendar,
+    deadline_light,
+    local_date,
+    national_calendar,
+)
 
-WARN_WORKDAYS = 2
 DEEMED_ACCEPTANCE_WORKDAYS = 5  # 行政许可法第三十二条: not told within 5 days, accepted on receipt
 NOON = time(12)
 
@@ -36,21 +42,22 @@ def deadline_state(
     warn_workdays: int = WARN_WORKDAYS,
     calendar: WorkCalendar | None = None,
 ) -> DeadlineState:
-    """Red when overdue or due today, yellow with at most `warn_workdays` working days left, else green."""
+    """The colour of ywtb.common.calendar.deadline_light (red overdue, yellow close to it) with its text."""
     calendar = calendar or national_calendar()
     day = local_date(deadline, calendar.tz) if isinstance(deadline, datetime) else deadline
     now = datetime.combine(today, NOON, tzinfo=calendar.tz)
+    end = datetime.combine(day, time.max, tzinfo=calendar.tz)
     try:
-        left = calendar.remaining_workdays(now, datetime.combine(day, time.max, tzinfo=calendar.tz))
+        light = deadline_light(now, end, warn_workdays=warn_workdays, calendar=calendar)
     except CalendarNotMaintained:
         return DeadlineState("none", None, f"期限 {day.isoformat()}", f"Due {day.isoformat()}", day)
+    left, colour = light.remaining, light.colour.value
     if left < 0:
         return DeadlineState(
-            "red", left, f"已超期 {-left} 个工作日", f"Overdue by {-left} working day(s)", day
+            colour, left, f"已超期 {-left} 个工作日", f"Overdue by {-left} working day(s)", day
         )
     if left == 0:
-        return DeadlineState("red", 0, "今日到期", "Due today", day)
-    colour = "yellow" if left <= warn_workdays else "green"
+        return DeadlineState(colour, 0, "今日到期", "Due today", day)
     return DeadlineState(colour, left, f"剩余 {left} 个工作日", f"{left} working day(s) left", day)
 
 

@@ -2,6 +2,7 @@
 
 from ywtb.common.calendar.factory import load_calendar, national_calendar
 from ywtb.common.calendar.files import load_override_file, parse_override_csv
+from ywtb.common.calendar.lights import WARN_WORKDAYS, DeadlineColour, DeadlineLight, deadline_light
 from ywtb.common.calendar.overrides import DayOverride, for_tenant, resolve, tenant_chain
 from ywtb.common.calendar.stops import ClockStop
 from ywtb.common.calendar.workdays import (
@@ -15,10 +16,14 @@ from ywtb.common.calendar.workdays import (
 __all__ = [
     "PACKAGE_YEARS",
     "SHANGHAI",
+    "WARN_WORKDAYS",
     "CalendarNotMaintained",
+    "DeadlineColour",
+    "DeadlineLight",
     "ClockStop",
     "DayOverride",
     "WorkCalendar",
+    "deadline_light",
     "for_tenant",
     "load_calendar",
     "load_override_file",
