@@ -15,6 +15,7 @@ from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Page, expect
 
 from ywtb.common.testing.demo import CITIZEN, FORM_FIELDS, ID_NUMBER, ITEM, PDF, submitted_case
+from ywtb.common.testing.pages import field
 
 FORM = {name: value for name, value in FORM_FIELDS.items() if name != "form.id_number"}
 
@@ -115,10 +116,6 @@ class Audit:
         )
 
 
-def _field(page: Page, name: str):  # type: ignore[no-untyped-def]
-    return page.locator(f'[id="f-{name}"]')
-
-
 def _post(page: Page, button: str) -> int:
     """Click a submit button; the status of the page the POST answered with (after redirects)."""
     with page.expect_navigation() as navigation:
@@ -155,16 +152,16 @@ def test_citizen_pages_pass_axe(  # type: ignore[no-untyped-def]
     issuer_login(page, CITIZEN)
     page.wait_for_url(re.compile(r"/apply$"))
     audit(page, "apply form")
-    _field(page, "applicant.name").fill("")
-    _field(page, "form.capital").fill("五万")
+    field(page, "applicant.name").fill("")
+    field(page, "form.capital").fill("五万")
     assert _post(page, "提交申请") == 422
     expect(page.locator("#form-errors")).to_be_focused()
-    expect(_field(page, "form.capital")).to_have_value("五万")
+    expect(field(page, "form.capital")).to_have_value("五万")
     audit(page, "apply form with errors")
-    _field(page, "applicant.name").fill("张三")
+    field(page, "applicant.name").fill("张三")
     for name, value in {**FORM, "form.id_number": ID_NUMBER}.items():
-        _field(page, name).fill(value)
-    _field(page, "material.0").set_input_files(
+        field(page, name).fill(value)
+    field(page, "material.0").set_input_files(
         {"name": "申请书.pdf", "mimeType": "application/pdf", "buffer": PDF}
     )
     assert _post(page, "提交申请") == 200  # a main material left out: the case asks for it
@@ -261,8 +258,8 @@ def test_admin_pages_pass_axe(embedded_portal, workbench, screenshot) -> None:  
     with dept.expect_navigation():
         dept.get_by_role("link", name="编辑办事指南").click()
     audit(dept, "guide edit form")
-    _field(dept, "visits").fill("11")
-    _field(dept, "form_schema").fill('{"type": "object",')
+    field(dept, "visits").fill("11")
+    field(dept, "form_schema").fill('{"type": "object",')
     with dept.expect_navigation() as refused:
         dept.click(".sticky-actions button[value=save]")
     assert refused.value and refused.value.status == 422
@@ -362,12 +359,12 @@ def test_apply_with_the_keyboard_only(embedded_portal, new_page, issuer_login, s
     expect(page.locator("#form-errors")).to_be_focused()
     _focus_shows(page)
     for name, value in FORM.items():
-        expect(_field(page, name)).to_have_value(value)
+        expect(field(page, name)).to_have_value(value)
     screenshot(page, "errors")
     page.keyboard.press("Tab")
     assert _focused(page)["text"] == "请填写经营者身份证号码。"
     page.keyboard.press("Enter")
-    expect(_field(page, "form.id_number")).to_be_focused()
+    expect(field(page, "form.id_number")).to_be_focused()
     _focus_shows(page)
     label = page.locator('label[for="f-form.id_number"]').bounding_box()
     assert label and label["y"] >= 0, f"the field's label is scrolled out of view: {label}"

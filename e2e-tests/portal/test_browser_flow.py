@@ -9,8 +9,9 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
-from ywtb.common.testing.demo import CITIZEN, ITEM, ITEM_QUERY, PDF
+from ywtb.common.testing.demo import CITIZEN, ITEM, ITEM_QUERY
 from ywtb.common.testing.demo import FORM_FIELDS as FORM
+from ywtb.common.testing.pages import fill, upload_every_material
 
 
 @pytest.fixture(params=["embedded", pytest.param("local", marks=pytest.mark.integration)])
@@ -19,10 +20,6 @@ def platform(request):  # type: ignore[no-untyped-def]
     gateway = request.getfixturevalue(f"{request.param}_gateway")
     portal = request.getfixturevalue(f"{request.param}_portal")
     return request.param, gateway, portal
-
-
-def _field(page: Page, name: str):  # type: ignore[no-untyped-def]
-    return page.locator("#f-" + name.replace(".", "\\."))
 
 
 def _citizen_applies(page: Page, portal: str, issuer_login, screenshot) -> str:  # type: ignore[no-untyped-def]
@@ -41,13 +38,8 @@ def _citizen_applies(page: Page, portal: str, issuer_login, screenshot) -> str: 
     page.get_by_role("link", name="在线申办").first.click()
     issuer_login(page, CITIZEN)
     page.wait_for_url(re.compile(r"/apply$"))
-    for name, value in FORM.items():
-        _field(page, name).fill(value)
-    uploads = page.locator("input[type=file][name^='material.']")
-    for n in range(uploads.count()):
-        uploads.nth(n).set_input_files(
-            {"name": f"材料{n + 1}.pdf", "mimeType": "application/pdf", "buffer": PDF}
-        )
+    fill(page, FORM)
+    upload_every_material(page)
     screenshot(page, "form")
     with page.expect_navigation() as submitted:
         page.get_by_role("button", name="提交申请").click()

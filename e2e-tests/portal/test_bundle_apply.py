@@ -12,6 +12,7 @@ import re
 from playwright.sync_api import expect
 
 from ywtb.common.testing.demo import CITIZEN, ID_NUMBER, pdf
+from ywtb.common.testing.pages import field
 
 BUNDLE = "510104-YJS-0002"
 NAME = "出生一件事"
@@ -35,11 +36,6 @@ CHOICES = {
     "form.delivery": "邮寄",
 }
 UPLOADS = ["出生医学证明首次签发登记表", "分娩记录", "近期免冠证件照片"]  # the applicant's required materials
-
-
-def field(page, name: str):  # type: ignore[no-untyped-def]
-    """The input of a posted name (ids are f-<name>)."""
-    return page.locator(f'[id="f-{name}"]')
 
 
 def slot(page, material: str):  # type: ignore[no-untyped-def]

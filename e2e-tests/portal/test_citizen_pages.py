@@ -9,22 +9,13 @@ import re
 
 from ywtb.common.codes import make_credit_code
 from ywtb.common.testing.demo import CITIZEN, FORM_FIELDS, ID_NUMBER, ITEM, PDF
+from ywtb.common.testing.pages import field, fill
 
 FORM = {name: value for name, value in FORM_FIELDS.items() if name != "form.id_number"}
 
 
 def pdf(name: str) -> dict:
     return {"name": name, "mimeType": "application/pdf", "buffer": PDF}
-
-
-def field(page, name: str):  # type: ignore[no-untyped-def]
-    """The input of a posted name (ids are f-<name>; the dots need escaping in CSS)."""
-    return page.locator("#f-" + name.replace(".", "\\."))
-
-
-def fill(page, values: dict[str, str]) -> None:  # type: ignore[no-untyped-def]
-    for name, value in values.items():
-        field(page, name).fill(value)
 
 
 def no_page_scroll(page) -> bool:  # type: ignore[no-untyped-def]

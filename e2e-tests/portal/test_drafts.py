@@ -12,6 +12,7 @@ import re
 from playwright.sync_api import Page, expect
 
 from ywtb.common.testing.demo import CITIZEN, ID_NUMBER, ITEM, PDF
+from ywtb.common.testing.pages import field
 
 CLERK = "jinjiang.clerk"
 TYPED = {
@@ -26,11 +27,6 @@ TYPED = {
 }
 RESTORED = "您重新登录前填写的内容已填回表单，请核对后重新提交；尚未上传的文件需要重新选择。"
 REASON = "申请人不属于本行政区域，请向户籍所在地登记机关申请"
-
-
-def field(page: Page, name: str):  # type: ignore[no-untyped-def]
-    """The input of a posted name (ids are f-<name>; the dots need escaping in CSS)."""
-    return page.locator("#f-" + name.replace(".", "\\."))
 
 
 def log_out_in_another_tab(page: Page, url: str) -> None:

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import re
 
-from ywtb.common.testing.demo import CITIZEN, ID_NUMBER, PDF
+from ywtb.common.testing.demo import CITIZEN, ID_NUMBER
+from ywtb.common.testing.pages import field, fill, upload_every_material
 
 FUND_ITEM = "住房公积金提取（租房）"  # SAMPLE DATA: needs real-name level 3; the demo citizen has level 2
 FUND_FORM = {
@@ -18,10 +19,6 @@ FUND_FORM = {
     "form.account_number": "510100123456",
     "form.bank_account": "6222020200000000001",
 }
-
-
-def field(page, name: str):  # type: ignore[no-untyped-def]
-    return page.locator("#f-" + name.replace(".", "\\."))
 
 
 def test_a_level_2_citizen_sees_the_requirement_and_is_told_to_verify_at_a_window(
@@ -38,11 +35,8 @@ def test_a_level_2_citizen_sees_the_requirement_and_is_told_to_verify_at_a_windo
     page.get_by_role("link", name="在线申办").first.click()
     issuer_login(page, CITIZEN)
     page.wait_for_url(re.compile(r"/apply$"))
-    for name, value in FUND_FORM.items():
-        field(page, name).fill(value)
-    uploads = page.locator(".cz-material input[type=file]")
-    for n in range(uploads.count()):
-        uploads.nth(n).set_input_files({"name": f"材料{n}.pdf", "mimeType": "application/pdf", "buffer": PDF})
+    fill(page, FUND_FORM)
+    assert upload_every_material(page) == 1
     with page.expect_navigation() as navigation:
         page.get_by_role("button", name="提交申请").click()
     assert navigation.value.status == 403
