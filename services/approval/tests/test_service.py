@@ -26,6 +26,7 @@ from ywtb.approval.grpc_api import ApprovalServicer
 from ywtb.approval.models import Instance, Step, Task, inbox, outbox
 from ywtb.approval.service import ApprovalService
 from ywtb.common.auth.principal import Principal
+from ywtb.common.calendar import DayOverride, WorkCalendar
 from ywtb.common.context import bound
 from ywtb.common.db import Database
 from ywtb.common.errors import Conflict, FailedPrecondition, InvalidArgument, NotFound, PermissionDenied
@@ -232,6 +233,21 @@ def test_case_deadline_from_the_promised_limit(world: World) -> None:
     view = world.service.get_case(CLERK, "C-PROMISED3")
     # 09-29, 09-30, then 国庆 off, 10-08.
     assert world.service.current_deadline(view.instance, view.stops, view.now) == end_of(date(2026, 10, 8))
+
+
+def test_an_injected_calendar_counts_the_deadlines(sqlite_url, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    local_rest = WorkCalendar([DayOverride(date(2026, 10, 8), False, "测试调整")])
+    world = World(sqlite_url, str(tmp_path / "events.db"), calendar=local_rest)
+    try:
+        world.accept("C-LOCAL3", promisedLimit={"value": 3, "unit": "TIME_UNIT_WORKDAY"})
+        view = world.service.get_case(CLERK, "C-LOCAL3")
+        # 09-29, 09-30, then 国庆 and the local rest day off, 10-09.
+        assert world.service.current_deadline(view.instance, view.stops, view.now) == end_of(
+            date(2026, 10, 9)
+        )
+    finally:
+        world.bus.close()
+        world.db.dispose()
 
 
 def test_case_deadline_from_step_days_without_promised_limit(world: World) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import copy
 import json
+from datetime import datetime, timedelta, timezone
 
 import pytest
 from sqlalchemy import select
@@ -13,12 +14,13 @@ from ywtb.catalog import importer
 from ywtb.catalog.basic import BasicChange, Release
 from ywtb.catalog.cache import LocalGuideCache, latest_key
 from ywtb.catalog.codes import DEFAULT_PATTERN
-from ywtb.catalog.models import outbox
+from ywtb.catalog.models import Item, ItemAction, outbox
 from ywtb.catalog.reads import GuideReads
 from ywtb.catalog.search import SearchIndex
 from ywtb.catalog.seed import seed_catalogue
 from ywtb.catalog.service import CatalogService
 from ywtb.common.auth.principal import Principal
+from ywtb.common.clock import utc
 from ywtb.common.codes import make_credit_code
 from ywtb.common.db import Database
 from ywtb.common.errors import (
@@ -475,3 +477,22 @@ def test_the_servicer_round_trips_guides_and_enums(service) -> None:
     assert len(api.ListItemVersions(pb.ListItemVersionsRequest(item_id=item.id), None).versions) == 1
     basic = api.GetBasicItem(pb.GetBasicItemRequest(basic_code=GETIHU), None).item
     assert basic.status == pb.BASIC_ITEM_STATUS_ACTIVE
+
+
+def test_the_injected_clock_dates_revisions_actions_and_the_withdrawal_event(sqlite_url) -> None:
+    upgrade(script_location_of("ywtb.catalog"), sqlite_url)
+    reads = GuideReads(Database(sqlite_url), LocalGuideCache(), SearchIndex(), ttl_s=600)
+    fixed = datetime(2026, 9, 29, 10, 0, tzinfo=timezone(timedelta(hours=8)))
+    service = CatalogService(
+        reads.db, reads, province_tenant="510000", code_pattern=DEFAULT_PATTERN, clock=lambda: fixed
+    )
+    item_id = lifecycle(service)
+    service.withdraw(JINJIANG, item_id, "政策调整，暂停办理")
+    with service.db.transaction() as s:
+        item = s.get(Item, item_id)
+        assert utc(item.updated_at) == fixed
+        assert {utc(at) for at in s.scalars(select(ItemAction.at).where(ItemAction.item_id == item_id))} == {
+            fixed
+        }
+        payload = s.scalars(select(outbox.c.payload).order_by(outbox.c.seq.desc())).first()
+    assert json.loads(bytes(payload))["withdrawnAt"] == "2026-09-29T02:00:00Z"

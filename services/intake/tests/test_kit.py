@@ -40,7 +40,7 @@ def test_intake_counts_with_the_national_calendar_and_its_override_table(
             service.identity,
             service.storage,
             pii_secret="p" * 32,
-            clock=service._clock,
+            clock=service.clock,
         )
         case, _ = _submit(shifted)
         assert shifted.accept(CLERK, case.case_no).promised_date.isoformat() == "2026-10-13"

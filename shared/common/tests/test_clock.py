@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta, timezone
 from types import SimpleNamespace
 
 from ywtb.common import timestamps
-from ywtb.common.clock import utc
+from ywtb.common.clock import Clock, Clocked, utc
 from ywtb.common.outbox import event_of_row
 
 SHANGHAI_OFFSET = timezone(timedelta(hours=8))
@@ -32,3 +32,13 @@ def test_an_outbox_row_read_back_naive_or_in_another_zone_is_an_event_in_utc() -
     assert event_of_row(row).time.tzinfo is UTC
     row.event_time = datetime(2026, 10, 8, 1, 30)
     assert event_of_row(row).time == datetime(2026, 10, 8, 1, 30, tzinfo=UTC)
+
+
+def test_a_clocked_use_case_reads_its_injected_clock_in_utc() -> None:
+    class UseCase(Clocked):
+        def __init__(self, clock: Clock) -> None:
+            self.clock = clock
+
+    moment = datetime(2026, 10, 8, 9, 30, tzinfo=SHANGHAI_OFFSET)
+    now = UseCase(lambda: moment).now()
+    assert now == moment and now.tzinfo is UTC

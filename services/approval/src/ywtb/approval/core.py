@@ -17,8 +17,8 @@ from ywtb.approval.deadlines import close_open_stops, step_deadline
 from ywtb.approval.engine import WorkflowEngine, WorkflowState
 from ywtb.approval.models import CANCELLED, COMPLETED, OPEN, SUSPENDED, ClockStopRow, Instance, Step, Task
 from ywtb.common.auth.principal import Principal
-from ywtb.common.calendar import ClockStop, national_calendar
-from ywtb.common.clock import Clock, utc, utc_now
+from ywtb.common.calendar import ClockStop, WorkCalendar, national_calendar
+from ywtb.common.clock import Clock, Clocked, utc, utc_now
 from ywtb.common.db import Database
 from ywtb.common.errors import Conflict, FailedPrecondition, NotFound
 
@@ -56,7 +56,7 @@ class CaseView:
     now: datetime
 
 
-class ApprovalCore:
+class ApprovalCore(Clocked):
     """The database, workflow engine, clock and calendar, and the reads and checks the use cases share."""
 
     def __init__(
@@ -66,16 +66,13 @@ class ApprovalCore:
         *,
         timeout_default_processes: Sequence[str] = (),
         clock: Clock = utc_now,
+        calendar: WorkCalendar | None = None,
     ) -> None:
         self.db = db
         self.engine = engine or WorkflowEngine()
         self.timeout_default_processes = frozenset(timeout_default_processes)
         self.clock = clock
-        self.calendar = national_calendar()
-
-    def now(self) -> datetime:
-        """The clock's now, in UTC."""
-        return utc(self.clock())
+        self.calendar = calendar or national_calendar()
 
     @staticmethod
     def check_running(instance: Instance) -> None:

@@ -29,7 +29,7 @@ class ApprovalServicer(approval_pb2_grpc.ApprovalServiceServicer):
         return convert.case(view, deadline, self.service.elapsed_workdays(view))
 
     def ListTasks(self, request, context):  # noqa: N802
-        now = self.service.clock()
+        now = self.service.now()
         views = self.service.list_tasks(_caller(), request.case_no)
         return pb.ListTasksResponse(
             tasks=[convert.task(v.task, item_id=v.item_id, status=v.case_status, now=now) for v in views]
@@ -37,9 +37,7 @@ class ApprovalServicer(approval_pb2_grpc.ApprovalServiceServicer):
 
     def ClaimTask(self, request, context):  # noqa: N802
         view = self.service.claim_task(_caller(), request.case_no, request.task_id)
-        task = convert.task(
-            view.task, item_id=view.item_id, status=view.case_status, now=self.service.clock()
-        )
+        task = convert.task(view.task, item_id=view.item_id, status=view.case_status, now=self.service.now())
         return pb.ClaimTaskResponse(task=task)
 
     def CompleteTask(self, request, context):  # noqa: N802

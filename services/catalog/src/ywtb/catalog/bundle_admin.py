@@ -13,7 +13,6 @@ from ywtb.catalog.core import CatalogCore, invalid
 from ywtb.catalog.guide import BUNDLE_PROCESS
 from ywtb.catalog.models import Bundle, Item
 from ywtb.common.auth.principal import Principal
-from ywtb.common.clock import utc_now
 from ywtb.common.errors import AlreadyExists, NotFound
 from ywtb.common.tenancy import lineage
 
@@ -59,7 +58,7 @@ class Bundles(CatalogCore):
                 description=description.strip(),
                 process=process.strip() or BUNDLE_PROCESS,
                 item_ids=ids,
-                created_at=utc_now(),
+                created_at=self.now(),
                 created_by=principal.subject,
             )
             session.add(bundle)

@@ -10,7 +10,7 @@ from ywtb.catalog.events import item_withdrawn, publish
 from ywtb.catalog.models import BasicItem, Item, ItemAction
 from ywtb.catalog.reads import GuideReads
 from ywtb.common.auth.principal import Principal
-from ywtb.common.clock import utc_now
+from ywtb.common.clock import Clock, Clocked, utc_now
 from ywtb.common.db import Database, is_postgres
 from ywtb.common.errors import FailedPrecondition, InvalidArgument, NotFound
 
@@ -30,11 +30,20 @@ def require_reason(reason: str, label: str) -> str:
     return reason
 
 
-class CatalogCore:
-    """The database, the guide reads (cache and search index), the province and the code pattern."""
+class CatalogCore(Clocked):
+    """The database, the guide reads (cache and search index), the province, the code pattern and the clock."""
 
-    def __init__(self, db: Database, reads: GuideReads, *, province_tenant: str, code_pattern: str) -> None:
+    def __init__(
+        self,
+        db: Database,
+        reads: GuideReads,
+        *,
+        province_tenant: str,
+        code_pattern: str,
+        clock: Clock = utc_now,
+    ) -> None:
         self.db = db
+        self.clock = clock
         self.reads = reads
         self.province_tenant = province_tenant
         self.code_pattern = codes.check_pattern(code_pattern)
@@ -70,12 +79,13 @@ class CatalogCore:
     ) -> None:
         """A new revision of the item by the principal, recorded."""
         item.revision += 1
-        item.updated_at = utc_now()
+        item.updated_at = self.now()
         item.updated_by = principal.subject
         self.record(session, item, principal, action, reason)
 
-    @staticmethod
-    def record(session: Session, item: Item, principal: Principal, action: str, reason: str = "") -> None:
+    def record(
+        self, session: Session, item: Item, principal: Principal, action: str, reason: str = ""
+    ) -> None:
         """The item's action log row."""
         session.add(
             ItemAction(
@@ -85,7 +95,7 @@ class CatalogCore:
                 actor=principal.subject,
                 reason=reason,
                 revision=item.revision,
-                at=utc_now(),
+                at=self.now(),
             )
         )
 
@@ -96,4 +106,4 @@ class CatalogCore:
         if item.status == "published":
             item.status = "withdrawn"
         self.touch(session, item, principal, "withdraw", reason)
-        publish(session, item_withdrawn(item, live, reason), key=item.id, tenant=item.tenant)
+        publish(session, item_withdrawn(item, live, reason, self.now()), key=item.id, tenant=item.tenant)

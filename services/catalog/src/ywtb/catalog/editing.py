@@ -13,7 +13,6 @@ from ywtb.catalog.core import EDITABLE, CatalogCore, invalid
 from ywtb.catalog.guide import Guide, guide_dict, parse_guide
 from ywtb.catalog.models import BasicItem, Item
 from ywtb.common.auth.principal import Principal
-from ywtb.common.clock import utc_now
 from ywtb.common.codes import validate_credit_code, validate_region_code
 from ywtb.common.errors import AlreadyExists, Conflict, FailedPrecondition, NotFound
 
@@ -45,7 +44,7 @@ class Editing(CatalogCore):
                 .select_from(Item)
                 .where(Item.tenant == tenant, Item.basic_code == basic_code)
             )
-            now = utc_now()
+            now = self.now()
             draft = Guide(name=source.name, legal_basis=source.legal_basis)
             item = Item(
                 id=str(uuid.uuid4()),

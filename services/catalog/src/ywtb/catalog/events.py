@@ -3,10 +3,11 @@ item events, to refresh every replica's guide cache and search index)."""
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from ywtb.api.catalog.v1 import catalog_pb2, events_pb2
 from ywtb.catalog.guide import Guide
 from ywtb.catalog.models import Item, ItemVersion, metadata
-from ywtb.common.clock import utc_now
 from ywtb.common.events.envelope import Event
 from ywtb.common.events.typed import EventTypes
 from ywtb.common.timestamps import timestamp
@@ -53,7 +54,7 @@ def item_published(item: Item, version: ItemVersion, guide: Guide) -> events_pb2
     )
 
 
-def item_withdrawn(item: Item, live_version: int, reason: str) -> events_pb2.ItemWithdrawn:
+def item_withdrawn(item: Item, live_version: int, reason: str, at: datetime) -> events_pb2.ItemWithdrawn:
     """item.withdrawn of the version that was live."""
     return events_pb2.ItemWithdrawn(
         item_id=item.id,
@@ -62,5 +63,5 @@ def item_withdrawn(item: Item, live_version: int, reason: str) -> events_pb2.Ite
         dept=item.dept,
         basic_code=item.basic_code,
         reason=reason,
-        withdrawn_at=timestamp(utc_now()),
+        withdrawn_at=timestamp(at),
     )

@@ -10,7 +10,6 @@ from ywtb.catalog import authz, basic
 from ywtb.catalog.core import CatalogCore
 from ywtb.catalog.models import BasicItem, CatalogueRelease, Item
 from ywtb.common.auth.principal import Principal
-from ywtb.common.clock import utc_now
 from ywtb.common.errors import FailedPrecondition, NotFound
 
 
@@ -46,7 +45,7 @@ class Releases(CatalogCore):
                     version=release.version,
                     description=release.description,
                     entries=len(release.entries),
-                    applied_at=utc_now(),
+                    applied_at=self.now(),
                     applied_by=principal.subject,
                 )
             )

@@ -8,7 +8,6 @@ from ywtb.catalog.events import item_published, publish
 from ywtb.catalog.guide import guide_dict, parse_guide, process_of
 from ywtb.catalog.models import Item, ItemVersion
 from ywtb.common.auth.principal import Principal
-from ywtb.common.clock import utc_now
 from ywtb.common.errors import FailedPrecondition
 
 
@@ -50,7 +49,7 @@ class Review(CatalogCore):
             source = self.require_in_force(session, item)
             guide = parse_guide(item.draft)
             rules.require_valid(guide)
-            now = utc_now()
+            now = self.now()
             version = ItemVersion(
                 item_id=item.id,
                 version=item.latest_version + 1,

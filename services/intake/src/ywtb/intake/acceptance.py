@@ -38,7 +38,7 @@ class Acceptance(IntakeCore):
             case = self.locked(session, case_no)
             authz.require_clerk(principal, case)
             self.require_status(case, pb.CASE_STATUS_SUBMITTED, "受理")
-            now = self.clock()
+            now = self.now()
             promised = self.promised_date(case.item, now)
             missing = [m["name"] for m in required_missing(case.item, case.materials)]
             deadline: date | None = None
@@ -112,7 +112,7 @@ class Acceptance(IntakeCore):
                 raise FailedPrecondition(
                     "该办件已受理或已不予受理，不能再作不予受理决定。", code="CASE_CLOSED"
                 )
-            now = self.clock()
+            now = self.now()
             case.status = pb.CASE_STATUS_REJECTED
             case.rejected_at = now
             case.reject_reason = reason
@@ -139,7 +139,7 @@ class Acceptance(IntakeCore):
 
     def deem_overdue(self) -> list[str]:
         """Accept, as of receipt, every submission nobody handled within the deemed-acceptance limit."""
-        now = self.clock()
+        now = self.now()
         horizon = now - timedelta(days=self.deemed_acceptance_workdays)  # calendar days never exceed workdays
         with self.db.transaction() as session:
             candidates = list(

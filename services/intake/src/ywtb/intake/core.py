@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import select
@@ -13,7 +13,7 @@ from ywtb.api.intake.v1 import events_pb2
 from ywtb.api.intake.v1 import intake_pb2 as pb
 from ywtb.common.auth.principal import Principal
 from ywtb.common.calendar import WorkCalendar, national_calendar
-from ywtb.common.clock import Clock, utc_now
+from ywtb.common.clock import Clock, Clocked, utc_now
 from ywtb.common.db import Database
 from ywtb.common.errors import FailedPrecondition, InvalidArgument, NotFound, PermissionDenied
 from ywtb.common.pii import derive_key
@@ -34,7 +34,7 @@ def invalid(field_name: str, message: str, message_en: str = "") -> InvalidArgum
     return InvalidArgument(message, message_en=message_en or None, fields={field_name: message})
 
 
-class IntakeCore:
+class IntakeCore(Clocked):
     """The database, catalogue and identity clients, storage, keys, clock and calendar of intake."""
 
     def __init__(
@@ -57,14 +57,10 @@ class IntakeCore:
         self.storage = storage
         self._pii_key = derive_key(pii_secret, "intake-pii-encryption")
         self.calendar = calendar or national_calendar()
-        self._clock = clock
+        self.clock = clock
         self.max_upload_bytes = max_upload_bytes
         self.case_number_pattern = case_number_pattern
         self.deemed_acceptance_workdays = deemed_acceptance_workdays
-
-    def clock(self) -> datetime:
-        """Now, in UTC (the injected clock may use any zone)."""
-        return self._clock().astimezone(UTC)
 
     def promised_date(self, item: dict[str, Any], accepted_at: datetime) -> date:
         """The promised completion date of an item (一件事: the latest of its parts) accepted then."""
@@ -110,7 +106,7 @@ class IntakeCore:
 
     def notify(self, session: Session, case: Case, notice: list[dict[str, str]], *, automatic: bool) -> None:
         """一次性告知: the case waits for 补正 with one notice listing everything."""
-        now = self.clock()
+        now = self.now()
         case.status = pb.CASE_STATUS_CORRECTION_REQUESTED
         case.deficiencies = notice
         case.correction_round += 1
@@ -149,7 +145,7 @@ class IntakeCore:
         case.pending_materials = pending
         case.supply_deadline = deadline
         case.deficiencies = []
-        case.updated_at = self.clock()
+        case.updated_at = self.now()
 
     @staticmethod
     def readable(session: Session, principal: Principal, case_no: str) -> Case:
@@ -204,7 +200,7 @@ class IntakeCore:
         """Stage case.accepted with the governing item's limits (what approval starts from)."""
         session.flush()
         item = case.item
-        governing = governing_item(item, case.accepted_at or self.clock(), self.calendar)
+        governing = governing_item(item, case.accepted_at or self.now(), self.calendar)
         publish(
             session,
             events_pb2.CaseAccepted(

@@ -68,7 +68,7 @@ class Corrections(IntakeCore):
                     fields=fields,
                 )
             self.mark_attached(session, added, case.case_no)
-            now = self.clock()
+            now = self.now()
             case.materials = merged
             case.status = pb.CASE_STATUS_SUBMITTED
             case.deficiencies = []

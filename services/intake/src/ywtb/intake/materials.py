@@ -33,7 +33,7 @@ class Materials(IntakeCore):
             sha256=digest,
             storage=self.storage.kind,
             case_no=None,
-            uploaded_at=self.clock(),
+            uploaded_at=self.now(),
         )
         with self.db.transaction() as session:
             session.add(row)

@@ -80,7 +80,7 @@ class Submissions(IntakeCore):
             )
         applicant = self._applicant(principal, channel, submission.applicant, item)
         validate_form(item["form_schema"], submission.form_data)
-        now = self.clock()
+        now = self.now()
         try:
             with self.db.transaction() as session:
                 materials = self.attach(session, principal, item, submission.materials, case_no=None)

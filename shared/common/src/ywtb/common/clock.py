@@ -16,3 +16,13 @@ def utc_now() -> datetime:
 def utc(moment: datetime) -> datetime:
     """An instant in UTC; a naive datetime (as SQLite returns it) is taken as UTC."""
     return moment.astimezone(UTC) if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+class Clocked:
+    """A use-case class with an injectable clock (`self.clock`, set by its constructor) read through now()."""
+
+    clock: Clock
+
+    def now(self) -> datetime:
+        """The clock's now, in UTC (an injected clock may answer in any zone)."""
+        return utc(self.clock())
