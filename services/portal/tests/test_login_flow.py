@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
@@ -10,6 +12,8 @@ import jwt
 import pytest
 from fastapi.testclient import TestClient
 
+from ywtb.common.auth.issuer import BuiltinIssuer
+from ywtb.common.auth.principal import Principal
 from ywtb.portal.app import create_app
 from ywtb.portal.config import PortalSettings
 from ywtb.portal.gateway import Gateway
@@ -23,28 +27,34 @@ CASE_NO = "510104-20260928-000001"
 
 
 class Stand:
-    """The issuer's token endpoint and the gateway, as the portal sees them; what they were asked."""
+    """The issuer (token and key endpoints, signing with a real RSA key) and the gateway, as the portal
+    sees them; what they were asked."""
 
-    def __init__(self) -> None:
+    def __init__(self, key_dir: Path) -> None:
         self.me: dict[str, Any] = CITIZEN
-        self.id_token_claims: dict[str, Any] | None = None  # None: the nonce the login sent
+        self.signer = BuiltinIssuer(key_dir / "issuer.pem", ISSUER)
+        self.id_token: Callable[[str, str], str] | None = None  # (nonce, client_id) -> token; None: valid
         self.nonces: dict[str, str] = {}  # code -> nonce of the login it was issued for
         self.gateway_calls: list[str] = []
+
+    def valid_id_token(self, nonce: str, client_id: str) -> str:
+        """What the issuer signs for this login."""
+        principal = Principal(subject=self.me["subject"], tenant=self.me["tenant"])
+        return self.signer.mint_id_token(principal, client_id, nonce=nonce)
 
     def issuer(self, request: httpx.Request) -> httpx.Response:
         if request.url.path.endswith("/.well-known/openid-configuration"):
             return httpx.Response(
                 200, json={"end_session_endpoint": f"{ISSUER}/protocol/openid-connect/logout"}
             )
-        code = parse_qs(request.content.decode())["code"][0]
-        claims = {"nonce": self.nonces[code]} if self.id_token_claims is None else self.id_token_claims
+        if request.url.path.endswith("/protocol/openid-connect/certs"):
+            return httpx.Response(200, json=self.signer.jwks())
+        form = parse_qs(request.content.decode())
+        code, client_id = form["code"][0], form["client_id"][0]
         body = {"access_token": f"at-{code}", "expires_in": 300, "token_type": "Bearer"}
-        if claims != {"no id_token": True}:
-            body["id_token"] = jwt.encode(
-                {"sub": self.me["subject"], **claims},
-                "issuer-signing-key-for-this-test-only",
-                algorithm="HS256",
-            )
+        token = (self.id_token or self.valid_id_token)(self.nonces[code], client_id)
+        if token:
+            body["id_token"] = token
         return httpx.Response(200, json=body)
 
     def gateway(self, request: httpx.Request) -> httpx.Response:
@@ -55,8 +65,8 @@ class Stand:
 
 
 @pytest.fixture
-def stand() -> Stand:
-    return Stand()
+def stand(tmp_path: Path) -> Stand:
+    return Stand(tmp_path)
 
 
 @pytest.fixture
@@ -108,15 +118,32 @@ def test_login_gives_a_new_session_id_and_the_old_one_is_worth_nothing(
     assert page.status_code == 303 and page.headers["location"].startswith("/login?area=citizen")
 
 
-@pytest.mark.parametrize(
-    "claims",
-    [{"nonce": "another-login"}, {}, {"no id_token": True}],
-    ids=["wrong-nonce", "no-nonce", "no-id-token"],
-)
-def test_an_id_token_without_this_logins_nonce_is_refused(
-    client: TestClient, stand: Stand, store: LocalSessionStore, claims: dict[str, Any]
+def _unsigned(claims: dict[str, Any]) -> str:
+    return jwt.encode(claims, "a-shared-secret-anyone-could-use-32b", algorithm="HS256")
+
+
+FORGED_ID_TOKENS: dict[str, Callable[[Stand, str, str], str]] = {
+    "wrong-nonce": lambda s, nonce, client: s.valid_id_token("another-login", client),
+    "no-nonce": lambda s, nonce, client: s.signer.mint_id_token(Principal(subject="citizen-1"), client),
+    "no-id-token": lambda s, nonce, client: "",
+    "another-client": lambda s, nonce, client: s.valid_id_token(nonce, "someone-elses-client"),
+    "another-issuer": lambda s, nonce, client: BuiltinIssuer(
+        s.signer.key_path.with_name("other.pem"), "http://other.test/realms/ywtb"
+    ).mint_id_token(Principal(subject="citizen-1"), client, nonce=nonce),
+    "not-signed-by-the-issuer": lambda s, nonce, client: _unsigned(
+        {"iss": ISSUER, "aud": client, "sub": "citizen-1", "nonce": nonce, "iat": 1, "exp": 4102444800}
+    ),
+    "an-access-token": lambda s, nonce, client: s.signer.mint(
+        Principal(subject="citizen-1"), client_id=client
+    ),
+}
+
+
+@pytest.mark.parametrize("forge", list(FORGED_ID_TOKENS.values()), ids=list(FORGED_ID_TOKENS))
+def test_an_id_token_not_made_for_this_login_is_refused(
+    client: TestClient, stand: Stand, store: LocalSessionStore, forge: Callable[[Stand, str, str], str]
 ) -> None:
-    stand.id_token_claims = claims
+    stand.id_token = lambda nonce, client_id: forge(stand, nonce, client_id)
     reply = log_in(client, stand)
     assert reply.status_code == 400
     assert "登录请求已失效" in reply.text

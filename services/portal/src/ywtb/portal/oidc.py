@@ -11,8 +11,10 @@ from typing import Any
 from urllib.parse import urlencode
 
 import httpx
-import jwt
 
+from ywtb.common.auth.jwks import JwksClient
+from ywtb.common.auth.tokens import TokenValidator
+from ywtb.common.errors import Unauthenticated, Unavailable
 from ywtb.portal.gateway import MSG_UNAVAILABLE, MSG_UNAVAILABLE_EN, GatewayError
 
 PROTOCOL = "/protocol/openid-connect"
@@ -23,20 +25,6 @@ def pkce_pair() -> tuple[str, str]:
     verifier = secrets.token_urlsafe(48)
     digest = hashlib.sha256(verifier.encode()).digest()
     return verifier, base64.urlsafe_b64encode(digest).rstrip(b"=").decode()
-
-
-def nonce_matches(id_token: str, nonce: str) -> bool:
-    """The ID token carries the nonce this login sent (no replayed or injected token is taken).
-
-    The token came straight from the token endpoint over TLS, so its signature is not checked here
-    (OpenID Connect Core 3.1.3.7); the access token is validated by the gateway.
-    """
-    try:
-        claims = jwt.decode(id_token, options={"verify_signature": False})
-    except jwt.PyJWTError:
-        return False
-    sent = claims.get("nonce")
-    return bool(nonce) and isinstance(sent, str) and hmac.compare_digest(sent, nonce)
 
 
 class OidcClient:
@@ -53,6 +41,18 @@ class OidcClient:
         self.internal_issuer = internal_issuer.rstrip("/")
         self._http = httpx.Client(timeout=timeout_s, transport=transport)
         self._discovery: dict[str, Any] | None = None
+        self._keys = JwksClient(f"{self.internal_issuer}{PROTOCOL}/certs", http_client=self._http)
+
+    def id_token_is_for(self, id_token: str, client_id: str, nonce: str) -> bool:
+        """The ID token is the issuer's, for this client, unexpired, and carries this login's nonce
+        (OpenID Connect Core 3.1.3.7: no replayed or injected token is taken)."""
+        validator = TokenValidator(self.public_issuer, client_id, self._keys, token_type="ID")
+        try:
+            claims = validator.validate(id_token)
+        except (Unauthenticated, Unavailable):
+            return False
+        sent = claims.get("nonce")
+        return bool(nonce) and isinstance(sent, str) and hmac.compare_digest(sent, nonce)
 
     def authorization_url(
         self,

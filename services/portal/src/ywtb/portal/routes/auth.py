@@ -10,7 +10,7 @@ from fastapi.responses import RedirectResponse, Response
 
 from ywtb.portal.gateway import GatewayError
 from ywtb.portal.i18n import LANGS
-from ywtb.portal.oidc import nonce_matches, pkce_pair
+from ywtb.portal.oidc import pkce_pair
 from ywtb.portal.roles import STAFF_ROLES, has_role
 from ywtb.portal.web import Area, CurrentPage, Page
 
@@ -63,7 +63,8 @@ def build_auth_router() -> APIRouter:
         area = cast(Area, pending["area"])
         try:
             tokens = page.oidc.exchange(page.client_id(area), code, redirect_uri(page), pending["verifier"])
-            if not nonce_matches(tokens.get("id_token", ""), pending.get("nonce", "")):
+            id_token, nonce = tokens.get("id_token", ""), pending.get("nonce", "")
+            if not page.oidc.id_token_is_for(id_token, page.client_id(area), nonce):
                 return page.error(400, page.t("auth.bad_state"))
             me = page.gateway.call("GET", "/api/v1/me", tokens["access_token"])
         except GatewayError as failure:

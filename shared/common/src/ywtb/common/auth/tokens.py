@@ -28,7 +28,7 @@ def _rejected(reason: str) -> Unauthenticated:
 
 
 class TokenValidator:
-    """Validates access tokens of one issuer and audience against a key source."""
+    """Validates tokens of one issuer, audience and type (access tokens: "Bearer"; ID tokens: "ID")."""
 
     def __init__(
         self,
@@ -37,8 +37,10 @@ class TokenValidator:
         key_source: KeySource,
         algorithms: Iterable[str] = ("RS256",),
         leeway_s: float = 30,
+        token_type: str = "Bearer",
     ) -> None:
         self.issuer = issuer
+        self.token_type = token_type
         self.audience = audience
         self.key_source = key_source
         self.algorithms = tuple(algorithms)
@@ -81,8 +83,8 @@ class TokenValidator:
         except jwt.InvalidTokenError as exc:
             raise _rejected(f"{type(exc).__name__}: {exc}") from None
         typ = claims.get("typ")
-        if typ is not None and typ != "Bearer":
-            raise _rejected(f"token type {str(typ)[:16]!r} is not an access token")
+        if typ is not None and typ != self.token_type:
+            raise _rejected(f"token type {str(typ)[:16]!r} is not {self.token_type!r}")
         if not isinstance(claims.get("sub"), str) or not claims["sub"]:
             raise _rejected("empty subject")
         return claims
