@@ -529,7 +529,7 @@ def test_timeout_default_by_setting(sqlite_url, tmp_path) -> None:  # type: igno
 
 CRASH_SCRIPT = """
 import os, sys
-from ywtb.approval import steps as module
+from ywtb.approval import events as module
 from ywtb.approval.service import ApprovalService
 from ywtb.common.auth.principal import Principal
 from ywtb.common.db import Database
@@ -537,7 +537,7 @@ from ywtb.common.db import Database
 url, case_no, task_id = sys.argv[1:4]
 def crash(*args, **kwargs):
     os._exit(17)  # killed after the engine computed and the rows were written, before COMMIT
-module.publish = crash
+module.stage = crash
 clerk = Principal(subject="clerk-1", tenant="510104", roles=frozenset({"window_clerk"}),
                   dept="11510104MB3234567X", name="李受理")
 ApprovalService(Database(url)).complete_task(clerk, case_no, task_id, "材料齐全")

@@ -1,4 +1,7 @@
-"""What the approval service publishes and consumes: topics, event staging, the CaseAccepted adapter.
+"""What the approval service publishes and consumes: topics, the case-event builders, the CaseAccepted adapter.
+
+Every case event carries the same envelope (case number, tenant, department, item) and is keyed by
+the case number, so one case's events stay ordered: the builders below fill it, `stage` publishes.
 
 `accepted_case_of` is the only place that knows the shape of intake's CaseAccepted event: it parses
 the event proto (ywtb.api.intake.v1.CaseAccepted) and checks what approval cannot start without.
@@ -9,9 +12,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+from google.protobuf.message import Message
+from sqlalchemy.orm import Session
+
+from ywtb.api.approval.v1 import approval_pb2, events_pb2
 from ywtb.api.catalog.v1 import catalog_pb2
 from ywtb.api.intake.v1 import events_pb2 as intake_events
-from ywtb.approval.models import metadata
+from ywtb.approval import authz, convert
+from ywtb.approval.models import ClockStopRow, Instance, Task, metadata
 from ywtb.common.events.envelope import Event, MalformedEvent
 from ywtb.common.events.typed import EventTypes
 from ywtb.common.timestamps import from_timestamp
@@ -23,6 +31,102 @@ INTAKE_EVENTS = EventTypes(intake_events.CaseAccepted)  # the other intake case 
 WORKDAY_UNITS = (catalog_pb2.TIME_UNIT_WORKDAY, catalog_pb2.TIME_UNIT_UNSPECIFIED)
 
 publish = metadata.publisher(CASE_TOPIC)  # key = case number
+
+Facts = approval_pb2.DeadlineFacts
+
+
+def stage(session: Session, message: Message) -> None:
+    """Stage a case event in the caller's transaction, keyed by its case number, in its tenant."""
+    publish(session, message, key=message.case_no, tenant=message.tenant)  # type: ignore[attr-defined]
+
+
+def _envelope(instance: Instance) -> dict[str, str]:
+    return {"case_no": instance.case_no, "tenant": instance.tenant, "dept": instance.dept}
+
+
+def case_step_completed(
+    instance: Instance,
+    task: Task,
+    *,
+    actor_name: str,
+    opinion: str,
+    decision: str | None,
+    completed_at: datetime,
+    step_deadline: datetime,
+    on_time: bool,
+    seq: int,
+    facts: Facts,
+) -> events_pb2.CaseStepCompleted:
+    """A step done (办理), in the department of the task; the handler's name masked."""
+    return events_pb2.CaseStepCompleted(
+        **{**_envelope(instance), "dept": task.dept},
+        item_id=instance.item_id,
+        step=task.step,
+        title=task.title,
+        actor=authz.mask_name(actor_name),
+        opinion=opinion,
+        decision=convert.decision(decision),
+        started_at=convert.timestamp(task.started_at),
+        completed_at=convert.timestamp(completed_at),
+        step_deadline=convert.timestamp(step_deadline),
+        on_time=on_time,
+        item_code=task.item_code,
+        seq=seq,
+        deadline=facts,
+    )
+
+
+def case_approved(instance: Instance, at: datetime, facts: Facts, *, deemed: bool) -> events_pb2.CaseApproved:
+    """准予许可 (deemed: by 超时默认)."""
+    return events_pb2.CaseApproved(
+        **_envelope(instance),
+        item_id=instance.item_id,
+        approved_at=convert.timestamp(at),
+        deemed=deemed,
+        deadline=facts,
+    )
+
+
+def case_denied(instance: Instance, reason: str, at: datetime, facts: Facts) -> events_pb2.CaseDenied:
+    """不予许可 with the reasons given."""
+    return events_pb2.CaseDenied(
+        **_envelope(instance),
+        item_id=instance.item_id,
+        reason=reason,
+        denied_at=convert.timestamp(at),
+        deadline=facts,
+    )
+
+
+def case_completed(
+    instance: Instance, outcome: str, at: datetime, on_time: bool, facts: Facts
+) -> events_pb2.CaseCompleted:
+    """办结 with its outcome ("approve" or "deny")."""
+    return events_pb2.CaseCompleted(
+        **_envelope(instance),
+        item_id=instance.item_id,
+        outcome=convert.decision(outcome),
+        completed_at=convert.timestamp(at),
+        on_time=on_time,
+        deadline=facts,
+    )
+
+
+def case_suspended(instance: Instance, stop: ClockStopRow, facts: Facts) -> events_pb2.CaseSuspended:
+    """特别程序开始: the clock stopped."""
+    return events_pb2.CaseSuspended(**_envelope(instance), stop=convert.clock_stop(stop), deadline=facts)
+
+
+def case_resumed(instance: Instance, stop: ClockStopRow, facts: Facts) -> events_pb2.CaseResumed:
+    """特别程序结束: the clock runs again, with the procedure's result."""
+    return events_pb2.CaseResumed(
+        **_envelope(instance), stop=convert.clock_stop(stop), result=stop.result, deadline=facts
+    )
+
+
+def case_deadline_extended(instance: Instance, reason: str, facts: Facts) -> events_pb2.CaseDeadlineExtended:
+    """延长期限 with its reason."""
+    return events_pb2.CaseDeadlineExtended(**_envelope(instance), reason=reason, deadline=facts)
 
 
 @dataclass(frozen=True)

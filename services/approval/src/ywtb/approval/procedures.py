@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from ywtb.api.approval.v1 import events_pb2
-from ywtb.approval import convert
+from ywtb.approval import events
 from ywtb.approval.core import ApprovalCore, CaseView, optimistic
 from ywtb.approval.deadlines import (
     as_stops,
@@ -15,7 +14,6 @@ from ywtb.approval.deadlines import (
     max_extension_days,
     step_deadline,
 )
-from ywtb.approval.events import publish
 from ywtb.approval.models import COMPLETED, OPEN, RUNNING, SUSPENDED, ClockStopRow, Task
 from ywtb.common.auth.principal import Principal
 from ywtb.common.clock import utc
@@ -49,18 +47,7 @@ class Procedures(ApprovalCore):
             instance.status = SUSPENDED
             session.flush()
             stops = self.stops_of(session, case_no)
-            publish(
-                session,
-                events_pb2.CaseSuspended(
-                    case_no=case_no,
-                    tenant=instance.tenant,
-                    dept=instance.dept,
-                    stop=convert.clock_stop(stop),
-                    deadline=self.facts(instance, stops, now),
-                ),
-                key=case_no,
-                tenant=instance.tenant,
-            )
+            events.stage(session, events.case_suspended(instance, stop, self.facts(instance, stops, now)))
             return self.view(session, instance, now)
 
     def resume_case(self, principal: Principal, case_no: str, result: str = "") -> CaseView:
@@ -81,19 +68,7 @@ class Procedures(ApprovalCore):
                     step_deadline(utc(task.started_at), task.step_days, closed, calendar=self.calendar)
                 )
             session.flush()
-            publish(
-                session,
-                events_pb2.CaseResumed(
-                    case_no=case_no,
-                    tenant=instance.tenant,
-                    dept=instance.dept,
-                    stop=convert.clock_stop(stop),
-                    result=stop.result,
-                    deadline=self.facts(instance, stops, now),
-                ),
-                key=case_no,
-                tenant=instance.tenant,
-            )
+            events.stage(session, events.case_resumed(instance, stop, self.facts(instance, stops, now)))
             return self.view(session, instance, now)
 
     def extend_deadline(self, principal: Principal, case_no: str, reason: str) -> CaseView:
@@ -124,16 +99,6 @@ class Procedures(ApprovalCore):
             )
             instance.extension_days, instance.extension_reason = days, reason
             session.flush()
-            publish(
-                session,
-                events_pb2.CaseDeadlineExtended(
-                    case_no=case_no,
-                    tenant=instance.tenant,
-                    dept=instance.dept,
-                    reason=reason,
-                    deadline=self.facts(instance, stops, now),
-                ),
-                key=case_no,
-                tenant=instance.tenant,
-            )
+            facts = self.facts(instance, stops, now)
+            events.stage(session, events.case_deadline_extended(instance, reason, facts))
             return self.view(session, instance, now)

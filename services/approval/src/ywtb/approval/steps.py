@@ -8,11 +8,10 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from ywtb.api.approval.v1 import events_pb2
-from ywtb.approval import authz, convert
+from ywtb.approval import events
 from ywtb.approval.core import ApprovalCore, CaseView, optimistic
 from ywtb.approval.deadlines import as_stops
 from ywtb.approval.engine import WorkflowState
-from ywtb.approval.events import publish
 from ywtb.approval.models import COMPLETED, DONE, OPEN, Instance, Step, Task
 from ywtb.common.clock import utc
 from ywtb.common.errors import Conflict
@@ -78,28 +77,20 @@ class StepCompletion(ApprovalCore):
             session.flush()  # the version-guarded UPDATE: a concurrent completion fails here
             self.sync_tasks(session, instance, new_state, now, as_stops(stops))
             facts = self.facts(instance, stops, now)
-            publish(
+            events.stage(
                 session,
-                events_pb2.CaseStepCompleted(
-                    case_no=case_no,
-                    tenant=instance.tenant,
-                    dept=task.dept,
-                    item_id=instance.item_id,
-                    step=task.step,
-                    title=task.title,
-                    actor=authz.mask_name(actor_name),
+                events.case_step_completed(
+                    instance,
+                    task,
+                    actor_name=actor_name,
                     opinion=opinion,
-                    decision=convert.decision(decision),
-                    started_at=convert.timestamp(utc(task.started_at)),
-                    completed_at=convert.timestamp(now),
-                    step_deadline=convert.timestamp(deadline_at),
+                    decision=decision,
+                    completed_at=now,
+                    step_deadline=deadline_at,
                     on_time=on_time,
-                    item_code=task.item_code,
                     seq=seq,
-                    deadline=facts,
+                    facts=facts,
                 ),
-                key=case_no,
-                tenant=instance.tenant,
             )
             self._decide(session, instance, new_state, decision, opinion, now, facts, deemed)
             session.flush()
@@ -133,20 +124,7 @@ class StepCompletion(ApprovalCore):
         )
         if approved and instance.approved_at is None:
             instance.approved_at = now
-            publish(
-                session,
-                events_pb2.CaseApproved(
-                    case_no=instance.case_no,
-                    tenant=instance.tenant,
-                    dept=instance.dept,
-                    item_id=instance.item_id,
-                    approved_at=convert.timestamp(now),
-                    deemed=deemed,
-                    deadline=facts,
-                ),
-                key=instance.case_no,
-                tenant=instance.tenant,
-            )
+            events.stage(session, events.case_approved(instance, now, facts, deemed=deemed))
         if not state.completed:
             return
         instance.status = COMPLETED
@@ -161,32 +139,7 @@ class StepCompletion(ApprovalCore):
                     .order_by(Step.seq)
                 )
             ]
-            publish(
-                session,
-                events_pb2.CaseDenied(
-                    case_no=instance.case_no,
-                    tenant=instance.tenant,
-                    dept=instance.dept,
-                    item_id=instance.item_id,
-                    reason="；".join(reasons) or opinion,
-                    denied_at=convert.timestamp(now),
-                    deadline=facts,
-                ),
-                key=instance.case_no,
-                tenant=instance.tenant,
-            )
-        publish(
-            session,
-            events_pb2.CaseCompleted(
-                case_no=instance.case_no,
-                tenant=instance.tenant,
-                dept=instance.dept,
-                item_id=instance.item_id,
-                outcome=convert.decision("approve" if state.outcome == "approved" else "deny"),
-                completed_at=convert.timestamp(now),
-                on_time=now <= utc(instance.case_deadline),
-                deadline=facts,
-            ),
-            key=instance.case_no,
-            tenant=instance.tenant,
-        )
+            events.stage(session, events.case_denied(instance, "；".join(reasons) or opinion, now, facts))
+        outcome = "approve" if state.outcome == "approved" else "deny"
+        on_time = now <= utc(instance.case_deadline)
+        events.stage(session, events.case_completed(instance, outcome, now, on_time, facts))

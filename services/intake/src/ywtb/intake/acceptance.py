@@ -6,16 +6,14 @@ from datetime import date, datetime, timedelta
 
 from sqlalchemy import select
 
-from ywtb.api.intake.v1 import events_pb2
 from ywtb.api.intake.v1 import intake_pb2 as pb
 from ywtb.common.auth.principal import Principal
 from ywtb.common.clock import utc
 from ywtb.common.errors import FailedPrecondition
-from ywtb.intake import authz, convert
+from ywtb.intake import authz, events
 from ywtb.intake.completeness import required_missing
 from ywtb.intake.core import IntakeCore, invalid
 from ywtb.intake.deadlines import deemed_acceptance_deadline, supply_deadline
-from ywtb.intake.events import publish
 from ywtb.intake.models import Case
 
 
@@ -119,20 +117,7 @@ class Acceptance(IntakeCore):
             case.handled_by = principal.subject
             case.updated_at = now
             session.flush()
-            publish(
-                session,
-                events_pb2.CaseRejected(
-                    case_no=case.case_no,
-                    tenant=case.tenant,
-                    dept=case.dept,
-                    item_id=case.item_id,
-                    reason=reason,
-                    rejected_at=convert.timestamp(now),
-                    rejected_by=principal.subject,
-                ),
-                key=case.case_no,
-                tenant=case.tenant,
-            )
+            events.stage(session, events.case_rejected(case))
             return case
 
     # 逾期视为受理 (Administrative Licensing Law art. 32)

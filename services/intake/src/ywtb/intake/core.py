@@ -8,8 +8,6 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ywtb.api.catalog.v1 import catalog_pb2
-from ywtb.api.intake.v1 import events_pb2
 from ywtb.api.intake.v1 import intake_pb2 as pb
 from ywtb.common.auth.principal import Principal
 from ywtb.common.calendar import WorkCalendar, national_calendar
@@ -17,11 +15,10 @@ from ywtb.common.clock import Clock, Clocked, utc_now
 from ywtb.common.db import Database
 from ywtb.common.errors import FailedPrecondition, InvalidArgument, NotFound, PermissionDenied
 from ywtb.common.pii import derive_key
-from ywtb.intake import authz, convert
+from ywtb.intake import authz, events
 from ywtb.intake.catalog_client import CatalogClient
 from ywtb.intake.config import DEFAULT_CASE_NUMBER_PATTERN
 from ywtb.intake.deadlines import governing_item, promised_date
-from ywtb.intake.events import publish
 from ywtb.intake.identity_client import IdentityClient
 from ywtb.intake.models import Case, MaterialFile
 from ywtb.intake.storage import MaterialStorage
@@ -112,20 +109,7 @@ class IntakeCore(Clocked):
         case.correction_round += 1
         case.updated_at = now
         session.flush()
-        publish(
-            session,
-            events_pb2.CaseCorrectionRequested(
-                case_no=case.case_no,
-                tenant=case.tenant,
-                dept=case.dept,
-                deficiencies=[pb.Deficiency(**d) for d in notice],
-                correction_round=case.correction_round,
-                requested_at=convert.timestamp(now),
-                automatic=automatic,
-            ),
-            key=case.case_no,
-            tenant=case.tenant,
-        )
+        events.stage(session, events.case_correction_requested(case, notice, now, automatic=automatic))
 
     def mark_accepted(
         self,
@@ -178,54 +162,11 @@ class IntakeCore(Clocked):
 
     def publish_submitted(self, session: Session, case: Case) -> None:
         """Stage case.submitted (on submission and on each resubmission after 补正)."""
-        publish(
-            session,
-            events_pb2.CaseSubmitted(
-                case_no=case.case_no,
-                tenant=case.tenant,
-                dept=case.dept,
-                item_id=case.item_id,
-                item_version=case.item_version,
-                implementation_code=case.item["implementation_code"],
-                channel=case.channel,
-                applicant_type=case.applicant_type,
-                received_at=convert.timestamp(case.received_at),
-                correction_round=case.correction_round,
-            ),
-            key=case.case_no,
-            tenant=case.tenant,
-        )
+        events.stage(session, events.case_submitted(case))
 
     def publish_accepted(self, session: Session, case: Case) -> None:
         """Stage case.accepted with the governing item's limits (what approval starts from)."""
         session.flush()
         item = case.item
         governing = governing_item(item, case.accepted_at or self.now(), self.calendar)
-        publish(
-            session,
-            events_pb2.CaseAccepted(
-                case_no=case.case_no,
-                tenant=case.tenant,
-                dept=case.dept,
-                item_id=case.item_id,
-                item_version=case.item_version,
-                process=item["process"],
-                case_type=governing["case_type"],
-                promised_limit=catalog_pb2.TimeLimit(**governing["promised_limit"]),
-                legal_limit=catalog_pb2.TimeLimit(**governing["legal_limit"]),
-                accepted_at=convert.timestamp(case.accepted_at),
-                promised_completion_date=case.promised_date.isoformat() if case.promised_date else "",
-                acceptance_mode=case.acceptance_mode,
-                pending_materials=case.pending_materials,
-                supply_deadline=case.supply_deadline.isoformat() if case.supply_deadline else "",
-                deemed_accepted=case.deemed_accepted,
-                channel=case.channel,
-                applicant_type=case.applicant_type,
-                accepted_by=case.handled_by,
-                applicant_id=case.owner,
-                items=[convert.bundle_item(i) for i in case.bundle_items or []],
-                bundle_code=case.bundle_code or "",
-            ),
-            key=case.case_no,
-            tenant=case.tenant,
-        )
+        events.stage(session, events.case_accepted(case, governing))
