@@ -64,16 +64,15 @@ def test_a_given_calendar_wins_and_an_unmaintained_year_gives_no_colour() -> Non
     assert (unknown.colour, unknown.remaining, unknown.text) == ("none", None, "期限 2027-01-05")
 
 
-def test_the_portal_counts_with_the_services_calendar_and_its_override_table(monkeypatch) -> None:
-    from ywtb.common.calendar import factory
+def test_the_portal_shows_intakes_acceptance_deadline_and_does_not_recompute_it() -> None:
     from ywtb.portal.deadline import intake_deadline
 
-    case = {"status": "CASE_STATUS_SUBMITTED", "received_at": "2026-09-29T02:00:00Z"}
-    assert intake_deadline(case, date(2026, 9, 29)).day == date(2026, 10, 12)  # type: ignore[union-attr]
-    factory.national_calendar.cache_clear()
-    rest = DayOverride(date(2026, 9, 30), False, "测试调整")  # test data, not an official day off
-    monkeypatch.setattr(factory, "load_override_file", lambda path=None: [rest])
-    try:
-        assert intake_deadline(case, date(2026, 9, 29)).day == date(2026, 10, 13)  # type: ignore[union-attr]
-    finally:
-        factory.national_calendar.cache_clear()
+    # 2026-10-13 23:59:59 Beijing: as intake counted it (whatever its calendar held), not 10-12 recomputed here.
+    case = {
+        "status": "CASE_STATUS_SUBMITTED",
+        "received_at": "2026-09-29T02:00:00Z",
+        "acceptance_deadline": "2026-10-13T15:59:59.999999Z",
+    }
+    state = intake_deadline(case, date(2026, 9, 29))
+    assert state is not None and (state.day, state.kind) == (date(2026, 10, 13), "acceptance")
+    assert intake_deadline({**case, "acceptance_deadline": ""}, date(2026, 9, 29)) is None

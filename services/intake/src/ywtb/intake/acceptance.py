@@ -13,7 +13,7 @@ from ywtb.common.errors import FailedPrecondition
 from ywtb.intake import authz, events
 from ywtb.intake.completeness import required_missing
 from ywtb.intake.core import IntakeCore, invalid
-from ywtb.intake.deadlines import deemed_acceptance_deadline, supply_deadline
+from ywtb.intake.deadlines import supply_deadline
 from ywtb.intake.models import Case
 
 
@@ -139,13 +139,10 @@ class Acceptance(IntakeCore):
         for case_no in candidates:
             with self.db.transaction() as session:
                 case = self.locked(session, case_no)
+                deadline = self.acceptance_deadline(case)
+                if deadline is None or now <= deadline:  # handled meanwhile, or still within the limit
+                    continue
                 received = utc(case.received_at)
-                if case.status != pb.CASE_STATUS_SUBMITTED:
-                    continue
-                if now <= deemed_acceptance_deadline(
-                    received, self.deemed_acceptance_workdays, self.calendar
-                ):
-                    continue
                 missing = [m["name"] for m in required_missing(case.item, case.materials)]
                 self.mark_accepted(
                     session,

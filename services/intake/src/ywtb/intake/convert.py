@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from google.protobuf import json_format
@@ -56,8 +57,8 @@ def bundle_item(item: dict[str, Any]) -> pb.BundleItem:
     )
 
 
-def case(row: Case) -> pb.Case:
-    """A case as callers see it: certificate number and mobile masked."""
+def case(row: Case, acceptance_deadline: datetime | None = None) -> pb.Case:
+    """A case as callers see it: certificate number and mobile masked; the deemed-acceptance deadline given."""
     item = row.item
     return pb.Case(
         case_no=row.case_no,
@@ -103,4 +104,5 @@ def case(row: Case) -> pb.Case:
         opinion=row.opinion,
         bundle_code=row.bundle_code or "",
         bundle_items=[bundle_item(i) for i in row.bundle_items or []],
+        acceptance_deadline=timestamp(acceptance_deadline),
     )

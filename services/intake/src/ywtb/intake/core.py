@@ -11,14 +11,14 @@ from sqlalchemy.orm import Session
 from ywtb.api.intake.v1 import intake_pb2 as pb
 from ywtb.common.auth.principal import Principal
 from ywtb.common.calendar import WorkCalendar, national_calendar
-from ywtb.common.clock import Clock, Clocked, utc_now
+from ywtb.common.clock import Clock, Clocked, utc, utc_now
 from ywtb.common.db import Database
 from ywtb.common.errors import FailedPrecondition, InvalidArgument, NotFound, PermissionDenied
 from ywtb.common.pii import derive_key
 from ywtb.intake import authz, events
 from ywtb.intake.catalog_client import CatalogClient
 from ywtb.intake.config import DEFAULT_CASE_NUMBER_PATTERN
-from ywtb.intake.deadlines import governing_item, promised_date
+from ywtb.intake.deadlines import deemed_acceptance_deadline, governing_item, promised_date
 from ywtb.intake.identity_client import IdentityClient
 from ywtb.intake.models import Case, MaterialFile
 from ywtb.intake.storage import MaterialStorage
@@ -58,6 +58,14 @@ class IntakeCore(Clocked):
         self.max_upload_bytes = max_upload_bytes
         self.case_number_pattern = case_number_pattern
         self.deemed_acceptance_workdays = deemed_acceptance_workdays
+
+    def acceptance_deadline(self, case: Case) -> datetime | None:
+        """While submitted, the end of the last working day to handle it (逾期视为受理 after); else None."""
+        if case.status != pb.CASE_STATUS_SUBMITTED:
+            return None
+        return deemed_acceptance_deadline(
+            utc(case.received_at), self.deemed_acceptance_workdays, self.calendar
+        )
 
     def promised_date(self, item: dict[str, Any], accepted_at: datetime) -> date:
         """The promised completion date of an item (一件事: the latest of its parts) accepted then."""

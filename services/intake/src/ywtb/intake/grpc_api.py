@@ -8,6 +8,7 @@ from ywtb.common.auth.principal import Principal
 from ywtb.common.context import current_principal
 from ywtb.common.errors import Unauthenticated
 from ywtb.intake import convert
+from ywtb.intake.models import Case
 from ywtb.intake.service import ApplicantIn, IntakeService, Submission
 
 CHUNK_BYTES = 256 * 1024  # well below gRPC's default 4 MiB message limit
@@ -25,6 +26,10 @@ class IntakeServicer(intake_pb2_grpc.IntakeServiceServicer):
 
     def __init__(self, service: IntakeService) -> None:
         self.service = service
+
+    def _case(self, row: Case) -> pb.Case:
+        """A case with its deemed-acceptance deadline (intake's calendar and limit)."""
+        return convert.case(row, self.service.acceptance_deadline(row))
 
     def UploadMaterial(self, request, context):  # noqa: N802
         row = self.service.upload_material(_caller(), request.file_name, request.content)
@@ -51,32 +56,32 @@ class IntakeServicer(intake_pb2_grpc.IntakeServiceServicer):
             bundle_code=request.bundle_code,
         )
         case, replayed = self.service.submit(_caller(), submission)
-        return pb.SubmitCaseResponse(case=convert.case(case), replayed=replayed)
+        return pb.SubmitCaseResponse(case=self._case(case), replayed=replayed)
 
     def GetCase(self, request, context):  # noqa: N802
-        return pb.GetCaseResponse(case=convert.case(self.service.get_case(_caller(), request.case_no)))
+        return pb.GetCaseResponse(case=self._case(self.service.get_case(_caller(), request.case_no)))
 
     def ListMyCases(self, request, context):  # noqa: N802
         cases = self.service.list_my_cases(_caller(), request.status, request.page_size, request.offset)
-        return pb.ListMyCasesResponse(cases=[convert.case(c) for c in cases])
+        return pb.ListMyCasesResponse(cases=[self._case(c) for c in cases])
 
     def ListCases(self, request, context):  # noqa: N802
         cases = self.service.list_cases(
             _caller(), request.tenant, request.dept, request.status, request.page_size, request.offset
         )
-        return pb.ListCasesResponse(cases=[convert.case(c) for c in cases])
+        return pb.ListCasesResponse(cases=[self._case(c) for c in cases])
 
     def RequestCorrection(self, request, context):  # noqa: N802
         deficiencies = [(d.subject, d.requirement) for d in request.deficiencies]
         case = self.service.request_correction(_caller(), request.case_no, deficiencies)
-        return pb.RequestCorrectionResponse(case=convert.case(case))
+        return pb.RequestCorrectionResponse(case=self._case(case))
 
     def SupplementCase(self, request, context):  # noqa: N802
         form = convert.struct_to_dict(request.form_data) if request.HasField("form_data") else None
         case = self.service.supplement(
             _caller(), request.case_no, convert.materials_in(request.materials), form
         )
-        return pb.SupplementCaseResponse(case=convert.case(case))
+        return pb.SupplementCaseResponse(case=self._case(case))
 
     def AcceptCase(self, request, context):  # noqa: N802
         case = self.service.accept(
@@ -87,11 +92,11 @@ class IntakeServicer(intake_pb2_grpc.IntakeServiceServicer):
             promise_signed=request.promise_signed,
             opinion=request.opinion,
         )
-        return pb.AcceptCaseResponse(case=convert.case(case))
+        return pb.AcceptCaseResponse(case=self._case(case))
 
     def RejectCase(self, request, context):  # noqa: N802
         case = self.service.reject(_caller(), request.case_no, request.reason)
-        return pb.RejectCaseResponse(case=convert.case(case))
+        return pb.RejectCaseResponse(case=self._case(case))
 
     def ListCaseMaterials(self, request, context):  # noqa: N802
         files = self.service.case_files(_caller(), request.case_no)

@@ -15,7 +15,6 @@ from ywtb.common.calendar import (
     national_calendar,
 )
 
-DEEMED_ACCEPTANCE_WORKDAYS = 5  # 行政许可法第三十二条: not told within 5 days, accepted on receipt
 NOON = time(12)
 
 
@@ -69,15 +68,11 @@ def parse_instant(value: str) -> datetime:
 def intake_deadline(
     case: dict[str, Any], today: date, *, warn_workdays: int = WARN_WORKDAYS
 ) -> DeadlineState | None:
-    """The deadline of a case in intake: deemed acceptance 5 working days after receipt while it waits
-    for a clerk, the promised completion date once accepted; None otherwise."""
+    """The deadline of a case in intake: deemed acceptance (as intake counts it) while it waits for a
+    clerk, the promised completion date once accepted; None otherwise."""
     status = str(case.get("status", "")).removeprefix("CASE_STATUS_")
-    calendar = national_calendar()
-    if status == "SUBMITTED" and case.get("received_at"):
-        try:
-            day = calendar.add_workdays(parse_instant(case["received_at"]), DEEMED_ACCEPTANCE_WORKDAYS)
-        except CalendarNotMaintained:
-            return None
+    if status == "SUBMITTED" and case.get("acceptance_deadline"):
+        day = parse_instant(case["acceptance_deadline"])
         return replace(deadline_state(day, today, warn_workdays=warn_workdays), kind="acceptance")
     if status == "ACCEPTED" and case.get("promised_completion_date"):
         day = date.fromisoformat(case["promised_completion_date"])

@@ -359,6 +359,7 @@ class Case(_message.Message):
     BUNDLE_ITEMS_FIELD_NUMBER: _builtins.int
     IDENTITY_CHECK_FIELD_NUMBER: _builtins.int
     APPLICANT_REAL_NAME_LEVEL_FIELD_NUMBER: _builtins.int
+    ACCEPTANCE_DEADLINE_FIELD_NUMBER: _builtins.int
     case_no: _builtins.str
     """Unified case number (办件编号)."""
     tenant: _builtins.str
@@ -449,6 +450,12 @@ class Case(_message.Message):
     def bundle_items(self) -> _containers.RepeatedCompositeFieldContainer[Global___BundleItem]:
         """一件事: the bundled items (empty for a single item); the case's item and dept are the first one's."""
 
+    @_builtins.property
+    def acceptance_deadline(self) -> _timestamp_pb2.Timestamp:
+        """While submitted: the end of the last working day to accept or reject it (5 working days after
+        receipt); after it the case is accepted as of receipt (Administrative Licensing Law art. 32). Unset otherwise.
+        """
+
     def __init__(
         self,
         *,
@@ -487,10 +494,11 @@ class Case(_message.Message):
         bundle_items: _abc.Iterable[Global___BundleItem] | None = ...,
         identity_check: Global___IdentityCheck.ValueType = ...,
         applicant_real_name_level: _builtins.int = ...,
+        acceptance_deadline: _timestamp_pb2.Timestamp | None = ...,
     ) -> None: ...
-    _HasFieldArgType: _TypeAlias = _typing.Literal["accepted_at", b"accepted_at", "applicant", b"applicant", "form_data", b"form_data", "received_at", b"received_at", "rejected_at", b"rejected_at", "submitted_at", b"submitted_at"]  # noqa: Y015
+    _HasFieldArgType: _TypeAlias = _typing.Literal["acceptance_deadline", b"acceptance_deadline", "accepted_at", b"accepted_at", "applicant", b"applicant", "form_data", b"form_data", "received_at", b"received_at", "rejected_at", b"rejected_at", "submitted_at", b"submitted_at"]  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["acceptance_mode", b"acceptance_mode", "accepted_at", b"accepted_at", "applicant", b"applicant", "applicant_real_name_level", b"applicant_real_name_level", "bundle_code", b"bundle_code", "bundle_items", b"bundle_items", "case_no", b"case_no", "case_type", b"case_type", "channel", b"channel", "correction_round", b"correction_round", "deemed_accepted", b"deemed_accepted", "deficiencies", b"deficiencies", "dept", b"dept", "form_data", b"form_data", "handled_by", b"handled_by", "identity_check", b"identity_check", "implementation_code", b"implementation_code", "item_id", b"item_id", "item_name", b"item_name", "item_version", b"item_version", "materials", b"materials", "opinion", b"opinion", "owner", b"owner", "pending_materials", b"pending_materials", "process", b"process", "promise_signed", b"promise_signed", "promised_completion_date", b"promised_completion_date", "received_at", b"received_at", "reject_reason", b"reject_reason", "rejected_at", b"rejected_at", "status", b"status", "submitted_at", b"submitted_at", "submitted_by", b"submitted_by", "supply_deadline", b"supply_deadline", "tenant", b"tenant"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["acceptance_deadline", b"acceptance_deadline", "acceptance_mode", b"acceptance_mode", "accepted_at", b"accepted_at", "applicant", b"applicant", "applicant_real_name_level", b"applicant_real_name_level", "bundle_code", b"bundle_code", "bundle_items", b"bundle_items", "case_no", b"case_no", "case_type", b"case_type", "channel", b"channel", "correction_round", b"correction_round", "deemed_accepted", b"deemed_accepted", "deficiencies", b"deficiencies", "dept", b"dept", "form_data", b"form_data", "handled_by", b"handled_by", "identity_check", b"identity_check", "implementation_code", b"implementation_code", "item_id", b"item_id", "item_name", b"item_name", "item_version", b"item_version", "materials", b"materials", "opinion", b"opinion", "owner", b"owner", "pending_materials", b"pending_materials", "process", b"process", "promise_signed", b"promise_signed", "promised_completion_date", b"promised_completion_date", "received_at", b"received_at", "reject_reason", b"reject_reason", "rejected_at", b"rejected_at", "status", b"status", "submitted_at", b"submitted_at", "submitted_by", b"submitted_by", "supply_deadline", b"supply_deadline", "tenant", b"tenant"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
