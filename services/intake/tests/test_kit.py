@@ -81,3 +81,15 @@ def test_a_city_tenant_admin_reads_its_counties_cases_not_a_siblings(service: In
             service.list_cases(outsider, "510104")
     with pytest.raises(PermissionDenied):  # supervision reads; accepting stays with the department's clerks
         service.accept(CITY_ADMIN, case.case_no)
+
+
+def test_the_queue_is_a_clerks_own_department_and_a_clerk_without_one_reads_none(
+    service: IntakeService,
+) -> None:
+    case, _ = _submit(service)
+    assert [c.case_no for c in service.list_cases(CLERK, "510104")] == [case.case_no]
+    no_dept = Principal(subject="s-nodept", tenant="510104", roles=frozenset({"window_clerk"}), dept="")
+    with pytest.raises(PermissionDenied):  # not "every department of the tenant"
+        service.list_cases(no_dept, "510104")
+    with pytest.raises(PermissionDenied):
+        service.list_cases(CLERK, "510104", dept="another-dept")

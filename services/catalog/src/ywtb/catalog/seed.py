@@ -15,6 +15,7 @@ from sqlalchemy import select
 from ywtb.catalog.importer import CatalogueFile, load_catalogue, sample_path
 from ywtb.catalog.models import Bundle, Item
 from ywtb.catalog.service import CatalogService
+from ywtb.common import tenancy
 from ywtb.common.auth.principal import Principal
 
 log = logging.getLogger(__name__)
@@ -22,17 +23,17 @@ log = logging.getLogger(__name__)
 
 def keeper(province: str) -> Principal:
     """The province's catalogue keeper."""
-    return Principal(subject="seed", tenant=province, roles=frozenset({"tenant_admin"}))
+    return Principal(subject="seed", tenant=province, roles=frozenset({tenancy.TENANT_ADMIN}))
 
 
 def dept_admin(tenant: str, dept: str) -> Principal:
     """The admin of one department."""
-    return Principal(subject="seed", tenant=tenant, dept=dept, roles=frozenset({"dept_admin"}))
+    return Principal(subject="seed", tenant=tenant, dept=dept, roles=frozenset({tenancy.DEPT_ADMIN}))
 
 
 def reviewer(tenant: str) -> Principal:
     """The tenant admin who reviews and publishes."""
-    return Principal(subject="seed", tenant=tenant, roles=frozenset({"tenant_admin"}))
+    return Principal(subject="seed", tenant=tenant, roles=frozenset({tenancy.TENANT_ADMIN}))
 
 
 def seed_catalogue(service: CatalogService, catalogue: CatalogueFile) -> dict[str, int]:

@@ -64,10 +64,8 @@ def require_queue_reader(principal: Principal, tenant: str, dept: str) -> str:
     """Staff of the department, or a supervisor of the tenant or above; the department to filter on."""
     if tenancy.supervises(principal, tenant) or tenancy.is_unbound(principal):
         return dept
-    if (
-        principal.has_role(*STAFF_READER_ROLES)
-        and principal.tenant == tenant
-        and dept in ("", principal.dept)
+    if dept in ("", principal.dept) and tenancy.is_department_staff(
+        principal, tenant, principal.dept, STAFF_READER_ROLES
     ):
         return principal.dept
     raise PermissionDenied(

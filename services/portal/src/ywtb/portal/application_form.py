@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from ywtb.common import tenancy
 from ywtb.common.codes import validate_credit_code, validate_id_number
 from ywtb.common.errors import InvalidArgument
 from ywtb.portal import labels
@@ -237,7 +238,7 @@ def _parse_list(lang: str, item: FormField, posted: Posted, values: dict[str, An
 
 def may_apply_for_legal_person(user: Mapping[str, Any]) -> bool:
     """Legal-person agents (法人经办人) may apply for the company they act for."""
-    return has_role(user, {"legal_person_agent"})
+    return has_role(user, {tenancy.LEGAL_PERSON_AGENT})
 
 
 def parse_applicant(lang: str, posted: Posted, *, agent: bool) -> Applicant:

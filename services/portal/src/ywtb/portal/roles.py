@@ -5,20 +5,20 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from ywtb.common import tenancy
+
 # Every staff role the workbench client may hold (the citizen client holds none of them).
-STAFF_ROLES = frozenset(
-    {"window_clerk", "approver", "dept_admin", "tenant_admin", "supervisor", "platform_admin"}
-)
+STAFF_ROLES = frozenset({*tenancy.STAFF_ROLES, tenancy.PLATFORM_ADMIN})
 # The workbench: its pages, the intake queue, the admin link in its navigation.
-WORKBENCH_ROLES = frozenset({"window_clerk", "approver", "dept_admin", "tenant_admin", "supervisor"})
-QUEUE_ROLES = frozenset({"window_clerk", "approver", "supervisor"})
-WORKBENCH_ADMIN_LINK_ROLES = frozenset({"dept_admin", "tenant_admin"})
+WORKBENCH_ROLES = frozenset(tenancy.STAFF_ROLES)
+QUEUE_ROLES = frozenset({*tenancy.CASE_HANDLER_ROLES, tenancy.SUPERVISOR})
+WORKBENCH_ADMIN_LINK_ROLES = frozenset({tenancy.DEPT_ADMIN, tenancy.TENANT_ADMIN})
 # The admin pages; tenant admins (and the platform admin) manage the whole tenant and review items.
-ADMIN_ROLES = frozenset({"tenant_admin", "dept_admin", "platform_admin"})
-TENANT_ADMIN_ROLES = frozenset({"tenant_admin", "platform_admin"})
-STAFF_ROLE_NAMES = ("window_clerk", "approver", "dept_admin", "tenant_admin", "supervisor")
+ADMIN_ROLES = frozenset({tenancy.TENANT_ADMIN, tenancy.DEPT_ADMIN, tenancy.PLATFORM_ADMIN})
+TENANT_ADMIN_ROLES = frozenset({tenancy.TENANT_ADMIN, tenancy.PLATFORM_ADMIN})
+STAFF_ROLE_NAMES = tenancy.STAFF_ROLES
 # The roles a department admin may grant (identity's rule; the service enforces it).
-DEPT_ADMIN_GRANTS = ("window_clerk", "approver")
+DEPT_ADMIN_GRANTS = tenancy.CASE_HANDLER_ROLES
 
 
 def has_role(user: Mapping[str, Any] | None, roles: Iterable[str]) -> bool:

@@ -12,9 +12,12 @@ A tenant is a 6-digit GB/T 2260 region code; its ancestors are structural (51010
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
-from ywtb.common.auth.principal import Principal
 from ywtb.common.codes import region_parent
+
+if TYPE_CHECKING:  # the principal module takes its role names from here
+    from ywtb.common.auth.principal import Principal
 
 CITIZEN = "citizen"
 LEGAL_PERSON_AGENT = "legal_person_agent"
@@ -32,6 +35,7 @@ STAFF_ROLES = (WINDOW_CLERK, APPROVER, DEPT_ADMIN, TENANT_ADMIN, SUPERVISOR)
 CASE_HANDLER_ROLES = (WINDOW_CLERK, APPROVER)
 SUPERVISING_ROLES = (TENANT_ADMIN, SUPERVISOR)
 UNBOUND_ROLES = (PLATFORM_ADMIN, SERVICE)
+ALL_ROLES = (*APPLICANT_ROLES, *STAFF_ROLES, PLATFORM_ADMIN, EXTERNAL_SYSTEM, SERVICE)
 
 
 def lineage(tenant: str) -> list[str]:

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from ywtb.common.codes import is_ancestor
+from ywtb.common import tenancy
+from ywtb.common.auth.principal import Principal
 from ywtb.portal.gateway import GatewayError
 from ywtb.portal.labels import Labels
 from ywtb.portal.roles import ADMIN_ROLES, TENANT_ADMIN_ROLES, has_role
@@ -23,12 +24,20 @@ def is_tenant_admin(user: dict[str, Any]) -> bool:
     return has_role(user, TENANT_ADMIN_ROLES)
 
 
+def principal_of(user: dict[str, Any]) -> Principal:
+    """The signed-in user (/api/v1/me) as a principal, for ywtb.common.tenancy's scope rules."""
+    return Principal(
+        subject=user.get("subject", ""),
+        tenant=user.get("tenant", ""),
+        roles=frozenset(user.get("roles") or ()),
+        dept=user.get("dept", ""),
+    )
+
+
 def governs(user: dict[str, Any], tenant: str) -> bool:
-    """The user's tenant is `tenant` or one of its ancestors (or the user is a platform admin)."""
-    if has_role(user, {"platform_admin"}):
-        return True
-    own = user.get("tenant", "")
-    return bool(own) and (own == tenant or is_ancestor(own, tenant))
+    """The user's tenant is `tenant` or one of its ancestors, or the user is not bound to a tenant."""
+    principal = principal_of(user)
+    return tenancy.is_unbound(principal) or tenancy.governs(principal, tenant)
 
 
 def tenant_in_view(user: dict[str, Any], requested: str | None) -> str:

@@ -12,6 +12,7 @@ from fastapi.responses import HTMLResponse, Response
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 
+from ywtb.common import tenancy
 from ywtb.portal.gateway import GatewayError
 from ywtb.portal.labels import CODES, short_code
 from ywtb.portal.roles import TENANT_ADMIN_ROLES, has_role
@@ -35,8 +36,8 @@ MIN_REASON = 2
 def permissions(user: dict[str, Any], item: dict[str, Any]) -> dict[str, bool]:
     """What the user may do with the item now (the catalogue service decides again)."""
     status = short_code("item_status", item["status"])
-    editor = has_role(user, {"platform_admin"}) or (
-        has_role(user, {"dept_admin"})
+    editor = has_role(user, {tenancy.PLATFORM_ADMIN}) or (
+        has_role(user, {tenancy.DEPT_ADMIN})
         and user.get("dept") == item["dept"]
         and user.get("tenant") == item["tenant"]
     )
@@ -126,7 +127,7 @@ def build_admin_items_router() -> APIRouter:
     def basic_items(page: CurrentPage, q: str = "") -> HTMLResponse:
         user = admin_user(page)
         dept = user.get("dept", "")
-        may_claim = has_role(user, {"dept_admin", "platform_admin"})
+        may_claim = has_role(user, {tenancy.DEPT_ADMIN, tenancy.PLATFORM_ADMIN})
         rows = page.get(None, "/api/v1/catalog/basic-items", claimable_only="true")
         claimed = {
             i["basic_code"]: i["id"]

@@ -4,22 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from ywtb.common import tenancy
 from ywtb.common.errors import PermissionDenied
 
-ROLES = frozenset(
-    {
-        "citizen",
-        "legal_person_agent",
-        "window_clerk",
-        "approver",
-        "dept_admin",
-        "tenant_admin",
-        "supervisor",
-        "platform_admin",
-        "external_system",
-        "service",
-    }
-)
+ROLES = frozenset(tenancy.ALL_ROLES)
 
 
 @dataclass(frozen=True)
