@@ -79,7 +79,6 @@ def registry_entry(name: str, title: str, port: int) -> str:
     publishes: [ywtb.{name}.record.v1]
     consumes: []
     public_rpcs: []
-    any_principal_rpcs: []
     dev_env: {{}}
 """
 

@@ -21,7 +21,8 @@ from ywtb.common.auth.issuer import BuiltinIssuer
 from ywtb.common.auth.principal import Principal
 from ywtb.common.context import current_principal
 from ywtb.common.errors import Unauthenticated
-from ywtb.common.grpc import build_server, server_port
+from ywtb.common.grpc import allow, build_server, server_port
+from ywtb.common.tenancy import SERVICE
 from ywtb.gateway.app import create_app
 from ywtb.gateway.config import GatewaySettings
 from ywtb.gateway.oidc import CodeStore, parse_redirect_pattern, redirect_allowed, s256
@@ -47,6 +48,7 @@ class FakeIdentity(identity_pb2_grpc.IdentityServiceServicer):
     def __init__(self) -> None:
         self.callers: list[Principal | None] = []
 
+    @allow(SERVICE)  # as the real AuthenticatePassword
     def AuthenticatePassword(self, request: Any, context: Any) -> Any:  # noqa: N802
         self.callers.append(current_principal.get())
         if request.username != "clerk01" or request.password != "Clerk#2024":

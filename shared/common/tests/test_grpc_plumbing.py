@@ -30,7 +30,15 @@ from ywtb.common.auth.signing import (
     verify_principal,
 )
 from ywtb.common.context import bound, current_case_no, current_principal, current_request_id, current_tenant
-from ywtb.common.grpc import build_server, channel, public, serve_forever, server_port, set_serving
+from ywtb.common.grpc import (
+    authenticated,
+    build_server,
+    channel,
+    public,
+    serve_forever,
+    server_port,
+    set_serving,
+)
 from ywtb.common.grpc.client import retry_service_config
 from ywtb.common.grpc.diagnostics import DiagnosticsServicer
 from ywtb.common.grpc.interceptors import DeadlineInterceptor
@@ -63,6 +71,7 @@ class BehaviourServicer(common_pb2_grpc.DiagnosticsServiceServicer):
         self.attempts: Counter[str] = Counter()
         self._who = DiagnosticsServicer()
 
+    @authenticated
     def WhoAmI(self, request, context):  # noqa: N802
         echo = request.echo
         self.seen.append(

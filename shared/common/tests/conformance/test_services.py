@@ -38,11 +38,24 @@ def test_reflection_lists_its_api_and_health(service: c.RunningService) -> None:
     assert {str(service.component.api), "grpc.health.v1.Health"} <= c.reflected_services(service)
 
 
+def test_every_rpc_is_implemented_and_declares_its_door(service: c.RunningService) -> None:
+    component = service.component
+    declared = c.declared_access(component)
+    assert [name for name, access in declared.items() if access is None] == [], (
+        "RPCs the servicer leaves unimplemented or undeclared: mark each @public or @allow(*roles)"
+    )
+    assert {name for name, access in declared.items() if access and access.public} == set(
+        component.public_rpcs
+    ), "the @public RPCs of the servicer must be exactly public_rpcs of deploy/components.yaml"
+    assert [n for n, a in declared.items() if a and not a.public and not a.roles] == [], (
+        "an RPC of a service API names the roles it admits (@allow), never any principal (@authenticated)"
+    )
+
+
 def test_exactly_the_declared_public_rpcs_answer_an_anonymous_caller(service: c.RunningService) -> None:
     component = service.component
     methods = {m.name for m in c.api_methods(component)}
     assert set(component.public_rpcs) <= methods, "public_rpcs names an RPC the API lacks"
-    assert set(component.any_principal_rpcs) <= methods, "any_principal_rpcs names an RPC the API lacks"
     anonymous = c.statuses(service, None)
     refused = {name for name, code in anonymous.items() if code == grpc.StatusCode.UNAUTHENTICATED}
     assert methods - refused == set(component.public_rpcs), (
@@ -53,19 +66,15 @@ def test_exactly_the_declared_public_rpcs_answer_an_anonymous_caller(service: c.
 
 def test_every_other_rpc_refuses_a_principal_without_roles(service: c.RunningService) -> None:
     component = service.component
-    guarded = (
-        {m.name for m in c.api_methods(component)}
-        - set(component.public_rpcs)
-        - set(component.any_principal_rpcs)
-    )
+    guarded = {m.name for m in c.api_methods(component)} - set(component.public_rpcs)
     answered = {
         name: code.name
         for name, code in c.statuses(service, c.NOBODY).items()
-        if name in guarded and code in (grpc.StatusCode.OK, grpc.StatusCode.UNAUTHENTICATED)
+        if name in guarded and code != grpc.StatusCode.PERMISSION_DENIED
     }
     assert answered == {}, (
-        "a signed principal without roles or tenant got these answers; each RPC must decide "
-        "(PermissionDenied, or a not-found/invalid request) or be declared in any_principal_rpcs"
+        "a signed principal without roles got these answers; each RPC's @allow(*roles) must refuse it "
+        "with PERMISSION_DENIED before the use case looks anything up"
     )
 
 

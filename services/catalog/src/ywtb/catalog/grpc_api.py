@@ -10,8 +10,8 @@ from ywtb.catalog.service import CatalogService
 from ywtb.common.auth.principal import Principal
 from ywtb.common.context import current_principal
 from ywtb.common.errors import Unauthenticated
-from ywtb.common.grpc import public
-from ywtb.common.tenancy import lineage
+from ywtb.common.grpc import allow, public
+from ywtb.common.tenancy import DEPT_ADMIN, PLATFORM_ADMIN, STAFF_ROLES, TENANT_ADMIN, lineage
 
 
 def _caller() -> Principal:
@@ -27,6 +27,7 @@ class CatalogServicer(catalog_pb2_grpc.CatalogServiceServicer):
     def __init__(self, service: CatalogService) -> None:
         self.service = service
 
+    @allow(PLATFORM_ADMIN, TENANT_ADMIN)
     def ImportBasicCatalogue(self, request, context):  # noqa: N802
         release = Release(
             version=request.version.strip(),
@@ -49,12 +50,14 @@ class CatalogServicer(catalog_pb2_grpc.CatalogServiceServicer):
         items = self.service.list_basic_items(request.claimable_only)
         return pb.ListBasicItemsResponse(items=[convert.basic_item(i) for i in items])
 
+    @allow(PLATFORM_ADMIN, DEPT_ADMIN)
     def ClaimItem(self, request, context):  # noqa: N802
         item = self.service.claim(
             _caller(), request.tenant, request.dept, request.dept_name, request.basic_code
         )
         return pb.ClaimItemResponse(item=convert.item(item))
 
+    @allow(PLATFORM_ADMIN, DEPT_ADMIN)
     def UpdateGuide(self, request, context):  # noqa: N802
         item = self.service.update_guide(
             _caller(),
@@ -65,17 +68,21 @@ class CatalogServicer(catalog_pb2_grpc.CatalogServiceServicer):
         )
         return pb.UpdateGuideResponse(item=convert.item(item))
 
+    @allow(PLATFORM_ADMIN, DEPT_ADMIN)
     def SubmitItem(self, request, context):  # noqa: N802
         item, warnings = self.service.submit(_caller(), request.item_id)
         return pb.SubmitItemResponse(item=convert.item(item), warnings=list(warnings.values()))
 
+    @allow(PLATFORM_ADMIN, TENANT_ADMIN)
     def ReturnItem(self, request, context):  # noqa: N802
         item = self.service.return_item(_caller(), request.item_id, request.reason)
         return pb.ReturnItemResponse(item=convert.item(item))
 
+    @allow(PLATFORM_ADMIN, TENANT_ADMIN)
     def ApproveItem(self, request, context):  # noqa: N802
         return pb.ApproveItemResponse(item=convert.item(self.service.approve(_caller(), request.item_id)))
 
+    @allow(PLATFORM_ADMIN, TENANT_ADMIN)
     def PublishItem(self, request, context):  # noqa: N802
         item, version = self.service.publish(_caller(), request.item_id)
         return pb.PublishItemResponse(
@@ -83,13 +90,16 @@ class CatalogServicer(catalog_pb2_grpc.CatalogServiceServicer):
             version=convert.guide_version(self.service.reads.guide(item.id, version.version)),
         )
 
+    @allow(PLATFORM_ADMIN, TENANT_ADMIN)
     def WithdrawItem(self, request, context):  # noqa: N802
         item = self.service.withdraw(_caller(), request.item_id, request.reason)
         return pb.WithdrawItemResponse(item=convert.item(item))
 
+    @allow(*STAFF_ROLES, PLATFORM_ADMIN)
     def GetItem(self, request, context):  # noqa: N802
         return pb.GetItemResponse(item=convert.item(self.service.get_item(_caller(), request.item_id)))
 
+    @allow(*STAFF_ROLES, PLATFORM_ADMIN)
     def ListItems(self, request, context):  # noqa: N802
         status = convert.ITEM_STATUS_NAMES.get(request.status, "")
         items = self.service.list_items(_caller(), request.tenant, request.dept, status)
@@ -135,6 +145,7 @@ class CatalogServicer(catalog_pb2_grpc.CatalogServiceServicer):
             ],
         )
 
+    @allow(PLATFORM_ADMIN, TENANT_ADMIN)
     def CreateBundle(self, request, context):  # noqa: N802
         bundle = self.service.create_bundle(
             _caller(),

@@ -16,6 +16,15 @@ from ywtb.intake.models import Case
 APPLICANT_ROLES = tenancy.APPLICANT_ROLES
 CLERK_ROLES = (tenancy.WINDOW_CLERK,)
 STAFF_READER_ROLES = tenancy.CASE_HANDLER_ROLES
+# Who can_read may admit at all (the door of the case reads): applicants, handlers, supervisors, unbound.
+CASE_READER_ROLES = (
+    *APPLICANT_ROLES,
+    *STAFF_READER_ROLES,
+    *tenancy.SUPERVISING_ROLES,
+    *tenancy.UNBOUND_ROLES,
+)
+# Who require_queue_reader may admit at all.
+QUEUE_READER_ROLES = (*STAFF_READER_ROLES, *tenancy.SUPERVISING_ROLES, *tenancy.UNBOUND_ROLES)
 
 
 def case_depts(dept: str, bundle_items: list[dict] | None) -> list[str]:  # type: ignore[type-arg]

@@ -18,7 +18,8 @@ from ywtb.common.auth.principal import Principal
 from ywtb.common.codes import make_credit_code
 from ywtb.common.context import current_principal
 from ywtb.common.errors import NotFound, PermissionDenied
-from ywtb.common.grpc import public
+from ywtb.common.grpc import allow, public
+from ywtb.common.tenancy import APPLICANT_ROLES
 from ywtb.common.testing.grpc import serve
 
 MARKET = make_credit_code("11510104MB3234567")  # 锦江区市场监督管理局 (sample)
@@ -251,6 +252,7 @@ class FakeIdentity(identity_pb2_grpc.IdentityServiceServicer):
         self.grants = {("p-wang", AGENT_COMPANY)} if grants is None else grants
         self.calls = 0
 
+    @allow(*APPLICANT_ROLES)  # as the real GetApplicant
     def GetApplicant(self, request, context):  # noqa: N802
         self.calls += 1
         caller = current_principal.get()

@@ -68,7 +68,6 @@ class Component(BaseModel):
     publishes: tuple[str, ...] = ()
     consumes: tuple[str, ...] = ()
     public_rpcs: tuple[str, ...] = ()
-    any_principal_rpcs: tuple[str, ...] = ()
     dev_env: dict[str, str] = Field(default_factory=dict)
 
     @property
@@ -146,8 +145,6 @@ def _check(c: Component, registry: dict[str, Component], topics: set[str] | None
     for topic in c.publishes:
         if topic.split(".")[1:2] != [c.name]:
             bad.append(f"publishes: {topic!r} is not a topic of {c.name} (ywtb.{c.name}.<aggregate>.vN)")
-    if set(c.public_rpcs) & set(c.any_principal_rpcs):
-        bad.append("an RPC is either public or open to any principal, not both")
     return bad
 
 

@@ -7,6 +7,7 @@ import grpc
 from ywtb.api.common.v1 import common_pb2, common_pb2_grpc
 from ywtb.common.auth.principal import Principal
 from ywtb.common.context import current_principal, current_tenant
+from ywtb.common.grpc.access import authenticated
 
 DIAGNOSTICS_SERVICE = common_pb2.DESCRIPTOR.services_by_name["DiagnosticsService"].full_name
 
@@ -40,6 +41,7 @@ def principal_from_proto(message: common_pb2.Principal) -> Principal:
 class DiagnosticsServicer(common_pb2_grpc.DiagnosticsServiceServicer):
     """WhoAmI: the principal and tenant bound for the call, and the echo."""
 
+    @authenticated
     def WhoAmI(  # noqa: N802 - gRPC method name
         self, request: common_pb2.WhoAmIRequest, context: grpc.ServicerContext
     ) -> common_pb2.WhoAmIResponse:

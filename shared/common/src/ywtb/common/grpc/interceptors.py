@@ -5,7 +5,7 @@ from __future__ import annotations
 import contextlib
 import json
 import logging
-from collections.abc import Callable, Collection, Iterator
+from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager
 from typing import Any
 
@@ -14,7 +14,8 @@ from opentelemetry import propagate, trace
 
 from ywtb.common.auth.signing import has_signed_principal, verify_principal
 from ywtb.common.context import bound
-from ywtb.common.errors import DeadlineExceeded, Internal, Unauthenticated, YwtbError
+from ywtb.common.errors import DeadlineExceeded, Internal, YwtbError
+from ywtb.common.grpc.access import CLOSED, Access
 from ywtb.common.grpc.metadata import (
     ALWAYS_ALLOWED_PREFIXES,
     CASE_NO_HEADER,
@@ -151,13 +152,12 @@ class DeadlineInterceptor(_ContextInterceptor):
 
 
 class PrincipalInterceptor(_ContextInterceptor):
-    """Verify the signed principal; bind principal, tenant, case number and request id for the call."""
+    """Verify the signed principal, apply the method's access declaration (a method without one admits
+    nobody); bind principal, tenant, case number and request id for the call."""
 
-    def __init__(
-        self, signing_key: bytes, public_methods: Collection[str] = (), max_age_s: float = 300
-    ) -> None:
+    def __init__(self, signing_key: bytes, max_age_s: float = 300) -> None:
         self._key = signing_key
-        self.public_methods = set(public_methods)
+        self.access: dict[str, Access] = {}  # full method name -> its declaration (filled by build_server)
         self._max_age_s = max_age_s
 
     def applies_to(self, method: str) -> bool:
@@ -168,8 +168,7 @@ class PrincipalInterceptor(_ContextInterceptor):
         principal = None
         if has_signed_principal(metadata):
             principal = verify_principal(metadata, self._key, max_age_s=self._max_age_s)
-        elif details.method not in self.public_methods:
-            raise Unauthenticated(message_en=f"{details.method} needs a signed principal")
+        self.access.get(details.method, CLOSED).check(details.method, principal)
         md = text_metadata(metadata)
         return bound(
             principal=principal,

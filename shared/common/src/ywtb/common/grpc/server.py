@@ -6,10 +6,10 @@ import logging
 import signal
 import threading
 import weakref
-from collections.abc import Callable, Collection, Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from concurrent import futures
 from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from typing import Any
 
 import grpc
 from grpc_health.v1 import health, health_pb2, health_pb2_grpc
@@ -17,6 +17,7 @@ from grpc_reflection.v1alpha import reflection
 from opentelemetry import trace
 
 from ywtb.api.common.v1 import common_pb2_grpc
+from ywtb.common.grpc.access import CLOSED, Access, access_of, generated_stub
 from ywtb.common.grpc.diagnostics import DIAGNOSTICS_SERVICE, DiagnosticsServicer
 from ywtb.common.grpc.interceptors import (
     DeadlineInterceptor,
@@ -27,14 +28,18 @@ from ywtb.common.grpc.interceptors import (
 
 log = logging.getLogger("ywtb.common.grpc")
 
-F = TypeVar("F", bound=Callable[..., Any])
 AddFn = Callable[[Any, Any], None]
 
 
-def public(method: F) -> F:
-    """Mark a servicer method as callable without a signed principal (e.g. a public guide lookup)."""
-    method.__ywtb_public__ = True  # type: ignore[attr-defined]
-    return method
+class UndeclaredAccess(TypeError):
+    """A servicer method declares neither @public, @allow(*roles) nor @authenticated: it cannot be served."""
+
+    def __init__(self, service_name: str, methods: list[str]) -> None:
+        super().__init__(
+            f"{service_name}: servicer methods without an access declaration: {', '.join(methods)}; "
+            "mark each @public, @allow(*roles) or @authenticated (ywtb.common.grpc)"
+        )
+        self.methods = methods
 
 
 class PortInUse(OSError):
@@ -64,13 +69,16 @@ class _Recorder:
     def __init__(self, server: grpc.Server, servicer: Any) -> None:
         self._server, self._servicer = server, servicer
         self.services: list[str] = []
-        self.public_methods: list[str] = []
+        self.access: dict[str, Access] = {}
+        self.undeclared: list[str] = []
 
     def add_registered_method_handlers(self, service: str, handlers: dict[str, Any]) -> None:
         self._record(service)
         for name in handlers:
-            if getattr(getattr(self._servicer, name, None), "__ywtb_public__", False):
-                self.public_methods.append(f"/{service}/{name}")
+            access = access_of(getattr(self._servicer, name, None))
+            if access is None and not generated_stub(type(self._servicer), name):
+                self.undeclared.append(f"{type(self._servicer).__qualname__}.{name}")
+            self.access[f"/{service}/{name}"] = access or CLOSED
         self._server.add_registered_method_handlers(service, handlers)
 
     def add_generic_rpc_handlers(self, handlers: Iterable[Any]) -> None:
@@ -97,13 +105,15 @@ def build_server(
     service_name: str,
     host: str = "[::]",
     max_workers: int = 16,
-    public_methods: Collection[str] = (),
     tracer_provider: trace.TracerProvider | None = None,
     principal_max_age_s: float = 300,
     options: Sequence[tuple[str, Any]] = (),
 ) -> grpc.Server:
-    """A sync gRPC server (not started) with health, reflection, Diagnostics and the interceptors."""
-    principal_interceptor = PrincipalInterceptor(signing_key, public_methods, principal_max_age_s)
+    """A sync gRPC server (not started) with health, reflection, Diagnostics and the interceptors.
+
+    Every method of every servicer must declare its access (ywtb.common.grpc.access): UndeclaredAccess otherwise.
+    """
+    principal_interceptor = PrincipalInterceptor(signing_key, principal_max_age_s)
     server = grpc.server(
         futures.ThreadPoolExecutor(max_workers=max_workers, thread_name_prefix=f"grpc-{service_name}"),
         interceptors=[
@@ -116,14 +126,21 @@ def build_server(
         options=[("grpc.so_reuseport", 0), *options],
     )
     services: list[str] = []
-    for add_fn, servicer in servicers:
+    undeclared: list[str] = []
+
+    def register(add_fn: AddFn, servicer: Any) -> None:
         recorder = _Recorder(server, servicer)
         add_fn(servicer, recorder)
-        services += recorder.services
-        principal_interceptor.public_methods.update(recorder.public_methods)
+        services.extend(recorder.services)
+        undeclared.extend(recorder.undeclared)
+        principal_interceptor.access.update(recorder.access)
+
+    for add_fn, servicer in servicers:
+        register(add_fn, servicer)
     if DIAGNOSTICS_SERVICE not in services:
-        common_pb2_grpc.add_DiagnosticsServiceServicer_to_server(DiagnosticsServicer(), server)
-        services.append(DIAGNOSTICS_SERVICE)
+        register(common_pb2_grpc.add_DiagnosticsServiceServicer_to_server, DiagnosticsServicer())
+    if undeclared:
+        raise UndeclaredAccess(service_name, undeclared)
 
     health_servicer = health.HealthServicer()
     health_pb2_grpc.add_HealthServicer_to_server(health_servicer, server)

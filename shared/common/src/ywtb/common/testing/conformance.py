@@ -2,10 +2,11 @@
 
 A service is started as `python -m <module>` on the embedded default with placeholder secrets (which the
 embedded mode accepts), its peers pointed at a closed port. The checks: health and reflection answer;
-every RPC that is not declared public refuses an anonymous caller, and every RPC that is not declared
-open to any principal refuses a signed principal with no roles and no tenant; a second process on the
-same port fails naming it; the same placeholder secrets are refused outside the embedded mode; its
-migrations build exactly the schema its models declare.
+its servicer implements every RPC and declares each @public or @allow(*roles) (ywtb.common.grpc.access),
+the public ones exactly the registry's public_rpcs; every other RPC refuses an anonymous caller
+(UNAUTHENTICATED) and a signed principal with no roles (PERMISSION_DENIED, at the door, whatever the
+request); a second process on the same port fails naming it; the same placeholder secrets are refused
+outside the embedded mode; its migrations build exactly the schema its models declare.
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ from sqlalchemy import MetaData
 from ywtb.common.auth.principal import Principal
 from ywtb.common.auth.signing import sign_principal
 from ywtb.common.components import Component
+from ywtb.common.grpc.access import Access, access_of, generated_stub
 from ywtb.common.migrations import pending_differences, script_location_of, upgrade
 
 # Accepted by the embedded mode, refused by every other (ywtb.common.settings.placeholder_reason).
@@ -175,6 +177,27 @@ def api_methods(component: Component) -> list[MethodDescriptor]:
     package, _ = str(component.api).rsplit(".", 1)
     importlib.import_module(f"{package}.{component.name}_pb2")
     return list(descriptor_pool.Default().FindServiceByName(str(component.api)).methods)
+
+
+def servicer_class(component: Component) -> type:
+    """The one class of <module>.grpc_api that serves the component's API."""
+    package, service = str(component.api).rsplit(".", 1)
+    base = getattr(importlib.import_module(f"{package}.{component.name}_pb2_grpc"), f"{service}Servicer")
+    module = importlib.import_module(f"{component.module}.grpc_api")
+    found = [
+        v for v in vars(module).values() if isinstance(v, type) and issubclass(v, base) and v is not base
+    ]
+    assert len(found) == 1, f"{module.__name__} should define one subclass of {base.__name__}, found {found}"
+    return found[0]
+
+
+def declared_access(component: Component) -> dict[str, Access | None]:
+    """Each RPC's declaration on the servicer; None when it is undeclared or left to the generated stub."""
+    cls = servicer_class(component)
+    return {
+        m.name: None if generated_stub(cls, m.name) else access_of(getattr(cls, m.name))
+        for m in api_methods(component)
+    }
 
 
 def call_status(channel: grpc.Channel, method: MethodDescriptor, metadata: dict[str, str]) -> grpc.StatusCode:
