@@ -1,7 +1,7 @@
 """Intake's deadlines in working days: the promised completion date, 容缺 supply dates, deemed acceptance.
 
 Counting goes through the one calendar (ywtb.common.calendar.national_calendar: chinesecalendar plus
-the override table), the start day not counted (行政许可法第八十二条).
+the override file), the start day not counted (行政许可法第八十二条).
 """
 
 from __future__ import annotations
