@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import TypedDict
 
 from google.protobuf.message import Message
 from sqlalchemy.orm import Session
@@ -40,8 +41,19 @@ def stage(session: Session, message: Message) -> None:
     publish(session, message, key=message.case_no, tenant=message.tenant)  # type: ignore[attr-defined]
 
 
-def _envelope(instance: Instance) -> dict[str, str]:
-    return {"case_no": instance.case_no, "tenant": instance.tenant, "dept": instance.dept}
+class _Envelope(TypedDict):
+    case_no: str
+    tenant: str
+    dept: str
+
+
+def _envelope(instance: Instance, dept: str | None = None) -> _Envelope:
+    """The case's number, tenant and department (a step's: its task's department)."""
+    return {
+        "case_no": instance.case_no,
+        "tenant": instance.tenant,
+        "dept": instance.dept if dept is None else dept,
+    }
 
 
 def case_step_completed(
@@ -59,7 +71,7 @@ def case_step_completed(
 ) -> events_pb2.CaseStepCompleted:
     """A step done (办理), in the department of the task; the handler's name masked."""
     return events_pb2.CaseStepCompleted(
-        **{**_envelope(instance), "dept": task.dept},
+        **_envelope(instance, task.dept),
         item_id=instance.item_id,
         step=task.step,
         title=task.title,

@@ -7,7 +7,7 @@ case number, so one case's events stay ordered: the builders below fill it, `sta
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Any, TypedDict
 
 from google.protobuf.message import Message
 from sqlalchemy.orm import Session
@@ -28,7 +28,13 @@ def stage(session: Session, message: Message) -> None:
     publish(session, message, key=message.case_no, tenant=message.tenant)  # type: ignore[attr-defined]
 
 
-def _envelope(case: Case) -> dict[str, str]:
+class _Envelope(TypedDict):
+    case_no: str
+    tenant: str
+    dept: str
+
+
+def _envelope(case: Case) -> _Envelope:
     return {"case_no": case.case_no, "tenant": case.tenant, "dept": case.dept}
 
 
