@@ -48,14 +48,16 @@ class Principal:
     @classmethod
     def from_claims(cls, claims: dict[str, object]) -> Principal:
         """Build a principal from a mapping made by to_claims (or a token's claims)."""
-        roles = claims.get("roles") or []
+        roles = claims.get("roles")
+        names = roles if isinstance(roles, list | tuple | set | frozenset) else ()  # never a string's letters
+        level = claims.get("real_name_level") or 0
         return cls(
             subject=str(claims["sub"]),
             tenant=str(claims.get("tenant") or ""),
-            roles=frozenset(str(r) for r in roles),  # type: ignore[union-attr]
+            roles=frozenset(str(r) for r in names),
             dept=str(claims.get("dept") or ""),
             subject_type=str(claims.get("subject_type") or ""),
-            real_name_level=int(claims.get("real_name_level") or 0),  # type: ignore[arg-type]
+            real_name_level=int(level) if isinstance(level, int | str) else 0,
             name=str(claims.get("name") or ""),
         )
 
