@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import builtins
 import json
 import uuid
 from dataclasses import dataclass, field
@@ -111,7 +112,7 @@ class Event:
         """The event data as a dict."""
         return json.loads(self.data)
 
-    def parse(self, message_cls: type[M]) -> M:
+    def parse(self, message_cls: builtins.type[M]) -> M:  # `type` is a field of Event
         """The event data as a protobuf message; MalformedEvent when it does not fit."""
         try:
             return json_format.Parse(self.data, message_cls(), ignore_unknown_fields=True)
