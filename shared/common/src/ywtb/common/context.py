@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Iterator
-from contextvars import ContextVar
-from typing import TYPE_CHECKING
+from contextvars import ContextVar, Token
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from ywtb.common.auth.principal import Principal
@@ -25,7 +25,7 @@ def bound(
     request_id: str | None = None,
 ) -> Iterator[None]:
     """Bind the given values for the duration of the block and restore the previous ones."""
-    tokens = []
+    tokens: list[tuple[ContextVar[Any], Token[Any]]] = []
     if principal is not None:
         tokens.append((current_principal, current_principal.set(principal)))
         if tenant is None:
