@@ -88,7 +88,7 @@ class KafkaBus(EventBus):
         for _ in range(100):
             try:
                 self.producer.produce(
-                    topic, value=value, key=key.encode("utf-8"), headers=headers, on_delivery=report
+                    topic, value=value, key=key.encode("utf-8"), headers=list(headers), on_delivery=report
                 )
                 self.producer.poll(0)
                 return
@@ -149,14 +149,16 @@ class KafkaSubscription(Subscription):
             if err.code() not in (KafkaError._PARTITION_EOF, KafkaError.UNKNOWN_TOPIC_OR_PART):
                 log.warning("kafka consumer error: %s", err)
             return None
-        key = msg.key()
+        key, topic, partition, offset = msg.key(), msg.topic(), msg.partition(), msg.offset()
+        if topic is None or partition is None or offset is None:  # only error messages lack them
+            return None
         return Record(
-            topic=msg.topic(),
-            partition=msg.partition(),
-            offset=msg.offset(),
-            key=key.decode("utf-8", errors="replace") if key is not None else None,
+            topic=topic,
+            partition=partition,
+            offset=offset,
+            key=key.decode("utf-8", errors="replace") if isinstance(key, bytes) else key,
             value=msg.value() or b"",
-            headers=list(msg.headers() or []),
+            headers=_headers(msg.headers()),
         )
 
     def commit(self, record: Record) -> None:
@@ -175,3 +177,9 @@ class KafkaSubscription(Subscription):
         if not self._closed:
             self._closed = True
             self._consumer.close()
+
+
+def _headers(raw: dict[str, str | bytes | None] | list[tuple[str, str | bytes | None]] | None) -> Headers:
+    """A consumed message's headers as (name, bytes) pairs (librdkafka gives a list of tuples)."""
+    pairs = raw.items() if isinstance(raw, dict) else raw or []
+    return [(name, value.encode() if isinstance(value, str) else value or b"") for name, value in pairs]
