@@ -38,6 +38,8 @@ def run_env(target_metadata: MetaData) -> None:
     from alembic import context
 
     url = context.config.get_main_option("sqlalchemy.url")
+    if not url:
+        raise RuntimeError("alembic: sqlalchemy.url is not set")
     engine = create_engine(url, poolclass=pool.NullPool)
     with engine.connect() as connection:
         context.configure(
