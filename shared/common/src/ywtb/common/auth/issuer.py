@@ -62,10 +62,10 @@ def _load_or_create_key(path: Path) -> rsa.RSAPrivateKey:
     mode = stat.S_IMODE(path.stat().st_mode)
     if mode & 0o077:
         logger.warning("the built-in issuer's key %s is readable by others (mode %o); use 0600", path, mode)
-    key = serialization.load_pem_private_key(path.read_bytes(), password=None)
-    if not isinstance(key, rsa.RSAPrivateKey):
+    loaded = serialization.load_pem_private_key(path.read_bytes(), password=None)
+    if not isinstance(loaded, rsa.RSAPrivateKey):
         raise ValueError(f"{path} does not hold an RSA private key")
-    return key
+    return loaded
 
 
 class BuiltinIssuer:
