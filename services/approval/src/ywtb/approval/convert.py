@@ -36,25 +36,26 @@ _COLOUR = {
 }
 
 
-def decision(value: str | None) -> int:
+def decision(value: str | None) -> pb.Decision.ValueType:
     """approve / deny → the Decision enum (UNSPECIFIED for steps that do not decide)."""
     return _DECISION.get(value or "", pb.DECISION_UNSPECIFIED)
 
 
 def decision_of(value: int) -> str | None:
     """The Decision enum → approve / deny / None."""
-    return {pb.DECISION_APPROVE: "approve", pb.DECISION_DENY: "deny"}.get(value)
+    names: dict[int, str] = {pb.DECISION_APPROVE: "approve", pb.DECISION_DENY: "deny"}
+    return names.get(value)
 
 
-def outcome(value: str | None) -> int:
+def outcome(value: str | None) -> pb.Decision.ValueType:
     return _OUTCOME.get(value or "", pb.DECISION_UNSPECIFIED)
 
 
-def case_status(value: str) -> int:
+def case_status(value: str) -> pb.CaseStatus.ValueType:
     return _CASE_STATUS.get(value, pb.CASE_STATUS_UNSPECIFIED)
 
 
-def colour(now: datetime, deadline: datetime) -> int:
+def colour(now: datetime, deadline: datetime) -> pb.DeadlineColour.ValueType:
     """The supervision light of a deadline (the one rule of ywtb.common.calendar.deadline_light)."""
     return _COLOUR[deadline_light(now, utc(deadline)).colour]
 
