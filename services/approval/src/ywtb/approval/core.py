@@ -11,7 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
-from ywtb.api.approval.v1 import events_pb2
+from ywtb.api.approval.v1 import approval_pb2
 from ywtb.approval import authz, convert, deadlines
 from ywtb.approval.deadlines import close_open_stops, step_deadline
 from ywtb.approval.engine import WorkflowEngine, WorkflowState
@@ -180,7 +180,7 @@ class ApprovalCore(Clocked):
 
     def facts(
         self, instance: Instance, stops: Sequence[ClockStopRow], now: datetime
-    ) -> events_pb2.DeadlineFacts:
+    ) -> approval_pb2.DeadlineFacts:
         """The deadline facts every approval event carries."""
         return convert.deadline_facts(
             instance,
