@@ -116,6 +116,7 @@ SPECIFIC = [
     _code("ITEM_NOT_SUBMITTED", FailedPrecondition, "Only a submitted item can be returned or approved."),
     _code("REVISION_CONFLICT", Conflict, "The item changed since it was read; reload and edit again."),
     # intake 统一受理
+    _code("ACCOUNT_NOT_ACTIVE", PermissionDenied, "The applicant's account is not active (yet or any more)."),
     _code("AGENT_AUTHORISATION_EXPIRED", PermissionDenied, "The caller's agent authorisation has expired."),
     _code(
         "AGENT_NOT_AUTHORISED", PermissionDenied, "The caller holds no agent authorisation for the company."
