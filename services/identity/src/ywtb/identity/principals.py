@@ -39,6 +39,8 @@ class Principals(IdentityCore):
                 raise NotFound("账户不存在或尚未开通。", code="ACCOUNT_NOT_FOUND")
             if account.kind == "staff":
                 staff = session.get(Staff, account.id)
+                if staff is None:
+                    raise NotFound("账户不存在或尚未开通。", code="ACCOUNT_NOT_FOUND")
                 return Principal(
                     subject=account.id,
                     tenant=staff.tenant,
@@ -48,6 +50,8 @@ class Principals(IdentityCore):
                     name=staff.name,
                 )
             person = session.get(Person, account.id)
+            if person is None:
+                raise NotFound("账户不存在或尚未开通。", code="ACCOUNT_NOT_FOUND")
             agent = session.scalar(
                 select(AgentAuthorisation.credit_code).where(AgentAuthorisation.person_id == account.id)
             )
