@@ -148,7 +148,9 @@ def ensure_platform_admin(
         if session.scalar(select(Account.id).where(Account.username == username)):
             return
         department = session.get(Department, dept)
-        tenant = session.get(Tenant, department.tenant)
+        tenant = session.get(Tenant, department.tenant) if department else None
+        if tenant is None:
+            raise RuntimeError(f"seed: the platform admin's department {dept} is not seeded")
     service.create_staff(
         SEEDER,
         dept,
