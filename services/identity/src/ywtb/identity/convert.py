@@ -12,7 +12,7 @@ def tenant(row: Tenant) -> identity_pb2.Tenant:
         code=row.code,
         name=row.name,
         parent_code=row.parent_code or "",
-        level=row.level,
+        level=identity_pb2.TenantLevel.ValueType(row.level),
         onboarded_at=timestamp(row.onboarded_at),
     )
 
@@ -51,7 +51,7 @@ def person(row: Person, id_number: str) -> identity_pb2.Person:
         id_number=id_number,
         mobile_masked=row.mobile_masked,
         real_name_level=row.real_name_level,
-        factors=row.factor_types,
+        factors=[identity_pb2.FactorType.ValueType(t) for t in row.factor_types],
         username=account.username,
         status=account.status,
         registered_at=timestamp(row.registered_at),

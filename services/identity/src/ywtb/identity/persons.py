@@ -103,7 +103,9 @@ class Persons(IdentityCore):
             publish(
                 session,
                 events_pb2.PersonVerified(
-                    person_id=person_id, real_name_level=person.real_name_level, method=method
+                    person_id=person_id,
+                    real_name_level=person.real_name_level,
+                    method=identity_pb2.VerificationMethod.ValueType(method),
                 ),
                 topic=PERSON_TOPIC,
                 key=person_id,
