@@ -13,6 +13,7 @@ import logging
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import Any
 
 from keycloak import KeycloakAdmin
 from keycloak.exceptions import KeycloakConnectionError, KeycloakError
@@ -32,7 +33,7 @@ class KeycloakDirectory:
     def __init__(
         self, server_url: str, realm: str, client_id: str, client_secret: str, *, timeout_s: float = 5
     ) -> None:
-        self._options = {
+        self._options: dict[str, Any] = {
             "server_url": server_url.rstrip("/") + "/",
             "realm_name": realm,
             "client_id": client_id,
@@ -59,6 +60,8 @@ class KeycloakDirectory:
                 _check_owner(user, account.account_id)
                 user_id = user["id"]
                 _update_user(admin, user, account)
+            if not user_id:
+                raise AccountRejected(f"Keycloak returned no id for {account.username!r}")
             converge(sync_roles, admin, user_id, account.roles)
             converge(sync_groups, admin, user_id, account.groups)
             return user_id
