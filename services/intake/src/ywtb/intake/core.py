@@ -161,7 +161,7 @@ class IntakeCore(Clocked):
     def require_status(case: Case, status: int, action: str) -> None:
         """FailedPrecondition unless the case is in `status`."""
         if case.status != status:
-            current = pb.CaseStatus.Name(case.status).removeprefix("CASE_STATUS_")
+            current = pb.CaseStatus.Name(pb.CaseStatus.ValueType(case.status)).removeprefix("CASE_STATUS_")
             raise FailedPrecondition(
                 f"办件当前状态不能{action}，请刷新查看最新办理状态。",
                 code="CASE_STATE",
