@@ -50,7 +50,9 @@ def _message(error: ValidationError, schema: dict[str, Any]) -> tuple[str, str]:
     """(field path, Chinese message) of one jsonschema error."""
     path = [p for p in error.absolute_path]
     if error.validator == "required":
-        missing = next((name for name in error.validator_value if name not in (error.instance or {})), "")
+        given = error.instance if isinstance(error.instance, dict) else {}
+        required = error.validator_value if isinstance(error.validator_value, list) else []
+        missing = next((name for name in required if name not in given), "")
         field_path = [*path, missing]
         return ".".join(map(str, field_path)), f"请填写{_label(schema, field_path)}。"
     label = _label(schema, path)
