@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import cast
 
-from sqlalchemy import select
+from sqlalchemy import Table, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -34,7 +35,7 @@ def next_sequence(session: Session, region: str, day: date) -> int:
     """
     dialect = session.get_bind().dialect.name
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    table = CaseCounter.__table__
+    table = cast(Table, CaseCounter.__table__)
     statement = (
         insert(table)
         .values(region=region, day=day, last=1)
