@@ -50,7 +50,9 @@ def timestamp(moment: datetime | str | None) -> Timestamp | None:
 
 def _enum_prefix(field: FieldDescriptor) -> str:
     # TIME_UNIT_WORKDAY → prefix TIME_UNIT_ (the enum type name in upper snake case).
-    name = field.enum_type.name
+    enum = field.enum_type
+    assert enum is not None  # only called for enum fields
+    name = enum.name
     return "".join("_" + c if c.isupper() and i else c for i, c in enumerate(name)).upper() + "_"
 
 
@@ -73,6 +75,7 @@ def _walk(value: Any, descriptor: Descriptor, to_proto: bool) -> Any:
             out[key] = [convert(v) for v in item] if isinstance(item, list) else convert(item)
         elif (
             field.type == FieldDescriptor.TYPE_MESSAGE
+            and field.message_type is not None
             and field.message_type.full_name != "google.protobuf.Struct"
         ):
             sub = field.message_type
