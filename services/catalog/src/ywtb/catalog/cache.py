@@ -83,7 +83,7 @@ class RedisGuideCache:
         except self._ERRORS as exc:
             self._failed("read", exc)
             return None
-        return bytes(value) if value is not None else None
+        return value.encode() if isinstance(value, str) else value
 
     def set(self, key: str, value: bytes, ttl_s: int) -> None:
         if not self._available():
