@@ -39,10 +39,13 @@ class Editing(CatalogCore):
                 )
             if session.scalar(select(Item.id).where(Item.dept == dept, Item.basic_code == basic_code)):
                 raise AlreadyExists("本部门已认领该事项，请在实施清单中编辑。", code="ITEM_ALREADY_CLAIMED")
-            seq = 1 + session.scalar(
-                select(func.count())
-                .select_from(Item)
-                .where(Item.tenant == tenant, Item.basic_code == basic_code)
+            seq = 1 + (
+                session.scalar(
+                    select(func.count())
+                    .select_from(Item)
+                    .where(Item.tenant == tenant, Item.basic_code == basic_code)
+                )
+                or 0
             )
             now = self.now()
             draft = Guide(name=source.name, legal_basis=source.legal_basis)
