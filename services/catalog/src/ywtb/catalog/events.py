@@ -27,7 +27,7 @@ def cache_group(instance_id: str) -> str:
 def item_id_of(event: Event) -> str | None:
     """The item an item event is about (None for event types this consumer ignores)."""
     message = ITEM_EVENTS.parse(event)
-    return None if message is None else message.item_id
+    return None if message is None else message.item_id  # type: ignore[attr-defined]  # every item event has it
 
 
 CASE_TYPES = {"instant": catalog_pb2.CASE_TYPE_INSTANT, "promised": catalog_pb2.CASE_TYPE_PROMISED}
