@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from functools import partial
 from typing import Any
 
 from fastapi import APIRouter
@@ -52,7 +53,7 @@ def case_version(page: Page, case: dict[str, Any]) -> dict[str, Any]:
         return guide_version(page, case["item_id"], int(case.get("item_version") or 0))
     items = case.get("bundle_items", [])
     parts = parallel(
-        lambda i=i: guide_version(page, i["item_id"], int(i.get("item_version") or 0)) for i in items
+        partial(guide_version, page, i["item_id"], int(i.get("item_version") or 0)) for i in items
     )
     try:
         materials = form_schema.bundle_materials(bundle_of(page, case["bundle_code"]))
