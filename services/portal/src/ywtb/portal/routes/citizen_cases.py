@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import partial
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
@@ -210,7 +211,7 @@ def _my_cases(
     cases = page.get("citizen", "/api/v1/cases/mine", status=status, page_size=PAGE_SIZE + 1, offset=offset)
     page.token("citizen")  # refreshed here once, not by the parallel reads below
     shown = cases[:PAGE_SIZE]
-    approvals = parallel(lambda c=c: _timeline(page, c) for c in shown)
+    approvals = parallel(partial(_timeline, page, c) for c in shown)
     return cases, approvals
 
 
