@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import time
 from collections import Counter, OrderedDict
+from functools import partial
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
@@ -36,7 +37,7 @@ def guide_version(page: Page, item_id: str, version: int = 0) -> dict[str, Any]:
 
 def guides_of(page: Page, hits: list[dict[str, Any]]) -> list[dict[str, Any] | None]:
     """The guide of each search hit (for promised time, visits, case type)."""
-    return parallel(lambda h=h: guide_version(page, h["item_id"], h["version"]) for h in hits)
+    return parallel(partial(guide_version, page, h["item_id"], h["version"]) for h in hits)
 
 
 def catalogue(page: Page) -> dict[str, Any]:
@@ -59,8 +60,8 @@ def catalogue(page: Page) -> dict[str, Any]:
         dept["count"] += 1
         dept["tenant"] = hit["tenant"]
     tenants = sorted({hit["tenant"] for hit in hits}, reverse=True)
-    listed = [b for group in parallel(lambda t=t: _bundles(page, t) for t in tenants) for b in group or []]
-    bundles = [b for b in parallel(lambda b=b: bundle_of(page, b["code"]) for b in listed) if b]
+    listed = [b for group in parallel(partial(_bundles, page, t) for t in tenants) for b in group or []]
+    bundles = [b for b in parallel(partial(bundle_of, page, b["code"]) for b in listed) if b]
     popular = [
         (hit, found)
         for hit, found in zip(hits, guides, strict=True)
