@@ -6,7 +6,7 @@ What the posted values become is application_form's part.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -241,7 +241,7 @@ def form_rows(lang: str, fields: list[FormField], data: Mapping[str, Any]) -> li
 # -- materials
 
 
-def material_slots(materials: list[Mapping[str, Any]]) -> list[MaterialSlot]:
+def material_slots(materials: Sequence[Mapping[str, Any]]) -> list[MaterialSlot]:
     """The materials the applicant uploads, numbered by their place in the guide."""
     return [
         MaterialSlot(index, m)
