@@ -137,7 +137,7 @@ def _kind(schema: Mapping[str, Any]) -> str:
     if fmt == "textarea" or schema.get("x-widget") == "textarea":
         return "textarea"
     longest = schema.get("maxLength")
-    return "textarea" if is_number(longest) and longest > TEXTAREA_MIN_LENGTH else "text"
+    return "textarea" if isinstance(longest, int | float) and longest > TEXTAREA_MIN_LENGTH else "text"
 
 
 def schema_fields(schema: Mapping[str, Any] | None, prefix: str = "") -> list[FormField]:
@@ -229,7 +229,7 @@ def form_rows(lang: str, fields: list[FormField], data: Mapping[str, Any]) -> li
         if isinstance(value, bool):
             text = translate(lang, "common.yes" if value else "common.no")
         elif isinstance(value, list):
-            text = (", " if lang == "en" else "、").join(dict(item.options).get(v, v) for v in value)
+            text = (", " if lang == "en" else "、").join(dict(item.options).get(v) or str(v) for v in value)
         else:
             text = dict(item.options).get(value, value)
         rows.append((item.label, text))
