@@ -75,6 +75,6 @@ def intake_deadline(
         day = parse_instant(case["acceptance_deadline"])
         return replace(deadline_state(day, today, warn_workdays=warn_workdays), kind="acceptance")
     if status == "ACCEPTED" and case.get("promised_completion_date"):
-        day = date.fromisoformat(case["promised_completion_date"])
-        return replace(deadline_state(day, today, warn_workdays=warn_workdays), kind="promised")
+        promised = date.fromisoformat(case["promised_completion_date"])
+        return replace(deadline_state(promised, today, warn_workdays=warn_workdays), kind="promised")
     return None
