@@ -329,7 +329,9 @@ def chosen_uploads(posted: Posted, slot: MaterialSlot) -> list[Any]:
     """The files chosen in the slot's file input (UploadFile objects), empty inputs left out."""
     value = posted.get(slot.name)
     values = value if isinstance(value, list) else [value]
-    return [v for v in values if v is not None and not isinstance(v, str) and getattr(v, "filename", "")]
+    return [
+        v for v in values if v is not None and not isinstance(v, str) and bool(getattr(v, "filename", ""))
+    ]
 
 
 def material_submissions(
