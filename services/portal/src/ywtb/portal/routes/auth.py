@@ -47,7 +47,7 @@ def build_auth_router() -> APIRouter:
         }
         page.session["pending_login"] = pending
         # Staff always type their password; nobody is silently signed in as the other area's account.
-        other = "citizen" if area == "staff" else "staff"
+        other: Area = "citizen" if area == "staff" else "staff"
         fresh = area == "staff" or page.user(other) is not None
         url = page.oidc.authorization_url(
             page.client_id(cast(Area, area)), redirect_uri(page), state, challenge, nonce, page.lang, fresh
@@ -84,7 +84,7 @@ def build_auth_router() -> APIRouter:
     @router.post("/logout")
     async def logout(page: CurrentPage) -> Response:
         form = await page.form()
-        area = cast(Area, "staff" if form.get("area") == "staff" else "citizen")
+        area: Area = "staff" if form.get("area") == "staff" else "citizen"
         auth = page.session.get("auth", {}).get(area) or {}
         page.sign_out(area)
         home = page.settings.public_url + ("/workbench/" if area == "staff" else "/")
