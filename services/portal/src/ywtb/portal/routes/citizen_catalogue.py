@@ -103,7 +103,13 @@ def _search_filters(
 ) -> tuple[dict[str, Any], dict[str, str]]:
     """The search parameters checked at the edge; messages for the bad ones."""
     errors: dict[str, str] = {}
-    values = {"q": q.strip(), "object": object_, "theme": theme.strip(), "dept": dept.strip(), "depth": depth}
+    values: dict[str, Any] = {
+        "q": q.strip(),
+        "object": object_,
+        "theme": theme.strip(),
+        "dept": dept.strip(),
+        "depth": depth,
+    }
     if len(values["q"]) > 100:
         errors["q"] = page.t("citizen.search.bad_q")
     if object_ and object_ not in OBJECTS:
