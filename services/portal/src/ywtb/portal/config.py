@@ -19,7 +19,7 @@ class PortalSettings(ServiceSettings):
     # Sessions must be shared by every replica outside the embedded mode.
     required_outside_embedded: ClassVar[frozenset[str]] = frozenset({"redis_url"})
 
-    internal_signing_key: SecretStr | None = None  # the portal calls only the public gateway
+    internal_signing_key: SecretStr | None = None  # type: ignore[assignment]  # it calls only the public gateway
     http_host: str = "127.0.0.1"
     http_port: int = Field(default=8080, ge=1, le=65535)
     # The address browsers use for the portal; the OIDC redirect URI is built from it.
