@@ -120,7 +120,7 @@ def guide_version(
         name="食品经营许可（样例）",
         legal_limit=cpb.TimeLimit(value=20, unit=cpb.TIME_UNIT_WORKDAY),
         promised_limit=cpb.TimeLimit(value=promised_days, unit=cpb.TIME_UNIT_WORKDAY),
-        case_type=case_type,
+        case_type=cpb.CaseType.ValueType(case_type),
         process="licence_standard",
         service_objects=[cpb.SERVICE_OBJECT_NATURAL_PERSON, cpb.SERVICE_OBJECT_LEGAL_PERSON],
         materials=[
