@@ -26,9 +26,10 @@ check-protos: protos ## Fail when regenerating the protos changes the tree
 	  test -z "$$(git status --porcelain -- shared/api protos docs/asyncapi.yaml docs/error-codes.md)" || \
 	  { echo "check-protos: generated code is stale: run 'make protos' and commit" >&2; git status --porcelain -- shared/api protos docs/asyncapi.yaml docs/error-codes.md; exit 1; }
 
-lint: bootstrap ## ruff over the Python code, buf lint and buf breaking over protos/
+lint: bootstrap ## ruff over the Python code, mypy over ywtb.common and the services, buf lint and buf breaking
 	@$(UV) run --frozen ruff check .
 	@$(UV) run --frozen ruff format --check .
+	@bash tools/typecheck.sh
 	@bash tools/install_buf.sh
 	@bash tools/lint_protos.sh
 
