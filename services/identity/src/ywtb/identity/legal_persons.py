@@ -7,10 +7,9 @@ from datetime import datetime
 from ywtb.api.identity.v1 import identity_pb2
 from ywtb.common.auth.principal import Principal
 from ywtb.common.calendar import local_date
-from ywtb.common.clock import utc_now
+from ywtb.common.clock import utc, utc_now
 from ywtb.common.codes import validate_credit_code
 from ywtb.common.errors import AlreadyExists, NotFound, PermissionDenied
-from ywtb.common.timestamps import aware
 from ywtb.identity import authz
 from ywtb.identity.core import IdentityCore, invalid, require_text
 from ywtb.identity.models import AgentAuthorisation, LegalPerson, Person
@@ -114,8 +113,8 @@ class LegalPersons(IdentityCore):
                     code="AGENT_NOT_AUTHORISED",
                     message_en="no agent authorisation for this credit code",
                 )
-            if grant.valid_until is not None and aware(grant.valid_until) <= utc_now():
-                until = local_date(aware(grant.valid_until)).isoformat()
+            if grant.valid_until is not None and utc(grant.valid_until) <= utc_now():
+                until = local_date(utc(grant.valid_until)).isoformat()
                 raise PermissionDenied(
                     f"您对“{legal.name}”的经办人授权已于 {until} 到期，不能再以该单位名义申办；"
                     "请由该单位到政务服务窗口续办授权。",

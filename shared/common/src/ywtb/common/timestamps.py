@@ -9,11 +9,6 @@ from google.protobuf.timestamp_pb2 import Timestamp
 from ywtb.common.clock import utc
 
 
-def aware(moment: datetime) -> datetime:
-    """The datetime with UTC attached when it has no timezone."""
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
-
-
 def timestamp(moment: datetime | None) -> Timestamp | None:
     """A protobuf Timestamp of a datetime, or None."""
     if moment is None:
