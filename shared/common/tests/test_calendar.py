@@ -376,3 +376,37 @@ def test_deadline_light_threshold_and_an_instant_just_past_the_deadline():
     assert deadline_light(at(2026, 10, 12, 17, 1), deadline).colour is DeadlineColour.RED
     with pytest.raises(ValueError):
         deadline_light(at(2026, 10, 8, 10), deadline, warn_workdays=-1)
+
+
+def test_lookup_counting_agrees_with_the_day_by_day_walk() -> None:
+    """The cumulative-count fast path gives what walking day by day gives, errors included."""
+    import random
+
+    from ywtb.common.calendar import CalendarNotMaintained
+    from ywtb.common.calendar.stops import StopSet
+
+    calendar = WorkCalendar()
+
+    class NoStops(StopSet):
+        """No stop, but truthy: forces the walk."""
+
+        def __init__(self) -> None:
+            super().__init__((), calendar.tz, calendar.office_hours)
+
+        def __bool__(self) -> bool:
+            return True
+
+    def outcome(fn, *args):  # type: ignore[no-untyped-def]
+        try:
+            return fn(*args)
+        except CalendarNotMaintained as exc:
+            return ("not maintained", exc.year)
+
+    fast, walk = StopSet((), calendar.tz, calendar.office_hours), NoStops()
+    rng = random.Random(2026)
+    for _ in range(1000):
+        first = date(2004, 1, 1) + timedelta(days=rng.randrange(8800))
+        last = first + timedelta(days=rng.randrange(400))
+        n = rng.randrange(1, 120)
+        assert outcome(calendar._count, first, last, fast) == outcome(calendar._count, first, last, walk)
+        assert outcome(calendar._last_day, first, n, fast) == outcome(calendar._last_day, first, n, walk)

@@ -52,6 +52,10 @@ class StopSet:
                 merged.append((begin, end))
         return merged
 
+    def __bool__(self) -> bool:
+        """Whether any clock stop is recorded."""
+        return bool(self._spans)
+
     def covers_office_hours(self, day: date) -> bool:
         """Whether one stopped interval contains the whole of the day's office hours."""
         opens = datetime.combine(day, self.office_hours[0], tzinfo=self.tz)

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime, time, timedelta
+from functools import cached_property
 from zoneinfo import ZoneInfo
 
 import chinese_calendar
@@ -131,8 +133,17 @@ class WorkCalendar:
         """A working day not wholly stopped."""
         return self.is_workday(day) and not stops.covers_office_hours(day)
 
+    @cached_property
+    def _ranks(self) -> _WorkdayRanks:
+        """Cumulative working-day counts over the covered years that follow the package's first year."""
+        return _WorkdayRanks(self)
+
     def _count(self, first: date, last: date, stops: StopSet) -> int:
         """Counted days in (first, last]."""
+        if not stops:
+            fast = self._ranks.count(first, last)
+            if fast is not None:
+                return fast
         total, day = 0, first + _DAY
         while day <= last:
             total += self._counts(day, stops)
@@ -148,7 +159,54 @@ class WorkCalendar:
             while not self._counts(day, stops):
                 day += _DAY
             return day
+        if not stops:
+            fast = self._ranks.nth_after(start, n)
+            if fast is not None:
+                return fast
         while n:
             day += _DAY
             n -= self._counts(day, stops)
         return day
+
+
+class _WorkdayRanks:
+    """Working days counted once per day of the contiguous covered years: day arithmetic by lookup.
+
+    Days outside that span (an uncovered year, a declared year after a gap) return None and are
+    walked day by day as before, which also raises CalendarNotMaintained where it must.
+    """
+
+    def __init__(self, calendar: WorkCalendar) -> None:
+        covered = calendar.covered_years()
+        first_year = last_year = min(covered)
+        while last_year + 1 in covered:
+            last_year += 1
+        self._origin = date(first_year, 1, 1).toordinal()
+        end = date(last_year, 12, 31).toordinal()
+        running, ranks = 0, []
+        for ordinal in range(self._origin, end + 1):
+            running += calendar.is_workday(date.fromordinal(ordinal))
+            ranks.append(running)
+        self._ranks = ranks
+
+    def _offset(self, day: date) -> int | None:
+        """Index of a day in the span, or None outside it."""
+        offset = day.toordinal() - self._origin
+        return offset if 0 <= offset < len(self._ranks) else None
+
+    def count(self, first: date, last: date) -> int | None:
+        """Working days in (first, last], or None when a bound lies outside the span."""
+        a, b = self._offset(first), self._offset(last)
+        if a is None or b is None:
+            return None
+        return self._ranks[b] - self._ranks[a]
+
+    def nth_after(self, start: date, n: int) -> date | None:
+        """The n-th working day after start (n >= 1), or None when it lies outside the span."""
+        a = self._offset(start)
+        if a is None:
+            return None
+        index = bisect_left(self._ranks, self._ranks[a] + n, lo=a)
+        if index >= len(self._ranks):
+            return None
+        return date.fromordinal(self._origin + index)
