@@ -1,7 +1,13 @@
-"""Client channels: signed principal, traceparent, request id, default deadline, retries, error mapping."""
+"""Client channels: signed principal, traceparent, request id, default deadline, retries, error mapping.
+
+A target may name several replicas: `127.0.0.1:50063,127.0.0.1:50163` (a static list, e.g. `make up`
+with replicas) or `dns:///ywtb-intake-headless:50063` (every address of a Kubernetes headless Service);
+both get the round_robin policy, so calls spread over the replicas instead of sticking to one connection.
+"""
 
 from __future__ import annotations
 
+import ipaddress
 import json
 import uuid
 from collections.abc import Iterable, Iterator, Sequence
@@ -52,6 +58,40 @@ def retry_service_config(idempotent_methods: Iterable[str]) -> dict[str, Any]:
         service, method = split_method(full)
         names.append({"service": service, "method": method} if method else {"service": service})
     return {"methodConfig": [{"name": names, "retryPolicy": RETRY_POLICY}]} if names else {}
+
+
+def balanced_target(target: str) -> tuple[str, bool]:
+    """(gRPC target, whether it spreads calls over several addresses with round_robin).
+
+    `a:1,b:2` of IP literals becomes `ipv4:a:1,b:2` (or `ipv6:[..]:1,[..]:2`); `dns:` targets are
+    balanced over every address the name resolves to; a single `host:port` is left as it is."""
+    target = target.strip()
+    if target.startswith("dns:"):
+        return target, True
+    if "," not in target:
+        return target, False
+    addresses = [a.strip() for a in target.split(",") if a.strip()]
+    families = {_family(address) for address in addresses}
+    if len(families) != 1:
+        raise ValueError(
+            f"a list of gRPC targets must be IPv4 or IPv6 host:port literals of one family: {target!r}"
+        )
+    return f"{families.pop()}:{','.join(addresses)}", True
+
+
+def _family(address: str) -> str:
+    host, _, port = address.rpartition(":")
+    if not port.isdigit() or not host:
+        raise ValueError(f"not a host:port: {address!r}")
+    try:
+        ip = ipaddress.ip_address(host.removeprefix("[").removesuffix("]"))
+    except ValueError:
+        raise ValueError(
+            f"{address!r}: a list of targets takes IP addresses; for names use dns:///<name>:<port>"
+        ) from None
+    if ip.version == 6 and not host.startswith("["):
+        raise ValueError(f"{address!r}: write an IPv6 address in brackets, [addr]:port")
+    return f"ipv{ip.version}"
 
 
 def error_from_rpc(error: grpc.RpcError) -> YwtbError:
@@ -182,11 +222,19 @@ def channel(
     tracer_provider: trace.TracerProvider | None = None,
     options: Sequence[tuple[str, Any]] = (),
 ) -> grpc.Channel:
-    """A channel to another ywtb service; `principal` is used when no caller principal is bound."""
+    """A channel to another ywtb service; `principal` is used when no caller principal is bound.
+
+    `target` is host:port, a comma-separated list of IP host:port (one per replica) or a dns: target;
+    the last two balance calls over the addresses (round_robin)."""
     opts = list(options)
+    target, balanced = balanced_target(target)
     config = retry_service_config(idempotent_methods) if retry_idempotent else {}
     if config:
-        opts += [("grpc.service_config", json.dumps(config)), ("grpc.enable_retries", 1)]
+        opts.append(("grpc.enable_retries", 1))
+    if balanced:
+        config = {"loadBalancingConfig": [{"round_robin": {}}], **config}
+    if config:
+        opts.append(("grpc.service_config", json.dumps(config)))
     base = (
         grpc.secure_channel(target, credentials, opts)
         if credentials is not None
