@@ -25,19 +25,24 @@ PORTAL_URLS: dict[httpx.Client, str] = {}
 PLATFORM_LOGS: dict[httpx.Client, Path] = {}
 # Shifts every port of the test platforms, so that two test runs can share a machine. Each platform adds
 # its own shift to the registry's ports: embedded 12000 (gateway 20000, portal 20080, gRPC 62061...),
-# local 12010, contract 12020, clear of the local stack's ports (15432, 16379, 18080, 19000, 19092).
+# local 12010, contract 12020, scale-out 12030, clear of the local stack's ports (15432, 16379, 18080, 19000, 19092).
 PORT_OFFSET = int(os.environ.get("YWTB_E2E_PORT_OFFSET", "0"))
 EMBEDDED_SHIFT, LOCAL_SHIFT = 12000 + PORT_OFFSET, 12010 + PORT_OFFSET
 CONTRACT_SHIFT = 12020 + PORT_OFFSET  # the contract test's own embedded platform
 
 
-def _platform(run_dir: Path, stack: str, shift: int, db_prefix: str) -> Iterator[httpx.Client]:
-    """Start tools/run_platform.py in its own process group; yield a client of its gateway; stop it."""
+def _platform(
+    run_dir: Path, stack: str, shift: int, db_prefix: str, extra_env: dict[str, str] | None = None
+) -> Iterator[httpx.Client]:
+    """Start tools/run_platform.py in its own process group; yield a client of its gateway; stop it.
+
+    `extra_env` adds to the platform's environment (e.g. YWTB_REPLICAS, OTEL_* of the scale-out test)."""
     env = {
         **os.environ,
         "YWTB_RUN_DIR": str(run_dir),
         "YWTB_PORT_OFFSET": str(shift),
         "YWTB_DB_PREFIX": db_prefix,
+        **(extra_env or {}),
     }
     port = registry()["gateway"].ports.serving() + shift
     portal = f"http://{registry()['portal'].target(offset=shift)}"
@@ -101,6 +106,13 @@ def local_gateway(tmp_path_factory) -> Iterator[httpx.Client]:  # type: ignore[n
             for name in (c.name for c in registry() if c.uses("postgresql")):
                 conn.execute(text(f'DROP DATABASE IF EXISTS "{prefix}_{name}" WITH (FORCE)'))
         admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def start_platform():  # type: ignore[no-untyped-def]
+    """`start_platform(run_dir, stack, shift, db_prefix, extra_env)`: _platform, for a test that needs a
+    platform of its own (test_scale_out.py: replicas, shift 12030)."""
+    return _platform
 
 
 @pytest.fixture

@@ -2,6 +2,7 @@
 
     python tools/run_platform.py                 # make run: the embedded default (SQLite, embedded event log)
     python tools/run_platform.py --stack local   # make up: on the local stack (PostgreSQL, Kafka, Redis)
+    python tools/run_platform.py --stack local --replicas intake=2,approval=2   # (or YWTB_REPLICAS=...)
 
 The components, their ports, what they call and need come from the registry (ywtb.common.components);
 YWTB_PORT_OFFSET shifts every port (the e2e tests run platforms side by side); a component's own
@@ -10,11 +11,20 @@ service with a database gets its own PostgreSQL database (`<prefix>_<service>`, 
 Kafka from `.run/stack.env`, and Redis where the registry says so. Login there is Keycloak's (realm
 ywtb): identity provisions the accounts into it with the identity-admin client's secret (rotated by
 `make up`, in `.run/keycloak/secrets.env`), the gateway accepts Keycloak's tokens.
+
+Replicas (local stack only: SQLite and the embedded event log are one machine's): replica k of a
+component serves on its port + k * YWTB_REPLICA_PORT_STEP (default 100), shares its database and Kafka
+consumer group, and has its own data directory and OpenTelemetry `service.instance.id` (`intake-1`);
+its callers get every replica's address (`127.0.0.1:50063,127.0.0.1:50163`: round_robin in the gRPC
+client). A replica that dies is started again, as a Deployment's pod would be (the others serve
+meanwhile); a component of one process that dies still stops the platform. RUN_DIR/processes.json
+lists every process (name, pid, port).
 """
 
 from __future__ import annotations
 
 import functools
+import json
 import os
 import secrets
 import signal
@@ -22,6 +32,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+from dataclasses import dataclass
 from pathlib import Path
 
 from ywtb.common.components import Component, registry
@@ -35,18 +46,83 @@ RUN_DIR = Path(
 )
 DB_PREFIX = os.environ.get("YWTB_DB_PREFIX", "ywtb")
 PORT_OFFSET = int(os.environ.get("YWTB_PORT_OFFSET", "0"))
+REPLICA_PORT_STEP = int(os.environ.get("YWTB_REPLICA_PORT_STEP", "100"))
 COMPONENTS = list(registry())
+RESTARTS_PER_MINUTE = 5  # a replica dying faster than this is crash-looping: stop the platform
 
 
-def port_of(component: Component) -> int:
-    """The component's serving port on this run: <PREFIX>GRPC_PORT / HTTP_PORT when set, else the registry's."""
+def parse_replicas(spec: str) -> dict[str, int]:
+    """`intake=2,approval=2` -> {"intake": 2, "approval": 2}; exits on an unknown component or count."""
+    counts: dict[str, int] = {}
+    for item in filter(None, (part.strip() for part in spec.split(","))):
+        name, _, count = item.partition("=")
+        if (
+            name not in registry()
+            or not registry()[name].is_grpc
+            or not count.isdigit()
+            or not 1 <= int(count) <= 9
+        ):
+            sys.exit(f"--replicas: {item!r} is not <gRPC service>=<1..9> of deploy/components.yaml")
+        counts[name] = int(count)
+    return counts
+
+
+REPLICAS = parse_replicas(
+    sys.argv[sys.argv.index("--replicas") + 1]
+    if "--replicas" in sys.argv
+    else os.environ.get("YWTB_REPLICAS", "")
+)
+
+
+def port_of(component: Component, index: int = 0) -> int:
+    """Replica `index`'s serving port on this run: <PREFIX>GRPC_PORT / HTTP_PORT when set, else the registry's."""
     variable = f"{component.env_prefix}{'GRPC' if component.is_grpc else 'HTTP'}_PORT"
-    return int(os.environ.get(variable) or component.ports.serving() + PORT_OFFSET)
+    return (
+        int(os.environ.get(variable) or component.ports.serving() + PORT_OFFSET) + index * REPLICA_PORT_STEP
+    )
+
+
+def replicas_of(component: Component) -> int:
+    """How many processes of the component this run starts."""
+    return REPLICAS.get(component.name, 1)
 
 
 def address_of(name: str) -> str:
-    """host:port of a component on this run."""
-    return f"127.0.0.1:{port_of(registry()[name])}"
+    """host:port of a component on this run; every replica's, comma-separated, when it has several."""
+    component = registry()[name]
+    return ",".join(f"127.0.0.1:{port_of(component, k)}" for k in range(replicas_of(component)))
+
+
+def check_replica_ports() -> None:
+    """Exit when a replica's port is another process's port on this run."""
+    taken: dict[int, str] = {}
+    for component in COMPONENTS:
+        ports = [port_of(component, k) for k in range(replicas_of(component))]
+        ports += [p + PORT_OFFSET for p in component.ports.all() if p != component.ports.serving()]
+        for port in ports:
+            if port in taken:
+                sys.exit(
+                    f"port {port} of {component.name} is also {taken[port]}'s: change YWTB_REPLICA_PORT_STEP"
+                )
+            taken[port] = component.name
+
+
+@dataclass
+class Process:
+    """One running process of a component: replica `index` (0 = the component's own port)."""
+
+    component: Component
+    index: int
+    proc: subprocess.Popen  # type: ignore[type-arg]
+    started: list[float]
+
+    @property
+    def name(self) -> str:
+        return self.component.name if self.index == 0 else f"{self.component.name}-{self.index}"
+
+    @property
+    def port(self) -> int:
+        return port_of(self.component, self.index)
 
 
 def local_secret(name: str) -> str:
@@ -98,9 +174,9 @@ def service_database(base_url: str, name: str) -> str:
     return url.set(database=database).render_as_string(hide_password=False)
 
 
-def component_env(component: Component) -> dict[str, str]:
-    """Environment of one component: its mode, port, peers, database, event bus and secrets."""
-    data = RUN_DIR / component.name
+def component_env(component: Component, index: int = 0) -> dict[str, str]:
+    """Environment of one component's replica `index`: mode, port, peers, database, event bus and secrets."""
+    data = RUN_DIR / (component.name if index == 0 else f"{component.name}-{index}")
     data.mkdir(parents=True, exist_ok=True)
     p = component.env_prefix
     env = {
@@ -109,11 +185,17 @@ def component_env(component: Component) -> dict[str, str]:
         f"{p}INTERNAL_SIGNING_KEY": local_secret("internal-signing.key"),
         f"{p}DATA_DIR": str(data),
         f"{p}EVENT_LOG_PATH": str(RUN_DIR / "events.db"),
+        "OTEL_RESOURCE_ATTRIBUTES": ",".join(
+            filter(
+                None,
+                (os.environ.get("OTEL_RESOURCE_ATTRIBUTES"), f"service.instance.id={component.name}-{index}"),
+            )
+        ),
     }
     if component.is_grpc:
-        env[f"{p}GRPC_PORT"] = str(port_of(component))
+        env[f"{p}GRPC_PORT"] = str(port_of(component, index))
     else:
-        env[f"{p}HTTP_PORT"] = str(port_of(component))
+        env[f"{p}HTTP_PORT"] = str(port_of(component, index))
     if component.uses("postgresql"):
         env[f"{p}DATABASE_URL"] = f"sqlite:///{data / 'service.db'}"
     for callee in component.calls:
@@ -162,18 +244,49 @@ def http_ok(url: str) -> bool:
         return False
 
 
-def wait_healthy(component: Component, proc: subprocess.Popen, timeout: float = 90) -> None:  # type: ignore[type-arg]
-    """Wait until the component reports healthy; exit when it dies first."""
+def wait_healthy(process: Process, timeout: float = 90) -> None:
+    """Wait until the process reports healthy; exit when it dies first."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            sys.exit(f"{component.name} exited with {proc.returncode} during start-up; see the log above")
-        if component.is_grpc and grpc_serving(port_of(component)):
+        if process.proc.poll() is not None:
+            sys.exit(
+                f"{process.name} exited with {process.proc.returncode} during start-up; see the log above"
+            )
+        if process.component.is_grpc and grpc_serving(process.port):
             return
-        if not component.is_grpc and http_ok(f"http://127.0.0.1:{port_of(component)}/healthz"):
+        if not process.component.is_grpc and http_ok(f"http://127.0.0.1:{process.port}/healthz"):
             return
         time.sleep(0.3)
-    sys.exit(f"{component.name} did not become healthy within {timeout:.0f}s")
+    sys.exit(f"{process.name} did not become healthy within {timeout:.0f}s")
+
+
+def start(component: Component, index: int, started: list[float] | None = None) -> Process:
+    """Start replica `index` of the component."""
+    proc = subprocess.Popen([sys.executable, "-m", component.module], env=component_env(component, index))
+    return Process(component, index, proc, [*(started or []), time.monotonic()])
+
+
+def write_processes(processes: list[Process]) -> None:
+    """RUN_DIR/processes.json: every process's name, component, pid and port (rewritten on each restart)."""
+    listing = [
+        {"name": p.name, "component": p.component.name, "pid": p.proc.pid, "port": p.port} for p in processes
+    ]
+    tmp = RUN_DIR / "processes.json.tmp"
+    tmp.write_text(json.dumps(listing, indent=1))
+    tmp.replace(RUN_DIR / "processes.json")
+
+
+def restarted(process: Process) -> Process | None:
+    """A new process in place of a dead replica; None when it is a single process or crash-looping."""
+    recent = [t for t in process.started if t > time.monotonic() - 60]
+    if replicas_of(process.component) == 1 or len(recent) >= RESTARTS_PER_MINUTE:
+        return None
+    print(
+        f"{process.name} exited with {process.proc.returncode}; starting it again",
+        file=sys.stderr,
+        flush=True,
+    )
+    return start(process.component, process.index, recent)
 
 
 def banner() -> str:
@@ -198,6 +311,7 @@ def banner() -> str:
         f"  login (OIDC) {issuer}/.well-known/openid-configuration",
         f"  search       {gateway}/api/v1/catalog/search?q=yyzz  (sample catalogue: 83 items, 4 一件事 bundles)",
         *(f"  {c.name:<12} gRPC {address_of(c.name)}  ({c.description})" for c in registry().services()),
+        *([f"  replicas     {', '.join(f'{n}={k}' for n, k in REPLICAS.items())}"] if REPLICAS else []),
         f"  data         {RUN_DIR}",
         *(
             []
@@ -211,36 +325,48 @@ def banner() -> str:
 
 
 def main() -> None:
-    """Start everything, print where it is, and stop everything on Ctrl-C or when one part dies."""
+    """Start everything, print where it is, restart dead replicas, stop everything on Ctrl-C or when a
+    single-process component dies."""
+    if REPLICAS and STACK != "local" and any(k > 1 for k in REPLICAS.values()):
+        sys.exit("--replicas needs --stack local: SQLite and the embedded event log serve one process each")
+    check_replica_ports()
     RUN_DIR.mkdir(parents=True, exist_ok=True)
-    procs: list[tuple[Component, subprocess.Popen]] = []  # type: ignore[type-arg]
+    processes: list[Process] = []
 
     def stop(*_: object) -> None:
-        for _component, proc in procs:
-            if proc.poll() is None:
-                proc.terminate()
-        for _component, proc in procs:
+        for process in processes:
+            if process.proc.poll() is None:
+                process.proc.terminate()
+        for process in processes:
             try:
-                proc.wait(10)
+                process.proc.wait(10)
             except subprocess.TimeoutExpired:
-                proc.kill()
+                process.proc.kill()
         sys.exit(0)
 
     signal.signal(signal.SIGINT, stop)
     signal.signal(signal.SIGTERM, stop)
     for component in COMPONENTS:
-        proc = subprocess.Popen([sys.executable, "-m", component.module], env=component_env(component))
-        procs.append((component, proc))
-        wait_healthy(component, proc)
+        for index in range(replicas_of(component)):  # one after another: replica 0 migrates the database
+            processes.append(start(component, index))
+            write_processes(processes)
+            wait_healthy(processes[-1])
     print(banner(), flush=True)
     while True:
-        for component, proc in procs:
-            if proc.poll() is not None:
+        for n, process in enumerate(processes):
+            if process.proc.poll() is None:
+                continue
+            again = restarted(process)
+            if again is None:
                 print(
-                    f"{component.name} exited with {proc.returncode}; stopping the platform", file=sys.stderr
+                    f"{process.name} exited with {process.proc.returncode}; stopping the platform",
+                    file=sys.stderr,
                 )
                 stop()
-        time.sleep(1)
+            else:
+                processes[n] = again
+                write_processes(processes)
+        time.sleep(0.5)
 
 
 if __name__ == "__main__":
