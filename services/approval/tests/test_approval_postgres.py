@@ -47,7 +47,8 @@ def test_happy_path_on_postgres(world) -> None:  # type: ignore[no-untyped-def]
 
 def test_concurrent_completion_on_postgres(world, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     case = "510104-20260928-100002"
-    unit.race_two_completions(world, monkeypatch, case)
+    errors = unit.race_two_completions(world, monkeypatch, case)
+    assert "刚被其他人员办理" in errors[0].message
     assert world.count(unit.Step, case_no=case) == 1
     assert world.events(case) == ["CaseStepCompleted"]
 

@@ -13,6 +13,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from ywtb.api.approval.v1 import approval_pb2
 from ywtb.approval import authz, convert, deadlines
+from ywtb.approval.archive import DefinitionArchive
 from ywtb.approval.deadlines import close_open_stops, step_deadline
 from ywtb.approval.engine import WorkflowEngine, WorkflowState
 from ywtb.approval.models import CANCELLED, COMPLETED, OPEN, SUSPENDED, ClockStopRow, Instance, Step, Task
@@ -70,6 +71,9 @@ class ApprovalCore(Clocked):
     ) -> None:
         self.db = db
         self.engine = engine or WorkflowEngine()
+        archive = DefinitionArchive(db)
+        archive.keep(self.engine.definitions())
+        self.engine.attach_archive(archive.lookup)
         self.timeout_default_processes = frozenset(timeout_default_processes)
         self.clock = clock
         self.calendar = calendar or national_calendar()
@@ -152,11 +156,13 @@ class ApprovalCore(Clocked):
             )
         )
 
-    def view(self, session: Session, instance: Instance, now: datetime) -> CaseView:
-        """The case with its stops, open tasks and steps."""
+    def view(
+        self, session: Session, instance: Instance, now: datetime, *, stops: list[ClockStopRow] | None = None
+    ) -> CaseView:
+        """The case with its stops (those given, when just read), open tasks and steps."""
         return CaseView(
             instance=instance,
-            stops=self.stops_of(session, instance.case_no),
+            stops=self.stops_of(session, instance.case_no) if stops is None else stops,
             open_tasks=list(
                 session.scalars(
                     select(Task)

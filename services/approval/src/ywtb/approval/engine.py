@@ -13,6 +13,10 @@ its step record. Conventions the process files follow (see processes/*.bpmn):
   the task data as ``decision`` for the gateways); on an end event: ``outcome``
   (``approved`` / ``denied``).
 
+A state stores the workflow without its process specs: it names the digest of its process
+definition (ywtb.approval.definitions), and the summary it comes back with lists the ready
+steps, so callers need not restore the workflow again to read them.
+
 Completing is deterministic: SpiffWorkflow's random task ids and wall-clock stamps are
 replaced, during an engine call, by values derived from the input state and the command, so
 the same state and the same command always give the same new state (safe redelivery).
@@ -31,16 +35,17 @@ from dataclasses import asdict, dataclass
 from typing import Any, Literal
 
 import SpiffWorkflow.task as _spiff_task
-from SpiffWorkflow.bpmn.serializer.workflow import BpmnWorkflowSerializer
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
-from SpiffWorkflow.spiff.serializer.config import SPIFF_CONFIG
 from SpiffWorkflow.task import Task
 from SpiffWorkflow.util.task import TaskState
 
+from ywtb.approval import definitions
+from ywtb.approval.definitions import Archive, Definition
 from ywtb.approval.library import OUTCOMES, ProcessLibrary, ProcessSpec, is_user_task, properties
 from ywtb.common.errors import FailedPrecondition, InvalidArgument
 
-STATE_FORMAT = "ywtb.approval.workflow/1"
+STATE_FORMAT = "ywtb.approval.workflow/2"  # the workflow without specs, naming its definition's digest
+EMBEDDED_FORMAT = "ywtb.approval.workflow/1"  # specs inside: read, and kept for definitions never archived
 DECISIONS = ("approve", "deny")
 Outcome = Literal["approved", "denied"]
 
@@ -150,14 +155,30 @@ class WorkflowState:
     outcome: Outcome | None
     ready: tuple[str, ...]  # names of the ready steps ("review@ITEM" inside a bundle branch)
     step_count: int
+    tasks: tuple[ReadyTask, ...] = ()  # the ready steps themselves, in the order of `ready`
 
 
 class WorkflowEngine:
     """Start workflows, list ready steps, complete steps; each call returns a new WorkflowState."""
 
-    def __init__(self, library: ProcessLibrary | None = None) -> None:
+    def __init__(self, library: ProcessLibrary | None = None, archive: Archive | None = None) -> None:
         self.library = library or ProcessLibrary()
-        self._serializer = BpmnWorkflowSerializer(BpmnWorkflowSerializer.configure(SPIFF_CONFIG))
+        self._serializer = definitions.serializer()
+        self._archive = archive
+        registry = self._serializer.registry
+        self._current = {
+            name: definitions.parsed(name, spec.spec, spec.subprocess_specs, registry)
+            for name, spec in ((name, self.library.spec(name)) for name in self.library.names())
+        }
+        self._by_digest: dict[str, Definition] = {d.digest: d for d in self._current.values()}
+
+    def definitions(self) -> list[Definition]:
+        """The library's definitions, for the archive."""
+        return list(self._current.values())
+
+    def attach_archive(self, archive: Archive) -> None:
+        """Look up definitions no longer in the library (states started before a BPMN change) here."""
+        self._archive = archive
 
     # public API
 
@@ -170,7 +191,7 @@ class WorkflowEngine:
             workflow = BpmnWorkflow(spec.spec, spec.subprocess_specs)
             workflow.task_tree.data.update(facts)
             workflow.do_engine_steps()
-            return self._dump(process, workflow, [], clock.tick)
+            return self._dump(process, self._current[process].digest, workflow, [], clock.tick)
 
     def load(self, stored: str | WorkflowState) -> WorkflowState:
         """The WorkflowState (with summary) of stored JSON text."""
@@ -181,13 +202,11 @@ class WorkflowEngine:
 
     def ready_tasks(self, state: str | WorkflowState) -> list[ReadyTask]:
         """The steps people can complete now, in a stable order."""
-        _, workflow = self._load(_text(state))
-        return [self._ready_task(task) for task in self._ready(workflow)]
+        return list(self.load(state).tasks)
 
     def history(self, state: str | WorkflowState) -> list[StepRecord]:
         """Completed steps in order."""
-        envelope, _ = self._load(_text(state))
-        return [StepRecord(**step) for step in envelope["steps"]]
+        return [StepRecord(**step) for step in _envelope(_text(state))["steps"]]
 
     def complete(
         self,
@@ -222,7 +241,8 @@ class WorkflowEngine:
                 opinion=opinion,
                 decision=decision,
             )
-            return self._dump(envelope["process"], workflow, [*envelope["steps"], asdict(step)], clock.tick)
+            steps = [*envelope["steps"], asdict(step)]
+            return self._dump(envelope["process"], envelope.get("definition"), workflow, steps, clock.tick)
 
     def is_completed(self, state: str | WorkflowState) -> bool:
         """Whether the workflow has ended (approved and completed, or denied)."""
@@ -235,23 +255,35 @@ class WorkflowEngine:
     # internals
 
     def _dump(
-        self, process: str, workflow: BpmnWorkflow, steps: list[dict[str, Any]], tick: int
+        self,
+        process: str,
+        digest: str | None,
+        workflow: BpmnWorkflow,
+        steps: list[dict[str, Any]],
+        tick: int,
     ) -> WorkflowState:
-        """Serialise the workflow with its step log into the stored envelope."""
+        """Serialise the workflow with its step log; specs only for a definition the archive lacks."""
         registry = self._serializer.registry
         registry._encoder_mode = True  # what serialize_json does around to_dict
         try:
             body = self._serializer.to_dict(workflow)
+            if digest is None:
+                body["spec"] = registry.convert(workflow.spec)
+                body["subprocess_specs"] = {
+                    k: registry.convert(v) for k, v in workflow.subprocess_specs.items()
+                }
         finally:
             registry._encoder_mode = False
         body[self._serializer.VERSION_KEY] = self._serializer.VERSION
-        envelope = {
-            "format": STATE_FORMAT,
+        envelope: dict[str, Any] = {
+            "format": STATE_FORMAT if digest else EMBEDDED_FORMAT,
             "process": process,
             "tick": tick,
             "steps": steps,
             "workflow": body,
         }
+        if digest:
+            envelope["definition"] = digest
         text = json.dumps(
             envelope, ensure_ascii=False, separators=(",", ":"), cls=self._serializer._encoder_cls
         )
@@ -259,33 +291,52 @@ class WorkflowEngine:
 
     def _load(self, text: str) -> tuple[dict[str, Any], BpmnWorkflow]:
         """The envelope and the restored workflow of stored JSON text."""
-        try:
-            envelope = json.loads(text)
-        except (TypeError, ValueError) as exc:
-            raise InvalidArgument("流程状态数据已损坏，无法读取。", code="STATE_CORRUPT") from exc
-        if not isinstance(envelope, dict) or envelope.get("format") != STATE_FORMAT:
-            raise InvalidArgument(
-                "流程状态数据格式不受支持。", code="STATE_FORMAT", message_en=f"expected {STATE_FORMAT}"
-            )
+        envelope = _envelope(text)
         body = dict(envelope["workflow"])
         self._serializer.migrate(body)
-        workflow = self._serializer.from_dict(body)
-        return envelope, workflow
+        if envelope["format"] == EMBEDDED_FORMAT:
+            known = self._by_digest.get(
+                definitions.digest_of(
+                    definitions.specs_json(self._serializer.registry, body["spec"], body["subprocess_specs"])
+                )
+            )
+            if known is not None:  # the library's definition: later states name it instead of embedding it
+                envelope["definition"] = known.digest
+                body.pop("spec"), body.pop("subprocess_specs")
+                return envelope, self._serializer.from_dict(body, definition=known)
+            return envelope, self._serializer.from_dict(body)
+        return envelope, self._serializer.from_dict(body, definition=self._definition(envelope))
+
+    def _definition(self, envelope: dict[str, Any]) -> Definition:
+        """The definition a state names: the library's, or an archived one restored once."""
+        digest = str(envelope.get("definition", ""))
+        found = self._by_digest.get(digest)
+        if found is None and self._archive is not None:
+            text = self._archive(digest)
+            if text is not None:
+                found = definitions.restored(envelope["process"], text, self._serializer.registry)
+                self._by_digest[digest] = found
+        if found is None:
+            raise FailedPrecondition(
+                f"办件所用的审批流程定义（{envelope.get('process')}，版本 {digest[:12]}）已不存在，无法继续办理；"
+                "请联系系统管理员恢复该流程定义。",
+                code="DEFINITION_MISSING",
+                message_en=f"process definition {digest} is neither in the library nor archived",
+            )
+        return found
 
     def _summary(self, text: str, envelope: dict[str, Any], workflow: BpmnWorkflow) -> WorkflowState:
         """The summary fields of a state."""
-        ready = tuple(
-            f"{item.name}@{item.item_code}" if item.item_code else item.name
-            for item in (self._ready_task(task) for task in self._ready(workflow))
-        )
+        tasks = tuple(self._ready_task(task) for task in self._ready(workflow))
         completed = workflow.is_completed()
         return WorkflowState(
             json=text,
             process=envelope["process"],
             completed=completed,
             outcome=_outcome(workflow) if completed else None,
-            ready=ready,
+            ready=tuple(f"{item.name}@{item.item_code}" if item.item_code else item.name for item in tasks),
             step_count=len(envelope["steps"]),
+            tasks=tasks,
         )
 
     @staticmethod
@@ -355,6 +406,19 @@ class WorkflowEngine:
 def _text(state: str | WorkflowState) -> str:
     """The stored JSON text of a state."""
     return state.json if isinstance(state, WorkflowState) else state
+
+
+def _envelope(text: str) -> dict[str, Any]:
+    """The parsed envelope of stored JSON text, of a format this engine reads."""
+    try:
+        envelope = json.loads(text)
+    except (TypeError, ValueError) as exc:
+        raise InvalidArgument("流程状态数据已损坏，无法读取。", code="STATE_CORRUPT") from exc
+    if not isinstance(envelope, dict) or envelope.get("format") not in (STATE_FORMAT, EMBEDDED_FORMAT):
+        raise InvalidArgument(
+            "流程状态数据格式不受支持。", code="STATE_FORMAT", message_en=f"expected {STATE_FORMAT}"
+        )
+    return envelope
 
 
 def _outcome(workflow: BpmnWorkflow) -> Outcome | None:

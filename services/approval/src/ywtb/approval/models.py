@@ -129,3 +129,13 @@ class BackupHandler(TenantMixin, Base):
     backup: Mapped[str] = mapped_column(String(64), index=True)
     set_by: Mapped[str] = mapped_column(String(64))
     set_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class ProcessDefinitionRow(Base):
+    """A process definition a workflow state may name (流程定义版本): kept for as long as cases run on it."""
+
+    __tablename__ = "process_definitions"
+    digest: Mapped[str] = mapped_column(String(64), primary_key=True)
+    process: Mapped[str] = mapped_column(String(100), index=True)
+    specs: Mapped[str] = mapped_column(Text)
+    stored_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))

@@ -14,87 +14,101 @@ from ywtb.approval.deadlines import as_stops
 from ywtb.approval.engine import WorkflowState
 from ywtb.approval.models import COMPLETED, DONE, OPEN, Instance, Step, Task
 from ywtb.common.clock import utc
-from ywtb.common.errors import Conflict
 
 
 class StepCompletion(ApprovalCore):
     """The write both a handler's completion and 超时默认 end in."""
 
-    def commit_step(
+    def complete_step(
         self,
+        session: Session,
+        instance: Instance,
+        task: Task,
         actor: str,
         actor_name: str,
-        case_no: str,
-        task_id: str,
-        version: int,
-        new_state: WorkflowState,
         opinion: str,
         decision: str | None,
         *,
         deemed: bool,
     ) -> CaseView:
-        """One transaction: guarded state update, the task done, the step record, next tasks, outbox events."""
-        with self.db.transaction() as session, optimistic():
-            instance = session.get(Instance, case_no)
-            task = session.get(Task, (case_no, task_id))
-            assert instance is not None and task is not None
-            if instance.version != version or task.status != OPEN:
-                raise Conflict(
-                    "该办件刚被其他人员办理，本次提交未生效；请刷新后查看最新办理状态。",
-                    code="CASE_VERSION_CONFLICT",
-                )
-            stops = self.stops_of(session, case_no)
-            deadline_at = utc(task.step_deadline)
-            now = deadline_at if deemed else self.now()
-            assert now is not None and deadline_at is not None
-            instance.state = new_state.json
-            task.status = DONE
-            task.completed_at = now
-            if not task.claimed_by:
-                task.claimed_by, task.claimed_at = actor, now
-            seq = new_state.step_count
-            on_time = (not deemed) and now <= deadline_at
-            session.add(
-                Step(
-                    case_no=case_no,
-                    seq=seq,
-                    tenant=instance.tenant,
-                    task_id=task_id,
-                    step=task.step,
-                    title=task.title,
-                    dept=task.dept,
-                    item_code=task.item_code,
-                    actor=actor,
-                    actor_name=actor_name,
-                    opinion=opinion,
-                    decision=decision,
-                    started_at=task.started_at,
-                    completed_at=now,
-                    step_deadline=deadline_at,
-                    on_time=on_time,
-                )
+        """In the caller's transaction: run the step, then the new state, step record, next tasks and events.
+
+        The instance's version guards the write: a concurrent completion of the same case fails at
+        the flush (CASE_VERSION_CONFLICT) and this transaction rolls back whole.
+        """
+        new_state = self.engine.complete(
+            instance.state, task.task_id, actor=actor, opinion=opinion, decision=decision
+        )
+        with optimistic():
+            return self._record(
+                session, instance, task, new_state, actor, actor_name, opinion, decision, deemed
             )
-            session.flush()  # the version-guarded UPDATE: a concurrent completion fails here
-            self.sync_tasks(session, instance, new_state, now, as_stops(stops))
-            facts = self.facts(instance, stops, now)
-            events.stage(
-                session,
-                events.case_step_completed(
-                    instance,
-                    task,
-                    actor_name=actor_name,
-                    opinion=opinion,
-                    decision=decision,
-                    completed_at=now,
-                    step_deadline=deadline_at,
-                    on_time=on_time,
-                    seq=seq,
-                    facts=facts,
-                ),
+
+    def _record(
+        self,
+        session: Session,
+        instance: Instance,
+        task: Task,
+        new_state: WorkflowState,
+        actor: str,
+        actor_name: str,
+        opinion: str,
+        decision: str | None,
+        deemed: bool,
+    ) -> CaseView:
+        """The writes of one completed step."""
+        stops = self.stops_of(session, instance.case_no)
+        deadline_at = utc(task.step_deadline)
+        now = deadline_at if deemed else self.now()
+        assert now is not None and deadline_at is not None
+        instance.state = new_state.json
+        task.status = DONE
+        task.completed_at = now
+        if not task.claimed_by:
+            task.claimed_by, task.claimed_at = actor, now
+        seq = new_state.step_count
+        on_time = (not deemed) and now <= deadline_at
+        session.add(
+            Step(
+                case_no=instance.case_no,
+                seq=seq,
+                tenant=instance.tenant,
+                task_id=task.task_id,
+                step=task.step,
+                title=task.title,
+                dept=task.dept,
+                item_code=task.item_code,
+                actor=actor,
+                actor_name=actor_name,
+                opinion=opinion,
+                decision=decision,
+                started_at=task.started_at,
+                completed_at=now,
+                step_deadline=deadline_at,
+                on_time=on_time,
             )
-            self._decide(session, instance, new_state, decision, opinion, now, facts, deemed)
-            session.flush()
-            return self.view(session, instance, now)
+        )
+        session.flush()  # the version-guarded UPDATE: a concurrent completion fails here
+        self.sync_tasks(session, instance, new_state, now, as_stops(stops))
+        facts = self.facts(instance, stops, now)
+        events.stage(
+            session,
+            events.case_step_completed(
+                instance,
+                task,
+                actor_name=actor_name,
+                opinion=opinion,
+                decision=decision,
+                completed_at=now,
+                step_deadline=deadline_at,
+                on_time=on_time,
+                seq=seq,
+                facts=facts,
+            ),
+        )
+        self._decide(session, instance, new_state, decision, opinion, now, facts, deemed)
+        session.flush()
+        return self.view(session, instance, now, stops=stops)
 
     def _decide(
         self,

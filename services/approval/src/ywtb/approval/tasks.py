@@ -116,19 +116,6 @@ class TaskHandling(StepCompletion):
             instance = session.get(Instance, case_no)
             assert instance is not None
             self.check_running(instance)
-            state, version = instance.state, instance.version
-        # The engine runs outside any transaction; the write below only lands on the version read here.
-        new_state = self.engine.complete(
-            state, task_id, actor=principal.subject, opinion=opinion, decision=decision
-        )
-        return self.commit_step(
-            principal.subject,
-            principal.name,
-            case_no,
-            task_id,
-            version,
-            new_state,
-            opinion,
-            decision,
-            deemed=False,
-        )
+            return self.complete_step(
+                session, instance, task, principal.subject, principal.name, opinion, decision, deemed=False
+            )

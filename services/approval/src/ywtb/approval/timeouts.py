@@ -60,18 +60,6 @@ class Timeouts(StepCompletion):
             if instance is None or task is None or task.status != OPEN:
                 raise FailedPrecondition("任务已办理", code="TASK_NOT_OPEN")
             self.check_running(instance)
-            state, version = instance.state, instance.version
-        new_state = self.engine.complete(
-            state, task_id, actor=SYSTEM_ACTOR, opinion=DEEMED_OPINION, decision="approve"
-        )
-        self.commit_step(
-            SYSTEM_ACTOR,
-            SYSTEM_NAME,
-            case_no,
-            task_id,
-            version,
-            new_state,
-            DEEMED_OPINION,
-            "approve",
-            deemed=True,
-        )
+            self.complete_step(
+                session, instance, task, SYSTEM_ACTOR, SYSTEM_NAME, DEEMED_OPINION, "approve", deemed=True
+            )
