@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+import time
 from collections import Counter
 from collections.abc import Iterator
 
@@ -10,7 +11,7 @@ import pytest
 
 from ywtb.api.common.v1 import common_pb2, common_pb2_grpc
 from ywtb.common.auth.principal import Principal
-from ywtb.common.grpc import channel, public
+from ywtb.common.grpc import build_server, channel, public
 from ywtb.common.grpc.client import balanced_target
 from ywtb.common.grpc.diagnostics import DiagnosticsServicer
 from ywtb.common.testing.grpc import serve
@@ -113,3 +114,29 @@ def test_a_stopped_replica_leaves_the_calls_to_the_others(replicas) -> None:  # 
         for n in range(20):  # UNAVAILABLE on the stopped one is retried on the other (idempotent method)
             stub.WhoAmI(common_pb2.WhoAmIRequest(echo=str(n)))
     assert replicas[1][2].calls - before == 20
+
+
+def test_a_restarted_replica_takes_calls_again_within_seconds(replicas) -> None:  # type: ignore[no-untyped-def]
+    target = ",".join(address for _, address, _ in replicas)
+    port = int(replicas[0][1].rsplit(":", 1)[1])
+    with channel(target, signing_key=KEY, principal=SERVICE, idempotent_methods=[WHO_AM_I]) as ch:
+        stub = common_pb2_grpc.DiagnosticsServiceStub(ch)
+        stub.WhoAmI(common_pb2.WhoAmIRequest(echo="warm"), wait_for_ready=True)
+        replicas[0][0].stop(0).wait()  # type: ignore[attr-defined]
+        for n in range(60):  # 6 s of failed reconnects: gRPC's own backoff would wait ~4 s more by now
+            stub.WhoAmI(common_pb2.WhoAmIRequest(echo=str(n)))
+            time.sleep(0.1)
+        again = CountingServicer()
+        server = build_server(
+            [(common_pb2_grpc.add_DiagnosticsServiceServicer_to_server, again)],
+            port=port, host="127.0.0.1", signing_key=KEY, service_name="ywtb.test",
+        )  # fmt: skip
+        server.start()
+        try:
+            deadline = time.monotonic() + 2.5
+            while again.calls == 0 and time.monotonic() < deadline:
+                stub.WhoAmI(common_pb2.WhoAmIRequest(echo="again"))
+                time.sleep(0.05)
+        finally:
+            server.stop(0).wait()
+    assert again.calls > 0, "the restarted replica got no call within 2.5 s"
