@@ -25,6 +25,7 @@ import httpx
 import pytest
 from confluent_kafka import ConsumerGroupState
 from confluent_kafka.admin import AdminClient
+from grpc_health.v1 import health_pb2, health_pb2_grpc
 from opentelemetry.proto.collector.trace.v1 import trace_service_pb2, trace_service_pb2_grpc
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import Engine, make_url
@@ -211,6 +212,23 @@ def pid_of(run_dir: Path, name: str) -> int:
     return next(p["pid"] for p in json.loads((run_dir / "processes.json").read_text()) if p["name"] == name)
 
 
+def wait_serving(port: int, timeout: float = 90) -> None:
+    """Wait until the gRPC health service on the port answers SERVING."""
+    deadline = time.monotonic() + timeout
+    with grpc.insecure_channel(f"127.0.0.1:{port}") as ch:
+        while True:
+            try:
+                if (
+                    health_pb2_grpc.HealthStub(ch).Check(health_pb2.HealthCheckRequest(), timeout=1).status
+                    == 1
+                ):
+                    return
+            except grpc.RpcError:
+                pass
+            assert time.monotonic() < deadline, f"nothing serves on port {port} within {timeout:.0f} s"
+            time.sleep(0.5)
+
+
 def rows(engine: Engine, sql: str, **params: object) -> list[tuple]:  # type: ignore[type-arg]
     with engine.connect() as conn:
         return [tuple(r) for r in conn.execute(text(sql), params)]
@@ -313,6 +331,17 @@ def test_two_replicas_split_the_load_and_a_killed_one_loses_nothing(scaled, sink
     )
     assert sorted(inbox) == sorted((e, 1) for _, e in accepted)
 
+    # The restarted replicas take calls again once they serve (the gateway reconnects within ~1 s).
+    for name in killed:
+        port = next(
+            p["port"] for p in json.loads((run_dir / "processes.json").read_text()) if p["name"] == name
+        )
+        wait_serving(port)
+    for case_no in case_nos[:20]:
+        steps.call("read", "GET", f"/api/v1/cases/{case_no}", (200,), headers=clerk)
+        steps.call("read", "GET", f"/api/v1/cases/{case_no}/approval", (200,), headers=clerk)
+        time.sleep(0.1)
+
     # Both replicas of each served: gRPC calls (round_robin in the gateway) and Kafka partitions.
     time.sleep(1.5)  # the processes' span batches (OTEL_BSP_SCHEDULE_DELAY 500 ms)
     grpc_served = spans.served(SERVER, "ywtb.api.")
@@ -332,6 +361,7 @@ def test_two_replicas_split_the_load_and_a_killed_one_loses_nothing(scaled, sink
         name: sum(1 for i, k, _, _, t in spans.spans if i == name and k == SERVER and t > at * 1e9)
         for name, (_, at) in killed.items()
     }
+    assert all(after_restart.values()), after_restart
     figures = {
         "cases": CASES,
         "concurrency": CONCURRENCY,

@@ -175,7 +175,12 @@ enabled: {{ include "ywtb.enabled" . }}
 {{- range $t := $c.targets }}
 {{- $tc := include "ywtb.component" (dict "root" $.root "name" $t) | fromYaml }}
 - name: {{ $p }}{{ upper $t }}_TARGET
+  {{- if eq $tc.protocol "grpc" }}
+  {{- /* every pod's address (headless Service): the gRPC client balances calls over them (round_robin) */}}
+  value: {{ printf "dns:///%s-%s-headless:%v" (include "ywtb.fullname" $.root) $t $tc.port | quote }}
+  {{- else }}
   value: {{ printf "%s-%s:%v" (include "ywtb.fullname" $.root) $t $tc.port | quote }}
+  {{- end }}
 {{- end }}
 {{- range $k, $val := $c.env }}
 {{- if regexMatch "(?i)((^|_)(KEY|SECRET|PASSWORD|TOKEN)(_|$)|DATABASE_URL|REDIS_URL)" $k }}
@@ -359,6 +364,26 @@ spec:
     {{- end }}
 {{- end -}}
 
+{{/* The headless Service of a gRPC component: one DNS record per ready pod, for client-side balancing */}}
+{{- define "ywtb.headlessService" -}}
+apiVersion: v1
+kind: Service
+metadata:
+  name: {{ include "ywtb.fullname" .root }}-{{ .name }}-headless
+  labels:
+    {{- include "ywtb.componentLabels" . | nindent 4 }}
+spec:
+  clusterIP: None
+  selector:
+    {{- include "ywtb.selectorLabels" . | nindent 4 }}
+  ports:
+    - name: grpc
+      port: {{ .c.port }}
+      targetPort: grpc
+      protocol: TCP
+      appProtocol: kubernetes.io/h2c
+{{- end -}}
+
 {{- define "ywtb.hpa" -}}
 {{- $a := .c.autoscaling -}}
 apiVersion: autoscaling/v2
@@ -391,7 +416,12 @@ metadata:
   labels:
     {{- include "ywtb.componentLabels" . | nindent 4 }}
 spec:
-  maxUnavailable: {{ .c.podDisruptionBudget.maxUnavailable }}
+  {{- $pdb := .c.podDisruptionBudget }}
+  {{- if not (kindIs "invalid" $pdb.minAvailable) }}
+  minAvailable: {{ $pdb.minAvailable }}
+  {{- else }}
+  maxUnavailable: {{ required "podDisruptionBudget: set minAvailable or maxUnavailable" $pdb.maxUnavailable }}
+  {{- end }}
   selector:
     matchLabels:
       {{- include "ywtb.selectorLabels" . | nindent 6 }}

@@ -88,6 +88,49 @@ def test_portal_reaches_only_the_gateway_keycloak_and_redis() -> None:
     assert egress_pods == ["gateway"]
 
 
+def _partitions() -> dict[str, int]:
+    """Partitions of each topic of the chart's copy of deploy/topics.yaml (defaults filled in)."""
+    topics = yaml.safe_load((CHART / "files" / "topics.yaml").read_text())
+    return {t["name"]: t.get("partitions", topics["defaults"]["partitions"]) for t in topics["topics"]}
+
+
+@pytest.mark.parametrize("example", ["minimal", "production"])
+def test_intake_and_approval_scale_out_within_their_partitions(example: str) -> None:
+    objects = render(example)
+    hpas = {o["metadata"]["name"]: o["spec"] for o in objects if o["kind"] == "HorizontalPodAutoscaler"}
+    partitions = _partitions()
+    for name in ("intake", "approval"):
+        hpa = hpas[f"ywtb-{name}"]
+        assert hpa["minReplicas"] >= 2  # the scale-out test's two replicas: one may die, one serves
+        # A group member past the partition count consumes nothing (approval: ywtb.intake.case.v1).
+        assert all(hpa["maxReplicas"] <= partitions[t] for t in REGISTRY[name]["consumes"]), hpa
+    assert REGISTRY["approval"]["consumes"] == ["ywtb.intake.case.v1"]
+    pdbs = {o["metadata"]["name"]: o["spec"] for o in objects if o["kind"] == "PodDisruptionBudget"}
+    assert {pdbs[f"ywtb-{name}"].get("minAvailable") for name in ("intake", "approval")} == {1}
+    assert not any("maxUnavailable" in spec and "minAvailable" in spec for spec in pdbs.values())
+
+
+def test_callers_balance_grpc_calls_over_every_pod() -> None:
+    objects = render("minimal")
+    headless = {
+        o["metadata"]["name"]: o["spec"]
+        for o in objects
+        if o["kind"] == "Service" and o["spec"].get("clusterIP") == "None"
+    }
+    assert set(headless) == {f"ywtb-{name}-headless" for name in GRPC}
+    gateway = _container(objects, "ywtb-gateway")
+    env = {e["name"]: e.get("value") for e in gateway["env"]}
+    for name in ("identity", "catalog", "intake", "approval"):
+        port = REGISTRY[name]["ports"]["grpc"]
+        assert env[f"YWTB_GATEWAY_{name.upper()}_TARGET"] == f"dns:///ywtb-{name}-headless:{port}"
+        assert headless[f"ywtb-{name}-headless"]["ports"][0]["port"] == port
+
+
+def test_a_single_pod_budget_uses_max_unavailable() -> None:
+    pdbs = [o["spec"] for o in render("partial") if o["kind"] == "PodDisruptionBudget"]
+    assert pdbs and all(spec == {**spec, "maxUnavailable": 1} and "minAvailable" not in spec for spec in pdbs)
+
+
 def test_grpc_services_use_native_grpc_probes() -> None:
     for o in render("minimal"):
         if o["kind"] == "Deployment" and o["metadata"]["name"].removeprefix("ywtb-") in GRPC:
