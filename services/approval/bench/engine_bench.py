@@ -3,10 +3,10 @@
     uv run --frozen python services/approval/bench/engine_bench.py [--instances 300] [--threads 1,2] [--json]
 
 For each process (instant-default, promised-default) and thread count, N instances are started and
-every user task is claimed and completed (approve on decision steps) until the instance ends: first
-through the approval service's own use cases in this process (ApprovalService.start_case in a
-transaction, as the CaseAccepted consumer does; claim_task and complete_task, as the gRPC handlers do),
-then on Flowable (flowable/FlowableBench.java, one JVM) with the same files. Each side gets its own
+every user task is claimed and completed (approve on decision steps) until the instance ends: through
+the approval service's own use cases in this process (ApprovalService.start_case in a transaction, as
+the CaseAccepted consumer does; claim_task and complete_task, as the gRPC handlers do), and right after
+on Flowable (flowable/FlowableBench.java, one JVM kept running) with the same files. Each side gets its own
 scratch database (flow_*) on the local stack's PostgreSQL, dropped afterwards. Prints instances/s of
 each, the ratio ywtb/Flowable, the completion latency p50/p99 of each and the RSS of both processes;
 --json prints one JSON object instead (see README.md). Needs the stack env (.run/stack.env).
@@ -61,25 +61,31 @@ STAFF = Principal(
 
 @dataclass(frozen=True)
 class Run:
-    """One measured run of one engine: wall time and each completion's latency (ns)."""
+    """One measured run of one engine: instances, wall time and completion latency percentiles."""
 
     process: str
     threads: int
     instances: int
     seconds: float
-    latencies_ns: list[int]
+    p50_ms: float
+    p99_ms: float
 
     @property
     def per_s(self) -> float:
         return self.instances / self.seconds
 
-    def percentile_ms(self, pct: float) -> float:
-        """Nearest-rank percentile of completion latency, as FlowableBench computes it."""
-        ordered = sorted(self.latencies_ns)
-        if not ordered:
-            return 0.0
-        rank = max(math.ceil(pct / 100 * len(ordered)), 1)
-        return ordered[rank - 1] / 1e6
+
+def percentile_ms(latencies_ns: list[int], pct: float) -> float:
+    """Nearest-rank percentile of completion latencies, as FlowableBench computes it."""
+    ordered = sorted(latencies_ns)
+    if not ordered:
+        return 0.0
+    return ordered[max(math.ceil(pct / 100 * len(ordered)), 1) - 1] / 1e6
+
+
+def median_run(runs: list[Run]) -> Run:
+    """The run of median throughput (the lower middle one of an even count)."""
+    return sorted(runs, key=lambda run: run.per_s)[(len(runs) - 1) // 2]
 
 
 # --- scratch databases ------------------------------------------------------------------------
@@ -147,7 +153,8 @@ def ywtb_run(service: ApprovalService, process: str, count: int, threads: int, p
         for future in [pool.submit(work, mine) for mine in per_thread]:
             future.result()
     seconds = time.perf_counter() - start
-    return Run(process, threads, count, seconds, [x for mine in per_thread for x in mine])
+    latencies = [x for mine in per_thread for x in mine]
+    return Run(process, threads, count, seconds, percentile_ms(latencies, 50), percentile_ms(latencies, 99))
 
 
 def verify_ywtb(service: ApprovalService, prefix: str, count: int) -> None:
@@ -160,26 +167,28 @@ def verify_ywtb(service: ApprovalService, prefix: str, count: int) -> None:
             )
 
 
-def ywtb_side(url: URL, instances: int, threads: list[int], warmup: int) -> list[Run]:
-    """Every process × thread count on the approval service in this process (migrated scratch database)."""
-    rendered = url.render_as_string(hide_password=False)
-    upgrade(script_location_of("ywtb.approval"), rendered)
-    db = Database(rendered)
-    service = ApprovalService(db)
-    run_id = uuid.uuid4().hex[:6]
-    runs = []
-    try:
-        for process in PROCESSES:
-            for t in threads:
-                prefix = f"B{run_id}-{process[:4]}-t{t}-"
-                ywtb_run(service, process, warmup, t, prefix + "w")
-                run = ywtb_run(service, process, instances, t, prefix)
-                verify_ywtb(service, prefix, instances)
-                runs.append(run)
-                log(f"ywtb     {process:17} threads={t}: {run.per_s:8.1f}/s")
-    finally:
-        db.dispose()
-    return runs
+class YwtbSide:
+    """The approval service in this process, on a migrated scratch database."""
+
+    def __init__(self, url: URL, instances: int, warmup: int) -> None:
+        rendered = url.render_as_string(hide_password=False)
+        upgrade(script_location_of("ywtb.approval"), rendered)
+        self.db = Database(rendered)
+        self.service = ApprovalService(self.db)
+        self.instances, self.warmup = instances, warmup
+        self.run_id = uuid.uuid4().hex[:6]
+        self.rounds = itertools.count()
+
+    def measure(self, process: str, threads: int) -> Run:
+        """A warm-up, then one measured run, checked."""
+        prefix = f"B{self.run_id}-r{next(self.rounds)}-{process[:4]}-t{threads}-"
+        ywtb_run(self.service, process, self.warmup, threads, prefix + "w")
+        run = ywtb_run(self.service, process, self.instances, threads, prefix)
+        verify_ywtb(self.service, prefix, self.instances)
+        return run
+
+    def close(self) -> None:
+        self.db.dispose()
 
 
 # --- Flowable -----------------------------------------------------------------------------------
@@ -194,41 +203,49 @@ def build_harness() -> None:
     subprocess.run(["mvn", "-q", "-B", "package"], cwd=FLOWABLE_DIR, check=True)
 
 
-def flowable_side(
-    url: URL, instances: int, threads: list[int], warmup: int, jvm_opts: str
-) -> tuple[list[Run], dict[Any, Any]]:
-    """Every process × thread count on Flowable in one JVM; its runs and its ready/done lines."""
-    jdbc = f"jdbc:postgresql://{url.host}:{url.port or 5432}/{url.database}"
-    command = ["java", *shlex.split(jvm_opts), "-jar", str(JAR), "--jdbc", jdbc]
-    command += ["--user", url.username or "", "--password", url.password or ""]
-    command += [
-        "--instances",
-        str(instances),
-        "--warmup",
-        str(warmup),
-        "--threads",
-        ",".join(map(str, threads)),
-    ]
-    for process in PROCESSES:
-        command += ["--bpmn", str(default_processes_dir() / f"{process}.bpmn")]
-    runs: list[Run] = []
-    facts: dict[Any, Any] = {}  # (process, threads) -> its run line; "ready", "done" -> those lines
-    with subprocess.Popen(command, stdout=subprocess.PIPE, text=True) as jvm:
-        assert jvm.stdout is not None
-        for line in jvm.stdout:
-            if not line.startswith("{"):
-                continue
-            fields = json.loads(line)
-            if fields["event"] == "run":
-                run = Run(fields["process"], fields["threads"], fields["instances"], fields["seconds"], [])
-                facts[(run.process, run.threads)] = fields
-                runs.append(run)
-                log(f"flowable {run.process:17} threads={run.threads}: {run.per_s:8.1f}/s")
-            else:
-                facts[fields["event"]] = fields
-    if jvm.returncode != 0:
-        raise SystemExit(f"the Flowable harness failed (exit {jvm.returncode})")
-    return runs, facts
+class FlowableSide:
+    """FlowableBench in one JVM on its scratch database, asked for one run at a time over stdin."""
+
+    def __init__(self, url: URL, instances: int, warmup: int, jvm_opts: str) -> None:
+        jdbc = f"jdbc:postgresql://{url.host}:{url.port or 5432}/{url.database}"
+        command = ["java", *shlex.split(jvm_opts), "-jar", str(JAR), "--serve", "stdin", "--jdbc", jdbc]
+        command += ["--user", url.username or "", "--password", url.password or ""]
+        command += ["--instances", str(instances), "--warmup", str(warmup)]
+        for process in PROCESSES:
+            command += ["--bpmn", str(default_processes_dir() / f"{process}.bpmn")]
+        self.jvm = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+        self.ready = self._line("ready")
+
+    def _line(self, event: str) -> dict[str, Any]:
+        """The harness's next JSON line, which must be of this event."""
+        assert self.jvm.stdout is not None
+        for line in self.jvm.stdout:
+            if line.startswith("{"):
+                fields: dict[str, Any] = json.loads(line)
+                if fields["event"] != event:
+                    raise SystemExit(f"the Flowable harness said {line.strip()}, expected {event}")
+                return fields
+        raise SystemExit(f"the Flowable harness ended (exit {self.jvm.wait()}) before its {event} line")
+
+    def measure(self, process: str, threads: int) -> Run:
+        """A warm-up, then one measured run, checked by the harness."""
+        assert self.jvm.stdin is not None
+        self.jvm.stdin.write(f"run {process} {threads}\n")
+        self.jvm.stdin.flush()
+        fields = self._line("run")
+        return Run(
+            process, threads, fields["instances"], fields["seconds"], fields["p50_ms"], fields["p99_ms"]
+        )
+
+    def close(self) -> dict[str, Any]:
+        """Stop the JVM; its last line (resident memory)."""
+        assert self.jvm.stdin is not None
+        self.jvm.stdin.write("quit\n")
+        self.jvm.stdin.close()
+        done = self._line("done")
+        if self.jvm.wait(timeout=60) != 0:
+            raise SystemExit(f"the Flowable harness failed (exit {self.jvm.returncode})")
+        return done
 
 
 # --- report -------------------------------------------------------------------------------------
@@ -243,36 +260,29 @@ def proc_status(field: str) -> int:
 
 
 def measured_commit() -> str:
-    """HEAD, with +dirty when the approval service's sources differ from it."""
+    """The last commit of the approval sources (+dirty when the work tree differs from it)."""
 
     def git(*args: str) -> str:
         return subprocess.run(["git", *args], cwd=REPO, capture_output=True, text=True).stdout.strip()
 
-    head = git("rev-parse", "--short", "HEAD") or "unknown"
-    return head + ("+dirty" if git("status", "--porcelain", "--", "services/approval/src") else "")
+    source = "services/approval/src"
+    commit = git("log", "-1", "--format=%h", "--", source) or "unknown"
+    return commit + ("+dirty" if git("status", "--porcelain", "--", source) else "")
 
 
-def rows(ywtb: list[Run], flowable: list[Run], facts: dict[Any, Any]) -> list[dict[str, Any]]:
-    """One row per process and thread count with both engines' figures."""
-    theirs = {(r.process, r.threads): r for r in flowable}
-    out = []
-    for mine in ywtb:
-        other = theirs[(mine.process, mine.threads)]
-        fields = facts[(mine.process, mine.threads)]
-        out.append(
-            {
-                "process": mine.process,
-                "threads": mine.threads,
-                "ywtb_per_s": round(mine.per_s, 2),
-                "flowable_per_s": round(other.per_s, 2),
-                "ratio": round(mine.per_s / other.per_s, 3),
-                "ywtb_p50_ms": round(mine.percentile_ms(50), 2),
-                "ywtb_p99_ms": round(mine.percentile_ms(99), 2),
-                "flowable_p50_ms": round(fields["p50_ms"], 2),
-                "flowable_p99_ms": round(fields["p99_ms"], 2),
-            }
-        )
-    return out
+def row(mine: Run, theirs: Run) -> dict[str, Any]:
+    """Both engines' figures for one process and thread count."""
+    return {
+        "process": mine.process,
+        "threads": mine.threads,
+        "ywtb_per_s": round(mine.per_s, 2),
+        "flowable_per_s": round(theirs.per_s, 2),
+        "ratio": round(mine.per_s / theirs.per_s, 3),
+        "ywtb_p50_ms": round(mine.p50_ms, 2),
+        "ywtb_p99_ms": round(mine.p99_ms, 2),
+        "flowable_p50_ms": round(theirs.p50_ms, 2),
+        "flowable_p99_ms": round(theirs.p99_ms, 2),
+    }
 
 
 def table(result: dict[str, Any]) -> str:
@@ -303,38 +313,57 @@ def log(message: str) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument(
-        "--instances", type=int, default=300, help="measured instances per process and thread count"
-    )
+    parser.add_argument("--instances", type=int, default=300, help="measured instances per run")
     parser.add_argument("--threads", default="1,2", help="comma-separated thread counts")
-    parser.add_argument(
-        "--warmup", type=int, default=20, help="unmeasured instances before each run (both engines)"
-    )
+    parser.add_argument("--warmup", type=int, default=20, help="unmeasured instances before each run")
+    parser.add_argument("--rounds", type=int, default=1, help="runs of each; the median one is reported")
     parser.add_argument("--jvm-opts", default="", help="extra JVM options for the Flowable harness")
     parser.add_argument("--json", action="store_true", help="print one JSON object instead of the table")
     args = parser.parse_args()
     threads = [int(t) for t in args.threads.split(",") if t.strip()]
     warmup = min(args.warmup, args.instances)
     admin_url = make_url(os.environ.get("YWTB_POSTGRES_URL") or sys.exit("YWTB_POSTGRES_URL is not set"))
+    commit = measured_commit()  # now: the sources this process imports
     build_harness()
-    with scratch_database(admin_url, "flow_ywtb_") as url:
-        ywtb = ywtb_side(url, args.instances, threads, warmup)
-    python_rss, python_peak = proc_status("VmRSS"), proc_status("VmHWM")
-    with scratch_database(admin_url, "flow_flowable_") as url:
-        flowable, facts = flowable_side(url, args.instances, threads, warmup, args.jvm_opts)
+    runs: dict[tuple[str, int], tuple[list[Run], list[Run]]] = {}
+    with (
+        scratch_database(admin_url, "flow_ywtb_") as ywtb_url,
+        scratch_database(admin_url, "flow_flowable_") as flowable_url,
+    ):
+        ywtb = YwtbSide(ywtb_url, args.instances, warmup)
+        flowable = FlowableSide(flowable_url, args.instances, warmup, args.jvm_opts)
+        try:
+            # Interleaved: each process and thread count on one engine, then at once on the other.
+            for _ in range(args.rounds):
+                for process in PROCESSES:
+                    for t in threads:
+                        mine, theirs = runs.setdefault((process, t), ([], []))
+                        mine.append(ywtb.measure(process, t))
+                        theirs.append(flowable.measure(process, t))
+                        log(
+                            f"{process:17} threads={t}: ywtb {mine[-1].per_s:7.1f}/s, "
+                            f"flowable {theirs[-1].per_s:7.1f}/s"
+                        )
+        except BaseException:
+            flowable.jvm.kill()
+            raise
+        finally:
+            ywtb.close()
+        done = flowable.close()
     mib = 1024 * 1024
     result = {
         "bench": "approval-engine-vs-flowable",
-        "commit": measured_commit(),
-        "flowable_version": facts["ready"]["flowable_version"],
+        "commit": commit,
+        "flowable_version": flowable.ready["flowable_version"],
         "instances": args.instances,
         "warmup": warmup,
-        "rows": rows(ywtb, flowable, facts),
+        "rounds": args.rounds,
+        "rows": [row(median_run(mine), median_run(theirs)) for mine, theirs in runs.values()],
         "rss": {
-            "python_mib": round(python_rss / mib, 1),
-            "python_peak_mib": round(python_peak / mib, 1),
-            "jvm_mib": round(facts["done"]["rss_bytes"] / mib, 1),
-            "jvm_peak_mib": round(facts["done"]["peak_rss_bytes"] / mib, 1),
+            "python_mib": round(proc_status("VmRSS") / mib, 1),
+            "python_peak_mib": round(proc_status("VmHWM") / mib, 1),
+            "jvm_mib": round(done["rss_bytes"] / mib, 1),
+            "jvm_peak_mib": round(done["peak_rss_bytes"] / mib, 1),
         },
     }
     print(json.dumps(result, ensure_ascii=False) if args.json else table(result))

@@ -1,7 +1,9 @@
 package gov.ywtb.bench;
 
+import java.io.BufferedReader;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -41,7 +43,9 @@ import org.w3c.dom.NodeList;
  *
  * <p>For each process and thread count: start N instances with the case facts as variables, then
  * claim and complete every user task (decision=approve on decision tasks) until each instance ends.
- * Prints one JSON line per run and a final line with the JVM's resident memory.
+ * Prints one JSON line per run and a final line with the JVM's resident memory. With {@code --serve
+ * stdin} it runs what stdin asks ({@code run PROCESS THREADS} lines, then {@code quit}) instead of
+ * every process and thread count, so a driver can interleave its own runs with these.
  */
 public final class FlowableBench {
 
@@ -67,7 +71,7 @@ public final class FlowableBench {
     List<String> bpmnFiles = opts.getOrDefault("bpmn", List.of());
     if (jdbc == null || bpmnFiles.isEmpty()) {
       System.err.println("usage: --jdbc URL [--user U] [--password P] --bpmn FILE... "
-          + "[--instances N] [--threads 1,2] [--warmup W]");
+          + "[--instances N] [--threads 1,2] [--warmup W] [--serve stdin]");
       System.exit(2);
     }
 
@@ -102,29 +106,51 @@ public final class FlowableBench {
         "boot_s", round(bootSeconds), "bpmn_dir", dir.toString()));
 
     String runId = Long.toString(System.currentTimeMillis(), 36);
-    for (String process : processes) {
-      for (int t : threads) {
-        String prefix = runId + "-" + process + "-t" + t + "-";
-        run(engine, process, decisionTasks.get(process), warmup, t, prefix + "w");
-        Result result = run(engine, process, decisionTasks.get(process), instances, t, prefix);
-        verify(engine.getHistoryService(), prefix, instances);
-        Map<String, Object> line = new LinkedHashMap<>();
-        line.put("engine", "flowable");
-        line.put("event", "run");
-        line.put("process", process);
-        line.put("threads", t);
-        line.put("instances", instances);
-        line.put("completions", result.latenciesNanos.size());
-        line.put("seconds", round(result.seconds));
-        line.put("per_s", round(instances / result.seconds));
-        line.put("p50_ms", round(percentile(result.latenciesNanos, 50) / 1e6));
-        line.put("p99_ms", round(percentile(result.latenciesNanos, 99) / 1e6));
-        emit(line);
+    if (opts.containsKey("serve")) {
+      // Driven line by line ("run PROCESS THREADS", "quit") so the driver can interleave the engines.
+      BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+      int round = 0;
+      for (String line = in.readLine(); line != null && !line.isBlank() && !line.equals("quit");
+          line = in.readLine()) {
+        String[] words = line.trim().split("\\s+");
+        String process = words[1];
+        if (!decisionTasks.containsKey(process)) {
+          throw new IllegalArgumentException("not deployed: " + process);
+        }
+        measure(engine, process, decisionTasks.get(process), instances, warmup, Integer.parseInt(words[2]),
+            runId + "-r" + round++ + "-");
+      }
+    } else {
+      for (String process : processes) {
+        for (int t : threads) {
+          measure(engine, process, decisionTasks.get(process), instances, warmup, t, runId + "-");
+        }
       }
     }
     engine.close();
     emit(Map.of("engine", "flowable", "event", "done", "rss_bytes", procStatus("VmRSS"),
         "peak_rss_bytes", procStatus("VmHWM")));
+  }
+
+  /** A warm-up, then one measured run of a process on `threads` threads; prints its line. */
+  private static void measure(ProcessEngine engine, String process, Set<String> decisions, int instances,
+      int warmup, int threads, String runPrefix) throws Exception {
+    String prefix = runPrefix + process + "-t" + threads + "-";
+    run(engine, process, decisions, warmup, threads, prefix + "w");
+    Result result = run(engine, process, decisions, instances, threads, prefix);
+    verify(engine.getHistoryService(), prefix, instances);
+    Map<String, Object> line = new LinkedHashMap<>();
+    line.put("engine", "flowable");
+    line.put("event", "run");
+    line.put("process", process);
+    line.put("threads", threads);
+    line.put("instances", instances);
+    line.put("completions", result.latenciesNanos.size());
+    line.put("seconds", round(result.seconds));
+    line.put("per_s", round(instances / result.seconds));
+    line.put("p50_ms", round(percentile(result.latenciesNanos, 50) / 1e6));
+    line.put("p99_ms", round(percentile(result.latenciesNanos, 99) / 1e6));
+    emit(line);
   }
 
   /** Timings of one run: wall seconds and each completion's latency. */
