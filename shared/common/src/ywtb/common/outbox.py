@@ -69,6 +69,9 @@ def define_outbox(metadata: MetaData) -> Table:
     )
 
 
+_STAGED = "ywtb_outbox_staged"  # session.info: (outbox table, row) staged in this transaction
+
+
 def add_event(
     session: Session,
     outbox: Table,
@@ -80,7 +83,7 @@ def add_event(
     tenant: str,
     subject: str | None = None,
 ) -> Event:
-    """Stage an event in the caller's transaction; the relay publishes it after commit."""
+    """Stage an event in the caller's transaction: inserted when it commits, published by the relay after."""
     carrier: dict[str, str] = {}
     inject_headers(carrier)
     event = Event.of(
@@ -93,26 +96,27 @@ def add_event(
         traceparent=carrier.get("traceparent"),
         tracestate=carrier.get("tracestate"),
     )
-    session.execute(
-        outbox.insert().values(
-            event_id=event.id,
-            topic=event.topic,
-            key=event.key,
-            ce_type=event.type,
-            source=event.source,
-            subject=event.subject,
-            tenant=event.tenant,
-            event_time=event.time,
-            payload=event.data,
-            traceparent=event.traceparent,
-            tracestate=event.tracestate,
-            created_at=utc_now(),
-            attempts=0,
-        )
-    )
-    if not session.info.get("ywtb_outbox_wake"):
-        session.info["ywtb_outbox_wake"] = True
-        sqlalchemy_event.listen(session, "after_commit", _wake_relay, once=True)
+    row = {
+        "event_id": event.id,
+        "topic": event.topic,
+        "key": event.key,
+        "ce_type": event.type,
+        "source": event.source,
+        "subject": event.subject,
+        "tenant": event.tenant,
+        "event_time": event.time,
+        "payload": event.data,
+        "traceparent": event.traceparent,
+        "tracestate": event.tracestate,
+        "created_at": utc_now(),
+        "attempts": 0,
+    }
+    staged = session.info.get(_STAGED)
+    if staged is None:
+        staged = session.info[_STAGED] = []
+        sqlalchemy_event.listen(session, "before_commit", _insert_staged, once=True)
+        sqlalchemy_event.listen(session, "after_soft_rollback", _drop_staged, once=True)
+    staged.append((outbox, row))
     return event
 
 
@@ -150,8 +154,22 @@ class Publisher:
         )
 
 
+def _insert_staged(session: Session) -> None:
+    """The transaction's staged events, in staging order, in one round trip per outbox table."""
+    staged = session.info.pop(_STAGED, [])
+    for table in dict.fromkeys(table for table, _ in staged):
+        session.execute(table.insert(), [row for t, row in staged if t is table])
+    if staged:
+        sqlalchemy_event.listen(session, "after_commit", _wake_relay, once=True)
+
+
+def _drop_staged(session: Session, previous_transaction: object) -> None:
+    """A rolled-back transaction's events go with it (a savepoint's rollback leaves them staged)."""
+    if not getattr(previous_transaction, "nested", False):
+        session.info.pop(_STAGED, None)
+
+
 def _wake_relay(session: Session) -> None:
-    session.info.pop("ywtb_outbox_wake", None)
     OUTBOX_COMMITTED.set()
 
 
