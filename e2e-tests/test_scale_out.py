@@ -39,7 +39,10 @@ CASES, CONCURRENCY = 100, 8
 SHIFT, REPLICA_PORT_STEP = 12030 + int(os.environ.get("YWTB_E2E_PORT_OFFSET", "0")), 5
 ITEM = "补领婚姻登记证"  # an instant item: one approval step (process instant-default)
 PHOTO = b"\x89PNG\r\n\x1a\n" + b"\0" * 2048
-GROUP, CONSUMED = "ywtb-approval", "ywtb.intake.case.v1"
+# Topics and groups of this platform's own on the shared Kafka: no other platform can take its events.
+NAMESPACE = f"scale{uuid.uuid4().hex[:8]}"
+CONSUMED = "ywtb.intake.case.v1"
+GROUP, WIRE_TOPIC = f"{NAMESPACE}.ywtb-approval", f"{NAMESPACE}.{CONSUMED}"
 SERVER, CONSUMER = 2, 5  # OTLP span kinds
 RETRIABLE = (502, 503, 504)
 
@@ -173,6 +176,7 @@ def scaled(tmp_path_factory, sink, start_platform) -> Iterator[tuple[httpx.Clien
     run_dir = tmp_path_factory.mktemp("scale")
     extra = {
         "YWTB_REPLICAS": "intake=2,approval=2",
+        "YWTB_KAFKA_NAMESPACE": NAMESPACE,
         "YWTB_REPLICA_PORT_STEP": str(REPLICA_PORT_STEP),
         "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT": f"http://127.0.0.1:{sink[1]}",
         "OTEL_BSP_SCHEDULE_DELAY": "500",
@@ -199,7 +203,7 @@ def group_assignment(timeout: float = 60) -> list[list[int]]:
     while True:
         group = admin.describe_consumer_groups([GROUP])[GROUP].result(timeout=10)
         members = sorted(
-            sorted(tp.partition for tp in m.assignment.topic_partitions if tp.topic == CONSUMED)
+            sorted(tp.partition for tp in m.assignment.topic_partitions if tp.topic == WIRE_TOPIC)
             for m in group.members
         )
         if group.state == ConsumerGroupState.STABLE or time.monotonic() > deadline:

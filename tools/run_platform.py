@@ -6,7 +6,8 @@
 
 The components, their ports, what they call and need come from the registry (ywtb.common.components);
 YWTB_PORT_OFFSET shifts every port (the e2e tests run platforms side by side); a component's own
-<PREFIX>GRPC_PORT / <PREFIX>HTTP_PORT (e.g. YWTB_PORTAL_HTTP_PORT=9090) moves just that one. On the local stack each
+<PREFIX>GRPC_PORT / <PREFIX>HTTP_PORT (e.g. YWTB_PORTAL_HTTP_PORT=9090) moves just that one; YWTB_KAFKA_NAMESPACE
+gives the platform topics and consumer groups of its own on the shared Kafka. On the local stack each
 service with a database gets its own PostgreSQL database (`<prefix>_<service>`, created when missing),
 Kafka from `.run/stack.env`, and Redis where the registry says so. Login there is Keycloak's (realm
 ywtb): identity provisions the accounts into it with the identity-admin client's secret (rotated by
@@ -207,6 +208,8 @@ def component_env(component: Component, index: int = 0) -> dict[str, str]:
     if STACK == "local":
         stack = stack_env()
         env[f"{p}KAFKA_BOOTSTRAP"] = stack["YWTB_KAFKA_BOOTSTRAP"]
+        if stack.get("YWTB_KAFKA_NAMESPACE"):  # a platform of its own beside others on the one Kafka
+            env[f"{p}KAFKA_NAMESPACE"] = stack["YWTB_KAFKA_NAMESPACE"]
         if component.uses("postgresql"):
             env[f"{p}DATABASE_URL"] = service_database(stack["YWTB_POSTGRES_URL"], component.name)
         if component.uses("redis"):

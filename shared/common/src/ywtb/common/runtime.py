@@ -8,7 +8,7 @@ import os
 import signal
 import threading
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
 from typing import Any, Generic, TypeVar
@@ -18,7 +18,8 @@ import grpc
 from ywtb.common.db import Database
 from ywtb.common.events.bus import EventBus
 from ywtb.common.events.factory import make_bus
-from ywtb.common.events.topics import load_topics
+from ywtb.common.events.kafka import on_wire
+from ywtb.common.events.topics import apply_topics, load_topics
 from ywtb.common.grpc.server import AddFn, build_server, serve_forever
 from ywtb.common.logs import configure_logging
 from ywtb.common.migrations import script_location_of, upgrade
@@ -40,12 +41,19 @@ def bus_for(settings: ServiceSettings, client_id: str, topics_file: Path | None 
     path = topics_file or Path(os.environ.get("YWTB_TOPICS_FILE") or DEFAULT_TOPICS_FILE)
     if not settings.kafka_bootstrap and path.exists():  # only the embedded log takes partition counts
         partitions = {spec.name: spec.partitions for spec in load_topics(path)}
+    if settings.kafka_bootstrap and settings.kafka_namespace and path.exists():
+        # A namespace's topics are this platform's own: made here as the topic file defines them.
+        namespaced = [
+            replace(spec, name=on_wire(settings.kafka_namespace, spec.name)) for spec in load_topics(path)
+        ]
+        apply_topics(settings.kafka_bootstrap, namespaced, admin_config=kafka_client_config(settings))
     return make_bus(
         kafka_bootstrap=settings.kafka_bootstrap,
         event_log_path=str(settings.event_log_path),
         client_id=client_id,
         partitions=partitions,
         kafka_config=kafka_client_config(settings),
+        kafka_namespace=settings.kafka_namespace,
     )
 
 

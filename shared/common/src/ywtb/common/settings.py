@@ -53,6 +53,9 @@ class ServiceSettings(BaseSettings):
     kafka_sasl_mechanism: str | None = None
     kafka_sasl_username: str | None = None
     kafka_sasl_password: SecretStr | None = None
+    # Prefix of every topic and consumer group on the cluster: platforms side by side on one Kafka
+    # (tests, benchmarks); empty in production.
+    kafka_namespace: str = Field(default="", pattern=r"^([a-zA-Z0-9_-]{1,40})?$")
     event_log_path: Path = Path("var/events")
     migrate_on_start: bool = True
     internal_signing_key: SecretStr

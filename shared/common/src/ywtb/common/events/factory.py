@@ -16,10 +16,11 @@ def make_bus(
     client_id: str,
     partitions: Mapping[str, int] | None = None,
     kafka_config: Mapping[str, str] | None = None,
+    kafka_namespace: str = "",
 ) -> EventBus:
-    """Kafka when kafka_bootstrap is given, the embedded log file otherwise."""
+    """Kafka when kafka_bootstrap is given (topics and groups under kafka_namespace), the embedded log file otherwise."""
     if kafka_bootstrap:
-        return KafkaBus(kafka_bootstrap, client_id=client_id, config=kafka_config)
+        return KafkaBus(kafka_bootstrap, client_id=client_id, config=kafka_config, namespace=kafka_namespace)
     if not event_log_path:
         raise ValueError("either kafka_bootstrap or event_log_path must be set")
     return EmbeddedBus(event_log_path, partitions=partitions)

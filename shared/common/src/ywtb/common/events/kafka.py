@@ -32,6 +32,16 @@ _TRANSIENT = {
 }
 
 
+def on_wire(namespace: str, name: str) -> str:
+    """A topic or group name as the cluster sees it under a namespace."""
+    return f"{namespace}.{name}" if namespace else name
+
+
+def off_wire(namespace: str, name: str) -> str:
+    """The plain name of a namespaced topic."""
+    return name.removeprefix(f"{namespace}.") if namespace else name
+
+
 def _delivery_of(err: KafkaError | None) -> Delivery:
     if err is None:
         return Delivery(ok=True)
@@ -40,7 +50,11 @@ def _delivery_of(err: KafkaError | None) -> Delivery:
 
 
 class KafkaBus(EventBus):
-    """Kafka with the idempotent producer (acks=all, in-order, no duplicates from retries)."""
+    """Kafka with the idempotent producer (acks=all, in-order, no duplicates from retries).
+
+    A namespace (platforms side by side on one cluster: tests, benchmarks) prefixes every topic and
+    consumer group on the wire as `<namespace>.<name>`; callers keep using the plain names.
+    """
 
     def __init__(
         self,
@@ -50,7 +64,9 @@ class KafkaBus(EventBus):
         delivery_timeout_ms: int = 15000,
         config: Mapping[str, Any] | None = None,
         consumer_config: Mapping[str, Any] | None = None,
+        namespace: str = "",
     ) -> None:
+        self.namespace = namespace
         self._common = {"bootstrap.servers": bootstrap, "client.id": client_id, **(config or {})}
         self._producer_config = {
             **self._common,
@@ -88,7 +104,11 @@ class KafkaBus(EventBus):
         for _ in range(100):
             try:
                 self.producer.produce(
-                    topic, value=value, key=key.encode("utf-8"), headers=list(headers), on_delivery=report
+                    on_wire(self.namespace, topic),
+                    value=value,
+                    key=key.encode("utf-8"),
+                    headers=list(headers),
+                    on_delivery=report,
                 )
                 self.producer.poll(0)
                 return
@@ -109,7 +129,11 @@ class KafkaBus(EventBus):
 
     def subscribe(self, group: str, topics: list[str], *, start: Start = "earliest") -> Subscription:
         return KafkaSubscription(
-            self._common, group, topics, {"auto.offset.reset": start, **self._consumer_config}
+            self._common,
+            on_wire(self.namespace, group),
+            topics,
+            {"auto.offset.reset": start, **self._consumer_config},
+            namespace=self.namespace,
         )
 
     def close(self) -> None:
@@ -122,8 +146,15 @@ class KafkaSubscription(Subscription):
     """A consumer-group member; offsets committed synchronously, one record at a time."""
 
     def __init__(
-        self, common: Mapping[str, Any], group: str, topics: list[str], consumer_config: Mapping[str, Any]
+        self,
+        common: Mapping[str, Any],
+        group: str,
+        topics: list[str],
+        consumer_config: Mapping[str, Any],
+        *,
+        namespace: str = "",
     ) -> None:
+        self._namespace = namespace
         self._consumer = Consumer(
             {
                 **common,
@@ -137,7 +168,7 @@ class KafkaSubscription(Subscription):
                 "topic.metadata.refresh.interval.ms": 5000,
             }
         )
-        self._consumer.subscribe(topics)
+        self._consumer.subscribe([on_wire(namespace, topic) for topic in topics])
         self._closed = False
 
     def poll(self, timeout: float) -> Record | None:
@@ -153,7 +184,7 @@ class KafkaSubscription(Subscription):
         if topic is None or partition is None or offset is None:  # only error messages lack them
             return None
         return Record(
-            topic=topic,
+            topic=off_wire(self._namespace, topic),
             partition=partition,
             offset=offset,
             key=key.decode("utf-8", errors="replace") if isinstance(key, bytes) else key,
@@ -164,14 +195,20 @@ class KafkaSubscription(Subscription):
     def commit(self, record: Record) -> None:
         try:
             self._consumer.commit(
-                offsets=[TopicPartition(record.topic, record.partition, record.offset + 1)],
+                offsets=[
+                    TopicPartition(
+                        on_wire(self._namespace, record.topic), record.partition, record.offset + 1
+                    )
+                ],
                 asynchronous=False,
             )
         except KafkaException as exc:
             raise CommitFailed(str(exc)) from exc
 
     def seek(self, record: Record) -> None:
-        self._consumer.seek(TopicPartition(record.topic, record.partition, record.offset))
+        self._consumer.seek(
+            TopicPartition(on_wire(self._namespace, record.topic), record.partition, record.offset)
+        )
 
     def close(self) -> None:
         if not self._closed:
