@@ -96,43 +96,57 @@ class ApprovalCore(Clocked):
         state: WorkflowState,
         now: datetime,
         stops: list[ClockStop],
-    ) -> None:
-        """Task rows for the newly ready steps; open rows the workflow no longer waits for are cancelled."""
-        ready = self.engine.ready_tasks(state)
-        open_rows = {
-            row.task_id: row
-            for row in session.scalars(
-                select(Task).where(Task.case_no == instance.case_no, Task.status == OPEN)
-            )
-        }
-        ready_ids = {task.task_id for task in ready}
-        for task_id, row in open_rows.items():
-            if task_id not in ready_ids:
+        open_rows: list[Task] | None = None,
+    ) -> list[Task]:
+        """Task rows for the newly ready steps, open rows the workflow no longer waits for cancelled; the open rows.
+
+        `open_rows`: the case's open rows when the caller read them already (none for a new case).
+        """
+        if open_rows is None:
+            open_rows = self.open_tasks(session, instance.case_no)
+        by_id = {row.task_id: row for row in open_rows}
+        ready = {task.task_id: task for task in state.tasks}
+        still_open = []
+        for row in open_rows:
+            if row.task_id in ready:
+                still_open.append(row)
+            else:
                 row.status = CANCELLED
-        for task in ready:
-            if task.task_id in open_rows:
+        for task in state.tasks:
+            if task.task_id in by_id:
                 continue
             days = task.step_days or 0
-            session.add(
-                Task(
-                    case_no=instance.case_no,
-                    task_id=task.task_id,
-                    tenant=instance.tenant,
-                    step=task.name,
-                    title=task.title,
-                    candidate_role=task.candidate_role,
-                    dept=task.dept,
-                    item_code=task.item_code or "",
-                    decision_required=task.decision_required,
-                    step_days=days,
-                    status=OPEN,
-                    started_at=now,
-                    step_deadline=utc(
-                        step_deadline(now, days, close_open_stops(stops, now), calendar=self.calendar)
-                    ),
-                )
+            row = Task(
+                case_no=instance.case_no,
+                task_id=task.task_id,
+                tenant=instance.tenant,
+                step=task.name,
+                title=task.title,
+                candidate_role=task.candidate_role,
+                dept=task.dept,
+                item_code=task.item_code or "",
+                decision_required=task.decision_required,
+                step_days=days,
+                status=OPEN,
+                started_at=now,
+                step_deadline=utc(
+                    step_deadline(now, days, close_open_stops(stops, now), calendar=self.calendar)
+                ),
             )
-        session.flush()
+            session.add(row)
+            still_open.append(row)
+        return sorted(still_open, key=lambda row: (utc(row.started_at), row.task_id))
+
+    @staticmethod
+    def open_tasks(session: Session, case_no: str) -> list[Task]:
+        """A case's open task rows, oldest first."""
+        return list(
+            session.scalars(
+                select(Task)
+                .where(Task.case_no == case_no, Task.status == OPEN)
+                .order_by(Task.started_at, Task.task_id)
+            )
+        )
 
     def case_for(
         self, session: Session, principal: Principal, case_no: str, *, actor: bool = False
@@ -157,19 +171,19 @@ class ApprovalCore(Clocked):
         )
 
     def view(
-        self, session: Session, instance: Instance, now: datetime, *, stops: list[ClockStopRow] | None = None
+        self,
+        session: Session,
+        instance: Instance,
+        now: datetime,
+        *,
+        stops: list[ClockStopRow] | None = None,
+        open_tasks: list[Task] | None = None,
     ) -> CaseView:
-        """The case with its stops (those given, when just read), open tasks and steps."""
+        """The case with its stops, open tasks (those given, when just known) and steps."""
         return CaseView(
             instance=instance,
             stops=self.stops_of(session, instance.case_no) if stops is None else stops,
-            open_tasks=list(
-                session.scalars(
-                    select(Task)
-                    .where(Task.case_no == instance.case_no, Task.status == OPEN)
-                    .order_by(Task.started_at, Task.task_id)
-                )
-            ),
+            open_tasks=self.open_tasks(session, instance.case_no) if open_tasks is None else open_tasks,
             steps=list(
                 session.scalars(select(Step).where(Step.case_no == instance.case_no).order_by(Step.seq))
             ),

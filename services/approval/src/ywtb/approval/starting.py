@@ -60,8 +60,7 @@ class CaseStarts(ApprovalCore):
             created_at=self.now(),
         )
         session.add(instance)
-        session.flush()
-        self.sync_tasks(session, instance, state, accepted_at, [])
+        self.sync_tasks(session, instance, state, accepted_at, [], open_rows=[])
         return True
 
     def process_days(self, process: str) -> int:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from ywtb.api.approval.v1 import events_pb2
@@ -12,7 +11,7 @@ from ywtb.approval import events
 from ywtb.approval.core import ApprovalCore, CaseView, optimistic
 from ywtb.approval.deadlines import as_stops
 from ywtb.approval.engine import WorkflowState
-from ywtb.approval.models import COMPLETED, DONE, OPEN, Instance, Step, Task
+from ywtb.approval.models import COMPLETED, DONE, Instance, Step, Task
 from ywtb.common.clock import utc
 
 
@@ -56,8 +55,9 @@ class StepCompletion(ApprovalCore):
         decision: str | None,
         deemed: bool,
     ) -> CaseView:
-        """The writes of one completed step."""
+        """The writes of one completed step: every read first, then one flush at commit."""
         stops = self.stops_of(session, instance.case_no)
+        open_rows = self.open_tasks(session, instance.case_no)
         deadline_at = utc(task.step_deadline)
         now = deadline_at if deemed else self.now()
         assert now is not None and deadline_at is not None
@@ -88,8 +88,7 @@ class StepCompletion(ApprovalCore):
                 on_time=on_time,
             )
         )
-        session.flush()  # the version-guarded UPDATE: a concurrent completion fails here
-        self.sync_tasks(session, instance, new_state, now, as_stops(stops))
+        open_rows = self.sync_tasks(session, instance, new_state, now, as_stops(stops), open_rows)
         facts = self.facts(instance, stops, now)
         events.stage(
             session,
@@ -107,8 +106,8 @@ class StepCompletion(ApprovalCore):
             ),
         )
         self._decide(session, instance, new_state, decision, opinion, now, facts, deemed)
-        session.flush()
-        return self.view(session, instance, now, stops=stops)
+        session.flush()  # the version-guarded UPDATE: a concurrent completion fails here
+        return self.view(session, instance, now, stops=stops, open_tasks=open_rows)
 
     def _decide(
         self,
@@ -123,18 +122,10 @@ class StepCompletion(ApprovalCore):
     ) -> None:
         """Approval, denial and completion events once the workflow reaches them."""
         # Still undecided: an open decision step, or an open step of a 一件事 branch (its decision follows).
-        pending_decisions = session.scalars(
-            select(Task.task_id).where(
-                Task.case_no == instance.case_no,
-                Task.status == OPEN,
-                or_(Task.decision_required.is_(True), Task.item_code != ""),
-            )
-        ).first()
-        denied_before = session.scalars(
-            select(Step.seq).where(Step.case_no == instance.case_no, Step.decision == "deny")
-        ).first()
+        pending_decisions = any(task.decision_required or task.item_code for task in state.tasks)
+        denials = [step for step in self.engine.history(state) if step.decision == "deny"]
         approved = (state.completed and state.outcome == "approved") or (
-            decision == "approve" and pending_decisions is None and denied_before is None
+            decision == "approve" and not pending_decisions and not denials
         )
         if approved and instance.approved_at is None:
             instance.approved_at = now
@@ -145,14 +136,7 @@ class StepCompletion(ApprovalCore):
         instance.outcome = state.outcome
         instance.completed_at = now
         if state.outcome == "denied":
-            reasons = [
-                step.opinion
-                for step in session.scalars(
-                    select(Step)
-                    .where(Step.case_no == instance.case_no, Step.decision == "deny")
-                    .order_by(Step.seq)
-                )
-            ]
+            reasons = [step.opinion for step in denials]
             events.stage(session, events.case_denied(instance, "；".join(reasons) or opinion, now, facts))
         outcome = "approve" if state.outcome == "approved" else "deny"
         on_time = now <= utc(instance.case_deadline)
