@@ -1,30 +1,40 @@
 """Benchmark: citizen search and guide reads through the real gateway over HTTP, on ~10,000 published items.
 
-    uv run python services/catalog/bench/gateway_bench.py [--tenants 121] [--requests 2000] [--concurrency 4]
+    uv run python services/catalog/bench/gateway_bench.py [--tenants 121] [--requests 2000] [--concurrency 4] [--json]
 
 The sample catalogue's 83 implementations are replicated across Sichuan's counties (real GB/T 2260
 codes) and published through the catalog service's own use cases (claim → edit → submit → approve →
 publish) on SQLite; the catalog gRPC server runs in this process, the gateway runs as its own process
-(uvicorn), and an HTTP client measures latency. Prints p50/p99 per kind and throughput.
+(uvicorn), and an HTTP client measures latency. Prints p50/p99 per kind, throughput and the RSS of the
+gateway and of this process (catalog server + client) idle and at peak under load; --json prints one
+JSON object instead. guide_read_bench.py reuses the set-up (seeded_catalog, gateway_process).
 """
 
 from __future__ import annotations
 
 import argparse
+import hashlib
+import json
 import os
 import random
 import secrets
+import shutil
+import sqlite3
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import replace
+from contextlib import contextmanager
+from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Any
 
 import httpx
 from pypinyin import Style, lazy_pinyin
+from sqlalchemy import text
 
 from ywtb.api.catalog.v1 import catalog_pb2_grpc
 from ywtb.catalog.cache import LocalGuideCache
@@ -38,6 +48,10 @@ from ywtb.common.codes import make_credit_code, region_level, region_table
 from ywtb.common.db import Database
 from ywtb.common.grpc import build_server, server_port
 from ywtb.common.migrations import script_location_of, upgrade
+from ywtb.common.testing.rss import PeakRss, mib, tree_rss
+
+CACHE = Path(__file__).resolve().parents[3] / ".cache" / "bench"
+DEFAULT_PORT = 18900 + int(os.environ.get("YWTB_PORT_OFFSET", "0"))
 
 
 def expanded_catalogue(sample: CatalogueFile, tenants: int) -> CatalogueFile:
@@ -63,6 +77,7 @@ def expanded_catalogue(sample: CatalogueFile, tenants: int) -> CatalogueFile:
 
 
 def percentile(values: list[float], p: float) -> float:
+    """The p-th percentile (nearest rank) of `values`."""
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))]
 
@@ -91,25 +106,47 @@ def queries(names: list[str], rng: random.Random, n: int) -> list[dict[str, str]
     return out
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--tenants", type=int, default=121, help="counties (121 x 83 = 10,043 items)")
-    parser.add_argument("--requests", type=int, default=2000)
-    parser.add_argument("--concurrency", type=int, default=4)
-    parser.add_argument("--port", type=int, default=18900)
-    args = parser.parse_args()
-    work = Path(tempfile.mkdtemp(prefix="ywtb-bench-"))
-    url = f"sqlite:///{work / 'catalog.db'}"
+@dataclass
+class Catalog:
+    """A seeded catalog service served over gRPC in this process."""
+
+    catalogue: CatalogueFile
+    published: int
+    target: str
+    key: str
+    server: Any
+
+
+def seeded_catalog(work: Path, tenants: int, quiet: bool = False, fresh: bool = False) -> Catalog:
+    """Publish the expanded sample catalogue on SQLite in `work` and serve it over gRPC on a free port.
+
+    Seeding 10,000 items takes minutes: the seeded database is kept in .cache/bench/ (keyed by the
+    sample file and the tenant count) and copied on the next run unless `fresh`."""
+    database = work / "catalog.db"
+    digest = hashlib.sha256(sample_path().read_bytes()).hexdigest()[:12]
+    cached = CACHE / f"catalog-{tenants}-{digest}.db"
+    if cached.exists() and not fresh:
+        shutil.copyfile(cached, database)
+    url = f"sqlite:///{database}"
     upgrade(script_location_of("ywtb.catalog"), url)
     db = Database(url)
     reads = GuideReads(db, LocalGuideCache(max_items=20000), SearchIndex(), ttl_s=3600)
     service = CatalogService(
         db, reads, province_tenant="510000", code_pattern="{basic_code}{region_code}{credit_code}"
     )
-    catalogue = expanded_catalogue(load_catalogue(sample_path()), args.tenants)
+    catalogue = expanded_catalogue(load_catalogue(sample_path()), tenants)
     started = time.perf_counter()
-    counts = seed_catalogue(service, catalogue)
-    print(f"published {counts['published']} items in {time.perf_counter() - started:.1f} s", flush=True)
+    counts = seed_catalogue(service, catalogue)  # idempotent: counts what is published when cached
+    with db.engine.connect() as conn:
+        published = conn.execute(text("SELECT count(DISTINCT item_id) FROM item_versions")).scalar_one()
+    if not quiet:
+        print(f"{published} items published ({time.perf_counter() - started:.1f} s)", flush=True)
+    if counts["published"]:
+        CACHE.mkdir(parents=True, exist_ok=True)
+        source, copy = sqlite3.connect(database), sqlite3.connect(cached)
+        source.backup(copy)  # WAL included
+        source.close()
+        copy.close()
     reads.rebuild_index()
     key = secrets.token_urlsafe(32)
     server = build_server(
@@ -120,29 +157,74 @@ def main() -> None:
         service_name="ywtb.catalog",
     )
     server.start()
+    return Catalog(catalogue, published, f"127.0.0.1:{server_port(server)}", key, server)
+
+
+@contextmanager
+def gateway_process(
+    catalog: Catalog, work: Path, port: int, log_level: str = "INFO"
+) -> Iterator[tuple[httpx.Client, int]]:
+    """The gateway (python -m ywtb.gateway, its log in work/gateway.log) in front of `catalog`:
+    (an HTTP client of it, its pid); stopped on exit."""
     env = {
         **os.environ,
-        "YWTB_GATEWAY_INTERNAL_SIGNING_KEY": key,
+        "YWTB_GATEWAY_INTERNAL_SIGNING_KEY": catalog.key,
         "YWTB_GATEWAY_DATA_DIR": str(work),
-        "YWTB_GATEWAY_HTTP_PORT": str(args.port),
-        "YWTB_GATEWAY_LOG_LEVEL": "WARNING",
-        "YWTB_GATEWAY_CATALOG_TARGET": f"127.0.0.1:{server_port(server)}",
+        "YWTB_GATEWAY_HTTP_PORT": str(port),
+        "YWTB_GATEWAY_LOG_LEVEL": log_level,
+        "YWTB_GATEWAY_CATALOG_TARGET": catalog.target,
     }
-    gateway = subprocess.Popen([sys.executable, "-m", "ywtb.gateway"], env=env)
-    base = f"http://127.0.0.1:{args.port}"
+    with (work / "gateway.log").open("w") as log:
+        gateway = subprocess.Popen([sys.executable, "-m", "ywtb.gateway"], env=env, stdout=log, stderr=log)
+        try:
+            with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=10) as client:
+                for _ in range(150):
+                    try:
+                        if client.get("/healthz").status_code == 200:
+                            break
+                    except httpx.HTTPError:
+                        time.sleep(0.2)
+                else:
+                    raise SystemExit(
+                        f"the gateway did not start: {(work / 'gateway.log').read_text()[-2000:]}"
+                    )
+                yield client, gateway.pid
+        finally:
+            gateway.terminate()
+            gateway.wait(10)
+
+
+def latency(ms: list[float]) -> dict[str, float]:
+    """p50, p99 and mean of latencies in ms, rounded to 0.01 ms."""
+    return {
+        "p50_ms": round(percentile(ms, 50), 2),
+        "p99_ms": round(percentile(ms, 99), 2),
+        "mean_ms": round(statistics.mean(ms), 2),
+        "n": len(ms),
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--tenants", type=int, default=121, help="counties (121 x 83 = 10,043 items)")
+    parser.add_argument("--requests", type=int, default=2000)
+    parser.add_argument("--concurrency", type=int, default=4)
+    parser.add_argument("--port", type=int, default=DEFAULT_PORT, help="18900 + YWTB_PORT_OFFSET")
+    parser.add_argument(
+        "--log-level", default="INFO", help="the gateway's (INFO: its access log, as deployed)"
+    )
+    parser.add_argument("--fresh", action="store_true", help="seed again instead of the cached database")
+    parser.add_argument("--json", action="store_true", help="print one JSON object (for tools/bench.py)")
+    args = parser.parse_args()
+    work = Path(tempfile.mkdtemp(prefix="ywtb-bench-"))
+    catalog = seeded_catalog(work, args.tenants, quiet=args.json, fresh=args.fresh)
     try:
-        with httpx.Client(base_url=base, timeout=10) as client:
-            for _ in range(100):
-                try:
-                    if client.get("/healthz").status_code == 200:
-                        break
-                except httpx.HTTPError:
-                    time.sleep(0.2)
+        with gateway_process(catalog, work, args.port, args.log_level) as (client, gateway_pid):
             hits = client.get("/api/v1/catalog/search", params={"q": "登记", "page_size": "100"}).json()[
                 "hits"
             ]
             names = sorted(
-                {h["name"] for h in hits} | {i.guide["name"] for i in catalogue.implementations[:83]}
+                {h["name"] for h in hits} | {i.guide["name"] for i in catalog.catalogue.implementations[:83]}
             )
             item_ids = [h["item_id"] for h in hits]
             rng = random.Random(7)
@@ -162,24 +244,37 @@ def main() -> None:
 
             for entry in plan[:100]:  # warm-up
                 call(entry)
+            processes = {"gateway": gateway_pid, "bench (catalog server + client)": os.getpid()}
+            idle = {name: sum(tree_rss(pid).values()) for name, pid in processes.items()}
             started = time.perf_counter()
-            with ThreadPoolExecutor(args.concurrency) as pool:
+            with PeakRss(processes) as peak, ThreadPoolExecutor(args.concurrency) as pool:
                 results = list(pool.map(call, plan))
             elapsed = time.perf_counter() - started
-        print(
-            f"items: {counts['published']}; requests: {len(plan)} at concurrency {args.concurrency}; "
-            f"{len(plan) / elapsed:.0f} requests/s"
-        )
-        for kind in ("search", "guide"):
-            ms = [t for k, t in results if k == kind]
-            print(
-                f"{kind:7s} p50 {percentile(ms, 50):6.1f} ms  p99 {percentile(ms, 99):6.1f} ms  "
-                f"mean {statistics.mean(ms):6.1f} ms  (n={len(ms)})"
-            )
     finally:
-        gateway.terminate()
-        gateway.wait(10)
-        server.stop(0)
+        catalog.server.stop(0)
+    report = {
+        "benchmark": "gateway_bench",
+        "items": catalog.published,
+        "requests": len(plan),
+        "concurrency": args.concurrency,
+        "requests_per_s": round(len(plan) / elapsed, 1),
+        **{kind: latency([t for k, t in results if k == kind]) for kind in ("search", "guide")},
+        "rss_mib": {name: {"idle": mib(idle[name]), "peak": mib(peak.peaks[name])} for name in processes},
+    }
+    if args.json:
+        print(json.dumps(report, ensure_ascii=False))
+        return
+    print(
+        f"items: {report['items']}; requests: {len(plan)} at concurrency {args.concurrency}; "
+        f"{report['requests_per_s']:.0f} requests/s"
+    )
+    for kind in ("search", "guide"):
+        f = report[kind]
+        print(
+            f"{kind:7s} p50 {f['p50_ms']:6.1f} ms  p99 {f['p99_ms']:6.1f} ms  mean {f['mean_ms']:6.1f} ms  (n={f['n']})"
+        )
+    for name, rss in report["rss_mib"].items():
+        print(f"RSS {name}: idle {rss['idle']:.0f} MiB, peak under load {rss['peak']:.0f} MiB")
 
 
 if __name__ == "__main__":

@@ -10,10 +10,6 @@ from typing import Any
 
 from fastapi import FastAPI
 
-from ywtb.api.approval.v1.approval_pb2_grpc import ApprovalServiceStub
-from ywtb.api.catalog.v1.catalog_pb2_grpc import CatalogServiceStub
-from ywtb.api.identity.v1.identity_pb2_grpc import IdentityServiceStub
-from ywtb.api.intake.v1.intake_pb2_grpc import IntakeServiceStub
 from ywtb.common.auth.issuer import BuiltinIssuer
 from ywtb.common.auth.tokens import TokenValidator
 from ywtb.common.components import registry
@@ -21,6 +17,7 @@ from ywtb.common.http_health import ReadinessCheck, build_health_router
 from ywtb.gateway.auth import build_builtin_issuer, build_me_router, build_token_validator
 from ywtb.gateway.config import GatewaySettings
 from ywtb.gateway.errors import install_exception_handlers
+from ywtb.gateway.grpc_aio import AsyncStub
 from ywtb.gateway.middleware import RequestContextMiddleware
 from ywtb.gateway.oidc import BuiltinOidc, IdentityPasswordAuthenticator, PasswordAuthenticator
 from ywtb.gateway.routes.grpc_json import service_stub
@@ -58,10 +55,10 @@ def create_app(
     token_validator: TokenValidator | None = None,
     issuer: BuiltinIssuer | None = None,
     password_authenticator: PasswordAuthenticator | None = None,
-    identity: IdentityServiceStub | None = None,
-    catalog: CatalogServiceStub | None = None,
-    intake: IntakeServiceStub | None = None,
-    approval: ApprovalServiceStub | None = None,
+    identity: AsyncStub | None = None,
+    catalog: AsyncStub | None = None,
+    intake: AsyncStub | None = None,
+    approval: AsyncStub | None = None,
 ) -> FastAPI:
     """Build the gateway: error handlers, request middleware, health endpoints and the API routes.
 
@@ -103,7 +100,8 @@ def create_app(
     key = settings.internal_signing_key.get_secret_value().encode("utf-8")
     given = {"identity": identity, "catalog": catalog, "intake": intake, "approval": approval}
     for name, (stub_class, routes) in fronted_services().items():
-        target = getattr(settings, f"{name}_target")
-        setattr(app.state, name, given.get(name) or service_stub(stub_class, target, key, routes.READS))
+        target, service = getattr(settings, f"{name}_target"), str(registry()[name].api)
+        stub = given.get(name) or service_stub(stub_class, service, target, key, routes.READS)
+        setattr(app.state, name, stub)
         app.include_router(getattr(routes, f"build_{name}_router")())
     return app

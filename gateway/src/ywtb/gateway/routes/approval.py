@@ -8,10 +8,10 @@ from fastapi import APIRouter, Depends
 from pydantic import Field
 
 from ywtb.api.approval.v1 import approval_pb2 as pb
-from ywtb.api.approval.v1 import approval_pb2_grpc
 from ywtb.gateway.auth import CurrentPrincipal
 from ywtb.gateway.contract.answers import WRITE, answers
 from ywtb.gateway.contract.models import input_model
+from ywtb.gateway.grpc_aio import AsyncStub
 from ywtb.gateway.routes.grpc_json import app_state, to_json, to_proto
 
 SERVICE = "ywtb.api.approval.v1.ApprovalService"
@@ -19,7 +19,7 @@ READS = [f"{SERVICE}/{m}" for m in ("ListTasks", "GetCaseTimeline", "GetCase")]
 DECISIONS = {"": pb.DECISION_UNSPECIFIED, "approve": pb.DECISION_APPROVE, "deny": pb.DECISION_DENY}
 
 
-Stub = Annotated[approval_pb2_grpc.ApprovalServiceStub, Depends(app_state("approval"))]
+Stub = Annotated[AsyncStub, Depends(app_state("approval"))]  # ywtb.api.approval.v1.ApprovalService
 
 
 CompleteIn = input_model(
@@ -66,21 +66,21 @@ def build_approval_router() -> APIRouter:
     router = APIRouter(prefix="/api/v1", tags=["审批"])
 
     @router.get("/tasks", summary="我的待办（已认领或可认领）", **answers(pb.Task, many=True))
-    def tasks(principal: CurrentPrincipal, stub: Stub, case_no: str = "") -> list[dict[str, Any]]:
-        return [to_json(t) for t in stub.ListTasks(pb.ListTasksRequest(case_no=case_no)).tasks]
+    async def tasks(principal: CurrentPrincipal, stub: Stub, case_no: str = "") -> list[dict[str, Any]]:
+        return [to_json(t) for t in (await stub.ListTasks(pb.ListTasksRequest(case_no=case_no))).tasks]
 
     @router.post(
         "/cases/{case_no}/tasks/{task_id}/claim", summary="认领待办", **answers(pb.Task, errors=WRITE)
     )
-    def claim(case_no: str, task_id: str, principal: CurrentPrincipal, stub: Stub) -> dict[str, Any]:
-        return to_json(stub.ClaimTask(pb.ClaimTaskRequest(case_no=case_no, task_id=task_id)).task)
+    async def claim(case_no: str, task_id: str, principal: CurrentPrincipal, stub: Stub) -> dict[str, Any]:
+        return to_json((await stub.ClaimTask(pb.ClaimTaskRequest(case_no=case_no, task_id=task_id))).task)
 
     @router.post(
         "/cases/{case_no}/tasks/{task_id}/complete",
         summary="办理（填写意见）",
         **answers(pb.Case, errors=WRITE),
     )
-    def complete(
+    async def complete(
         case_no: str,
         task_id: str,
         body: CompleteIn,  # type: ignore[valid-type]
@@ -93,40 +93,44 @@ def build_approval_router() -> APIRouter:
             opinion=body.opinion,  # type: ignore[attr-defined]
             decision=DECISIONS[body.decision or ""],  # type: ignore[attr-defined]
         )
-        return to_json(stub.CompleteTask(request).case)
+        return to_json((await stub.CompleteTask(request)).case)
 
     @router.post(
         "/cases/{case_no}/suspension", summary="启动特别程序（停止计时）", **answers(pb.Case, errors=WRITE)
     )
-    def suspend(case_no: str, body: SuspendIn, principal: CurrentPrincipal, stub: Stub) -> dict[str, Any]:  # type: ignore[valid-type]
-        return to_json(stub.SuspendCase(to_proto(body, pb.SuspendCaseRequest(case_no=case_no))).case)
+    async def suspend(
+        case_no: str, body: SuspendIn, principal: CurrentPrincipal, stub: Stub
+    ) -> dict[str, Any]:  # type: ignore[valid-type]
+        return to_json((await stub.SuspendCase(to_proto(body, pb.SuspendCaseRequest(case_no=case_no)))).case)
 
     @router.post(
         "/cases/{case_no}/resumption", summary="结束特别程序（恢复计时）", **answers(pb.Case, errors=WRITE)
     )
-    def resume(case_no: str, body: ResumeIn, principal: CurrentPrincipal, stub: Stub) -> dict[str, Any]:  # type: ignore[valid-type]
-        return to_json(stub.ResumeCase(to_proto(body, pb.ResumeCaseRequest(case_no=case_no))).case)
+    async def resume(case_no: str, body: ResumeIn, principal: CurrentPrincipal, stub: Stub) -> dict[str, Any]:  # type: ignore[valid-type]
+        return to_json((await stub.ResumeCase(to_proto(body, pb.ResumeCaseRequest(case_no=case_no)))).case)
 
     @router.post("/cases/{case_no}/extension", summary="延长办理期限", **answers(pb.Case, errors=WRITE))
-    def extend(case_no: str, body: ExtendIn, principal: CurrentPrincipal, stub: Stub) -> dict[str, Any]:  # type: ignore[valid-type]
-        return to_json(stub.ExtendDeadline(to_proto(body, pb.ExtendDeadlineRequest(case_no=case_no))).case)
+    async def extend(case_no: str, body: ExtendIn, principal: CurrentPrincipal, stub: Stub) -> dict[str, Any]:  # type: ignore[valid-type]
+        return to_json(
+            (await stub.ExtendDeadline(to_proto(body, pb.ExtendDeadlineRequest(case_no=case_no)))).case
+        )
 
     @router.get(
         "/cases/{case_no}/timeline", summary="办件进度（申请人可见）", **answers(pb.GetCaseTimelineResponse)
     )
-    def timeline(case_no: str, principal: CurrentPrincipal, stub: Stub) -> dict[str, Any]:
-        return to_json(stub.GetCaseTimeline(pb.GetCaseTimelineRequest(case_no=case_no)))
+    async def timeline(case_no: str, principal: CurrentPrincipal, stub: Stub) -> dict[str, Any]:
+        return to_json(await stub.GetCaseTimeline(pb.GetCaseTimelineRequest(case_no=case_no)))
 
     @router.get("/cases/{case_no}/approval", summary="审批状态与期限", **answers(pb.Case))
-    def approval_case(case_no: str, principal: CurrentPrincipal, stub: Stub) -> dict[str, Any]:
-        return to_json(stub.GetCase(pb.GetCaseRequest(case_no=case_no)).case)
+    async def approval_case(case_no: str, principal: CurrentPrincipal, stub: Stub) -> dict[str, Any]:
+        return to_json((await stub.GetCase(pb.GetCaseRequest(case_no=case_no))).case)
 
     @router.post(
         "/approval/backup-handlers",
         summary="设置 AB 角（B 角代办）",
         **answers(pb.SetBackupHandlerResponse, errors=WRITE),
     )
-    def backup(body: BackupIn, principal: CurrentPrincipal, stub: Stub) -> dict[str, Any]:  # type: ignore[valid-type]
-        return to_json(stub.SetBackupHandler(to_proto(body, pb.SetBackupHandlerRequest())))
+    async def backup(body: BackupIn, principal: CurrentPrincipal, stub: Stub) -> dict[str, Any]:  # type: ignore[valid-type]
+        return to_json(await stub.SetBackupHandler(to_proto(body, pb.SetBackupHandlerRequest())))
 
     return router

@@ -8,10 +8,10 @@ from fastapi import APIRouter, Depends, Query
 from pydantic import Field
 
 from ywtb.api.catalog.v1 import catalog_pb2 as pb
-from ywtb.api.catalog.v1 import catalog_pb2_grpc
 from ywtb.gateway.auth import CurrentPrincipal, OptionalPrincipal
 from ywtb.gateway.contract.answers import PUBLIC, WRITE, answers
 from ywtb.gateway.contract.models import INT32_MAX, input_model
+from ywtb.gateway.grpc_aio import AsyncStub
 from ywtb.gateway.routes.grpc_json import app_state, to_json, to_proto
 
 SERVICE = "ywtb.api.catalog.v1.CatalogService"
@@ -40,7 +40,7 @@ STATUSES = {
 }
 
 
-Stub = Annotated[catalog_pb2_grpc.CatalogServiceStub, Depends(app_state("catalog"))]
+Stub = Annotated[AsyncStub, Depends(app_state("catalog"))]  # ywtb.api.catalog.v1.CatalogService
 
 
 ClaimIn = input_model(
@@ -79,7 +79,7 @@ def build_catalog_router() -> APIRouter:
         summary="事项搜索（中文、拼音、首字母、容错）",
         **answers(pb.SearchItemsResponse, errors=PUBLIC),
     )
-    def search(
+    async def search(
         principal: OptionalPrincipal,
         stub: Stub,
         q: Annotated[str, Query(max_length=100)] = "",
@@ -101,110 +101,116 @@ def build_catalog_router() -> APIRouter:
             page_size=page_size,
             offset=offset,
         )
-        return to_json(stub.SearchItems(request))
+        return to_json(await stub.SearchItems(request))
 
     @router.get(
         "/items/{item_id}/guide",
         summary="办事指南（最新发布版或指定版本）",
         **answers(pb.GuideVersion, errors=PUBLIC),
     )
-    def guide(
+    async def guide(
         item_id: str,
         principal: OptionalPrincipal,
         stub: Stub,
         version: Annotated[int, Query(ge=0, le=INT32_MAX)] = 0,
     ) -> dict[str, Any]:
-        return to_json(stub.GetGuide(pb.GetGuideRequest(item_id=item_id, version=version)).guide)
+        return to_json((await stub.GetGuide(pb.GetGuideRequest(item_id=item_id, version=version))).guide)
 
     @router.get(
         "/items/{item_id}/versions",
         summary="已发布版本",
         **answers(pb.GuideVersion, many=True, errors=PUBLIC),
     )
-    def versions(item_id: str, principal: OptionalPrincipal, stub: Stub) -> list[dict[str, Any]]:
-        reply = stub.ListItemVersions(pb.ListItemVersionsRequest(item_id=item_id))
+    async def versions(item_id: str, principal: OptionalPrincipal, stub: Stub) -> list[dict[str, Any]]:
+        reply = await stub.ListItemVersions(pb.ListItemVersionsRequest(item_id=item_id))
         return [to_json(v) for v in reply.versions]
 
     @router.get("/items", summary="实施清单（工作人员）", **answers(pb.Item, many=True))
-    def list_items(
+    async def list_items(
         principal: CurrentPrincipal,
         stub: Stub,
         tenant: Annotated[str, Query(pattern=r"^\d{6}$")],
         dept: str = "",
         status: Annotated[str, Query(pattern="^(" + "|".join(k for k in STATUSES if k) + ")?$")] = "",
     ) -> list[dict[str, Any]]:
-        reply = stub.ListItems(pb.ListItemsRequest(tenant=tenant, dept=dept, status=STATUSES[status]))
+        reply = await stub.ListItems(pb.ListItemsRequest(tenant=tenant, dept=dept, status=STATUSES[status]))
         return [to_json(i) for i in reply.items]
 
     @router.get("/items/{item_id}", summary="实施清单事项（含草稿）", **answers(pb.Item))
-    def get_item(item_id: str, principal: CurrentPrincipal, stub: Stub) -> dict[str, Any]:
-        return to_json(stub.GetItem(pb.GetItemRequest(item_id=item_id)).item)
+    async def get_item(item_id: str, principal: CurrentPrincipal, stub: Stub) -> dict[str, Any]:
+        return to_json((await stub.GetItem(pb.GetItemRequest(item_id=item_id))).item)
 
     @router.post("/items", summary="认领事项", **answers(pb.Item, status=201, errors=WRITE))
-    def claim(body: ClaimIn, principal: CurrentPrincipal, stub: Stub) -> dict[str, Any]:  # type: ignore[valid-type]
-        return to_json(stub.ClaimItem(to_proto(body, pb.ClaimItemRequest())).item)
+    async def claim(body: ClaimIn, principal: CurrentPrincipal, stub: Stub) -> dict[str, Any]:  # type: ignore[valid-type]
+        return to_json((await stub.ClaimItem(to_proto(body, pb.ClaimItemRequest()))).item)
 
     @router.put("/items/{item_id}/guide", summary="编辑办事指南", **answers(pb.Item, errors=WRITE))
-    def edit(item_id: str, body: GuideIn, principal: CurrentPrincipal, stub: Stub) -> dict[str, Any]:  # type: ignore[valid-type]
-        return to_json(stub.UpdateGuide(to_proto(body, pb.UpdateGuideRequest(item_id=item_id))).item)
+    async def edit(item_id: str, body: GuideIn, principal: CurrentPrincipal, stub: Stub) -> dict[str, Any]:  # type: ignore[valid-type]
+        return to_json((await stub.UpdateGuide(to_proto(body, pb.UpdateGuideRequest(item_id=item_id)))).item)
 
     @router.post(
         "/items/{item_id}/submit", summary="上报审核", **answers(pb.SubmitItemResponse, errors=WRITE)
     )
-    def submit(item_id: str, principal: CurrentPrincipal, stub: Stub) -> dict[str, Any]:
-        return to_json(stub.SubmitItem(pb.SubmitItemRequest(item_id=item_id)))
+    async def submit(item_id: str, principal: CurrentPrincipal, stub: Stub) -> dict[str, Any]:
+        return to_json(await stub.SubmitItem(pb.SubmitItemRequest(item_id=item_id)))
 
     @router.post("/items/{item_id}/return", summary="退回（须说明理由）", **answers(pb.Item, errors=WRITE))
-    def return_item(item_id: str, body: ReturnIn, principal: CurrentPrincipal, stub: Stub) -> dict[str, Any]:  # type: ignore[valid-type]
-        return to_json(stub.ReturnItem(to_proto(body, pb.ReturnItemRequest(item_id=item_id))).item)
+    async def return_item(
+        item_id: str, body: ReturnIn, principal: CurrentPrincipal, stub: Stub
+    ) -> dict[str, Any]:  # type: ignore[valid-type]
+        return to_json((await stub.ReturnItem(to_proto(body, pb.ReturnItemRequest(item_id=item_id)))).item)
 
     @router.post("/items/{item_id}/approve", summary="审核通过", **answers(pb.Item, errors=WRITE))
-    def approve(item_id: str, principal: CurrentPrincipal, stub: Stub) -> dict[str, Any]:
-        return to_json(stub.ApproveItem(pb.ApproveItemRequest(item_id=item_id)).item)
+    async def approve(item_id: str, principal: CurrentPrincipal, stub: Stub) -> dict[str, Any]:
+        return to_json((await stub.ApproveItem(pb.ApproveItemRequest(item_id=item_id))).item)
 
     @router.post(
         "/items/{item_id}/publish",
         summary="发布（生成新版本）",
         **answers(pb.PublishItemResponse, errors=WRITE),
     )
-    def publish(item_id: str, principal: CurrentPrincipal, stub: Stub) -> dict[str, Any]:
-        return to_json(stub.PublishItem(pb.PublishItemRequest(item_id=item_id)))
+    async def publish(item_id: str, principal: CurrentPrincipal, stub: Stub) -> dict[str, Any]:
+        return to_json(await stub.PublishItem(pb.PublishItemRequest(item_id=item_id)))
 
     @router.post("/items/{item_id}/withdraw", summary="撤回", **answers(pb.Item, errors=WRITE))
-    def withdraw(item_id: str, body: WithdrawIn, principal: CurrentPrincipal, stub: Stub) -> dict[str, Any]:  # type: ignore[valid-type]
-        return to_json(stub.WithdrawItem(to_proto(body, pb.WithdrawItemRequest(item_id=item_id))).item)
+    async def withdraw(
+        item_id: str, body: WithdrawIn, principal: CurrentPrincipal, stub: Stub
+    ) -> dict[str, Any]:  # type: ignore[valid-type]
+        return to_json(
+            (await stub.WithdrawItem(to_proto(body, pb.WithdrawItemRequest(item_id=item_id)))).item
+        )
 
     @router.get("/basic-items", summary="基本目录", **answers(pb.BasicItem, many=True, errors=PUBLIC))
-    def basic_items(
+    async def basic_items(
         principal: OptionalPrincipal, stub: Stub, claimable_only: bool = False
     ) -> list[dict[str, Any]]:
-        reply = stub.ListBasicItems(pb.ListBasicItemsRequest(claimable_only=claimable_only))
+        reply = await stub.ListBasicItems(pb.ListBasicItemsRequest(claimable_only=claimable_only))
         return [to_json(i) for i in reply.items]
 
     @router.get("/basic-items/{basic_code}", summary="基本目录事项", **answers(pb.BasicItem, errors=PUBLIC))
-    def basic_item(basic_code: str, principal: OptionalPrincipal, stub: Stub) -> dict[str, Any]:
-        return to_json(stub.GetBasicItem(pb.GetBasicItemRequest(basic_code=basic_code)).item)
+    async def basic_item(basic_code: str, principal: OptionalPrincipal, stub: Stub) -> dict[str, Any]:
+        return to_json((await stub.GetBasicItem(pb.GetBasicItemRequest(basic_code=basic_code))).item)
 
     @router.post(
         "/basic-catalogue",
         summary="导入基本目录版本（省级）",
         **answers(pb.ImportBasicCatalogueResponse, errors=WRITE),
     )
-    def import_basic(body: ImportIn, principal: CurrentPrincipal, stub: Stub) -> dict[str, Any]:  # type: ignore[valid-type]
-        return to_json(stub.ImportBasicCatalogue(to_proto(body, pb.ImportBasicCatalogueRequest())))
+    async def import_basic(body: ImportIn, principal: CurrentPrincipal, stub: Stub) -> dict[str, Any]:  # type: ignore[valid-type]
+        return to_json(await stub.ImportBasicCatalogue(to_proto(body, pb.ImportBasicCatalogueRequest())))
 
     @router.get("/bundles", summary="一件事列表", **answers(pb.Bundle, many=True, errors=PUBLIC))
-    def bundles(
+    async def bundles(
         principal: OptionalPrincipal, stub: Stub, tenant: Annotated[str, Query(pattern=r"^(\d{6})?$")] = ""
     ) -> list[dict[str, Any]]:
-        return [to_json(b) for b in stub.ListBundles(pb.ListBundlesRequest(tenant=tenant)).bundles]
+        return [to_json(b) for b in (await stub.ListBundles(pb.ListBundlesRequest(tenant=tenant))).bundles]
 
     @router.get("/bundles/{code}", summary="一件事（合并材料清单）", **answers(pb.Bundle, errors=PUBLIC))
-    def bundle(code: str, principal: OptionalPrincipal, stub: Stub) -> dict[str, Any]:
-        return to_json(stub.GetBundle(pb.GetBundleRequest(code=code)).bundle)
+    async def bundle(code: str, principal: OptionalPrincipal, stub: Stub) -> dict[str, Any]:
+        return to_json((await stub.GetBundle(pb.GetBundleRequest(code=code))).bundle)
 
     @router.post("/bundles", summary="新建一件事", **answers(pb.Bundle, status=201, errors=WRITE))
-    def create_bundle(body: BundleIn, principal: CurrentPrincipal, stub: Stub) -> dict[str, Any]:  # type: ignore[valid-type]
-        return to_json(stub.CreateBundle(to_proto(body, pb.CreateBundleRequest())).bundle)
+    async def create_bundle(body: BundleIn, principal: CurrentPrincipal, stub: Stub) -> dict[str, Any]:  # type: ignore[valid-type]
+        return to_json((await stub.CreateBundle(to_proto(body, pb.CreateBundleRequest()))).bundle)
 
     return router

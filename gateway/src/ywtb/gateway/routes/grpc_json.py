@@ -11,11 +11,10 @@ from google.protobuf.message import Message
 from pydantic import BaseModel
 
 from ywtb.common.errors import InvalidArgument
-from ywtb.common.grpc import channel
 from ywtb.common.structs import whole_numbers
+from ywtb.gateway.grpc_aio import AsyncStub
 
 M = TypeVar("M", bound=Message)
-S = TypeVar("S")
 
 
 def to_json(message: Message) -> dict[str, Any]:
@@ -44,12 +43,14 @@ def to_proto(body: BaseModel, message: M) -> M:
 def app_state(name: str) -> Callable[[Request], Any]:
     """A FastAPI dependency returning `request.app.state.<name>` (the service stubs create_app made)."""
 
-    def dependency(request: Request) -> Any:
+    async def dependency(request: Request) -> Any:  # async: a sync dependency costs a thread-pool hop
         return getattr(request.app.state, name)
 
     return dependency
 
 
-def service_stub(stub_class: Callable[[Any], S], target: str, signing_key: bytes, reads: list[str]) -> S:
-    """A stub whose read methods are retried on UNAVAILABLE; the caller's principal is signed into each call."""
-    return stub_class(channel(target, signing_key=signing_key, idempotent_methods=reads))
+def service_stub(
+    stub_class: Callable[[Any], Any], service: str, target: str, signing_key: bytes, reads: list[str]
+) -> AsyncStub:
+    """An async stub whose read methods are retried on UNAVAILABLE; the caller's principal is signed into each call."""
+    return AsyncStub(stub_class, service, target, signing_key, reads)

@@ -2,22 +2,21 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import AsyncIterator
 from email import policy
 from email.parser import BytesParser
 from typing import Annotated, Any
 from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, Header, Query, Request, Response
-from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import StreamingResponse
 
 from ywtb.api.intake.v1 import intake_pb2 as pb
-from ywtb.api.intake.v1 import intake_pb2_grpc
 from ywtb.common.errors import InvalidArgument
 from ywtb.gateway.auth import CurrentPrincipal
 from ywtb.gateway.contract.answers import READ, WRITE, answers
 from ywtb.gateway.contract.models import input_model, model_name
+from ywtb.gateway.grpc_aio import AsyncStub, ResponseStream
 from ywtb.gateway.routes.grpc_json import app_state, to_json, to_proto
 
 SERVICE = "ywtb.api.intake.v1.IntakeService"
@@ -53,7 +52,7 @@ CASE_JSON = {
 }
 
 
-Stub = Annotated[intake_pb2_grpc.IntakeServiceStub, Depends(app_state("intake"))]
+Stub = Annotated[AsyncStub, Depends(app_state("intake"))]  # ywtb.api.intake.v1.IntakeService
 
 
 def _file_part(content_type: str, body: bytes) -> tuple[str, bytes]:
@@ -83,8 +82,8 @@ def content_disposition(file_name: str, disposition: str = "inline") -> str:
     )
 
 
-def _chunks(stream: Iterator[Any]) -> Iterator[bytes]:
-    for message in stream:
+async def _chunks(stream: ResponseStream) -> AsyncIterator[bytes]:
+    async for message in stream:
         yield message.chunk
 
 
@@ -101,9 +100,7 @@ def build_intake_router() -> APIRouter:
     async def upload(request: Request, principal: CurrentPrincipal, stub: Stub) -> dict[str, Any]:
         file_name, content = _file_part(request.headers.get("content-type", ""), await request.body())
         request_pb = pb.UploadMaterialRequest(file_name=file_name, content=content)
-        reply = await run_in_threadpool(
-            stub.UploadMaterial, request_pb
-        )  # keep the blocking call off the loop
+        reply = await stub.UploadMaterial(request_pb)
         return to_json(reply.file)
 
     @router.post(
@@ -115,7 +112,7 @@ def build_intake_router() -> APIRouter:
             "responses": {"200": {"description": "重复提交：首次创建的办件", "content": CASE_JSON}}
         },
     )
-    def submit(
+    async def submit(
         body: SubmitIn,  # type: ignore[valid-type]
         principal: CurrentPrincipal,
         stub: Stub,
@@ -130,13 +127,13 @@ def build_intake_router() -> APIRouter:
                 message, code="IDEMPOTENCY_KEY_REQUIRED", fields={"Idempotency-Key": message}
             )
         request.idempotency_key = idempotency_key or request.idempotency_key
-        reply = stub.SubmitCase(request)
+        reply = await stub.SubmitCase(request)
         if reply.replayed:
             response.status_code = 200
         return to_json(reply.case)
 
     @router.get("/mine", summary="我的办件", **answers(pb.Case, many=True))
-    def mine(
+    async def mine(
         principal: CurrentPrincipal,
         stub: Stub,
         status: Annotated[str, Query(pattern=STATUS_PATTERN)] = "",
@@ -144,10 +141,10 @@ def build_intake_router() -> APIRouter:
         offset: Annotated[int, Query(ge=0, le=100000)] = 0,
     ) -> list[dict[str, Any]]:
         request = pb.ListMyCasesRequest(status=STATUSES[status], page_size=page_size, offset=offset)
-        return _cases(stub.ListMyCases(request))
+        return _cases(await stub.ListMyCases(request))
 
     @router.get("", summary="受理队列（窗口人员、监督人员）", **answers(pb.Case, many=True))
-    def queue(
+    async def queue(
         principal: CurrentPrincipal,
         stub: Stub,
         tenant: Annotated[str, Query(pattern=r"^\d{6}$")],
@@ -159,19 +156,19 @@ def build_intake_router() -> APIRouter:
         request = pb.ListCasesRequest(
             tenant=tenant, dept=dept, status=STATUSES[status], page_size=page_size, offset=offset
         )
-        return _cases(stub.ListCases(request))
+        return _cases(await stub.ListCases(request))
 
     @router.get("/{case_no}", summary="办件详情", **answers(pb.Case))
-    def get_case(case_no: str, principal: CurrentPrincipal, stub: Stub) -> dict[str, Any]:
-        return to_json(stub.GetCase(pb.GetCaseRequest(case_no=case_no)).case)
+    async def get_case(case_no: str, principal: CurrentPrincipal, stub: Stub) -> dict[str, Any]:
+        return to_json((await stub.GetCase(pb.GetCaseRequest(case_no=case_no))).case)
 
     @router.get(
         "/{case_no}/materials",
         summary="办件材料清单（名称、类型、大小、SHA-256）",
         **answers(pb.CaseMaterialFile, many=True),
     )
-    def case_materials(case_no: str, principal: CurrentPrincipal, stub: Stub) -> list[dict[str, Any]]:
-        reply = stub.ListCaseMaterials(pb.ListCaseMaterialsRequest(case_no=case_no))
+    async def case_materials(case_no: str, principal: CurrentPrincipal, stub: Stub) -> list[dict[str, Any]]:
+        reply = await stub.ListCaseMaterials(pb.ListCaseMaterialsRequest(case_no=case_no))
         return [to_json(f) for f in reply.files]
 
     @router.get(
@@ -181,12 +178,12 @@ def build_intake_router() -> APIRouter:
         **answers(None, errors=READ, description="材料文件内容（类型以文件内容识别）"),
         openapi_extra={"responses": {"200": {"content": dict.fromkeys(MATERIAL_TYPES, BINARY)}}},
     )
-    def material_content(
+    async def material_content(
         case_no: str, material_id: str, principal: CurrentPrincipal, stub: Stub
     ) -> StreamingResponse:
         request = pb.GetMaterialContentRequest(case_no=case_no, file_id=material_id)
         stream = stub.GetMaterialContent(request, timeout=DOWNLOAD_TIMEOUT_S)
-        file = next(stream).file  # a refusal (403, 404) surfaces here, before any byte is sent
+        file = (await anext(stream)).file  # a refusal (403, 404) surfaces here, before any byte is sent
         headers = {
             "Content-Disposition": content_disposition(file.file_name),
             "Content-Length": str(file.size),
@@ -197,7 +194,7 @@ def build_intake_router() -> APIRouter:
         return StreamingResponse(_chunks(stream), media_type=file.content_type, headers=headers)
 
     @router.post("/{case_no}/correction-request", summary="一次性告知补正", **answers(pb.Case, errors=WRITE))
-    def correction(
+    async def correction(
         case_no: str,
         body: CorrectionIn,  # type: ignore[valid-type]
         principal: CurrentPrincipal,
@@ -205,10 +202,10 @@ def build_intake_router() -> APIRouter:
     ) -> dict[str, Any]:
         request = to_proto(body, pb.RequestCorrectionRequest())
         request.case_no = case_no
-        return to_json(stub.RequestCorrection(request).case)
+        return to_json((await stub.RequestCorrection(request)).case)
 
     @router.post("/{case_no}/supplement", summary="补正材料并重新提交", **answers(pb.Case, errors=WRITE))
-    def supplement(
+    async def supplement(
         case_no: str,
         body: SupplementIn,  # type: ignore[valid-type]
         principal: CurrentPrincipal,
@@ -216,12 +213,12 @@ def build_intake_router() -> APIRouter:
     ) -> dict[str, Any]:
         request = to_proto(body, pb.SupplementCaseRequest())
         request.case_no = case_no
-        return to_json(stub.SupplementCase(request).case)
+        return to_json((await stub.SupplementCase(request)).case)
 
     @router.post(
         "/{case_no}/accept", summary="受理（含容缺受理、告知承诺）", **answers(pb.Case, errors=WRITE)
     )
-    def accept(
+    async def accept(
         case_no: str,
         body: AcceptIn,  # type: ignore[valid-type]
         principal: CurrentPrincipal,
@@ -229,10 +226,10 @@ def build_intake_router() -> APIRouter:
     ) -> dict[str, Any]:
         request = to_proto(body, pb.AcceptCaseRequest())
         request.case_no = case_no
-        return to_json(stub.AcceptCase(request).case)
+        return to_json((await stub.AcceptCase(request)).case)
 
     @router.post("/{case_no}/reject", summary="不予受理（须说明理由）", **answers(pb.Case, errors=WRITE))
-    def reject(
+    async def reject(
         case_no: str,
         body: RejectIn,  # type: ignore[valid-type]
         principal: CurrentPrincipal,
@@ -240,6 +237,6 @@ def build_intake_router() -> APIRouter:
     ) -> dict[str, Any]:
         request = to_proto(body, pb.RejectCaseRequest())
         request.case_no = case_no
-        return to_json(stub.RejectCase(request).case)
+        return to_json((await stub.RejectCase(request)).case)
 
     return router
