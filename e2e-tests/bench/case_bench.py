@@ -1,20 +1,24 @@
 """Benchmark: sustained cases/s and latency of submit → accepted → approved for an instant item, on the local stack.
 
     make up   # PostgreSQL, Redis, Kafka, Keycloak
-    uv run python e2e-tests/bench/case_bench.py [--cases 300] [--concurrency 8]
+    set -a; . .run/stack.env; set +a
+    uv run python e2e-tests/bench/case_bench.py [--cases 300] [--concurrency 8] [--json]
 
-Starts every service on the local stack (fresh PostgreSQL databases, the shared Kafka) like `make up`,
-then runs concurrent applicants through the gateway over HTTP: upload the photo, submit 补领婚姻登记证
-(an instant item, process instant-default), the 民政 window clerk accepts, the approval service starts
-the workflow from CaseAccepted on Kafka, the clerk claims and approves the single step. Beside the
-figures it measures the raw ceilings on the same machine in the same run: pgbench simple inserts and
-Kafka's ProducerPerformance.
+Starts every service on the local stack (fresh PostgreSQL databases, the shared Kafka) like `make up`
+(tools/run_platform.py, ports shifted by YWTB_PORT_OFFSET, else 12040), then runs concurrent applicants
+through the gateway over HTTP: upload the photo, submit 补领婚姻登记证 (an instant item, process
+instant-default), the 民政 window clerk accepts, the approval service starts the workflow from
+CaseAccepted on Kafka, the clerk claims and approves the single step. Beside the figures it measures
+the raw ceilings on the same machine in the same run: pgbench simple inserts and Kafka's
+ProducerPerformance; and the RSS of every platform process idle and at its peak under the load.
+--json prints one JSON object (for tools/bench.py) instead of the text.
 """
 
 from __future__ import annotations
 
 import argparse
 import glob
+import json
 import os
 import re
 import statistics
@@ -25,6 +29,7 @@ import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import Any
 
 import httpx
 from sqlalchemy import create_engine, text
@@ -32,8 +37,13 @@ from sqlalchemy.engine import make_url
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "e2e-tests"))
-from conftest import _login, _platform  # noqa: E402
+from conftest import PLATFORM_LOGS, _login, _platform  # noqa: E402
 from ywtb.common.pii import id_check_char  # noqa: E402
+from ywtb.common.testing.rss import PeakRss, mib, tree_rss  # noqa: E402
+
+# Where the bench's platform listens: YWTB_PORT_OFFSET when set, else clear of `make run` / `make up`
+# (offset 0) and of the e2e tests' platforms (12000-12030 + YWTB_E2E_PORT_OFFSET).
+PORT_OFFSET = int(os.environ.get("YWTB_PORT_OFFSET") or 12040)
 
 PHOTO = b"\x89PNG\r\n\x1a\n" + b"\0" * 2048
 ITEM = "补领婚姻登记证"
@@ -222,39 +232,77 @@ def kafka_producer_ceiling(bootstrap: str) -> str:
     return out.strip().splitlines()[-1]
 
 
+def platform_processes(client: httpx.Client) -> dict[str, int]:
+    """name -> pid of every process of the platform behind `client` (its RUN_DIR/processes.json)."""
+    listing = json.loads((PLATFORM_LOGS[client].parent / "processes.json").read_text())
+    return {p["name"]: p["pid"] for p in listing}
+
+
+def rss_report(processes: dict[str, int], idle: dict[str, int], peak: PeakRss) -> dict[str, dict[str, float]]:
+    """MiB idle and at peak of each process and of the whole platform."""
+    report = {name: {"idle": mib(idle[name]), "peak": mib(peak.peaks[name])} for name in processes}
+    report["total"] = {"idle": mib(sum(idle.values())), "peak": mib(peak.total)}
+    return report
+
+
+def idle_rss(processes: dict[str, int]) -> dict[str, int]:
+    """Bytes resident of each process's tree now."""
+    return {name: sum(tree_rss(pid).values()) for name, pid in processes.items()}
+
+
+def run_cases(
+    client: httpx.Client, cases: int, concurrency: int, citizen: str, clerk: str
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Warm up, then `cases` cases at `concurrency`: (figures, RSS of every platform process)."""
+    citizen_headers = _login(client, citizen, "Demo2026ywtb")
+    clerk_headers = _login(client, clerk, "Demo2026ywtb")
+    hit = client.get("/api/v1/catalog/search", params={"q": ITEM}).json()["hits"][0]
+    item = {"item_id": hit["item_id"], "version": hit["version"]}
+    for n in range(5):  # warm-up
+        one_case(client, citizen_headers, clerk_headers, item, n)
+    processes = platform_processes(client)
+    idle = idle_rss(processes)
+    started = time.perf_counter()
+    with PeakRss(processes) as peak, ThreadPoolExecutor(concurrency) as pool:
+        results = list(
+            pool.map(lambda n: one_case(client, citizen_headers, clerk_headers, item, n), range(cases))
+        )
+    elapsed = time.perf_counter() - started
+    figures: dict[str, Any] = {
+        "cases": cases,
+        "concurrency": concurrency,
+        "cases_per_s": round(cases / elapsed, 1),
+    }
+    for kind in ("submit", "accepted", "workflow_started", "approved"):
+        ms = [r[kind] * 1000 for r in results]
+        figures[kind] = {
+            "p50_ms": round(pct(ms, 50), 1),
+            "p99_ms": round(pct(ms, 99), 1),
+            "mean_ms": round(statistics.mean(ms), 1),
+        }
+    return figures, rss_report(processes, idle, peak)
+
+
+def print_rss(rss: dict[str, dict[str, float]]) -> None:
+    """The RSS table: each process idle and at peak, then the whole platform."""
+    for name, sizes in rss.items():
+        print(f"  RSS {name:12s} idle {sizes['idle']:7.1f} MiB  peak under load {sizes['peak']:7.1f} MiB")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--cases", type=int, default=300)
     parser.add_argument("--concurrency", type=int, default=8)
+    parser.add_argument("--json", action="store_true", help="print one JSON object (for tools/bench.py)")
     args = parser.parse_args()
     for name in ("YWTB_POSTGRES_URL", "YWTB_KAFKA_BOOTSTRAP"):
         if name not in os.environ:
             sys.exit(f"{name} is not set: run `make up`, then `set -a; . .run/stack.env; set +a`")
     prefix = f"bench_{uuid.uuid4().hex[:6]}"
-    platform = _platform(Path(tempfile.mkdtemp()), "local", 18002, 53060, prefix)
+    platform = _platform(Path(tempfile.mkdtemp()), "local", PORT_OFFSET, prefix)
     client = next(platform)
     try:
-        citizen, clerk = (
-            _login(client, "13800000001", "Demo2026ywtb"),
-            _login(client, "jinjiang.clerk2", "Demo2026ywtb"),
-        )
-        hit = client.get("/api/v1/catalog/search", params={"q": ITEM}).json()["hits"][0]
-        item = {"item_id": hit["item_id"], "version": hit["version"]}
-        for n in range(5):  # warm-up
-            one_case(client, citizen, clerk, item, n)
-        started = time.perf_counter()
-        with ThreadPoolExecutor(args.concurrency) as pool:
-            results = list(pool.map(lambda n: one_case(client, citizen, clerk, item, n), range(args.cases)))
-        elapsed = time.perf_counter() - started
-        print(
-            f"{args.cases} cases at concurrency {args.concurrency}: {args.cases / elapsed:.1f} cases/s sustained "
-            f"(each case = 7 HTTP calls through the gateway, 2 Kafka events, 4 services)"
-        )
-        for kind in ("submit", "accepted", "workflow_started", "approved"):
-            ms = [r[kind] * 1000 for r in results]
-            print(
-                f"  {kind:17s} p50 {pct(ms, 50):7.1f} ms  p99 {pct(ms, 99):7.1f} ms  mean {statistics.mean(ms):7.1f} ms"
-            )
+        figures, rss = run_cases(client, args.cases, args.concurrency, "13800000001", "jinjiang.clerk2")
     finally:
         platform.close()
         admin = create_engine(os.environ["YWTB_POSTGRES_URL"], isolation_level="AUTOCOMMIT")
@@ -262,12 +310,36 @@ def main() -> None:
             for name in ("identity", "catalog", "intake", "approval"):
                 conn.execute(text(f'DROP DATABASE IF EXISTS "{prefix}_{name}" WITH (FORCE)'))
         admin.dispose()
+    tps = float(pgbench_tps(os.environ["YWTB_POSTGRES_URL"]))
+    kafka = kafka_producer_ceiling(os.environ["YWTB_KAFKA_BOOTSTRAP"])
+    records = re.search(r"([\d.]+) records/sec", kafka)
+    report = {
+        "benchmark": "case_bench",
+        **figures,
+        "pgbench_tps": tps,
+        "cases_per_s_per_1000_tps": round(figures["cases_per_s"] / tps * 1000, 2),
+        "kafka_records_per_s": float(records.group(1)) if records else None,
+        "kafka_producer_performance": kafka,
+        "rss_mib": rss,
+    }
+    if args.json:
+        print(json.dumps(report, ensure_ascii=False))
+        return
     print(
-        f"raw ceiling, pgbench simple insert (8 clients, 10 s): {pgbench_tps(os.environ['YWTB_POSTGRES_URL'])} tps"
+        f"{args.cases} cases at concurrency {args.concurrency}: {figures['cases_per_s']:.1f} cases/s sustained "
+        f"(each case = 7 HTTP calls through the gateway, 2 Kafka events, 4 services)"
     )
+    for kind in ("submit", "accepted", "workflow_started", "approved"):
+        f = figures[kind]
+        print(
+            f"  {kind:17s} p50 {f['p50_ms']:7.1f} ms  p99 {f['p99_ms']:7.1f} ms  mean {f['mean_ms']:7.1f} ms"
+        )
+    print_rss(rss)
     print(
-        f"raw ceiling, Kafka ProducerPerformance: {kafka_producer_ceiling(os.environ['YWTB_KAFKA_BOOTSTRAP'])}"
+        f"raw ceiling, pgbench simple insert (8 clients, 10 s): {tps:.0f} tps; "
+        f"{report['cases_per_s_per_1000_tps']:.2f} cases/s per 1,000 tps"
     )
+    print(f"raw ceiling, Kafka ProducerPerformance: {kafka}")
 
 
 if __name__ == "__main__":

@@ -1,15 +1,18 @@
 """In-process benchmark of the citizen item search (事项搜索) over 10,000 generated items.
 
-usage: uv run python services/catalog/bench/search_bench.py [--items 10000] [--queries 2000] [--seed 7]
+usage: uv run python services/catalog/bench/search_bench.py [--items 10000] [--queries 2000] [--seed 7] [--json]
 
 Prints the index build time and memory (tracemalloc), then p50 / p99 latency and throughput of
-mixed queries: Chinese, full pinyin, initials, typos, with and without filters. Not a test.
+mixed queries: Chinese, full pinyin, initials, typos, with and without filters, and this process's
+RSS; --json prints one JSON object instead (for tools/bench.py). Not a test.
 """
 
 from __future__ import annotations
 
 import argparse
 import gc
+import json
+import os
 import random
 import statistics
 import time
@@ -18,6 +21,7 @@ from collections import defaultdict
 
 from ywtb.catalog.search import SearchDoc, SearchIndex
 from ywtb.catalog.search.text import pinyin_forms
+from ywtb.common.testing.rss import mib, rss_bytes
 
 NP, LP = "natural_person", "legal_person"
 
@@ -200,6 +204,7 @@ def main() -> None:
     parser.add_argument("--items", type=int, default=10000)
     parser.add_argument("--queries", type=int, default=2000)
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--json", action="store_true", help="print one JSON object (for tools/bench.py)")
     args = parser.parse_args()
     rng = random.Random(args.seed)
     docs = generate_items(args.items, rng)
@@ -220,9 +225,11 @@ def main() -> None:
     started = time.perf_counter()
     index = SearchIndex(docs)
     build_s = time.perf_counter() - started
-    print(f"items indexed: {len(index)}  distinct names: {len({d.name for d in docs})}")
-    print(f"build: {build_s:.2f} s (under tracemalloc {traced_build_s:.2f} s)")
-    print(f"memory: index {current / 2**20:.1f} MiB retained, {peak / 2**20:.1f} MiB peak while building")
+    rss_built = rss_bytes(os.getpid())
+    say = (lambda *_: None) if args.json else print
+    say(f"items indexed: {len(index)}  distinct names: {len({d.name for d in docs})}")
+    say(f"build: {build_s:.2f} s (under tracemalloc {traced_build_s:.2f} s)")
+    say(f"memory: index {current / 2**20:.1f} MiB retained, {peak / 2**20:.1f} MiB peak while building")
 
     for _, q, f, _ in queries[:50]:  # warm-up
         index.search(q, **f)
@@ -240,6 +247,21 @@ def main() -> None:
         totals.append(result.total)
         found[kind.split("+")[0]].append(any(h.doc.name.startswith(stem) for h in result.hits[:3]))
     wall = time.perf_counter() - started
+    if args.json:
+        report = {
+            "benchmark": "search_bench",
+            "items": len(index),
+            "queries": len(latencies),
+            "build_s": round(build_s, 2),
+            "index_mib": round(current / 2**20, 1),
+            "p50_ms": round(pct(latencies, 50), 2),
+            "p99_ms": round(pct(latencies, 99), 2),
+            "queries_per_s": round(len(latencies) / wall),
+            "own_stem_in_top3_pct": round(100 * sum(sum(v) for v in found.values()) / len(latencies), 1),
+            "rss_mib": {"bench": {"idle": mib(rss_built), "peak": mib(rss_bytes(os.getpid()))}},
+        }
+        print(json.dumps(report, ensure_ascii=False))
+        return
     print(
         f"queries: {len(latencies)}  p50 {pct(latencies, 50):.2f} ms  p99 {pct(latencies, 99):.2f} ms  "
         f"max {max(latencies):.2f} ms  mean {statistics.fmean(latencies):.2f} ms  "
@@ -252,6 +274,7 @@ def main() -> None:
             f"  {kind:10} n={len(values):4}  p50 {pct(values, 50):6.2f} ms  p99 {pct(values, 99):6.2f} ms"
             f"  own stem in top 3: {hit3:5.1f} %"
         )
+    print(f"RSS of this process: {mib(rss_built):.0f} MiB with the index built")
 
 
 if __name__ == "__main__":

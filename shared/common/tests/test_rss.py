@@ -7,7 +7,7 @@ import subprocess
 import sys
 import time
 
-from ywtb.common.testing.rss import MIB, PeakRss, process_tree, rss_bytes, total_rss, tree_rss
+from ywtb.common.testing.rss import MIB, PeakRss, parent_pid, process_tree, rss_bytes, total_rss, tree_rss
 
 # A child that holds ~64 MiB resident, and a grandchild holding ~32 MiB.
 HOLD = "import time; block = bytearray({mib} * 1024 * 1024); block[::4096] = b'x' * len(block[::4096]); "
@@ -25,6 +25,7 @@ def test_a_tree_is_the_process_and_its_descendants_with_their_memory() -> None:
         grandchild = int(child.stdout.readline())
         tree = process_tree(child.pid)
         assert tree[0] == child.pid and grandchild in tree and os.getpid() not in tree
+        assert parent_pid(grandchild) == child.pid and parent_pid(child.pid) == os.getpid()
         sizes = tree_rss(child.pid)
         assert sizes[child.pid] > 64 * MIB > sizes[grandchild] > 32 * MIB
         assert abs(total_rss([child.pid, grandchild]) - total_rss([child.pid])) < 8 * MIB  # counted once

@@ -1,10 +1,13 @@
-"""事项目录 REST routes: citizen search and guides (public), implementation-list editing and review (staff)."""
+"""事项目录 REST routes: citizen search and guides (public), implementation-list editing and review (staff).
+
+The citizens' hot reads (search, guide, versions) answer json_reply: rendered once, same bytes."""
 
 from __future__ import annotations
 
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query
+from fastapi.responses import JSONResponse
 from pydantic import Field
 
 from ywtb.api.catalog.v1 import catalog_pb2 as pb
@@ -12,7 +15,7 @@ from ywtb.gateway.auth import CurrentPrincipal, OptionalPrincipal
 from ywtb.gateway.contract.answers import PUBLIC, WRITE, answers
 from ywtb.gateway.contract.models import INT32_MAX, input_model
 from ywtb.gateway.grpc_aio import AsyncStub
-from ywtb.gateway.routes.grpc_json import app_state, to_json, to_proto
+from ywtb.gateway.routes.grpc_json import app_state, json_reply, to_json, to_proto
 
 SERVICE = "ywtb.api.catalog.v1.CatalogService"
 READS = [
@@ -90,7 +93,7 @@ def build_catalog_router() -> APIRouter:
         min_online_depth: Annotated[int, Query(ge=0, le=7)] = 0,
         page_size: Annotated[int, Query(ge=1, le=100)] = 20,
         offset: Annotated[int, Query(ge=0, le=10000)] = 0,
-    ) -> dict[str, Any]:
+    ) -> JSONResponse:
         request = pb.SearchItemsRequest(
             query=q,
             tenant=tenant,
@@ -101,7 +104,7 @@ def build_catalog_router() -> APIRouter:
             page_size=page_size,
             offset=offset,
         )
-        return to_json(await stub.SearchItems(request))
+        return json_reply(to_json(await stub.SearchItems(request)))
 
     @router.get(
         "/items/{item_id}/guide",
@@ -113,17 +116,18 @@ def build_catalog_router() -> APIRouter:
         principal: OptionalPrincipal,
         stub: Stub,
         version: Annotated[int, Query(ge=0, le=INT32_MAX)] = 0,
-    ) -> dict[str, Any]:
-        return to_json((await stub.GetGuide(pb.GetGuideRequest(item_id=item_id, version=version))).guide)
+    ) -> JSONResponse:
+        reply = await stub.GetGuide(pb.GetGuideRequest(item_id=item_id, version=version))
+        return json_reply(to_json(reply.guide))
 
     @router.get(
         "/items/{item_id}/versions",
         summary="已发布版本",
         **answers(pb.GuideVersion, many=True, errors=PUBLIC),
     )
-    async def versions(item_id: str, principal: OptionalPrincipal, stub: Stub) -> list[dict[str, Any]]:
+    async def versions(item_id: str, principal: OptionalPrincipal, stub: Stub) -> JSONResponse:
         reply = await stub.ListItemVersions(pb.ListItemVersionsRequest(item_id=item_id))
-        return [to_json(v) for v in reply.versions]
+        return json_reply([to_json(v) for v in reply.versions])
 
     @router.get("/items", summary="实施清单（工作人员）", **answers(pb.Item, many=True))
     async def list_items(

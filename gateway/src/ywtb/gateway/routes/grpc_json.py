@@ -6,6 +6,7 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 from fastapi import Request
+from fastapi.responses import JSONResponse
 from google.protobuf import json_format
 from google.protobuf.message import Message
 from pydantic import BaseModel
@@ -24,6 +25,12 @@ def to_json(message: Message) -> dict[str, Any]:
             message, preserving_proto_field_name=True, always_print_fields_with_no_presence=True
         )
     )
+
+
+def json_reply(content: Any) -> JSONResponse:
+    """A 200 reply of to_json output, rendered once: the bytes FastAPI would send, without its
+    jsonable_encoder walk over a tree that is JSON already (a sixth of a guide read's time)."""
+    return JSONResponse(content)
 
 
 def from_json(data: dict[str, Any], message: M, field: str = "body") -> M:

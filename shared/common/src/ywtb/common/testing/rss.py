@@ -9,6 +9,7 @@ from types import TracebackType
 
 PROC = Path("/proc")
 MIB = 1024 * 1024
+GIB = 1024 * MIB
 
 
 def rss_bytes(pid: int) -> int:
@@ -35,6 +36,11 @@ def _parents() -> dict[int, int]:
             continue
         parents[int(entry.name)] = int(stat[stat.rindex(")") + 2 :].split()[1])
     return parents
+
+
+def parent_pid(pid: int) -> int:
+    """The parent's pid of `pid` (0 when it is gone)."""
+    return _parents().get(pid, 0)
 
 
 def process_tree(pid: int) -> list[int]:
