@@ -179,6 +179,10 @@ class YwtbSide:
         self.run_id = uuid.uuid4().hex[:6]
         self.rounds = itertools.count()
 
+    def warm(self, process: str, threads: int, count: int) -> None:
+        """Unmeasured cases, before the first measured run."""
+        ywtb_run(self.service, process, count, threads, f"B{self.run_id}-s{next(self.rounds)}-{process[:4]}-")
+
     def measure(self, process: str, threads: int) -> Run:
         """A warm-up, then one measured run, checked."""
         prefix = f"B{self.run_id}-r{next(self.rounds)}-{process[:4]}-t{threads}-"
@@ -226,6 +230,13 @@ class FlowableSide:
                     raise SystemExit(f"the Flowable harness said {line.strip()}, expected {event}")
                 return fields
         raise SystemExit(f"the Flowable harness ended (exit {self.jvm.wait()}) before its {event} line")
+
+    def warm(self, process: str, threads: int, count: int) -> None:
+        """Unmeasured instances, before the first measured run (the JIT compiles the hot paths)."""
+        assert self.jvm.stdin is not None
+        self.jvm.stdin.write(f"warm {process} {threads} {count}\n")
+        self.jvm.stdin.flush()
+        self._line("warm")
 
     def measure(self, process: str, threads: int) -> Run:
         """A warm-up, then one measured run, checked by the harness."""
@@ -316,12 +327,16 @@ def main() -> None:
     parser.add_argument("--instances", type=int, default=300, help="measured instances per run")
     parser.add_argument("--threads", default="1,2", help="comma-separated thread counts")
     parser.add_argument("--warmup", type=int, default=20, help="unmeasured instances before each run")
+    parser.add_argument(
+        "--warmup-start", type=int, default=200, help="unmeasured instances of each process before all runs"
+    )
     parser.add_argument("--rounds", type=int, default=1, help="runs of each; the median one is reported")
     parser.add_argument("--jvm-opts", default="", help="extra JVM options for the Flowable harness")
     parser.add_argument("--json", action="store_true", help="print one JSON object instead of the table")
     args = parser.parse_args()
     threads = [int(t) for t in args.threads.split(",") if t.strip()]
     warmup = min(args.warmup, args.instances)
+    start_warmup = min(args.warmup_start, 2 * args.instances)
     admin_url = make_url(os.environ.get("YWTB_POSTGRES_URL") or sys.exit("YWTB_POSTGRES_URL is not set"))
     commit = measured_commit()  # now: the sources this process imports
     build_harness()
@@ -333,6 +348,9 @@ def main() -> None:
         ywtb = YwtbSide(ywtb_url, args.instances, warmup)
         flowable = FlowableSide(flowable_url, args.instances, warmup, args.jvm_opts)
         try:
+            for process in PROCESSES:
+                ywtb.warm(process, max(threads), start_warmup)
+                flowable.warm(process, max(threads), start_warmup)
             # Interleaved: each process and thread count on one engine, then at once on the other.
             for _ in range(args.rounds):
                 for process in PROCESSES:
@@ -357,6 +375,7 @@ def main() -> None:
         "flowable_version": flowable.ready["flowable_version"],
         "instances": args.instances,
         "warmup": warmup,
+        "warmup_start": start_warmup,
         "rounds": args.rounds,
         "rows": [row(median_run(mine), median_run(theirs)) for mine, theirs in runs.values()],
         "rss": {

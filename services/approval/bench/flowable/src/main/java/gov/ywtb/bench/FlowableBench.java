@@ -44,8 +44,9 @@ import org.w3c.dom.NodeList;
  * <p>For each process and thread count: start N instances with the case facts as variables, then
  * claim and complete every user task (decision=approve on decision tasks) until each instance ends.
  * Prints one JSON line per run and a final line with the JVM's resident memory. With {@code --serve
- * stdin} it runs what stdin asks ({@code run PROCESS THREADS} lines, then {@code quit}) instead of
- * every process and thread count, so a driver can interleave its own runs with these.
+ * stdin} it runs what stdin asks ({@code warm PROCESS THREADS COUNT} and {@code run PROCESS THREADS}
+ * lines, then {@code quit}) instead of every process and thread count, so a driver can interleave
+ * its own runs with these.
  */
 public final class FlowableBench {
 
@@ -107,7 +108,8 @@ public final class FlowableBench {
 
     String runId = Long.toString(System.currentTimeMillis(), 36);
     if (opts.containsKey("serve")) {
-      // Driven line by line ("run PROCESS THREADS", "quit") so the driver can interleave the engines.
+      // Driven line by line ("warm PROCESS THREADS COUNT", "run PROCESS THREADS", "quit") so the
+      // driver can interleave the engines.
       BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
       int round = 0;
       for (String line = in.readLine(); line != null && !line.isBlank() && !line.equals("quit");
@@ -117,8 +119,14 @@ public final class FlowableBench {
         if (!decisionTasks.containsKey(process)) {
           throw new IllegalArgumentException("not deployed: " + process);
         }
-        measure(engine, process, decisionTasks.get(process), instances, warmup, Integer.parseInt(words[2]),
-            runId + "-r" + round++ + "-");
+        int threadCount = Integer.parseInt(words[2]);
+        String prefix = runId + "-r" + round++ + "-";
+        if (words[0].equals("warm")) {
+          run(engine, process, decisionTasks.get(process), Integer.parseInt(words[3]), threadCount, prefix);
+          emit(Map.of("engine", "flowable", "event", "warm", "process", process));
+        } else {
+          measure(engine, process, decisionTasks.get(process), instances, warmup, threadCount, prefix);
+        }
       }
     } else {
       for (String process : processes) {
