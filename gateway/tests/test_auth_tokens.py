@@ -159,6 +159,18 @@ def test_good_token_me(client: TestClient) -> None:
     }
 
 
+def test_a_token_seen_again_is_not_validated_again_but_a_bad_one_always_is(tmp_path: Any) -> None:
+    validator = TokenValidator(ISSUER, AUDIENCE, StaticKeySource(_jwks((KEY, "k1"))))
+    calls: list[str] = []
+    original = validator.validate
+    validator.validate = lambda token: calls.append(token) or original(token)  # type: ignore[method-assign]
+    client = TestClient(_app(validator, tmp_path))
+    good, bad = _token(), _tampered_token()
+    assert [client.get("/api/v1/me", headers=_bearer(good)).status_code for _ in range(3)] == [200] * 3
+    assert [client.get("/api/v1/me", headers=_bearer(bad)).status_code for _ in range(3)] == [401] * 3
+    assert calls == [good, bad, bad, bad]
+
+
 ATTACKS = {
     "alg_none": _alg_none_token,
     "hs256_public_key_as_secret": _hs256_with_public_key_token,

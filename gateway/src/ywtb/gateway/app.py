@@ -21,6 +21,7 @@ from ywtb.gateway.grpc_aio import AsyncStub
 from ywtb.gateway.middleware import RequestContextMiddleware
 from ywtb.gateway.oidc import BuiltinOidc, IdentityPasswordAuthenticator, PasswordAuthenticator
 from ywtb.gateway.routes.grpc_json import service_stub
+from ywtb.gateway.token_cache import ValidatedTokens
 
 
 def fronted_services() -> dict[str, tuple[Any, ModuleType]]:
@@ -96,6 +97,7 @@ def create_app(
         app.state.oidc = oidc
         app.include_router(oidc.router())
     app.state.token_validator = token_validator or build_token_validator(settings, issuer)
+    app.state.validated_tokens = ValidatedTokens()  # a token seen again skips the signature check
     app.include_router(build_me_router())
     key = settings.internal_signing_key.get_secret_value().encode("utf-8")
     given = {"identity": identity, "catalog": catalog, "intake": intake, "approval": approval}

@@ -21,6 +21,7 @@ from ywtb.common.grpc.diagnostics import principal_to_proto
 from ywtb.gateway.config import GatewaySettings
 from ywtb.gateway.contract.answers import answers
 from ywtb.gateway.routes.grpc_json import to_json
+from ywtb.gateway.token_cache import ValidatedTokens
 
 logger = logging.getLogger("ywtb.gateway.auth")
 
@@ -53,8 +54,13 @@ async def _authenticate(request: Request, credentials: HTTPAuthorizationCredenti
     if credentials is None:
         raise Unauthenticated(message_en="a bearer token is required")
     validator: TokenValidator = request.app.state.token_validator
-    # The JWKS may have to be fetched (blocking HTTP with a timeout): keep it off the event loop.
-    claims = await run_in_threadpool(validator.validate, credentials.credentials)
+    seen: ValidatedTokens | None = getattr(request.app.state, "validated_tokens", None)
+    claims = seen.get(credentials.credentials) if seen is not None else None
+    if claims is None:
+        # The JWKS may have to be fetched (blocking HTTP with a timeout): keep it off the event loop.
+        claims = await run_in_threadpool(validator.validate, credentials.credentials)
+        if seen is not None:
+            seen.put(credentials.credentials, claims)
     principal = principal_from_claims(claims)
     request.state.principal = principal
     return principal
