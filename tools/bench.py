@@ -2,7 +2,7 @@
 
     uv run python tools/bench.py [--only case,guide,...] [--quick] [--out artifacts/bench.json]
 
-The case bench needs the local stack (`make up`'s PostgreSQL, Kafka, Redis, Keycloak): it is started
+The case and engine benches need the local stack (`make up`'s PostgreSQL, Kafka, Redis, Keycloak): it is started
 through deploy/local/up.sh, as tools/test.sh does, only when it is not running. The approval engine
 bench (services/approval/bench/engine_bench.py, ywtb beside Flowable) runs when it exists. Each
 benchmark's own JSON lands in --out with the table's rows; the exit status is 0 even when a target is
@@ -37,7 +37,7 @@ def bench_commands(quick: bool) -> dict[str, list[str]]:
         "guide": ["services/catalog/bench/guide_read_bench.py", "--requests", "1000" if q else "3000"],
         "gateway": ["services/catalog/bench/gateway_bench.py", "--requests", "500" if q else "2000"],
         "search": ["services/catalog/bench/search_bench.py", "--queries", "500" if q else "2000"],
-        "engine": ["services/approval/bench/engine_bench.py"],
+        "engine": ["services/approval/bench/engine_bench.py", *(["--instances", "100"] if q else [])],
     }
     return {name: [*command, "--json"] for name, command in commands.items()}
 
@@ -149,7 +149,7 @@ def main() -> None:
     args = parser.parse_args()
     chosen = [n for n in commands if not args.only or n in args.only.split(",")]
     env = {**os.environ}
-    if "case" in chosen:
+    if {"case", "engine"} & set(chosen):  # both on the local stack's PostgreSQL (and Kafka)
         env.update({k: v for k, v in ensure_stack().items() if k not in os.environ})
     results: dict[str, dict[str, Any] | None] = {}
     for name in chosen:
