@@ -38,7 +38,7 @@ from sqlalchemy.engine import make_url
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "e2e-tests"))
 from conftest import PLATFORM_LOGS, _login, _platform  # noqa: E402
-from ywtb.common.pii import id_check_char  # noqa: E402
+from ywtb.common.testing.demo import ID_NUMBER  # noqa: E402
 from ywtb.common.testing.rss import PeakRss, mib, tree_rss  # noqa: E402
 
 # Where the bench's platform listens: YWTB_PORT_OFFSET when set, else clear of `make run` / `make up`
@@ -56,10 +56,9 @@ def pct(values: list[float], p: float) -> float:
 
 def one_case(client: httpx.Client, citizen: dict, clerk: dict, item: dict, n: int) -> dict[str, float]:
     """One application through every step; seconds from submit to accepted and to approved."""
-    id17 = f"510104199{n % 10}0101{n % 1000:03d}"
-    form = {
-        "applicant_name": "测试申请人",
-        "id_number": id17 + id_check_char(id17),
+    form = {  # online, one applies in one's own name: the demo citizen 张三 (level 2)
+        "applicant_name": "张三",
+        "id_number": ID_NUMBER,
         "mobile": "13800000001",
         "certificate_type": "结婚证",
     }
@@ -73,7 +72,7 @@ def one_case(client: httpx.Client, citizen: dict, clerk: dict, item: dict, n: in
         "channel": "CHANNEL_ONLINE",
         "applicant": {
             "applicant_type": 1,
-            "name": "测试申请人",
+            "name": "张三",
             "id_type": "111",
             "id_number": form["id_number"],
             "contact_mobile": "13800000001",

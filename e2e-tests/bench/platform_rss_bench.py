@@ -17,10 +17,10 @@ import tempfile
 import time
 from pathlib import Path
 
-from case_bench import PORT_OFFSET, idle_rss, platform_processes, print_rss, run_cases
+from case_bench import PORT_OFFSET, platform_processes, print_rss, run_cases
 
 from conftest import _platform
-from ywtb.common.testing.rss import GIB, mib, parent_pid, rss_bytes
+from ywtb.common.testing.rss import GIB, PeakRss, mib, parent_pid, rss_bytes, tree_rss
 
 SETTLE_S = 5.0  # after start-up: the seed jobs and first index builds are done
 
@@ -36,14 +36,14 @@ def main() -> None:
     try:
         time.sleep(SETTLE_S)
         processes = platform_processes(client)
-        supervisor = parent_pid(processes["gateway"])
-        idle = idle_rss(processes)
-        idle_total = sum(idle.values()) + rss_bytes(supervisor)
-        figures, rss = run_cases(client, args.cases, args.concurrency, "13800000001", "jinjiang.clerk2")
+        supervisor = parent_pid(processes["gateway"])  # tools/run_platform.py: its tree is the platform
+        idle_total, idle_supervisor = sum(tree_rss(supervisor).values()), rss_bytes(supervisor)
+        with PeakRss({"platform": supervisor}) as whole:
+            figures, rss = run_cases(client, args.cases, args.concurrency, "13800000001", "jinjiang.clerk2")
     finally:
         platform.close()
-    rss["supervisor"] = {"idle": mib(rss_bytes(supervisor) or idle_total - sum(idle.values()))}
-    rss["total"] = {"idle": mib(idle_total), "peak": rss["total"]["peak"]}
+    rss["supervisor"] = {"idle": mib(idle_supervisor)}
+    rss["total"] = {"idle": mib(idle_total), "peak": mib(whole.total)}
     report = {
         "benchmark": "platform_rss_bench",
         "stack": "embedded",
@@ -56,9 +56,10 @@ def main() -> None:
     if args.json:
         print(json.dumps(report, ensure_ascii=False))
         return
-    print(f"embedded platform: {len(processes)} processes + the supervisor")
-    print_rss({k: v for k, v in rss.items() if k != "supervisor"})
-    print(f"  supervisor (tools/run_platform.py) {rss['supervisor']['idle']:.1f} MiB")
+    print(f"embedded platform: {len(processes)} processes + the supervisor (tools/run_platform.py)")
+    print_rss({k: v for k, v in rss.items() if k not in ("supervisor", "total")})
+    print(f"  RSS supervisor   idle {rss['supervisor']['idle']:7.1f} MiB")
+    print_rss({"total": rss["total"]})
     print(
         f"under load: {figures['cases']} cases at concurrency {figures['concurrency']}, "
         f"{figures['cases_per_s']:.1f} cases/s on the embedded default"
