@@ -151,6 +151,11 @@ SPECIFIC = [
     _code("CASE_NOT_SUSPENDED", FailedPrecondition, "The case is not in a special procedure."),
     _code("CASE_SUSPENDED", FailedPrecondition, "The case is in a special procedure (clock stopped)."),
     _code("CASE_VERSION_CONFLICT", Conflict, "Someone else handled the case at the same time; reload."),
+    _code(
+        "DEFINITION_MISSING",
+        FailedPrecondition,
+        "The process definition version a running case names is neither deployed nor archived.",
+    ),
     _code("PROCESS_NOT_FOUND", (NotFound, InvalidArgument), "The case's approval process does not exist."),
     _code("STATE_CORRUPT", InvalidArgument, "A workflow's stored state cannot be read."),
     _code("STATE_FORMAT", InvalidArgument, "A workflow's stored state has an unsupported format."),
