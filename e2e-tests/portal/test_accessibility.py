@@ -13,6 +13,7 @@ from typing import Any
 
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Page, expect
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from ywtb.common.testing.demo import CITIZEN, FORM_FIELDS, ID_NUMBER, ITEM, PDF, submitted_case
 from ywtb.common.testing.pages import field
@@ -346,8 +347,15 @@ def test_apply_with_the_keyboard_only(embedded_portal, new_page, issuer_login, s
         _focus_shows(page)
         _type(page, value)
     _tab_to(page, '[id="f-material.0"]')
-    with page.expect_file_chooser() as chooser:
-        page.keyboard.press("Space")
+    expect(page.locator('[id="f-material.0"]')).to_be_focused()
+    for attempt in range(3):  # a key press can be lost while a loaded machine opens the dialog
+        try:
+            with page.expect_file_chooser(timeout=10_000) as chooser:
+                page.keyboard.press("Space")
+            break
+        except PlaywrightTimeoutError:
+            if attempt == 2:
+                raise
     chooser.value.set_files({"name": "申请书.pdf", "mimeType": "application/pdf", "buffer": PDF})
     _tab_to(page, "form.cz-apply button[type=submit]")
     _focus_shows(page)
