@@ -102,9 +102,11 @@ public final class FlowableBench {
           .addInputStream(copy.getFileName().toString(),
               new ByteArrayInputStream(Files.readAllBytes(copy)))
           .deploy();
+      Files.delete(copy);
     }
+    Files.delete(dir);
     emit(Map.of("engine", "flowable", "event", "ready", "flowable_version", ProcessEngine.VERSION,
-        "boot_s", round(bootSeconds), "bpmn_dir", dir.toString()));
+        "boot_s", round(bootSeconds)));
 
     String runId = Long.toString(System.currentTimeMillis(), 36);
     if (opts.containsKey("serve")) {
