@@ -4,10 +4,10 @@
 
 The sample catalogue's 83 implementations are replicated across Sichuan's counties (real GB/T 2260
 codes) and published through the catalog service's own use cases (claim → edit → submit → approve →
-publish) on SQLite; the catalog gRPC server runs in this process, the gateway runs as its own process
-(uvicorn), and an HTTP client measures latency. Prints p50/p99 per kind, throughput and the RSS of the
-gateway and of this process (catalog server + client) idle and at peak under load; --json prints one
-JSON object instead. guide_read_bench.py reuses the set-up (seeded_catalog, gateway_process).
+publish) on SQLite (kept in .cache/bench/ for the next run); the catalog gRPC server, the gateway
+(uvicorn) and this HTTP client run as three processes. Prints p50/p99 per kind, throughput and the RSS
+of each process idle and at peak under load; --json prints one JSON object instead.
+guide_read_bench.py reuses the set-up (catalog_process, gateway_process).
 """
 
 from __future__ import annotations
@@ -48,7 +48,7 @@ from ywtb.common.codes import make_credit_code, region_level, region_table
 from ywtb.common.db import Database
 from ywtb.common.grpc import build_server, server_port
 from ywtb.common.migrations import script_location_of, upgrade
-from ywtb.common.testing.rss import PeakRss, mib, tree_rss
+from ywtb.common.testing.rss import PeakRss, mib, rss_bytes, tree_rss
 
 CACHE = Path(__file__).resolve().parents[3] / ".cache" / "bench"
 DEFAULT_PORT = 18900 + int(os.environ.get("YWTB_PORT_OFFSET", "0"))
@@ -108,13 +108,15 @@ def queries(names: list[str], rng: random.Random, n: int) -> list[dict[str, str]
 
 @dataclass
 class Catalog:
-    """A seeded catalog service served over gRPC in this process."""
+    """A seeded catalog service served over gRPC (by `pid`; `server` when that is this process);
+    `catalogue` is what was seeded, or the sample it repeats when served by another process."""
 
     catalogue: CatalogueFile
     published: int
     target: str
     key: str
-    server: Any
+    pid: int
+    server: Any = None
 
 
 def seeded_catalog(work: Path, tenants: int, quiet: bool = False, fresh: bool = False) -> Catalog:
@@ -157,7 +159,38 @@ def seeded_catalog(work: Path, tenants: int, quiet: bool = False, fresh: bool = 
         service_name="ywtb.catalog",
     )
     server.start()
-    return Catalog(catalogue, published, f"127.0.0.1:{server_port(server)}", key, server)
+    return Catalog(catalogue, published, f"127.0.0.1:{server_port(server)}", key, os.getpid(), server)
+
+
+@contextmanager
+def catalog_process(work: Path, tenants: int, fresh: bool = False) -> Iterator[Catalog]:
+    """seeded_catalog served by a process of its own (this file with --serve-catalog), so that the
+    benchmark's clients do not share the server's interpreter (and its GIL); stopped on exit."""
+    command = [sys.executable, __file__, "--serve-catalog", str(work), "--tenants", str(tenants)]
+    server = subprocess.Popen(
+        [*command, *(["--fresh"] if fresh else [])], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
+    )
+    try:
+        assert server.stdout is not None
+        served = json.loads(server.stdout.readline() or "{}")
+        if not served:
+            raise SystemExit(f"the catalog server did not start (exit {server.wait()})")
+        sample = load_catalogue(sample_path())  # the names of every county's items (not 10,000 copies)
+        yield Catalog(sample, served["published"], served["target"], served["key"], server.pid)
+    finally:
+        if server.stdin is not None:
+            server.stdin.close()  # EOF: the server stops
+        server.wait(30)
+
+
+def serve_catalog(work: Path, tenants: int, fresh: bool) -> None:
+    """--serve-catalog: serve seeded_catalog, print {published, target, key}, stop at EOF on stdin."""
+    catalog = seeded_catalog(work, tenants, quiet=True, fresh=fresh)
+    print(
+        json.dumps({"published": catalog.published, "target": catalog.target, "key": catalog.key}), flush=True
+    )
+    sys.stdin.read()
+    catalog.server.stop(0)
 
 
 @contextmanager
@@ -215,43 +248,44 @@ def main() -> None:
     )
     parser.add_argument("--fresh", action="store_true", help="seed again instead of the cached database")
     parser.add_argument("--json", action="store_true", help="print one JSON object (for tools/bench.py)")
+    parser.add_argument("--serve-catalog", type=Path, help=argparse.SUPPRESS)  # catalog_process's child
     args = parser.parse_args()
+    if args.serve_catalog:
+        serve_catalog(args.serve_catalog, args.tenants, args.fresh)
+        return
     work = Path(tempfile.mkdtemp(prefix="ywtb-bench-"))
-    catalog = seeded_catalog(work, args.tenants, quiet=args.json, fresh=args.fresh)
-    try:
-        with gateway_process(catalog, work, args.port, args.log_level) as (client, gateway_pid):
-            hits = client.get("/api/v1/catalog/search", params={"q": "登记", "page_size": "100"}).json()[
-                "hits"
-            ]
-            names = sorted(
-                {h["name"] for h in hits} | {i.guide["name"] for i in catalog.catalogue.implementations[:83]}
-            )
-            item_ids = [h["item_id"] for h in hits]
-            rng = random.Random(7)
-            plan = [("search", "/api/v1/catalog/search", p) for p in queries(names, rng, args.requests)]
-            plan += [
-                ("guide", f"/api/v1/catalog/items/{rng.choice(item_ids)}/guide", {})
-                for _ in range(args.requests)
-            ]
-            rng.shuffle(plan)
+    with (
+        catalog_process(work, args.tenants, args.fresh) as catalog,
+        gateway_process(catalog, work, args.port, args.log_level) as (client, gateway_pid),
+    ):
+        hits = client.get("/api/v1/catalog/search", params={"q": "登记", "page_size": "100"}).json()["hits"]
+        names = sorted(
+            {h["name"] for h in hits} | {i.guide["name"] for i in catalog.catalogue.implementations[:83]}
+        )
+        item_ids = [h["item_id"] for h in hits]
+        rng = random.Random(7)
+        plan = [("search", "/api/v1/catalog/search", p) for p in queries(names, rng, args.requests)]
+        plan += [
+            ("guide", f"/api/v1/catalog/items/{rng.choice(item_ids)}/guide", {}) for _ in range(args.requests)
+        ]
+        rng.shuffle(plan)
 
-            def call(entry):  # type: ignore[no-untyped-def]
-                kind, path, params = entry
-                t0 = time.perf_counter()
-                response = client.get(path, params=params)
-                assert response.status_code == 200, response.text
-                return kind, (time.perf_counter() - t0) * 1000
+        def call(entry):  # type: ignore[no-untyped-def]
+            kind, path, params = entry
+            t0 = time.perf_counter()
+            response = client.get(path, params=params)
+            assert response.status_code == 200, response.text
+            return kind, (time.perf_counter() - t0) * 1000
 
-            for entry in plan[:100]:  # warm-up
-                call(entry)
-            processes = {"gateway": gateway_pid, "bench (catalog server + client)": os.getpid()}
-            idle = {name: sum(tree_rss(pid).values()) for name, pid in processes.items()}
-            started = time.perf_counter()
-            with PeakRss(processes) as peak, ThreadPoolExecutor(args.concurrency) as pool:
-                results = list(pool.map(call, plan))
-            elapsed = time.perf_counter() - started
-    finally:
-        catalog.server.stop(0)
+        for entry in plan[:100]:  # warm-up
+            call(entry)
+        processes = {"gateway": gateway_pid, "catalog server": catalog.pid, "bench client": os.getpid()}
+        idle = {name: sum(tree_rss(pid).values()) for name, pid in processes.items()}
+        idle["bench client"] = rss_bytes(os.getpid())  # itself, without the servers it started
+        started = time.perf_counter()
+        with PeakRss(processes, alone={"bench client"}) as peak, ThreadPoolExecutor(args.concurrency) as pool:
+            results = list(pool.map(call, plan))
+        elapsed = time.perf_counter() - started
     report = {
         "benchmark": "gateway_bench",
         "items": catalog.published,

@@ -2,8 +2,8 @@
 
     uv run python services/catalog/bench/guide_read_bench.py [--tenants 121] [--requests 3000] [--concurrency 4] [--json]
 
-One catalog gRPC server (this process, ~10,000 published items, as gateway_bench.py seeds them) and one
-gateway process in front of it. The same guide ids in the same order are read both ways at the same
+One catalog gRPC server (a process of its own, ~10,000 published items, as gateway_bench.py seeds them)
+and one gateway process in front of it; the clients run in this process. The same guide ids in the same order are read both ways at the same
 concurrency: `GET /api/v1/catalog/items/{id}/guide` through the gateway, and CatalogService.GetGuide
 on a ywtb.common.grpc channel (what the services use). The two are measured in alternating rounds so
 that neither gets the quieter minutes. Prints p50/p99 of each, the ratio of the p99s (target: ≤ 3)
@@ -22,12 +22,12 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from gateway_bench import DEFAULT_PORT, gateway_process, latency, seeded_catalog
+from gateway_bench import DEFAULT_PORT, catalog_process, gateway_process, latency
 
 from ywtb.api.catalog.v1 import catalog_pb2 as pb
 from ywtb.api.catalog.v1.catalog_pb2_grpc import CatalogServiceStub
 from ywtb.common.grpc import channel
-from ywtb.common.testing.rss import PeakRss, mib, tree_rss
+from ywtb.common.testing.rss import PeakRss, mib, rss_bytes, tree_rss
 
 TARGET_RATIO = 3.0
 ROUNDS = 6
@@ -58,39 +58,36 @@ def main() -> None:
     parser.add_argument("--json", action="store_true", help="print one JSON object (for tools/bench.py)")
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="ywtb-bench-"))
-    catalog = seeded_catalog(work, args.tenants, quiet=args.json, fresh=args.fresh)
-    stub = CatalogServiceStub(channel(catalog.target, signing_key=catalog.key.encode()))
-    hits = stub.SearchItems(pb.SearchItemsRequest(query="登记", page_size=100)).hits
-    item_ids = [h.item_id for h in hits]
-    rng = random.Random(7)
-    ids = [rng.choice(item_ids) for _ in range(args.requests)]
-    try:
-        with gateway_process(catalog, work, args.port, args.log_level) as (client, gateway_pid):
+    with (
+        catalog_process(work, args.tenants, args.fresh) as catalog,
+        gateway_process(catalog, work, args.port, args.log_level) as (client, gateway_pid),
+    ):
+        stub = CatalogServiceStub(channel(catalog.target, signing_key=catalog.key.encode()))
+        hits = stub.SearchItems(pb.SearchItemsRequest(query="登记", page_size=100)).hits
+        rng = random.Random(7)
+        ids = [rng.choice([h.item_id for h in hits]) for _ in range(args.requests)]
 
-            def through_gateway(item_id: str) -> None:
-                response = client.get(f"/api/v1/catalog/items/{item_id}/guide")
-                assert response.status_code == 200, response.text
+        def through_gateway(item_id: str) -> None:
+            response = client.get(f"/api/v1/catalog/items/{item_id}/guide")
+            assert response.status_code == 200, response.text
 
-            def direct(item_id: str) -> None:
-                stub.GetGuide(pb.GetGuideRequest(item_id=item_id))
+        def direct(item_id: str) -> None:
+            stub.GetGuide(pb.GetGuideRequest(item_id=item_id))
 
-            timed(through_gateway, ids[:200], args.concurrency)  # warm-up
-            timed(direct, ids[:200], args.concurrency)
-            processes = {"gateway": gateway_pid, "bench (catalog server + clients)": os.getpid()}
-            idle = {name: sum(tree_rss(pid).values()) for name, pid in processes.items()}
-            gateway_ms: list[float] = []
-            direct_ms: list[float] = []
-            chunk = -(-len(ids) // ROUNDS)
-            with PeakRss(processes) as peak:
-                for n in range(ROUNDS):
-                    part = ids[n * chunk : (n + 1) * chunk]
-                    first, second = (direct, through_gateway) if n % 2 == 0 else (through_gateway, direct)
-                    for way in (first, second):
-                        (direct_ms if way is direct else gateway_ms).extend(
-                            timed(way, part, args.concurrency)
-                        )
-    finally:
-        catalog.server.stop(0)
+        timed(through_gateway, ids[:200], args.concurrency)  # warm-up
+        timed(direct, ids[:200], args.concurrency)
+        processes = {"gateway": gateway_pid, "catalog server": catalog.pid, "bench clients": os.getpid()}
+        idle = {name: sum(tree_rss(pid).values()) for name, pid in processes.items()}
+        idle["bench clients"] = rss_bytes(os.getpid())  # itself, without the servers it started
+        gateway_ms: list[float] = []
+        direct_ms: list[float] = []
+        chunk = -(-len(ids) // ROUNDS)
+        with PeakRss(processes, alone={"bench clients"}) as peak:
+            for n in range(ROUNDS):
+                part = ids[n * chunk : (n + 1) * chunk]
+                first, second = (direct, through_gateway) if n % 2 == 0 else (through_gateway, direct)
+                for way in (first, second):
+                    (direct_ms if way is direct else gateway_ms).extend(timed(way, part, args.concurrency))
     via, raw = latency(gateway_ms), latency(direct_ms)
     ratio = round(via["p99_ms"] / raw["p99_ms"], 2)
     report = {

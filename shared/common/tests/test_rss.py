@@ -32,6 +32,9 @@ def test_a_tree_is_the_process_and_its_descendants_with_their_memory() -> None:
         with PeakRss({"holder": child.pid}, interval_s=0.05) as peak:
             time.sleep(0.2)
         assert peak.peaks["holder"] >= sizes[child.pid] and peak.total == peak.peaks["holder"]
+        with PeakRss({"holder": child.pid}, alone={"holder"}) as alone:
+            pass
+        assert 64 * MIB < alone.peaks["holder"] < peak.peaks["holder"] - 16 * MIB  # no grandchild
     finally:
         child.kill()
         child.wait()

@@ -78,10 +78,12 @@ class PeakRss:
     """Samples the RSS of named process trees in a background thread; keeps each one's peak.
 
     `with PeakRss({"gateway": pid}) as peak: ...` then `peak.peaks["gateway"]` (bytes, the tree's sum)
-    and `peak.total` (the highest sum over all trees seen in one sample)."""
+    and `peak.total` (the highest sum over all trees seen in one sample). Names in `alone` count their
+    process without its descendants (a benchmark measuring itself beside the servers it started)."""
 
-    def __init__(self, pids: dict[str, int], interval_s: float = 0.2) -> None:
+    def __init__(self, pids: dict[str, int], interval_s: float = 0.2, alone: Iterable[str] = ()) -> None:
         self.pids = dict(pids)
+        self.alone = frozenset(alone)
         self.interval_s = interval_s
         self.peaks = dict.fromkeys(self.pids, 0)
         self.total = 0
@@ -90,7 +92,10 @@ class PeakRss:
 
     def sample(self) -> dict[str, int]:
         """One sample now: each tree's RSS by name; updates the peaks."""
-        now = {name: sum(tree_rss(pid).values()) for name, pid in self.pids.items()}
+        now = {
+            name: rss_bytes(pid) if name in self.alone else sum(tree_rss(pid).values())
+            for name, pid in self.pids.items()
+        }
         for name, size in now.items():
             self.peaks[name] = max(self.peaks[name], size)
         self.total = max(self.total, sum(now.values()))
