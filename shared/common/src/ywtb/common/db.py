@@ -3,21 +3,45 @@
 from __future__ import annotations
 
 import contextlib
+import time
 from collections.abc import Iterator
 
-from sqlalchemy import String, create_engine, event
+from sqlalchemy import String, create_engine, event, exc
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, declared_attr, mapped_column, sessionmaker
 
 
 def make_engine(url: str, *, echo: bool = False, pool_size: int = 10) -> Engine:
-    """An engine tuned for the backend: WAL and busy timeout on SQLite, pre-ping on PostgreSQL."""
+    """An engine tuned for the backend: WAL and busy timeout on SQLite, idle connections pinged on PostgreSQL."""
     if url.startswith("sqlite"):
         engine = create_engine(url, echo=echo, connect_args={"timeout": 30, "check_same_thread": False})
         event.listen(engine, "connect", _sqlite_pragmas)
         event.listen(engine, "begin", _sqlite_begin_immediate)
         return engine
-    return create_engine(url, echo=echo, pool_pre_ping=True, pool_size=pool_size, max_overflow=pool_size)
+    engine = create_engine(url, echo=echo, pool_size=pool_size, max_overflow=pool_size)
+    def ping_if_idle(dbapi_conn, record, _proxy) -> None:  # type: ignore[no-untyped-def]
+        """Ping a connection idle longer than the bypass window; a dead one is replaced (the pool retries)."""
+        if time.monotonic() - record.info.get(_LAST_USED, 0.0) < ALIVE_BYPASS_S:
+            return
+        try:
+            engine.dialect.do_ping(dbapi_conn)
+        except Exception as error:
+            raise exc.DisconnectionError(f"pooled connection is gone: {error}") from error
+
+    event.listen(engine, "checkout", ping_if_idle)
+    event.listen(engine, "checkin", _mark_used)
+    return engine
+
+
+# A connection back in the pool less than this long ago is handed out without a ping (HikariCP's
+# aliveBypassWindowMs): under load every transaction saves a round trip. One that died meanwhile
+# (the database restarted) fails its statement; SQLAlchemy then drops every older pooled connection.
+ALIVE_BYPASS_S = 0.5
+_LAST_USED = "ywtb_last_used"
+
+
+def _mark_used(_dbapi_conn, record) -> None:  # type: ignore[no-untyped-def]
+    record.info[_LAST_USED] = time.monotonic()
 
 
 def _sqlite_pragmas(dbapi_conn, _record) -> None:  # type: ignore[no-untyped-def]
