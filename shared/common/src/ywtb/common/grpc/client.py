@@ -159,25 +159,8 @@ class ClientInterceptor(grpc.UnaryUnaryClientInterceptor, grpc.UnaryStreamClient
         self._tracer = trace.get_tracer("ywtb.common.grpc", tracer_provider=tracer_provider)
 
     def _details(self, details: grpc.ClientCallDetails) -> _ClientCallDetails:
-        metadata = list(details.metadata or ())
-        present = {key for key, _ in metadata}
-        principal = current_principal.get() or self._principal
-        if PRINCIPAL_HEADER not in present and principal is not None:
-            metadata += sign_principal(principal, self._key).items()
-        carrier: dict[str, str] = {}
-        propagate.inject(carrier)
-        extra = {
-            **carrier,
-            REQUEST_ID_HEADER: current_request_id.get() or uuid.uuid4().hex,
-            CASE_NO_HEADER: current_case_no.get() or "",
-        }
-        metadata += [(k, v) for k, v in extra.items() if v and k not in present]
-        timeout = details.timeout
-        if timeout is None:
-            remaining = time_remaining()  # inside a server call: never outlive the caller's deadline
-            timeout = (
-                self._default_timeout_s if remaining is None else min(self._default_timeout_s, remaining)
-            )
+        metadata = call_metadata(self._key, details.metadata, principal=self._principal)
+        timeout = call_timeout(details.timeout, self._default_timeout_s)
         return _ClientCallDetails(
             details.method,
             timeout,
@@ -211,6 +194,58 @@ class ClientInterceptor(grpc.UnaryUnaryClientInterceptor, grpc.UnaryStreamClient
         return _TranslatedStream(call)
 
 
+def call_metadata(
+    signing_key: bytes,
+    metadata: Iterable[tuple[str, str]] | None = None,
+    *,
+    principal: Principal | None = None,
+) -> list[tuple[str, str]]:
+    """A call's metadata: the caller's own, then the signed principal (the bound one, else `principal`),
+    trace context, request id and case number."""
+    metadata = list(metadata or ())
+    present = {key for key, _ in metadata}
+    caller = current_principal.get() or principal
+    if PRINCIPAL_HEADER not in present and caller is not None:
+        metadata += sign_principal(caller, signing_key).items()
+    carrier: dict[str, str] = {}
+    propagate.inject(carrier)
+    extra = {
+        **carrier,
+        REQUEST_ID_HEADER: current_request_id.get() or uuid.uuid4().hex,
+        CASE_NO_HEADER: current_case_no.get() or "",
+    }
+    return metadata + [(k, v) for k, v in extra.items() if v and k not in present]
+
+
+def call_timeout(timeout: float | None, default_timeout_s: float = DEFAULT_TIMEOUT_S) -> float:
+    """A call's deadline: its own, else the default, never past the remaining time of the server call it serves."""
+    if timeout is not None:
+        return timeout
+    remaining = time_remaining()
+    return default_timeout_s if remaining is None else min(default_timeout_s, remaining)
+
+
+def channel_options(
+    target: str,
+    idempotent_methods: Iterable[str] = (),
+    retry_idempotent: bool = True,
+    options: Sequence[tuple[str, Any]] = (),
+) -> tuple[str, list[tuple[str, Any]]]:
+    """The gRPC target and channel options of a ywtb channel (sync or asyncio): retries, round_robin."""
+    opts = list(options)
+    target, balanced = balanced_target(target)
+    config = retry_service_config(idempotent_methods) if retry_idempotent else {}
+    if config:
+        opts.append(("grpc.enable_retries", 1))
+    if balanced:
+        config = {"loadBalancingConfig": [{"round_robin": {}}], **config}
+        # A replica that comes back (restarted on its address) takes calls again within about 1 s, not 2 min.
+        opts.append(("grpc.max_reconnect_backoff_ms", REPLICA_RECONNECT_BACKOFF_MS))
+    if config:
+        opts.append(("grpc.service_config", json.dumps(config)))
+    return target, opts
+
+
 def channel(
     target: str,
     *,
@@ -227,17 +262,7 @@ def channel(
 
     `target` is host:port, a comma-separated list of IP host:port (one per replica) or a dns: target;
     the last two balance calls over the addresses (round_robin)."""
-    opts = list(options)
-    target, balanced = balanced_target(target)
-    config = retry_service_config(idempotent_methods) if retry_idempotent else {}
-    if config:
-        opts.append(("grpc.enable_retries", 1))
-    if balanced:
-        config = {"loadBalancingConfig": [{"round_robin": {}}], **config}
-        # A replica that comes back (restarted on its address) takes calls again within about 1 s, not 2 min.
-        opts.append(("grpc.max_reconnect_backoff_ms", REPLICA_RECONNECT_BACKOFF_MS))
-    if config:
-        opts.append(("grpc.service_config", json.dumps(config)))
+    target, opts = channel_options(target, idempotent_methods, retry_idempotent, options)
     base = (
         grpc.secure_channel(target, credentials, opts)
         if credentials is not None
