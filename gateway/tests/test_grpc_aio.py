@@ -14,8 +14,8 @@ from ywtb.api.catalog.v1.catalog_pb2_grpc import CatalogServiceStub
 from ywtb.common.auth.principal import Principal
 from ywtb.common.context import bound
 from ywtb.common.errors import Unavailable, error_class_for
-from ywtb.common.grpc.client import ClientInterceptor, _ClientCallDetails
-from ywtb.gateway.grpc_aio import AsyncStub, call_metadata, call_timeout
+from ywtb.common.grpc.client import ClientInterceptor, _ClientCallDetails, call_metadata, call_timeout
+from ywtb.gateway.grpc_aio import AsyncStub
 
 SERVICE = "ywtb.api.catalog.v1.CatalogService"
 KEY = b"gateway-aio-test-signing-key-0123456789"

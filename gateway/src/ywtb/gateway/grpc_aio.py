@@ -10,63 +10,26 @@ replicas). Interceptors of grpc.aio are not used: they add a task per call.
 from __future__ import annotations
 
 import asyncio
-import json
-import uuid
 from collections.abc import AsyncIterator, Callable, Iterable
 from typing import Any
 
 import grpc
-from opentelemetry import propagate, trace
+from opentelemetry import trace
 
-from ywtb.common.auth.signing import PRINCIPAL_HEADER, sign_principal
-from ywtb.common.context import current_case_no, current_principal, current_request_id
 from ywtb.common.grpc.client import (
     DEFAULT_TIMEOUT_S,
-    balanced_target,
+    call_metadata,
+    call_timeout,
+    channel_options,
     error_from_rpc,
-    retry_service_config,
 )
-from ywtb.common.grpc.metadata import CASE_NO_HEADER, REQUEST_ID_HEADER, time_remaining
 
 _tracer = trace.get_tracer("ywtb.common.grpc")
 
 
-def call_metadata(
-    signing_key: bytes, metadata: Iterable[tuple[str, str]] | None = None
-) -> list[tuple[str, str]]:
-    """A call's metadata: the caller's own, then the signed principal, trace context, request id and case no."""
-    metadata = list(metadata or ())
-    present = {key for key, _ in metadata}
-    principal = current_principal.get()
-    if PRINCIPAL_HEADER not in present and principal is not None:
-        metadata += sign_principal(principal, signing_key).items()
-    carrier: dict[str, str] = {}
-    propagate.inject(carrier)
-    extra = {
-        **carrier,
-        REQUEST_ID_HEADER: current_request_id.get() or uuid.uuid4().hex,
-        CASE_NO_HEADER: current_case_no.get() or "",
-    }
-    return metadata + [(k, v) for k, v in extra.items() if v and k not in present]
-
-
-def call_timeout(timeout: float | None, default_timeout_s: float = DEFAULT_TIMEOUT_S) -> float:
-    """The deadline of a call: its own, else the default (never past a server call's remaining time)."""
-    if timeout is not None:
-        return timeout
-    remaining = time_remaining()
-    return default_timeout_s if remaining is None else min(default_timeout_s, remaining)
-
-
 def aio_channel(target: str, idempotent_methods: Iterable[str] = ()) -> grpc.aio.Channel:
     """An insecure grpc.aio channel with ywtb.common.grpc.channel's options (retries, round_robin)."""
-    target, balanced = balanced_target(target)
-    config = retry_service_config(idempotent_methods)
-    options: list[tuple[str, Any]] = [("grpc.enable_retries", 1)] if config else []
-    if balanced:
-        config = {"loadBalancingConfig": [{"round_robin": {}}], **config}
-    if config:
-        options.append(("grpc.service_config", json.dumps(config)))
+    target, options = channel_options(target, idempotent_methods)
     return grpc.aio.insecure_channel(target, options)
 
 
