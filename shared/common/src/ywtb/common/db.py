@@ -19,6 +19,7 @@ def make_engine(url: str, *, echo: bool = False, pool_size: int = 10) -> Engine:
         event.listen(engine, "begin", _sqlite_begin_immediate)
         return engine
     engine = create_engine(url, echo=echo, pool_size=pool_size, max_overflow=pool_size)
+
     def ping_if_idle(dbapi_conn, record, _proxy) -> None:  # type: ignore[no-untyped-def]
         """Ping a connection idle longer than the bypass window; a dead one is replaced (the pool retries)."""
         if time.monotonic() - record.info.get(_LAST_USED, 0.0) < ALIVE_BYPASS_S:
