@@ -4,7 +4,7 @@ SHELL := /bin/bash
 export PATH := $(HOME)/.local/bin:$(CURDIR)/.cache/bin:$(PATH)
 UV ?= uv
 
-.PHONY: help bootstrap debian-deps protos check-protos lint fmt run up down test test-unit bench new-service clean
+.PHONY: help bootstrap debian-deps protos check-protos lint fmt run up down test test-unit images bench new-service clean
 
 help: ## List the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  \033[36m%-14s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -53,6 +53,9 @@ test-unit: bootstrap ## Only the tests that need no server (fast)
 
 test: bootstrap debian-deps check-protos lint ## Everything CI runs: protos drift, lint, the stack, every test
 	@bash tools/test.sh
+
+images: bootstrap ## Build every component's image with podman (no registry needed) and smoke-run each as the chart runs it
+	@bash tools/images.sh $(IMAGES_ARGS)
 
 bench: bootstrap ## Every benchmark (cases/s on make up's stack, gateway vs direct gRPC, engine, RSS): one table against the targets
 	@$(UV) run --frozen python tools/bench.py $(BENCH_ARGS)

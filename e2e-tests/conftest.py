@@ -25,10 +25,11 @@ PORTAL_URLS: dict[httpx.Client, str] = {}
 PLATFORM_LOGS: dict[httpx.Client, Path] = {}
 # Shifts every port of the test platforms, so that two test runs can share a machine. Each platform adds
 # its own shift to the registry's ports: embedded 12000 (gateway 20000, portal 20080, gRPC 62061...),
-# local 12010, contract 12020, scale-out 12030, clear of the local stack's ports (15432, 16379, 18080, 19000, 19092).
+# local 12010, contract 12020, scale-out 12030, from the images 12040, chart pods 12050, clear of the local stack's ports (15432, 16379, 18080, 19000, 19092).
 PORT_OFFSET = int(os.environ.get("YWTB_E2E_PORT_OFFSET", "0"))
 EMBEDDED_SHIFT, LOCAL_SHIFT = 12000 + PORT_OFFSET, 12010 + PORT_OFFSET
 CONTRACT_SHIFT = 12020 + PORT_OFFSET  # the contract test's own embedded platform
+IMAGES_SHIFT = 12040 + PORT_OFFSET  # the embedded platform from the components' images
 
 
 def _platform(
@@ -106,6 +107,26 @@ def local_gateway(tmp_path_factory) -> Iterator[httpx.Client]:  # type: ignore[n
             for name in (c.name for c in registry() if c.uses("postgresql")):
                 conn.execute(text(f'DROP DATABASE IF EXISTS "{prefix}_{name}" WITH (FORCE)'))
         admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def built_images() -> None:
+    """The images of every component (tools/images.sh in make test); skipped, saying why, without podman."""
+    from ywtb.common.containers import image_of, podman, unavailable
+
+    if reason := unavailable():
+        pytest.skip(f"no container runtime here: {reason}")
+    missing = [
+        c.name for c in registry() if podman("image", "exists", image_of(c.name), check=False).returncode
+    ]
+    assert not missing, f"images not built: {missing}: run `make images` (make test runs it first)"
+
+
+@pytest.fixture(scope="module")
+def images_gateway(built_images, tmp_path_factory) -> Iterator[httpx.Client]:  # type: ignore[no-untyped-def]
+    """The embedded platform with every component a container of its image (run_platform --images)."""
+    run_dir = tmp_path_factory.mktemp("images")
+    yield from _platform(run_dir, "embedded", IMAGES_SHIFT, "unused", {"YWTB_PLATFORM_IMAGES": "1"})
 
 
 @pytest.fixture(scope="session")

@@ -14,6 +14,8 @@ import uuid
 import httpx
 import pytest
 
+from ywtb.common.components import registry
+from ywtb.common.containers import image_of, podman
 from ywtb.common.events.envelope import Event
 from ywtb.common.events.kafka import KafkaBus
 from ywtb.common.testing.bus import quiet
@@ -121,6 +123,19 @@ def run_case_to_completion(gateway: httpx.Client, login) -> str:  # type: ignore
 
 def test_citizen_application_to_completion_on_the_embedded_default(embedded_gateway, login) -> None:  # type: ignore[no-untyped-def]
     run_case_to_completion(embedded_gateway, login)
+
+
+@pytest.mark.integration
+def test_citizen_application_to_completion_on_the_platform_from_the_images(images_gateway, login) -> None:  # type: ignore[no-untyped-def]
+    """The same case with every component a container as the chart runs it (read-only, non-root, no caps)."""
+    run_case_to_completion(images_gateway, login)
+    shift = images_gateway.base_url.port - registry()["gateway"].ports.serving()  # run_platform's offset
+    running = podman("ps", f"--filter=name=ywtb-{shift}-", "--format={{.Names}} {{.Image}}").stdout.split(
+        "\n"
+    )
+    assert sorted(filter(None, running)) == sorted(
+        f"ywtb-{shift}-{c.name}-0 {image_of(c.name)}" for c in registry()
+    )
 
 
 INTAKE_TOPIC, APPROVAL_TOPIC = "ywtb.intake.case.v1", "ywtb.approval.case.v1"

@@ -25,12 +25,12 @@ import httpx
 import pytest
 from confluent_kafka import ConsumerGroupState
 from confluent_kafka.admin import AdminClient
-from grpc_health.v1 import health_pb2, health_pb2_grpc
 from opentelemetry.proto.collector.trace.v1 import trace_service_pb2, trace_service_pb2_grpc
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import Engine, make_url
 
 from ywtb.common.components import registry
+from ywtb.common.health import grpc_serving
 from ywtb.common.testing.demo import CITIZEN, ID_NUMBER
 
 CASES, CONCURRENCY = 100, 8
@@ -219,18 +219,9 @@ def pid_of(run_dir: Path, name: str) -> int:
 def wait_serving(port: int, timeout: float = 90) -> None:
     """Wait until the gRPC health service on the port answers SERVING."""
     deadline = time.monotonic() + timeout
-    with grpc.insecure_channel(f"127.0.0.1:{port}") as ch:
-        while True:
-            try:
-                if (
-                    health_pb2_grpc.HealthStub(ch).Check(health_pb2.HealthCheckRequest(), timeout=1).status
-                    == 1
-                ):
-                    return
-            except grpc.RpcError:
-                pass
-            assert time.monotonic() < deadline, f"nothing serves on port {port} within {timeout:.0f} s"
-            time.sleep(0.5)
+    while not grpc_serving(f"127.0.0.1:{port}"):
+        assert time.monotonic() < deadline, f"nothing serves on port {port} within {timeout:.0f} s"
+        time.sleep(0.5)
 
 
 def rows(engine: Engine, sql: str, **params: object) -> list[tuple]:  # type: ignore[type-arg]

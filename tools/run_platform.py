@@ -3,6 +3,7 @@
     python tools/run_platform.py                 # make run: the embedded default (SQLite, embedded event log)
     python tools/run_platform.py --stack local   # make up: on the local stack (PostgreSQL, Kafka, Redis)
     python tools/run_platform.py --stack local --replicas intake=2,approval=2   # (or YWTB_REPLICAS=...)
+    python tools/run_platform.py --images        # every component a container of its image (make images)
 
 The components, their ports, what they call and need come from the registry (ywtb.common.components);
 YWTB_PORT_OFFSET shifts every port (the e2e tests run platforms side by side); a component's own
@@ -20,6 +21,10 @@ its callers get every replica's address (`127.0.0.1:50063,127.0.0.1:50163`: roun
 client). A replica that dies is started again, as a Deployment's pod would be (the others serve
 meanwhile); a component of one process that dies still stops the platform. RUN_DIR/processes.json
 lists every process (name, pid, port).
+
+With --images (or YWTB_PLATFORM_IMAGES=1) every process is a podman container of the component's image
+(ywtb.common.containers: the chart's security flags, the host network), its data directory mounted at
+the same path, so the run is the same platform from the images ops teams deploy.
 """
 
 from __future__ import annotations
@@ -32,11 +37,12 @@ import signal
 import subprocess
 import sys
 import time
-import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 
 from ywtb.common.components import Component, registry
+from ywtb.common.containers import APP_UID, image_of, podman, podman_env, run_args, unavailable
+from ywtb.common.health import healthy
 
 ROOT = Path(__file__).resolve().parent.parent
 STACK = (
@@ -49,6 +55,7 @@ DB_PREFIX = os.environ.get("YWTB_DB_PREFIX", "ywtb")
 PORT_OFFSET = int(os.environ.get("YWTB_PORT_OFFSET", "0"))
 REPLICA_PORT_STEP = int(os.environ.get("YWTB_REPLICA_PORT_STEP", "100"))
 COMPONENTS = list(registry())
+FROM_IMAGES = "--images" in sys.argv or os.environ.get("YWTB_PLATFORM_IMAGES") == "1"
 RESTARTS_PER_MINUTE = 5  # a replica dying faster than this is crash-looping: stop the platform
 
 
@@ -225,28 +232,6 @@ def component_env(component: Component, index: int = 0) -> dict[str, str]:
     return env
 
 
-def grpc_serving(port: int) -> bool:
-    """True when the gRPC health service on the port answers SERVING."""
-    import grpc
-    from grpc_health.v1 import health_pb2, health_pb2_grpc
-
-    with grpc.insecure_channel(f"127.0.0.1:{port}") as channel:
-        try:
-            reply = health_pb2_grpc.HealthStub(channel).Check(health_pb2.HealthCheckRequest(), timeout=1)
-        except grpc.RpcError:
-            return False
-    return reply.status == health_pb2.HealthCheckResponse.SERVING
-
-
-def http_ok(url: str) -> bool:
-    """True when the URL answers 200."""
-    try:
-        with urllib.request.urlopen(url, timeout=1) as response:
-            return response.status == 200
-    except OSError:
-        return False
-
-
 def wait_healthy(process: Process, timeout: float = 90) -> None:
     """Wait until the process reports healthy; exit when it dies first."""
     deadline = time.monotonic() + timeout
@@ -255,18 +240,44 @@ def wait_healthy(process: Process, timeout: float = 90) -> None:
             sys.exit(
                 f"{process.name} exited with {process.proc.returncode} during start-up; see the log above"
             )
-        if process.component.is_grpc and grpc_serving(process.port):
-            return
-        if not process.component.is_grpc and http_ok(f"http://127.0.0.1:{process.port}/healthz"):
+        if healthy(process.component.is_grpc, process.port):
             return
         time.sleep(0.3)
     sys.exit(f"{process.name} did not become healthy within {timeout:.0f}s")
 
 
 def start(component: Component, index: int, started: list[float] | None = None) -> Process:
-    """Start replica `index` of the component."""
-    proc = subprocess.Popen([sys.executable, "-m", component.module], env=component_env(component, index))
+    """Start replica `index` of the component (a container of its image with --images)."""
+    env = component_env(component, index)
+    if FROM_IMAGES:
+        proc = subprocess.Popen(["podman", *container_args(component, index, env)], env=podman_env())
+    else:
+        proc = subprocess.Popen([sys.executable, "-m", component.module], env=env)
     return Process(component, index, proc, [*(started or []), time.monotonic()])
+
+
+def missing_images() -> str | None:
+    """Which component images are not built, or None."""
+    missing = [
+        image_of(c.name)
+        for c in COMPONENTS
+        if podman("image", "exists", image_of(c.name), check=False).returncode
+    ]
+    return f"not built: {', '.join(missing)} (make images)" if missing else None
+
+
+def container_name(component: Component, index: int) -> str:
+    """The container of replica `index` on this run (unique per port shift)."""
+    return f"ywtb-{PORT_OFFSET}-{component.name}-{index}"
+
+
+def container_args(component: Component, index: int, env: dict[str, str]) -> list[str]:
+    """`podman run` of the component's image: its own settings only, RUN_DIR mounted at the same path."""
+    for path in [RUN_DIR, *RUN_DIR.rglob("*")]:  # the image's user writes the data directories and the log
+        os.chown(path, APP_UID, APP_UID)
+    own = {k: v for k, v in env.items() if k.startswith(component.env_prefix) or k.startswith("OTEL_")}
+    podman("rm", "--force", "--ignore", container_name(component, index), check=False)
+    return run_args(container_name(component, index), image_of(component.name), own, [f"{RUN_DIR}:{RUN_DIR}"])
 
 
 def write_processes(processes: list[Process]) -> None:
@@ -333,6 +344,8 @@ def main() -> None:
     if REPLICAS and STACK != "local" and any(k > 1 for k in REPLICAS.values()):
         sys.exit("--replicas needs --stack local: SQLite and the embedded event log serve one process each")
     check_replica_ports()
+    if FROM_IMAGES and (reason := unavailable() or missing_images()):
+        sys.exit(f"--images: {reason}")
     RUN_DIR.mkdir(parents=True, exist_ok=True)
     processes: list[Process] = []
 
@@ -345,6 +358,10 @@ def main() -> None:
                 process.proc.wait(10)
             except subprocess.TimeoutExpired:
                 process.proc.kill()
+            if FROM_IMAGES:  # a container its killed podman client left behind
+                podman(
+                    "rm", "--force", "--ignore", container_name(process.component, process.index), check=False
+                )
         sys.exit(0)
 
     signal.signal(signal.SIGINT, stop)

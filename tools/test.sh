@@ -8,6 +8,7 @@ if [[ "${CI:-}" == "true" ]]; then
 fi
 bash tools/install_helm.sh
 bash tools/test_chart.sh
+bash tools/images.sh  # every image built and smoke-run; the image tests below run the platform from them
 bash deploy/local/up.sh
 set -a
 # shellcheck disable=SC1091

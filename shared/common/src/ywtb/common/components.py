@@ -122,6 +122,11 @@ def default_path() -> Path:
     return Path(os.environ.get("YWTB_COMPONENTS_FILE") or _REPO_DEPLOY / "components.yaml")
 
 
+def topics_file() -> Path:
+    """$YWTB_TOPICS_FILE, else the topics.yaml beside the registry (deploy/ here, /app/deploy/ in an image)."""
+    return Path(os.environ.get("YWTB_TOPICS_FILE") or default_path().with_name("topics.yaml"))
+
+
 def _check(c: Component, registry: dict[str, Component], topics: set[str] | None) -> list[str]:
     """What is wrong with one component, relative to the others and the topics."""
     bad = []

@@ -4,7 +4,6 @@ database, the event bus, the gRPC server, the outbox relay and the service's wor
 from __future__ import annotations
 
 import logging
-import os
 import signal
 import threading
 from collections.abc import Callable, Mapping, Sequence
@@ -14,7 +13,9 @@ from pathlib import Path
 from typing import Any, Generic, TypeVar
 
 import grpc
+from sqlalchemy.engine import make_url
 
+from ywtb.common.components import topics_file as default_topics_file
 from ywtb.common.db import Database
 from ywtb.common.events.bus import EventBus
 from ywtb.common.events.factory import make_bus
@@ -32,16 +33,17 @@ from ywtb.common.workers import Worker
 log = logging.getLogger(__name__)
 
 S = TypeVar("S", bound=ServiceSettings)
-DEFAULT_TOPICS_FILE = Path(__file__).resolve().parents[5] / "deploy" / "topics.yaml"
 
 
 def bus_for(settings: ServiceSettings, client_id: str, topics_file: Path | None = None) -> EventBus:
     """The service's event bus: Kafka when configured, else the embedded log (partitions from the topic file)."""
     partitions: dict[str, int] = {}
-    path = topics_file or Path(os.environ.get("YWTB_TOPICS_FILE") or DEFAULT_TOPICS_FILE)
-    if not settings.kafka_bootstrap and path.exists():  # only the embedded log takes partition counts
+    path = topics_file or default_topics_file()
+    if not path.is_file():  # never guess partitions: an installed image carries it in /app/deploy/
+        raise SystemExit(f"the topic file {path} is missing: set YWTB_TOPICS_FILE to deploy/topics.yaml")
+    if not settings.kafka_bootstrap:  # only the embedded log takes partition counts
         partitions = {spec.name: spec.partitions for spec in load_topics(path)}
-    if settings.kafka_bootstrap and settings.kafka_namespace and path.exists():
+    if settings.kafka_bootstrap and settings.kafka_namespace:
         # A namespace's topics are this platform's own: made here as the topic file defines them.
         namespaced = [
             replace(spec, name=on_wire(settings.kafka_namespace, spec.name)) for spec in load_topics(path)
@@ -60,9 +62,11 @@ def bus_for(settings: ServiceSettings, client_id: str, topics_file: Path | None 
 def database_for(settings: ServiceSettings, package: str) -> Database:
     """The service's database (SQLite in its data dir when none is configured), migrated when asked."""
     url = settings.database_url
+    settings.data_dir.mkdir(parents=True, exist_ok=True)  # also when the configured SQLite file lies in it
     if not url:
-        settings.data_dir.mkdir(parents=True, exist_ok=True)
         url = f"sqlite:///{settings.data_dir / (package.rsplit('.', 1)[-1] + '.db')}"
+    elif (sqlite_file := make_url(url)).drivername.startswith("sqlite") and sqlite_file.database:
+        Path(sqlite_file.database).parent.mkdir(parents=True, exist_ok=True)
     if settings.migrate_on_start:
         upgrade(script_location_of(package), url)
     return Database(url)

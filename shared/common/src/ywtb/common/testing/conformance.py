@@ -33,6 +33,7 @@ from ywtb.common.auth.principal import Principal
 from ywtb.common.auth.signing import sign_principal
 from ywtb.common.components import Component
 from ywtb.common.grpc.access import Access, access_of, generated_stub
+from ywtb.common.health import grpc_serving
 from ywtb.common.migrations import pending_differences, script_location_of, upgrade
 
 # Accepted by the embedded mode, refused by every other (ywtb.common.settings.placeholder_reason).
@@ -93,15 +94,6 @@ class RunningService:
         return grpc.insecure_channel(self.target)
 
 
-def _serving(target: str) -> bool:
-    with grpc.insecure_channel(target) as channel:
-        try:
-            reply = health_pb2_grpc.HealthStub(channel).Check(health_pb2.HealthCheckRequest(), timeout=1)
-        except grpc.RpcError:
-            return False
-    return reply.status == health_pb2.HealthCheckResponse.SERVING
-
-
 @contextmanager
 def running(component: Component, data_dir: Path, timeout_s: float = 90) -> Iterator[RunningService]:
     """Start the service, wait until its health check answers SERVING, stop it afterwards."""
@@ -118,7 +110,7 @@ def running(component: Component, data_dir: Path, timeout_s: float = 90) -> Iter
     service = RunningService(component, port, proc, log)
     try:
         deadline = time.monotonic() + timeout_s
-        while not _serving(service.target):
+        while not grpc_serving(service.target):
             if proc.poll() is not None:
                 raise AssertionError(
                     f"{component.name} exited with {proc.returncode}: {log.read_text()[-3000:]}"
