@@ -129,6 +129,61 @@ def images_gateway(built_images, tmp_path_factory) -> Iterator[httpx.Client]:  #
     yield from _platform(run_dir, "embedded", IMAGES_SHIFT, "unused", {"YWTB_PLATFORM_IMAGES": "1"})
 
 
+@pytest.fixture(scope="module")
+def chart_pods_gateway(built_images, tmp_path_factory) -> Iterator[httpx.Client]:  # type: ignore[no-untyped-def]
+    """The chart rendered for the local stack and played with `podman kube play` (on the registry's ports)."""
+    import secrets
+
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.engine import make_url
+
+    from ywtb.common.testing.kube_play import chart_pods
+
+    busy = [c.name for c in registry() if _port_taken(c.ports.serving())]
+    assert not busy, f"the chart's pods need the registry's ports; in use by another run: {busy} (make down?)"
+    prefix, base = f"pods_{uuid.uuid4().hex[:8]}", make_url(os.environ["YWTB_POSTGRES_URL"])
+    databases = [c.name for c in registry() if c.uses("postgresql")]
+    admin = create_engine(base, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        for name in databases:
+            conn.execute(text(f'CREATE DATABASE "{prefix}_{name}"'))
+    made = {  # what an ops team creates before `helm install` (values: secrets.*, postgresql.*, redis.*, keycloak.*)
+        "ywtb-platform": {
+            "internal-signing-key": secrets.token_urlsafe(48),
+            "pii-key": secrets.token_urlsafe(48),
+        },
+        "ywtb-postgresql": {
+            f"{name}-database-url": base.set(database=f"{prefix}_{name}").render_as_string(
+                hide_password=False
+            )
+            for name in databases
+        },
+        "ywtb-redis": {"redis-url": os.environ["YWTB_REDIS_URL"]},
+        "ywtb-keycloak": {"identity-client-secret": os.environ["YWTB_KEYCLOAK_IDENTITY_ADMIN_SECRET"]},
+    }
+    try:
+        with chart_pods(os.environ, prefix, made, tmp_path_factory.mktemp("pods")):
+            port = registry()["gateway"].ports.serving()
+            with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=30) as client:
+                _TOKEN_URLS[client] = os.environ["YWTB_KEYCLOAK_URL"].rstrip("/") + TOKEN_PATH
+                try:
+                    yield client
+                finally:
+                    _TOKEN_URLS.pop(client, None)
+    finally:
+        with admin.connect() as conn:
+            for name in databases:
+                conn.execute(text(f'DROP DATABASE IF EXISTS "{prefix}_{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+def _port_taken(port: int) -> bool:
+    import socket
+
+    with socket.socket() as probe:
+        return probe.connect_ex(("127.0.0.1", port)) == 0
+
+
 @pytest.fixture(scope="session")
 def start_platform():  # type: ignore[no-untyped-def]
     """`start_platform(run_dir, stack, shift, db_prefix, extra_env)`: _platform, for a test that needs a

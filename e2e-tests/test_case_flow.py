@@ -20,6 +20,7 @@ from ywtb.common.events.envelope import Event
 from ywtb.common.events.kafka import KafkaBus
 from ywtb.common.testing.bus import quiet
 from ywtb.common.testing.demo import FORM, PDF
+from ywtb.common.testing.kube_play import pod_of, pod_states
 
 
 def _ok(reply: httpx.Response, status: int = 200) -> dict:
@@ -136,6 +137,14 @@ def test_citizen_application_to_completion_on_the_platform_from_the_images(image
     assert sorted(filter(None, running)) == sorted(
         f"ywtb-{shift}-{c.name}-0 {image_of(c.name)}" for c in registry()
     )
+
+
+@pytest.mark.integration
+def test_citizen_application_to_completion_on_the_chart_played_by_podman(chart_pods_gateway, login) -> None:  # type: ignore[no-untyped-def]
+    """The chart's Deployments, ConfigMaps, Secrets and hook Jobs on the local stack, one case through them."""
+    run_case_to_completion(chart_pods_gateway, login)
+    states = pod_states()
+    assert {c.name: states.get(pod_of(c.name)) for c in registry()} == {c.name: "Running" for c in registry()}
 
 
 INTAKE_TOPIC, APPROVAL_TOPIC = "ywtb.intake.case.v1", "ywtb.approval.case.v1"

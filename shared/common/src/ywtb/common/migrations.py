@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
 from pathlib import Path
 
@@ -85,12 +86,16 @@ def pending_differences(database_url: str, metadata: MetaData) -> list:  # type:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """`python -m ywtb.common.migrations ywtb.intake postgresql+psycopg://...` upgrades to head."""
+    """`python -m ywtb.common.migrations ywtb.intake [postgresql+psycopg://...]` upgrades to head.
+
+    Without the URL it is $DATABASE_URL (the chart's migration Job: no password in the arguments)."""
     parser = argparse.ArgumentParser(description="Upgrade a ywtb service database to the latest migration.")
     parser.add_argument("package", help="service package, e.g. ywtb.intake")
-    parser.add_argument("database_url")
+    parser.add_argument("database_url", nargs="?", default=os.environ.get("DATABASE_URL"))
     parser.add_argument("--revision", default="head")
     args = parser.parse_args(argv)
+    if not args.database_url:
+        parser.error("the database URL: give it as an argument or in DATABASE_URL")
     upgrade(script_location_of(args.package), args.database_url, args.revision)
     return 0
 

@@ -358,7 +358,11 @@ def main(argv: list[str] | None = None) -> int:
     sub = parser.add_subparsers(dest="command", required=True)
     p_apply = sub.add_parser("apply", help="create missing topics and grow partitions on a cluster")
     p_apply.add_argument("file", help="topic definition file, e.g. deploy/topics.yaml")
-    p_apply.add_argument("--bootstrap", required=True, help="Kafka bootstrap servers, e.g. 127.0.0.1:19092")
+    p_apply.add_argument(
+        "--bootstrap",
+        default=os.environ.get("YWTB_KAFKA_BOOTSTRAP"),
+        help="Kafka bootstrap servers, e.g. 127.0.0.1:19092 (default $YWTB_KAFKA_BOOTSTRAP)",
+    )
     p_apply.add_argument("--timeout", type=float, default=30, help="seconds to wait for Kafka (default 30)")
     p_apply.add_argument(
         "--replication-factor", type=int, default=None, help="override every topic's replication factor"
@@ -389,6 +393,8 @@ def main(argv: list[str] | None = None) -> int:
                 )
         return 0
 
+    if not args.bootstrap:
+        parser.error("apply: --bootstrap or YWTB_KAFKA_BOOTSTRAP is required")
     try:
         result = apply_topics(
             args.bootstrap,
