@@ -67,3 +67,31 @@ def test_the_image_carries_the_component_registry() -> None:
     assert ("ENV", "YWTB_COMPONENTS_FILE=/app/deploy/components.yaml") in instructions
     copies = [rest for word, rest in instructions if word == "COPY" and "deploy/components.yaml" in rest]
     assert copies and copies[-1].endswith("/app/deploy/"), copies
+
+
+def test_the_charts_image_references_are_the_tags_make_images_builds(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """Every Deployment and hook Job runs <repository>-<component>:<tag>, the name tools/images.py tags."""
+    from ywtb.common.components import registry
+    from ywtb.common.containers import image_of
+    from ywtb.common.testing.kube_play import render as render_for_pods
+
+    monkeypatch.setenv("YWTB_IMAGE_REPOSITORY", "registry.gov.example.cn/ywtb/ywtb")
+    monkeypatch.setenv("YWTB_IMAGE_TAG", "1.4.2")
+    stack = {"YWTB_KAFKA_BOOTSTRAP": "kafka:9092", "YWTB_KEYCLOAK_URL": "http://keycloak:8080"}
+    manifests = render_for_pods(stack, namespace="check")
+    by_workload = {
+        m["metadata"]["name"]: c["image"]
+        for m in manifests
+        if m["kind"] in ("Deployment", "Job")
+        for c in m["spec"]["template"]["spec"]["containers"]
+    }
+    deployments = {
+        name.removeprefix("ywtb-"): image for name, image in by_workload.items() if "-migrate-" not in name
+    }
+    assert {name: deployments[name] for name in registry().names()} == {
+        n: image_of(n) for n in registry().names()
+    }
+    assert all(image.startswith("registry.gov.example.cn/ywtb/ywtb-") for image in by_workload.values())
+    for name, image in by_workload.items():
+        if "-migrate-" in name:
+            assert image == image_of(name.rsplit("-migrate-", 1)[1])

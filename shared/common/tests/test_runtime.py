@@ -6,8 +6,8 @@ import threading
 
 import pytest
 
-from ywtb.common.grpc.server import build_server
 from ywtb.common.components import topics_file
+from ywtb.common.grpc.server import build_server
 from ywtb.common.runtime import Runtime, bus_for, database_for
 from ywtb.common.settings import ServiceSettings
 
