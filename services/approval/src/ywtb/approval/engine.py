@@ -28,26 +28,31 @@ import hashlib
 import json
 import time as _time
 import uuid
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
-from dataclasses import asdict, dataclass
-from typing import Any, Literal
+from dataclasses import asdict
+from typing import Any
 
 import SpiffWorkflow.task as _spiff_task
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
-from SpiffWorkflow.task import Task
-from SpiffWorkflow.util.task import TaskState
 
 from ywtb.approval import definitions
+from ywtb.approval.commands import check_case_data, check_command
 from ywtb.approval.definitions import Archive, Definition
-from ywtb.approval.library import OUTCOMES, ProcessLibrary, ProcessSpec, is_user_task, properties
-from ywtb.common.errors import FailedPrecondition, InvalidArgument
-
-STATE_FORMAT = "ywtb.approval.workflow/2"  # the workflow without specs, naming its definition's digest
-EMBEDDED_FORMAT = "ywtb.approval.workflow/1"  # specs inside: read, and kept for definitions never archived
-DECISIONS = ("approve", "deny")
-Outcome = Literal["approved", "denied"]
+from ywtb.approval.library import ProcessLibrary
+from ywtb.approval.ready_steps import find_ready, outcome_of, ready_task, ready_user_tasks
+from ywtb.approval.workflow_state import (
+    EMBEDDED_FORMAT,
+    STATE_FORMAT,
+    Outcome,
+    ReadyTask,
+    StepRecord,
+    WorkflowState,
+    envelope_of,
+    state_text,
+)
+from ywtb.common.errors import FailedPrecondition
 
 # --- deterministic ids and clock for SpiffWorkflow ------------------------------------------
 
@@ -112,52 +117,6 @@ def _seed(*parts: str) -> bytes:
     return hashlib.sha256("\x1f".join(parts).encode("utf-8")).digest()
 
 
-# --- engine ---------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class ReadyTask:
-    """A step waiting for a person: who may do it (role in a department) and what it is."""
-
-    task_id: str
-    name: str  # BPMN id of the step: accept, review, decide, complete, accept_and_decide
-    title: str  # 受理, 审查, 决定, 办结 ...
-    candidate_role: str
-    dept: str
-    item_code: str | None = None
-    decision_required: bool = False
-    step_days: int | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class StepRecord:
-    """One completed step (办理过程): what was done, by whom, with which opinion."""
-
-    seq: int
-    task_id: str
-    name: str
-    title: str
-    candidate_role: str
-    dept: str
-    item_code: str | None
-    actor: str
-    opinion: str
-    decision: str | None
-
-
-@dataclass(frozen=True, slots=True)
-class WorkflowState:
-    """The stored workflow (JSON text for the database) and a summary read from it."""
-
-    json: str
-    process: str
-    completed: bool
-    outcome: Outcome | None
-    ready: tuple[str, ...]  # names of the ready steps ("review@ITEM" inside a bundle branch)
-    step_count: int
-    tasks: tuple[ReadyTask, ...] = ()  # the ready steps themselves, in the order of `ready`
-
-
 class WorkflowEngine:
     """Start workflows, list ready steps, complete steps; each call returns a new WorkflowState."""
 
@@ -185,7 +144,7 @@ class WorkflowEngine:
     def start(self, process: str, data: dict[str, Any]) -> WorkflowState:
         """Start the process for a case; data holds the case facts (case_no, dept, items...)."""
         spec = self.library.spec(process)
-        facts = _check_case_data(spec, data)
+        facts = check_case_data(spec, data)
         canonical = json.dumps(facts, ensure_ascii=False, sort_keys=True)
         with _deterministic(_seed("start", process, canonical), 0) as clock:
             workflow = BpmnWorkflow(spec.spec, spec.subprocess_specs)
@@ -206,7 +165,7 @@ class WorkflowEngine:
 
     def history(self, state: str | WorkflowState) -> list[StepRecord]:
         """Completed steps in order."""
-        return [StepRecord(**step) for step in _envelope(_text(state))["steps"]]
+        return [StepRecord(**step) for step in envelope_of(state_text(state))["steps"]]
 
     def complete(
         self,
@@ -218,12 +177,12 @@ class WorkflowEngine:
         decision: str | None = None,
     ) -> WorkflowState:
         """Complete a ready step with the handler's opinion (and approve / deny where required)."""
-        text = _text(state)
+        text = state_text(state)
         envelope, workflow = self._load(text)
-        task = self._find_ready(workflow, task_id)
-        ready = self._ready_task(task)
+        task = find_ready(workflow, task_id)
+        ready = ready_task(task)
         actor, opinion = (actor or "").strip(), (opinion or "").strip()
-        _check_command(ready, actor, opinion, decision)
+        check_command(ready, actor, opinion, decision)
         with _deterministic(_seed("complete", text, task_id, decision or ""), envelope["tick"]) as clock:
             if ready.decision_required:
                 task.data["decision"] = decision
@@ -291,7 +250,7 @@ class WorkflowEngine:
 
     def _load(self, text: str) -> tuple[dict[str, Any], BpmnWorkflow]:
         """The envelope and the restored workflow of stored JSON text."""
-        envelope = _envelope(text)
+        envelope = envelope_of(text)
         body = dict(envelope["workflow"])
         self._serializer.migrate(body)
         if envelope["format"] == EMBEDDED_FORMAT:
@@ -327,152 +286,14 @@ class WorkflowEngine:
 
     def _summary(self, text: str, envelope: dict[str, Any], workflow: BpmnWorkflow) -> WorkflowState:
         """The summary fields of a state."""
-        tasks = tuple(self._ready_task(task) for task in self._ready(workflow))
+        tasks = tuple(ready_task(task) for task in ready_user_tasks(workflow))
         completed = workflow.is_completed()
         return WorkflowState(
             json=text,
             process=envelope["process"],
             completed=completed,
-            outcome=_outcome(workflow) if completed else None,
+            outcome=outcome_of(workflow) if completed else None,
             ready=tuple(f"{item.name}@{item.item_code}" if item.item_code else item.name for item in tasks),
             step_count=len(envelope["steps"]),
             tasks=tasks,
-        )
-
-    @staticmethod
-    def _ready(workflow: BpmnWorkflow) -> list[Task]:
-        """READY user tasks of the workflow and its subprocesses, in tree order."""
-        return [
-            task
-            for task in workflow.get_tasks(state=TaskState.READY, manual=True)
-            if is_user_task(task.task_spec)
-        ]
-
-    @staticmethod
-    def _ready_task(task: Task) -> ReadyTask:
-        """The ReadyTask view of a SpiffWorkflow task."""
-        spec = task.task_spec
-        props = properties(spec)
-        item = task.data.get("item")
-        in_branch = isinstance(item, dict)
-        return ReadyTask(
-            task_id=str(task.id),
-            name=spec.bpmn_id,
-            title=spec.bpmn_name or spec.bpmn_id,
-            candidate_role=spec.lane,
-            dept=str(item["dept"]) if in_branch else str(task.data.get("dept", "")),
-            item_code=str(item["code"]) if in_branch else None,
-            decision_required=props.get("decision") == "required",
-            step_days=int(props["stepDays"]) if "stepDays" in props else None,
-        )
-
-    def _find_ready(self, workflow: BpmnWorkflow, task_id: str) -> Task:
-        """The READY user task with this id, or FailedPrecondition saying why not."""
-        try:
-            key = uuid.UUID(str(task_id))
-        except ValueError:
-            key = None
-        task = None
-        if key is not None:
-            try:
-                task = workflow.get_task_from_id(key)
-            except Exception:  # TaskNotFoundException: fall through to the message below
-                task = None
-        if task is None or not is_user_task(task.task_spec):
-            raise FailedPrecondition(
-                "该办理环节不存在或已失效，请刷新待办列表后重试。",
-                code="TASK_NOT_FOUND",
-                message_en=f"no step {task_id} in this workflow",
-            )
-        title = task.task_spec.bpmn_name or task.task_spec.bpmn_id
-        if task.state == TaskState.COMPLETED:
-            raise FailedPrecondition(
-                f"“{title}”环节已办理完成，请勿重复提交；请刷新查看最新办理状态。",
-                code="TASK_ALREADY_COMPLETED",
-                message_en=f"step {title} already completed",
-            )
-        if task.state != TaskState.READY:
-            current = "、".join(
-                item.task_spec.bpmn_name or item.task_spec.bpmn_id for item in self._ready(workflow)
-            )
-            raise FailedPrecondition(
-                f"“{title}”环节尚未到达，不能办理；当前待办环节：{current or '无'}。",
-                code="TASK_NOT_READY",
-                message_en=f"step {title} is not ready",
-            )
-        return task
-
-
-def _text(state: str | WorkflowState) -> str:
-    """The stored JSON text of a state."""
-    return state.json if isinstance(state, WorkflowState) else state
-
-
-def _envelope(text: str) -> dict[str, Any]:
-    """The parsed envelope of stored JSON text, of a format this engine reads."""
-    try:
-        envelope = json.loads(text)
-    except (TypeError, ValueError) as exc:
-        raise InvalidArgument("流程状态数据已损坏，无法读取。", code="STATE_CORRUPT") from exc
-    if not isinstance(envelope, dict) or envelope.get("format") not in (STATE_FORMAT, EMBEDDED_FORMAT):
-        raise InvalidArgument(
-            "流程状态数据格式不受支持。", code="STATE_FORMAT", message_en=f"expected {STATE_FORMAT}"
-        )
-    return envelope
-
-
-def _outcome(workflow: BpmnWorkflow) -> Outcome | None:
-    """The outcome declared on the top-level end event that was reached."""
-    for task in workflow.get_tasks(state=TaskState.COMPLETED):
-        value = properties(task.task_spec).get("outcome")
-        if value in OUTCOMES and task.workflow is workflow:
-            return value  # type: ignore[return-value]
-    return None
-
-
-def _check_case_data(spec: ProcessSpec, data: Mapping[str, Any]) -> dict[str, Any]:
-    """Case facts as JSON-safe data, with what the process needs present."""
-    fields: dict[str, str] = {}
-    if not isinstance(data.get("case_no"), str) or not data["case_no"].strip():
-        fields["case_no"] = "缺少办件编号"
-    if not isinstance(data.get("dept"), str) or not data["dept"].strip():
-        fields["dept"] = "缺少承办部门"
-    items = data.get("items")
-    if spec.branches_over_items:
-        if not isinstance(items, list) or not items:
-            fields["items"] = "一件事并联审批至少需要一个部门事项"
-        else:
-            for n, item in enumerate(items):
-                if not isinstance(item, dict) or not item.get("code") or not item.get("dept"):
-                    fields[f"items[{n}]"] = "部门事项须包含事项编码 code 和承办部门 dept"
-            codes = [item.get("code") for item in items if isinstance(item, dict)]
-            if len(set(codes)) != len(codes):
-                fields["items"] = "一件事中的部门事项编码不能重复"
-    if fields:
-        raise InvalidArgument(
-            "启动审批流程所需的办件信息不完整：" + "；".join(fields.values()) + "。", fields=fields
-        )
-    try:
-        # Keys sorted: the same facts in another order must start the same workflow.
-        return json.loads(json.dumps(dict(data), ensure_ascii=False, sort_keys=True))
-    except (TypeError, ValueError) as exc:
-        raise InvalidArgument("办件信息须为 JSON 可表示的数据（日期请用 ISO 8601 字符串）。") from exc
-
-
-def _check_command(ready: ReadyTask, actor: str, opinion: str, decision: str | None) -> None:
-    """Reject a completion without a handler, a missing or unexpected decision, a denial without reason."""
-    if not actor:
-        raise InvalidArgument("缺少办理人。", fields={"actor": "必填"})
-    if ready.decision_required:
-        if decision not in DECISIONS:
-            raise InvalidArgument(
-                f"“{ready.title}”环节须作出准予（approve）或不予（deny）许可的决定。",
-                fields={"decision": "取值为 approve 或 deny"},
-            )
-        if decision == "deny" and not opinion:
-            # 行政许可法第三十八条: a denial states its reasons in writing.
-            raise InvalidArgument("作出不予许可决定必须填写理由。", fields={"opinion": "必填"})
-    elif decision is not None:
-        raise InvalidArgument(
-            f"“{ready.title}”环节不作许可决定，请不要提交决定结果。", fields={"decision": "此环节不接受决定"}
         )
