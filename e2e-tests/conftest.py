@@ -96,17 +96,12 @@ def contract_gateway(tmp_path_factory) -> Iterator[httpx.Client]:  # type: ignor
 @pytest.fixture(scope="session")
 def local_gateway(tmp_path_factory) -> Iterator[httpx.Client]:  # type: ignore[no-untyped-def]
     """The platform on the local stack (make up): fresh PostgreSQL databases, the shared Kafka and Redis."""
-    from sqlalchemy import create_engine, text
 
     prefix = f"e2e_{uuid.uuid4().hex[:8]}"
     try:
         yield from _platform(tmp_path_factory.mktemp("local"), "local", LOCAL_SHIFT, prefix)
     finally:
-        admin = create_engine(os.environ["YWTB_POSTGRES_URL"], isolation_level="AUTOCOMMIT")
-        with admin.connect() as conn:
-            for name in (c.name for c in registry() if c.uses("postgresql")):
-                conn.execute(text(f'DROP DATABASE IF EXISTS "{prefix}_{name}" WITH (FORCE)'))
-        admin.dispose()
+        _service_databases(prefix, "DROP DATABASE IF EXISTS {} WITH (FORCE)")
 
 
 @pytest.fixture(scope="session")
@@ -134,7 +129,6 @@ def chart_pods_gateway(built_images, tmp_path_factory) -> Iterator[httpx.Client]
     """The chart rendered for the local stack and played with `podman kube play` (on the registry's ports)."""
     import secrets
 
-    from sqlalchemy import create_engine, text
     from sqlalchemy.engine import make_url
 
     from ywtb.common.testing.kube_play import chart_pods
@@ -142,11 +136,7 @@ def chart_pods_gateway(built_images, tmp_path_factory) -> Iterator[httpx.Client]
     busy = [c.name for c in registry() if _port_taken(c.ports.serving())]
     assert not busy, f"the chart's pods need the registry's ports; in use by another run: {busy} (make down?)"
     prefix, base = f"pods_{uuid.uuid4().hex[:8]}", make_url(os.environ["YWTB_POSTGRES_URL"])
-    databases = [c.name for c in registry() if c.uses("postgresql")]
-    admin = create_engine(base, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        for name in databases:
-            conn.execute(text(f'CREATE DATABASE "{prefix}_{name}"'))
+    databases = _service_databases(prefix, "CREATE DATABASE {}")
     made = {  # what an ops team creates before `helm install` (values: secrets.*, postgresql.*, redis.*, keycloak.*)
         "ywtb-platform": {
             "internal-signing-key": secrets.token_urlsafe(48),
@@ -171,10 +161,21 @@ def chart_pods_gateway(built_images, tmp_path_factory) -> Iterator[httpx.Client]
                 finally:
                     _TOKEN_URLS.pop(client, None)
     finally:
-        with admin.connect() as conn:
-            for name in databases:
-                conn.execute(text(f'DROP DATABASE IF EXISTS "{prefix}_{name}" WITH (FORCE)'))
-        admin.dispose()
+        _service_databases(prefix, "DROP DATABASE IF EXISTS {} WITH (FORCE)")
+
+
+def _service_databases(prefix: str, statement: str) -> list[str]:
+    """Run `statement` (CREATE / DROP DATABASE {}) for the database <prefix>_<service> of every service
+    with one; the services' names."""
+    from sqlalchemy import create_engine, text
+
+    names = [c.name for c in registry() if c.uses("postgresql")]
+    admin = create_engine(os.environ["YWTB_POSTGRES_URL"], isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        for name in names:
+            conn.execute(text(statement.format(f'"{prefix}_{name}"')))
+    admin.dispose()
+    return names
 
 
 def _port_taken(port: int) -> bool:

@@ -41,7 +41,15 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ywtb.common.components import Component, registry
-from ywtb.common.containers import APP_UID, image_of, podman, podman_env, run_args, unavailable
+from ywtb.common.containers import (
+    APP_UID,
+    image_of,
+    missing_images,
+    podman,
+    podman_env,
+    run_args,
+    unavailable,
+)
 from ywtb.common.health import healthy
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -186,6 +194,9 @@ def component_env(component: Component, index: int = 0) -> dict[str, str]:
     """Environment of one component's replica `index`: mode, port, peers, database, event bus and secrets."""
     data = RUN_DIR / (component.name if index == 0 else f"{component.name}-{index}")
     data.mkdir(parents=True, exist_ok=True)
+    if FROM_IMAGES:  # the image's user writes its data directory and, in RUN_DIR, the event log
+        for path in (RUN_DIR, *RUN_DIR.glob("events.db*"), data, *data.rglob("*")):
+            os.chown(path, APP_UID, APP_UID)
     p = component.env_prefix
     env = {
         **os.environ,
@@ -250,20 +261,11 @@ def start(component: Component, index: int, started: list[float] | None = None) 
     """Start replica `index` of the component (a container of its image with --images)."""
     env = component_env(component, index)
     if FROM_IMAGES:
+        podman("rm", "--force", "--ignore", container_name(component, index), check=False)
         proc = subprocess.Popen(["podman", *container_args(component, index, env)], env=podman_env())
     else:
         proc = subprocess.Popen([sys.executable, "-m", component.module], env=env)
     return Process(component, index, proc, [*(started or []), time.monotonic()])
-
-
-def missing_images() -> str | None:
-    """Which component images are not built, or None."""
-    missing = [
-        image_of(c.name)
-        for c in COMPONENTS
-        if podman("image", "exists", image_of(c.name), check=False).returncode
-    ]
-    return f"not built: {', '.join(missing)} (make images)" if missing else None
 
 
 def container_name(component: Component, index: int) -> str:
@@ -273,10 +275,7 @@ def container_name(component: Component, index: int) -> str:
 
 def container_args(component: Component, index: int, env: dict[str, str]) -> list[str]:
     """`podman run` of the component's image: its own settings only, RUN_DIR mounted at the same path."""
-    for path in [RUN_DIR, *RUN_DIR.rglob("*")]:  # the image's user writes the data directories and the log
-        os.chown(path, APP_UID, APP_UID)
     own = {k: v for k, v in env.items() if k.startswith(component.env_prefix) or k.startswith("OTEL_")}
-    podman("rm", "--force", "--ignore", container_name(component, index), check=False)
     return run_args(container_name(component, index), image_of(component.name), own, [f"{RUN_DIR}:{RUN_DIR}"])
 
 
@@ -344,8 +343,10 @@ def main() -> None:
     if REPLICAS and STACK != "local" and any(k > 1 for k in REPLICAS.values()):
         sys.exit("--replicas needs --stack local: SQLite and the embedded event log serve one process each")
     check_replica_ports()
-    if FROM_IMAGES and (reason := unavailable() or missing_images()):
+    if FROM_IMAGES and (reason := unavailable()):
         sys.exit(f"--images: {reason}")
+    if FROM_IMAGES and (missing := missing_images([c.name for c in COMPONENTS])):
+        sys.exit(f"--images: not built: {', '.join(missing)} (make images)")
     RUN_DIR.mkdir(parents=True, exist_ok=True)
     processes: list[Process] = []
 

@@ -86,11 +86,28 @@ def unavailable() -> str | None:
     return None if info.returncode == 0 else f"podman info failed: {info.stderr.strip()[-300:]}"
 
 
-def podman(*args: str, check: bool = True, timeout: float = 900) -> subprocess.CompletedProcess[str]:
-    """Run one podman command with the project's config; its output captured."""
+def podman(
+    *args: str, check: bool = True, timeout: float = 900, input: str | None = None
+) -> subprocess.CompletedProcess[str]:
+    """Run one podman command with the project's config (input on its stdin); its output captured."""
     return subprocess.run(
-        ["podman", *args], env=podman_env(), capture_output=True, text=True, check=check, timeout=timeout
+        ["podman", *args],
+        env=podman_env(),
+        input=input,
+        capture_output=True,
+        text=True,
+        check=check,
+        timeout=timeout,
     )
+
+
+def missing_images(components: Sequence[str]) -> list[str]:
+    """The images of these components that are not built here."""
+    return [
+        image_of(name)
+        for name in components
+        if podman("image", "exists", image_of(name), check=False).returncode
+    ]
 
 
 def run_args(

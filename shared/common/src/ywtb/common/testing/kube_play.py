@@ -23,7 +23,7 @@ from typing import Any
 import yaml
 
 from ywtb.common.components import registry
-from ywtb.common.containers import ROOT, image_repository, image_tag, podman, podman_env
+from ywtb.common.containers import ROOT, image_repository, image_tag, podman
 from ywtb.common.health import healthy
 
 VALUES = ROOT / "charts/ywtb/tests/kube-play-values.yaml"
@@ -53,16 +53,9 @@ def render(stack: Mapping[str, str], namespace: str) -> list[dict[str, Any]]:
     return [doc for doc in yaml.safe_load_all(text) if doc]
 
 
-def secret(name: str, data: Mapping[str, str]) -> dict[str, Any]:
-    """A Kubernetes Secret of the given keys."""
-    encoded = {k: base64.b64encode(v.encode()).decode() for k, v in data.items()}
-    return {
-        "apiVersion": "v1",
-        "kind": "Secret",
-        "metadata": {"name": name},
-        "type": "Opaque",
-        "data": encoded,
-    }
+def secret_data(data: Mapping[str, str]) -> str:
+    """A Secret's data as podman 4.3 reads a secretKeyRef from: JSON {key: base64 of the value}."""
+    return json.dumps({k: base64.b64encode(v.encode()).decode() for k, v in data.items()})
 
 
 def on_this_host(pod_spec: dict[str, Any], hosts_file: Path) -> dict[str, Any]:
@@ -103,20 +96,19 @@ def play(documents: list[dict[str, Any]], path: Path) -> None:
     assert played.returncode == 0, f"podman kube play {path.name}: {played.stderr.strip()[-2000:]}"
 
 
-def wait_exited(pod: str, timeout: float = 300) -> None:
-    """Wait until the pod's container exits; fail with its logs unless it exits 0."""
-    container = f"{pod}-{'migrate' if '-migrate-' in pod else 'topics'}"
+def wait_exited(pod: dict[str, Any], timeout: float = 300) -> None:
+    """Wait until the hook pod's container exits; fail with its logs unless it exits 0."""
+    name = pod["metadata"]["name"]
+    container = f"{name}-{pod['spec']['containers'][0]['name']}"  # kube play names it <pod>-<container>
     deadline = time.monotonic() + timeout
     while True:
-        names = podman("ps", "-a", f"--filter=pod={pod}", "--format={{.Names}}").stdout.split()
-        container = next((n for n in names if not n.endswith("-infra")), container)
         state = podman("inspect", "--format={{.State.Status}} {{.State.ExitCode}}", container, check=False)
         status, _, code = state.stdout.strip().partition(" ")
         if status in ("exited", "stopped"):
             logs = podman("logs", container, check=False)
-            assert code == "0", f"{pod} exited with {code}: {logs.stdout[-2000:]}{logs.stderr[-2000:]}"
+            assert code == "0", f"{name} exited with {code}: {logs.stdout[-2000:]}{logs.stderr[-2000:]}"
             return
-        assert time.monotonic() < deadline, f"{pod} still {status or 'absent'} after {timeout:.0f} s"
+        assert time.monotonic() < deadline, f"{name} still {status or 'absent'} after {timeout:.0f} s"
         time.sleep(1)
 
 
@@ -126,7 +118,7 @@ def wait_healthy(timeout: float = 180) -> None:
     for c in registry():
         while not healthy(c.is_grpc, c.ports.serving()):
             if time.monotonic() > deadline:
-                logs = podman("logs", "--tail=40", *pod_containers(c.name), check=False)
+                logs = podman("logs", "--tail=40", f"{pod_of(c.name)}-{c.name}", check=False)
                 raise AssertionError(
                     f"{c.name}'s pod is not healthy within {timeout:.0f} s: {logs.stderr[-3000:]}"
                 )
@@ -136,12 +128,6 @@ def wait_healthy(timeout: float = 180) -> None:
 def pod_of(component: str) -> str:
     """The pod kube play makes of a component's Deployment (<deployment>-pod-0)."""
     return f"{RELEASE}-{component}-pod-0"
-
-
-def pod_containers(component: str) -> list[str]:
-    """The app containers of a component's Deployment pod."""
-    names = podman("ps", "-a", "--format={{.Names}}", f"--filter=pod={pod_of(component)}").stdout.split()
-    return [n for n in names if not n.endswith("-infra")] or [component]
 
 
 def pod_states() -> dict[str, str]:
@@ -154,22 +140,15 @@ def pod_states() -> dict[str, str]:
 def chart_pods(
     stack: Mapping[str, str], namespace: str, secrets: Mapping[str, Mapping[str, str]], work: Path
 ) -> Iterator[list[dict[str, Any]]]:
-    """Play the hook Jobs, then the Secrets, ConfigMaps and Deployments; yield the manifests; `kube down` them."""
+    """Create the Secrets, play each hook Job's pod, then the ConfigMaps and Deployments; yield the
+    manifests; `kube down` them and remove the Secrets."""
     manifests = render(stack, namespace)
     hosts_file = work / "hosts"
     services = " ".join(m["metadata"]["name"] for m in manifests if m["kind"] == "Service")
     hosts_file.write_text(f"127.0.0.1 localhost {services}\n")
     for name, data in secrets.items():
         podman("secret", "rm", name, check=False)
-        create = ["podman", "secret", "create", name, "-"]
-        subprocess.run(
-            create,
-            input=json.dumps(secret(name, data)["data"]),
-            env=podman_env(),
-            check=True,
-            capture_output=True,
-            text=True,
-        )
+        podman("secret", "create", name, "-", input=secret_data(data))
     configs = [m for m in manifests if m["kind"] == "ConfigMap"]
     deployments = [
         {
@@ -190,7 +169,7 @@ def chart_pods(
         for n, pod in enumerate(hook_pods(manifests, hosts_file)):
             files.append(work / f"hook-{n}.yaml")
             play([*configs, pod], files[-1])
-            wait_exited(pod["metadata"]["name"])
+            wait_exited(pod)
         files.append(work / "deployments.yaml")
         play([*configs, *deployments], files[-1])
         wait_healthy()
