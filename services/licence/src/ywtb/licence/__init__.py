@@ -1,0 +1,1 @@
+"""电子证照: the licence service."""
