@@ -20,9 +20,8 @@ from ywtb.licence.config import LicenceSettings
 
 KEY = "a-test-signing-key-of-this-run-0123456789"
 CITIZEN = Principal(subject="p-1", tenant="510104", roles=frozenset({"citizen"}))
-CLERK = Principal(
-    subject="clerk-1", tenant="510104", dept="11510104MB3234567X", roles=frozenset({"window_clerk"})
-)
+DEPT = "11510104MB2C394793"
+ADMIN = Principal(subject="admin-1", tenant="510104", dept=DEPT, roles=frozenset({"dept_admin"}))
 
 
 @pytest.fixture
@@ -43,21 +42,42 @@ def stub(tmp_path: Path) -> Iterator[licence_pb2_grpc.LicenceServiceStub]:
         server.stop(None).wait()
 
 
-def test_create_then_get_over_grpc(stub: licence_pb2_grpc.LicenceServiceStub) -> None:
-    metadata = list(sign_principal(CLERK, KEY.encode()).items())
-    created = stub.CreateRecord(pb.CreateRecordRequest(title="记录"), metadata=metadata, timeout=10).record
-    got = stub.GetRecord(pb.GetRecordRequest(id=created.id), metadata=metadata, timeout=10).record
-    assert (got.title, got.tenant, got.created_by) == ("记录", "510104", "clerk-1")
+def _define(stub: licence_pb2_grpc.LicenceServiceStub, principal: Principal) -> pb.LicenceType:
+    metadata = list(sign_principal(principal, KEY.encode()).items())
+    request = pb.DefineLicenceTypeRequest(
+        name="营业执照",
+        fields=[pb.LicenceField(key="business_scope", label="经营范围", required=True)],
+        issue_mode=pb.ISSUE_MODE_AUTOMATIC,
+    )
+    return stub.DefineLicenceType(request, metadata=metadata, timeout=10).licence_type
 
 
-def test_an_anonymous_caller_is_refused(stub: licence_pb2_grpc.LicenceServiceStub) -> None:
+def test_define_then_read_anonymously_over_grpc(stub: licence_pb2_grpc.LicenceServiceStub) -> None:
+    defined = _define(stub, ADMIN)
+    got = stub.GetLicenceType(pb.GetLicenceTypeRequest(code=defined.code), timeout=10).licence_type
+    assert (got.code, got.name, got.issue_mode, got.fields[0].label) == (
+        f"{DEPT}001",
+        "营业执照",
+        pb.ISSUE_MODE_AUTOMATIC,
+        "经营范围",
+    )
+    listed = stub.ListLicenceTypes(pb.ListLicenceTypesRequest(tenant="510104"), timeout=10).licence_types
+    assert [t.code for t in listed] == [defined.code]
+
+
+def test_an_anonymous_caller_cannot_define(stub: licence_pb2_grpc.LicenceServiceStub) -> None:
     with pytest.raises(grpc.RpcError) as caught:
-        stub.CreateRecord(pb.CreateRecordRequest(title="记录"), timeout=10)
+        stub.DefineLicenceType(pb.DefineLicenceTypeRequest(name="营业执照"), timeout=10)
     assert caught.value.code() == grpc.StatusCode.UNAUTHENTICATED
 
 
 def test_a_role_the_door_does_not_admit_is_refused(stub: licence_pb2_grpc.LicenceServiceStub) -> None:
-    metadata = list(sign_principal(CITIZEN, KEY.encode()).items())
     with pytest.raises(grpc.RpcError) as caught:
-        stub.GetRecord(pb.GetRecordRequest(id="no-such-record"), metadata=metadata, timeout=10)
+        _define(stub, CITIZEN)
     assert caught.value.code() == grpc.StatusCode.PERMISSION_DENIED
+
+
+def test_a_malformed_code_is_invalid_argument(stub: licence_pb2_grpc.LicenceServiceStub) -> None:
+    with pytest.raises(grpc.RpcError) as caught:
+        stub.GetLicenceType(pb.GetLicenceTypeRequest(code="not-a-code"), timeout=10)
+    assert caught.value.code() == grpc.StatusCode.INVALID_ARGUMENT

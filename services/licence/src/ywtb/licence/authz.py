@@ -7,23 +7,11 @@ from ywtb.common.auth.principal import Principal
 from ywtb.common.errors import PermissionDenied
 
 
-def require_department_staff(principal: Principal) -> None:
-    """Staff bound to a tenant and a department."""
-    if principal.tenant and principal.dept and principal.has_role(*tenancy.STAFF_ROLES):
+def require_department_admin(principal: Principal) -> None:
+    """A department administrator bound to a tenant and a department (defines its licence types)."""
+    if principal.tenant and principal.dept and principal.has_role(tenancy.DEPT_ADMIN):
         return
     raise PermissionDenied(
-        "只有部门工作人员可以办理此事项，请使用工作人员账号登录。", message_en="department staff only"
-    )
-
-
-def require_read(principal: Principal, tenant: str, dept: str) -> None:
-    """Staff of the record's department, supervisors of its tenant or above, internal services."""
-    if (
-        tenancy.is_department_staff(principal, tenant, dept)
-        or tenancy.supervises(principal, tenant)
-        or tenancy.is_unbound(principal)
-    ):
-        return
-    raise PermissionDenied(
-        "您无权查看该记录；请联系记录所属部门。", message_en="not staff of the record's department"
+        "只有部门管理员可以定义本部门的证照类型，请使用部门管理员账号登录。",
+        message_en="department administrators only",
     )

@@ -4,5 +4,5 @@ from __future__ import annotations
 
 from ywtb.licence.models import metadata
 
-RECORD_TOPIC = "ywtb.licence.record.v1"
-publish = metadata.publisher(RECORD_TOPIC)
+LICENCE_TOPIC = "ywtb.licence.licence.v1"  # key = licence type code, or licence identifier
+publish = metadata.publisher(LICENCE_TOPIC)

@@ -1,4 +1,4 @@
-"""outbox inbox records
+"""outbox inbox licence_types
 
 Revision ID: 0001
 Revises:
@@ -18,23 +18,25 @@ depends_on = None
 def upgrade() -> None:
     create_messaging_tables()
     op.create_table(
-        "records",
-        sa.Column("id", sa.String(length=32), nullable=False),
+        "licence_types",
+        sa.Column("code", sa.String(length=21), nullable=False),
         sa.Column("dept", sa.String(length=18), nullable=False),
-        sa.Column("title", sa.String(length=200), nullable=False),
+        sa.Column("name", sa.String(length=50), nullable=False),
+        sa.Column("fields", sa.JSON(), nullable=False),
+        sa.Column("validity_months", sa.Integer(), nullable=False),
+        sa.Column("template_title", sa.String(length=50), nullable=False),
+        sa.Column("issue_mode", sa.String(length=10), nullable=False),
         sa.Column("created_by", sa.String(length=64), nullable=False),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
-        sa.Column("reply_by", sa.DateTime(timezone=True), nullable=False),
-        sa.Column("status", sa.String(length=10), nullable=False),
         sa.Column("tenant", sa.String(length=6), nullable=False),
-        sa.PrimaryKeyConstraint("id"),
+        sa.PrimaryKeyConstraint("code"),
+        sa.UniqueConstraint("dept", "name", name="uq_licence_types_dept_name"),
     )
-    with op.batch_alter_table("records", schema=None) as batch_op:
-        batch_op.create_index(batch_op.f("ix_records_dept"), ["dept"], unique=False)
-        batch_op.create_index(batch_op.f("ix_records_status"), ["status"], unique=False)
-        batch_op.create_index(batch_op.f("ix_records_tenant"), ["tenant"], unique=False)
+    with op.batch_alter_table("licence_types", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_licence_types_dept"), ["dept"], unique=False)
+        batch_op.create_index(batch_op.f("ix_licence_types_tenant"), ["tenant"], unique=False)
 
 
 def downgrade() -> None:
-    op.drop_table("records")
+    op.drop_table("licence_types")
     drop_messaging_tables()

@@ -24,15 +24,13 @@ _sym_db = _symbol_database.Default()
 
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n ywtb/api/licence/v1/events.proto\x12\x13ywtb.api.licence.v1\"H\n\rRecordCreated\x12\n\n\x02id\x18\x01 \x01(\t\x12\x0e\n\x06tenant\x18\x02 \x01(\t\x12\x0c\n\x04\x64\x65pt\x18\x03 \x01(\t\x12\r\n\x05title\x18\x04 \x01(\t\"9\n\rRecordOverdue\x12\n\n\x02id\x18\x01 \x01(\t\x12\x0e\n\x06tenant\x18\x02 \x01(\t\x12\x0c\n\x04\x64\x65pt\x18\x03 \x01(\tb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n ywtb/api/licence/v1/events.proto\x12\x13ywtb.api.licence.v1\"N\n\x12LicenceTypeDefined\x12\x0c\n\x04\x63ode\x18\x01 \x01(\t\x12\x0e\n\x06tenant\x18\x02 \x01(\t\x12\x0c\n\x04\x64\x65pt\x18\x03 \x01(\t\x12\x0c\n\x04name\x18\x04 \x01(\tb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'ywtb.api.licence.v1.events_pb2', _globals)
 if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
-  _globals['_RECORDCREATED']._serialized_start=57
-  _globals['_RECORDCREATED']._serialized_end=129
-  _globals['_RECORDOVERDUE']._serialized_start=131
-  _globals['_RECORDOVERDUE']._serialized_end=188
+  _globals['_LICENCETYPEDEFINED']._serialized_start=57
+  _globals['_LICENCETYPEDEFINED']._serialized_end=135
 # @@protoc_insertion_point(module_scope)

@@ -25,23 +25,31 @@ _sym_db = _symbol_database.Default()
 from google.protobuf import timestamp_pb2 as google_dot_protobuf_dot_timestamp__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n!ywtb/api/licence/v1/licence.proto\x12\x13ywtb.api.licence.v1\x1a\x1fgoogle/protobuf/timestamp.proto\"\xc3\x01\n\x06Record\x12\n\n\x02id\x18\x01 \x01(\t\x12\x0e\n\x06tenant\x18\x02 \x01(\t\x12\x0c\n\x04\x64\x65pt\x18\x03 \x01(\t\x12\r\n\x05title\x18\x04 \x01(\t\x12\x12\n\ncreated_by\x18\x05 \x01(\t\x12.\n\ncreated_at\x18\x06 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12,\n\x08reply_by\x18\x07 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x0e\n\x06status\x18\x08 \x01(\t\"$\n\x13\x43reateRecordRequest\x12\r\n\x05title\x18\x01 \x01(\t\"C\n\x14\x43reateRecordResponse\x12+\n\x06record\x18\x01 \x01(\x0b\x32\x1b.ywtb.api.licence.v1.Record\"\x1e\n\x10GetRecordRequest\x12\n\n\x02id\x18\x01 \x01(\t\"@\n\x11GetRecordResponse\x12+\n\x06record\x18\x01 \x01(\x0b\x32\x1b.ywtb.api.licence.v1.Record2\xd1\x01\n\x0eLicenceService\x12\x63\n\x0c\x43reateRecord\x12(.ywtb.api.licence.v1.CreateRecordRequest\x1a).ywtb.api.licence.v1.CreateRecordResponse\x12Z\n\tGetRecord\x12%.ywtb.api.licence.v1.GetRecordRequest\x1a&.ywtb.api.licence.v1.GetRecordResponseb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n!ywtb/api/licence/v1/licence.proto\x12\x13ywtb.api.licence.v1\x1a\x1fgoogle/protobuf/timestamp.proto\"<\n\x0cLicenceField\x12\x0b\n\x03key\x18\x01 \x01(\t\x12\r\n\x05label\x18\x02 \x01(\t\x12\x10\n\x08required\x18\x03 \x01(\x08\"\xa3\x02\n\x0bLicenceType\x12\x0c\n\x04\x63ode\x18\x01 \x01(\t\x12\x0e\n\x06tenant\x18\x02 \x01(\t\x12\x0c\n\x04\x64\x65pt\x18\x03 \x01(\t\x12\x0c\n\x04name\x18\x04 \x01(\t\x12\x31\n\x06\x66ields\x18\x05 \x03(\x0b\x32!.ywtb.api.licence.v1.LicenceField\x12\x17\n\x0fvalidity_months\x18\x06 \x01(\x05\x12\x16\n\x0etemplate_title\x18\x07 \x01(\t\x12\x32\n\nissue_mode\x18\x08 \x01(\x0e\x32\x1e.ywtb.api.licence.v1.IssueMode\x12\x12\n\ncreated_by\x18\t \x01(\t\x12.\n\ncreated_at\x18\n \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"\xc0\x01\n\x18\x44\x65\x66ineLicenceTypeRequest\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\x31\n\x06\x66ields\x18\x02 \x03(\x0b\x32!.ywtb.api.licence.v1.LicenceField\x12\x17\n\x0fvalidity_months\x18\x03 \x01(\x05\x12\x16\n\x0etemplate_title\x18\x04 \x01(\t\x12\x32\n\nissue_mode\x18\x05 \x01(\x0e\x32\x1e.ywtb.api.licence.v1.IssueMode\"S\n\x19\x44\x65\x66ineLicenceTypeResponse\x12\x36\n\x0clicence_type\x18\x01 \x01(\x0b\x32 .ywtb.api.licence.v1.LicenceType\"%\n\x15GetLicenceTypeRequest\x12\x0c\n\x04\x63ode\x18\x01 \x01(\t\"P\n\x16GetLicenceTypeResponse\x12\x36\n\x0clicence_type\x18\x01 \x01(\x0b\x32 .ywtb.api.licence.v1.LicenceType\"7\n\x17ListLicenceTypesRequest\x12\x0e\n\x06tenant\x18\x01 \x01(\t\x12\x0c\n\x04\x64\x65pt\x18\x02 \x01(\t\"S\n\x18ListLicenceTypesResponse\x12\x37\n\rlicence_types\x18\x01 \x03(\x0b\x32 .ywtb.api.licence.v1.LicenceType*X\n\tIssueMode\x12\x1a\n\x16ISSUE_MODE_UNSPECIFIED\x10\x00\x12\x18\n\x14ISSUE_MODE_AUTOMATIC\x10\x01\x12\x15\n\x11ISSUE_MODE_MANUAL\x10\x02\x32\xe0\x02\n\x0eLicenceService\x12r\n\x11\x44\x65\x66ineLicenceType\x12-.ywtb.api.licence.v1.DefineLicenceTypeRequest\x1a..ywtb.api.licence.v1.DefineLicenceTypeResponse\x12i\n\x0eGetLicenceType\x12*.ywtb.api.licence.v1.GetLicenceTypeRequest\x1a+.ywtb.api.licence.v1.GetLicenceTypeResponse\x12o\n\x10ListLicenceTypes\x12,.ywtb.api.licence.v1.ListLicenceTypesRequest\x1a-.ywtb.api.licence.v1.ListLicenceTypesResponseb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'ywtb.api.licence.v1.licence_pb2', _globals)
 if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
-  _globals['_RECORD']._serialized_start=92
-  _globals['_RECORD']._serialized_end=287
-  _globals['_CREATERECORDREQUEST']._serialized_start=289
-  _globals['_CREATERECORDREQUEST']._serialized_end=325
-  _globals['_CREATERECORDRESPONSE']._serialized_start=327
-  _globals['_CREATERECORDRESPONSE']._serialized_end=394
-  _globals['_GETRECORDREQUEST']._serialized_start=396
-  _globals['_GETRECORDREQUEST']._serialized_end=426
-  _globals['_GETRECORDRESPONSE']._serialized_start=428
-  _globals['_GETRECORDRESPONSE']._serialized_end=492
-  _globals['_LICENCESERVICE']._serialized_start=495
-  _globals['_LICENCESERVICE']._serialized_end=704
+  _globals['_ISSUEMODE']._serialized_start=990
+  _globals['_ISSUEMODE']._serialized_end=1078
+  _globals['_LICENCEFIELD']._serialized_start=91
+  _globals['_LICENCEFIELD']._serialized_end=151
+  _globals['_LICENCETYPE']._serialized_start=154
+  _globals['_LICENCETYPE']._serialized_end=445
+  _globals['_DEFINELICENCETYPEREQUEST']._serialized_start=448
+  _globals['_DEFINELICENCETYPEREQUEST']._serialized_end=640
+  _globals['_DEFINELICENCETYPERESPONSE']._serialized_start=642
+  _globals['_DEFINELICENCETYPERESPONSE']._serialized_end=725
+  _globals['_GETLICENCETYPEREQUEST']._serialized_start=727
+  _globals['_GETLICENCETYPEREQUEST']._serialized_end=764
+  _globals['_GETLICENCETYPERESPONSE']._serialized_start=766
+  _globals['_GETLICENCETYPERESPONSE']._serialized_end=846
+  _globals['_LISTLICENCETYPESREQUEST']._serialized_start=848
+  _globals['_LISTLICENCETYPESREQUEST']._serialized_end=903
+  _globals['_LISTLICENCETYPESRESPONSE']._serialized_start=905
+  _globals['_LISTLICENCETYPESRESPONSE']._serialized_end=988
+  _globals['_LICENCESERVICE']._serialized_start=1081
+  _globals['_LICENCESERVICE']._serialized_end=1433
 # @@protoc_insertion_point(module_scope)

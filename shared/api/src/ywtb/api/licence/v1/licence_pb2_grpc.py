@@ -26,7 +26,8 @@ if _version_not_supported:
 
 
 class LicenceServiceStub:
-    """The licence service: staff of a department keep records; supervisors of the tenant or above read them.
+    """The licence service. This version keeps the licence type catalogue (证照目录); issuing, verifying,
+    revoking and sharing licences follow.
     """
 
     def __init__(self, channel):
@@ -35,31 +36,44 @@ class LicenceServiceStub:
         Args:
             channel: A grpc.Channel.
         """
-        self.CreateRecord = channel.unary_unary(
-                '/ywtb.api.licence.v1.LicenceService/CreateRecord',
-                request_serializer=ywtb_dot_api_dot_licence_dot_v1_dot_licence__pb2.CreateRecordRequest.SerializeToString,
-                response_deserializer=ywtb_dot_api_dot_licence_dot_v1_dot_licence__pb2.CreateRecordResponse.FromString,
+        self.DefineLicenceType = channel.unary_unary(
+                '/ywtb.api.licence.v1.LicenceService/DefineLicenceType',
+                request_serializer=ywtb_dot_api_dot_licence_dot_v1_dot_licence__pb2.DefineLicenceTypeRequest.SerializeToString,
+                response_deserializer=ywtb_dot_api_dot_licence_dot_v1_dot_licence__pb2.DefineLicenceTypeResponse.FromString,
                 _registered_method=True)
-        self.GetRecord = channel.unary_unary(
-                '/ywtb.api.licence.v1.LicenceService/GetRecord',
-                request_serializer=ywtb_dot_api_dot_licence_dot_v1_dot_licence__pb2.GetRecordRequest.SerializeToString,
-                response_deserializer=ywtb_dot_api_dot_licence_dot_v1_dot_licence__pb2.GetRecordResponse.FromString,
+        self.GetLicenceType = channel.unary_unary(
+                '/ywtb.api.licence.v1.LicenceService/GetLicenceType',
+                request_serializer=ywtb_dot_api_dot_licence_dot_v1_dot_licence__pb2.GetLicenceTypeRequest.SerializeToString,
+                response_deserializer=ywtb_dot_api_dot_licence_dot_v1_dot_licence__pb2.GetLicenceTypeResponse.FromString,
+                _registered_method=True)
+        self.ListLicenceTypes = channel.unary_unary(
+                '/ywtb.api.licence.v1.LicenceService/ListLicenceTypes',
+                request_serializer=ywtb_dot_api_dot_licence_dot_v1_dot_licence__pb2.ListLicenceTypesRequest.SerializeToString,
+                response_deserializer=ywtb_dot_api_dot_licence_dot_v1_dot_licence__pb2.ListLicenceTypesResponse.FromString,
                 _registered_method=True)
 
 
 class LicenceServiceServicer:
-    """The licence service: staff of a department keep records; supervisors of the tenant or above read them.
+    """The licence service. This version keeps the licence type catalogue (证照目录); issuing, verifying,
+    revoking and sharing licences follow.
     """
 
-    def CreateRecord(self, request, context):
-        """Create a record in the caller's tenant and department (staff only).
+    def DefineLicenceType(self, request, context):
+        """Define a licence type of the caller's department (department or tenant administrators).
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
-    def GetRecord(self, request, context):
-        """One record: to staff of its department and supervisors of its tenant or an ancestor tenant.
+    def GetLicenceType(self, request, context):
+        """One licence type by its code (published facts: anyone).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ListLicenceTypes(self, request, context):
+        """The licence types of a tenant, optionally of one department (published facts: anyone).
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -68,15 +82,20 @@ class LicenceServiceServicer:
 
 def add_LicenceServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
-            'CreateRecord': grpc.unary_unary_rpc_method_handler(
-                    servicer.CreateRecord,
-                    request_deserializer=ywtb_dot_api_dot_licence_dot_v1_dot_licence__pb2.CreateRecordRequest.FromString,
-                    response_serializer=ywtb_dot_api_dot_licence_dot_v1_dot_licence__pb2.CreateRecordResponse.SerializeToString,
+            'DefineLicenceType': grpc.unary_unary_rpc_method_handler(
+                    servicer.DefineLicenceType,
+                    request_deserializer=ywtb_dot_api_dot_licence_dot_v1_dot_licence__pb2.DefineLicenceTypeRequest.FromString,
+                    response_serializer=ywtb_dot_api_dot_licence_dot_v1_dot_licence__pb2.DefineLicenceTypeResponse.SerializeToString,
             ),
-            'GetRecord': grpc.unary_unary_rpc_method_handler(
-                    servicer.GetRecord,
-                    request_deserializer=ywtb_dot_api_dot_licence_dot_v1_dot_licence__pb2.GetRecordRequest.FromString,
-                    response_serializer=ywtb_dot_api_dot_licence_dot_v1_dot_licence__pb2.GetRecordResponse.SerializeToString,
+            'GetLicenceType': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetLicenceType,
+                    request_deserializer=ywtb_dot_api_dot_licence_dot_v1_dot_licence__pb2.GetLicenceTypeRequest.FromString,
+                    response_serializer=ywtb_dot_api_dot_licence_dot_v1_dot_licence__pb2.GetLicenceTypeResponse.SerializeToString,
+            ),
+            'ListLicenceTypes': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListLicenceTypes,
+                    request_deserializer=ywtb_dot_api_dot_licence_dot_v1_dot_licence__pb2.ListLicenceTypesRequest.FromString,
+                    response_serializer=ywtb_dot_api_dot_licence_dot_v1_dot_licence__pb2.ListLicenceTypesResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -87,11 +106,12 @@ def add_LicenceServiceServicer_to_server(servicer, server):
 
  # This class is part of an EXPERIMENTAL API.
 class LicenceService:
-    """The licence service: staff of a department keep records; supervisors of the tenant or above read them.
+    """The licence service. This version keeps the licence type catalogue (证照目录); issuing, verifying,
+    revoking and sharing licences follow.
     """
 
     @staticmethod
-    def CreateRecord(request,
+    def DefineLicenceType(request,
             target,
             options=(),
             channel_credentials=None,
@@ -104,9 +124,9 @@ class LicenceService:
         return grpc.experimental.unary_unary(
             request,
             target,
-            '/ywtb.api.licence.v1.LicenceService/CreateRecord',
-            ywtb_dot_api_dot_licence_dot_v1_dot_licence__pb2.CreateRecordRequest.SerializeToString,
-            ywtb_dot_api_dot_licence_dot_v1_dot_licence__pb2.CreateRecordResponse.FromString,
+            '/ywtb.api.licence.v1.LicenceService/DefineLicenceType',
+            ywtb_dot_api_dot_licence_dot_v1_dot_licence__pb2.DefineLicenceTypeRequest.SerializeToString,
+            ywtb_dot_api_dot_licence_dot_v1_dot_licence__pb2.DefineLicenceTypeResponse.FromString,
             options,
             channel_credentials,
             insecure,
@@ -118,7 +138,7 @@ class LicenceService:
             _registered_method=True)
 
     @staticmethod
-    def GetRecord(request,
+    def GetLicenceType(request,
             target,
             options=(),
             channel_credentials=None,
@@ -131,9 +151,36 @@ class LicenceService:
         return grpc.experimental.unary_unary(
             request,
             target,
-            '/ywtb.api.licence.v1.LicenceService/GetRecord',
-            ywtb_dot_api_dot_licence_dot_v1_dot_licence__pb2.GetRecordRequest.SerializeToString,
-            ywtb_dot_api_dot_licence_dot_v1_dot_licence__pb2.GetRecordResponse.FromString,
+            '/ywtb.api.licence.v1.LicenceService/GetLicenceType',
+            ywtb_dot_api_dot_licence_dot_v1_dot_licence__pb2.GetLicenceTypeRequest.SerializeToString,
+            ywtb_dot_api_dot_licence_dot_v1_dot_licence__pb2.GetLicenceTypeResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListLicenceTypes(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/ywtb.api.licence.v1.LicenceService/ListLicenceTypes',
+            ywtb_dot_api_dot_licence_dot_v1_dot_licence__pb2.ListLicenceTypesRequest.SerializeToString,
+            ywtb_dot_api_dot_licence_dot_v1_dot_licence__pb2.ListLicenceTypesResponse.FromString,
             options,
             channel_credentials,
             insecure,
