@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Mapping
 from typing import Any
 
@@ -21,6 +22,8 @@ from ywtb.common.events.bus import (
 )
 
 log = logging.getLogger(__name__)
+
+_CLOSE_SECONDS = 30.0
 
 _TRANSIENT = {
     KafkaError._MSG_TIMED_OUT,
@@ -211,9 +214,18 @@ class KafkaSubscription(Subscription):
         )
 
     def close(self) -> None:
-        if not self._closed:
-            self._closed = True
-            self._consumer.close()
+        """Leave the group; bounded, since librdkafka's close can block forever after a lost partition."""
+        if self._closed:
+            return
+        self._closed = True
+        closer = threading.Thread(target=self._consumer.close, name="kafka-consumer-close", daemon=True)
+        closer.start()
+        closer.join(_CLOSE_SECONDS)
+        if closer.is_alive():
+            log.warning(
+                "kafka consumer did not close in %s s; the group drops it after its session timeout",
+                _CLOSE_SECONDS,
+            )
 
 
 def _headers(raw: dict[str, str | bytes | None] | list[tuple[str, str | bytes | None]] | None) -> Headers:
