@@ -60,6 +60,7 @@ def create_app(
     catalog: AsyncStub | None = None,
     intake: AsyncStub | None = None,
     approval: AsyncStub | None = None,
+    licence: AsyncStub | None = None,
 ) -> FastAPI:
     """Build the gateway: error handlers, request middleware, health endpoints and the API routes.
 
@@ -100,7 +101,13 @@ def create_app(
     app.state.validated_tokens = ValidatedTokens()  # a token seen again skips the signature check
     app.include_router(build_me_router())
     key = settings.internal_signing_key.get_secret_value().encode("utf-8")
-    given = {"identity": identity, "catalog": catalog, "intake": intake, "approval": approval}
+    given = {
+        "identity": identity,
+        "catalog": catalog,
+        "intake": intake,
+        "approval": approval,
+        "licence": licence,
+    }
     for name, (stub_class, routes) in fronted_services().items():
         target, service = getattr(settings, f"{name}_target"), str(registry()[name].api)
         stub = given.get(name) or service_stub(stub_class, service, target, key, routes.READS)

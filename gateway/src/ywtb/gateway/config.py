@@ -56,6 +56,7 @@ class GatewaySettings(ServiceSettings):
     catalog_target: str = Field(default_factory=lambda: registry()["catalog"].target())
     intake_target: str = Field(default_factory=lambda: registry()["intake"].target())
     approval_target: str = Field(default_factory=lambda: registry()["approval"].target())
+    licence_target: str = Field(default_factory=lambda: registry()["licence"].target())
 
     @field_validator("auth_mode", mode="after")
     @classmethod
