@@ -14,12 +14,11 @@ from ywtb.common.codes import make_credit_code
 from ywtb.common.db import Database
 from ywtb.common.grpc import build_server, server_port
 from ywtb.common.migrations import script_location_of, upgrade
-from ywtb.common.pii import id_check_char
+from ywtb.common.pii import PiiKeys, id_check_char
 from ywtb.gateway.app import create_app
 from ywtb.gateway.config import GatewaySettings
 from ywtb.identity.directory import LocalDirectory
 from ywtb.identity.grpc_api import IdentityServicer
-from ywtb.identity.pii_keys import PiiKeys
 from ywtb.identity.provisioning import Provisioner
 from ywtb.identity.service import IdentityService
 
@@ -33,7 +32,7 @@ ID17 = "51010419900307123"
 def client(tmp_path: Path) -> Iterator[TestClient]:
     url = f"sqlite:///{tmp_path / 'identity.db'}"
     upgrade(script_location_of("ywtb.identity"), url)
-    db, keys = Database(url), PiiKeys.from_secret("gateway-test-pii-secret-0123456789")
+    db, keys = Database(url), PiiKeys.from_secret("gateway-test-pii-secret-0123456789", "identity")
     service = IdentityService(
         db, Provisioner(db, LocalDirectory(), keys), keys, person_home_tenant="510000", local_passwords=True
     )

@@ -25,12 +25,12 @@ from ywtb.common.db import Database
 from ywtb.common.errors import PermissionDenied
 from ywtb.common.grpc import build_server, channel, server_port
 from ywtb.common.migrations import script_location_of, upgrade
+from ywtb.common.pii import PiiKeys
 from ywtb.common.testing.stack import stack_env, unique_name
 from ywtb.identity import directory
 from ywtb.identity.grpc_api import IdentityServicer
 from ywtb.identity.keycloak import KeycloakDirectory
 from ywtb.identity.models import Account, outbox
-from ywtb.identity.pii_keys import PiiKeys
 from ywtb.identity.provisioning import Provisioner
 from ywtb.identity.service import IdentityService
 
@@ -65,7 +65,7 @@ class Stack:
 
     def __init__(self, url: str, target: directory.Directory) -> None:
         upgrade(script_location_of("ywtb.identity"), url)
-        keys = PiiKeys.from_secret("integration-pii-secret-0123456789")
+        keys = PiiKeys.from_secret("integration-pii-secret-0123456789", "identity")
         self.db = Database(url)
         self.provisioner = Provisioner(self.db, target, keys)
         self.service = IdentityService(

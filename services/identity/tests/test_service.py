@@ -13,15 +13,14 @@ from ywtb.common.codes import make_credit_code
 from ywtb.common.db import Database
 from ywtb.common.errors import AlreadyExists, InvalidArgument, PermissionDenied, Unauthenticated
 from ywtb.common.migrations import script_location_of, upgrade
-from ywtb.common.pii import id_check_char
+from ywtb.common.pii import PiiKeys, id_check_char
 from ywtb.identity import directory
 from ywtb.identity.models import Account, AgentAuthorisation, Department, Person, Staff, Tenant, outbox
-from ywtb.identity.pii_keys import PiiKeys
 from ywtb.identity.provisioning import Provisioner
 from ywtb.identity.service import IdentityService
 
 ADMIN = Principal(subject="root", tenant="510000", roles=frozenset({"platform_admin"}))
-KEYS = PiiKeys.from_secret("unit-test-pii-secret-0123456789")
+KEYS = PiiKeys.from_secret("unit-test-pii-secret-0123456789", "identity")
 ID17 = "51010419900307123"
 ID_NUMBER = ID17 + id_check_char(ID17)
 MSCJ = make_credit_code("11510104MB3234567")

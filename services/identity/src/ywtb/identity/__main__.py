@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from ywtb.api.identity.v1 import identity_pb2_grpc
+from ywtb.common.pii import PiiKeys
 from ywtb.common.runtime import Kit, Parts, ServiceSpec, run_service
 from ywtb.common.workers import periodic
 from ywtb.identity.config import IdentitySettings
 from ywtb.identity.directory import Directory, LocalDirectory
 from ywtb.identity.grpc_api import IdentityServicer
 from ywtb.identity.models import metadata
-from ywtb.identity.pii_keys import PiiKeys
 from ywtb.identity.provisioning import Provisioner
 from ywtb.identity.seed import seed_demo
 from ywtb.identity.service import IdentityService
@@ -30,7 +30,7 @@ def directory_for(settings: IdentitySettings) -> Directory:
 def build(kit: Kit[IdentitySettings]) -> Parts:
     """The service (demo data seeded when asked), its servicer and the provisioning round."""
     settings = kit.settings
-    keys = PiiKeys.from_secret(settings.pii_key.get_secret_value())
+    keys = PiiKeys.from_secret(settings.pii_key.get_secret_value(), "identity")
     provisioner = Provisioner(kit.db, directory_for(settings), keys)
     service = IdentityService(
         kit.db,

@@ -11,9 +11,9 @@ from ywtb.api.identity.v1 import identity_pb2
 from ywtb.common.clock import utc_now
 from ywtb.common.db import Database
 from ywtb.common.errors import AlreadyExists, InvalidArgument, NotFound
+from ywtb.common.pii import PiiKeys
 from ywtb.identity.models import Account, Person
 from ywtb.identity.passwords import hash_password
-from ywtb.identity.pii_keys import PiiKeys
 from ywtb.identity.provisioning import Provisioner
 
 USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{2,63}$")

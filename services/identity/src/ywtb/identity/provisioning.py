@@ -19,11 +19,11 @@ from ywtb.api.identity.v1 import events_pb2, identity_pb2
 from ywtb.common.clock import utc_now
 from ywtb.common.db import Database, is_postgres
 from ywtb.common.errors import AlreadyExists, FailedPrecondition
+from ywtb.common.pii import PiiKeys
 from ywtb.identity import convert, directory
 from ywtb.identity.authz import lineage
 from ywtb.identity.events import PERSON_TOPIC, STAFF_TOPIC, publish
 from ywtb.identity.models import Account, Person, Staff
-from ywtb.identity.pii_keys import PiiKeys
 
 log = logging.getLogger(__name__)
 PROVISIONING = identity_pb2.ACCOUNT_STATUS_PROVISIONING

@@ -7,6 +7,7 @@ import hashlib
 import hmac
 import os
 import re
+from dataclasses import dataclass
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives import hashes
@@ -110,3 +111,28 @@ def decrypt(token: str, key: bytes, associated_data: bytes | None = None) -> str
     except InvalidTag as exc:
         raise ValueError("cannot decrypt: wrong key or tampered token") from exc
     return plain.decode()
+
+
+@dataclass(frozen=True)
+class PiiKeys:
+    """A service's keys for personal data, derived from its PII secret: encryption at rest, lookup hashes."""
+
+    encryption: bytes
+    lookup: bytes
+
+    @classmethod
+    def from_secret(cls, secret: str, owner: str) -> PiiKeys:
+        """Both keys of `owner` (the service name) from one secret."""
+        return cls(derive_key(secret, f"{owner}-pii-encryption"), derive_key(secret, f"{owner}-pii-lookup"))
+
+    def seal(self, value: str, context: str) -> str:
+        """Encrypt a value bound to its context (e.g. the column and row id)."""
+        return encrypt(value, self.encryption, context.encode())
+
+    def open(self, token: str, context: str) -> str:
+        """Decrypt a sealed value."""
+        return decrypt(token, self.encryption, context.encode())
+
+    def lookup_hash(self, value: str) -> str:
+        """Keyed hash for equality lookups of a value that is stored encrypted."""
+        return keyed_hash(value, self.lookup)
