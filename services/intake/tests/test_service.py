@@ -11,7 +11,8 @@ import pytest
 from sqlalchemy import func, select
 
 from ywtb.api.intake.v1 import intake_pb2 as pb
-from ywtb.common.errors import Conflict, FailedPrecondition, InvalidArgument, PermissionDenied
+from ywtb.common.auth.principal import SYSTEM
+from ywtb.common.errors import Conflict, FailedPrecondition, InvalidArgument, NotFound, PermissionDenied
 from ywtb.intake.models import Case, outbox
 from ywtb.intake.service import ApplicantIn, IntakeService, Submission
 from ywtb.intake.storage import FilesystemStorage
@@ -325,3 +326,15 @@ def test_window_and_agent_submissions(service: IntakeService) -> None:
 def test_instant_items_are_promised_the_same_day(service: IntakeService) -> None:
     case, _ = _submit(service, item=INSTANT_ITEM)
     assert service.accept(CLERK, case.case_no).promised_date.isoformat() == "2026-09-29"
+
+
+def test_the_case_holder_in_clear_is_for_services_only(service: IntakeService) -> None:
+    applicant = ApplicantIn(name="赵六", id_number=ID_NUMBER)
+    window, _ = _submit(service, CLERK, key="", channel=pb.CHANNEL_WINDOW, applicant=applicant)
+    case, holder_code = service.case_holder(SYSTEM, window.case_no)
+    assert (case.applicant_name, case.applicant_id_type, holder_code) == ("赵六", "111", ID_NUMBER)
+    for someone in (CLERK, CITIZEN):
+        with pytest.raises(PermissionDenied):
+            service.case_holder(someone, window.case_no)
+    with pytest.raises(NotFound):
+        service.case_holder(SYSTEM, "no-such-case")

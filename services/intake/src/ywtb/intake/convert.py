@@ -106,3 +106,21 @@ def case(row: Case, acceptance_deadline: datetime | None = None) -> pb.Case:
         bundle_items=[bundle_item(i) for i in row.bundle_items or []],
         acceptance_deadline=timestamp(acceptance_deadline),
     )
+
+
+def case_holder(row: Case, holder_code: str) -> pb.GetCaseHolderResponse:
+    """Who a licence issued on the case belongs to: the applicant, or the organisation it applied for."""
+    return pb.GetCaseHolderResponse(
+        case_no=row.case_no,
+        tenant=row.tenant,
+        dept=row.dept,
+        dept_name=str(row.item.get("dept_name", "")),
+        item_id=row.item_id,
+        item_version=row.item_version,
+        item_name=str(row.item.get("name", "")),
+        applicant_type=row.applicant_type,
+        holder_name=row.applicant_name,
+        holder_code_type=row.applicant_id_type,
+        holder_code=holder_code,
+        owner=row.owner,
+    )

@@ -14,7 +14,7 @@ from ywtb.common.calendar import WorkCalendar, national_calendar
 from ywtb.common.clock import Clock, Clocked, utc, utc_now
 from ywtb.common.db import Database
 from ywtb.common.errors import FailedPrecondition, InvalidArgument, NotFound, PermissionDenied
-from ywtb.common.pii import derive_key
+from ywtb.common.pii import decrypt, derive_key
 from ywtb.intake import authz, events
 from ywtb.intake.catalog_client import CatalogClient
 from ywtb.intake.config import DEFAULT_CASE_NUMBER_PATTERN
@@ -58,6 +58,10 @@ class IntakeCore(Clocked):
         self.max_upload_bytes = max_upload_bytes
         self.case_number_pattern = case_number_pattern
         self.deemed_acceptance_workdays = deemed_acceptance_workdays
+
+    def applicant_id_number(self, case: Case) -> str:
+        """The applicant's certificate number in clear (for the licence holder; never logged)."""
+        return decrypt(case.applicant_id_enc, self._pii_key, b"case.applicant_id")
 
     def acceptance_deadline(self, case: Case) -> datetime | None:
         """While submitted, the end of the last working day to handle it (逾期视为受理 after); else None."""

@@ -8,7 +8,7 @@ from ywtb.common.auth.principal import Principal
 from ywtb.common.context import current_principal
 from ywtb.common.errors import Unauthenticated
 from ywtb.common.grpc import allow
-from ywtb.common.tenancy import APPLICANT_ROLES, WINDOW_CLERK
+from ywtb.common.tenancy import APPLICANT_ROLES, SERVICE, WINDOW_CLERK
 from ywtb.intake import authz, convert
 from ywtb.intake.models import Case
 from ywtb.intake.service import ApplicantIn, IntakeService, Submission
@@ -122,3 +122,8 @@ class IntakeServicer(intake_pb2_grpc.IntakeServiceServicer):
         yield pb.GetMaterialContentResponse(file=convert.uploaded_file(row))
         for start in range(0, len(content), CHUNK_BYTES):
             yield pb.GetMaterialContentResponse(chunk=content[start : start + CHUNK_BYTES])
+
+    @allow(SERVICE)
+    def GetCaseHolder(self, request, context):  # noqa: N802
+        case, holder_code = self.service.case_holder(_caller(), request.case_no)
+        return convert.case_holder(case, holder_code)

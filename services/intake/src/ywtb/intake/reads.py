@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from sqlalchemy import or_, select
 
+from ywtb.common import tenancy
 from ywtb.common.auth.principal import Principal
-from ywtb.common.errors import PermissionDenied
+from ywtb.common.errors import NotFound, PermissionDenied
 from ywtb.intake import authz
 from ywtb.intake.core import MAX_PAGE, IntakeCore, invalid
 from ywtb.intake.models import Case
@@ -18,6 +19,16 @@ class CaseReads(IntakeCore):
         """One case for whoever may read it; others get NotFound-equivalent PermissionDenied."""
         with self.db.transaction() as session:
             return self.readable(session, principal, case_no)
+
+    def case_holder(self, principal: Principal, case_no: str) -> tuple[Case, str]:
+        """The case and its applicant's certificate number in clear, for another service only."""
+        if not principal.has_role(tenancy.SERVICE):
+            raise PermissionDenied("仅限平台内部服务调用。", message_en="services only")
+        with self.db.transaction() as session:
+            case = session.get(Case, case_no)
+            if case is None:
+                raise NotFound("未找到该办件，请核对办件编号。", code="CASE_NOT_FOUND")
+            return case, self.applicant_id_number(case)
 
     def list_my_cases(
         self, principal: Principal, status: int = 0, page_size: int = 50, offset: int = 0

@@ -15,7 +15,7 @@ from ywtb.api.intake.v1 import intake_pb2 as pb
 from ywtb.common.auth.principal import Principal
 from ywtb.common.calendar import local_date
 from ywtb.common.errors import Conflict, FailedPrecondition, InvalidArgument, PermissionDenied
-from ywtb.common.pii import decrypt, encrypt, mask_id_number, mask_phone
+from ywtb.common.pii import encrypt, mask_id_number, mask_phone
 from ywtb.intake import applicants, authz
 from ywtb.intake.applicants import LEGAL_PERSON_TYPES, ApplicantIn
 from ywtb.intake.case_numbers import format_case_number, next_sequence
@@ -193,10 +193,6 @@ class Submissions(IntakeCore):
             "contact_mobile_enc": encrypt(mobile, self._pii_key, b"case.contact_mobile") if mobile else "",
             "contact_mobile_masked": mask_phone(mobile) if mobile else "",
         }
-
-    def applicant_id_number(self, case: Case) -> str:
-        """The applicant's certificate number in clear (for upward reporting; never logged)."""
-        return decrypt(case.applicant_id_enc, self._pii_key, b"case.applicant_id")
 
 
 def _request_hash(submission: Submission, channel: int) -> str:

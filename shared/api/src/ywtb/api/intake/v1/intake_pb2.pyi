@@ -1153,3 +1153,91 @@ class GetMaterialContentResponse(_message.Message):
     def WhichOneof(self, oneof_group: _WhichOneofArgType_part) -> _WhichOneofReturnType_part | None: ...
 
 Global___GetMaterialContentResponse: _TypeAlias = GetMaterialContentResponse  # noqa: Y015
+
+@_typing.final
+class GetCaseHolderRequest(_message.Message):
+    """Request of GetCaseHolder."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    CASE_NO_FIELD_NUMBER: _builtins.int
+    case_no: _builtins.str
+    """Case number."""
+    def __init__(
+        self,
+        *,
+        case_no: _builtins.str = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["case_no", b"case_no"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___GetCaseHolderRequest: _TypeAlias = GetCaseHolderRequest  # noqa: Y015
+
+@_typing.final
+class GetCaseHolderResponse(_message.Message):
+    """Response of GetCaseHolder: who a licence issued on the case belongs to."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    CASE_NO_FIELD_NUMBER: _builtins.int
+    TENANT_FIELD_NUMBER: _builtins.int
+    DEPT_FIELD_NUMBER: _builtins.int
+    DEPT_NAME_FIELD_NUMBER: _builtins.int
+    ITEM_ID_FIELD_NUMBER: _builtins.int
+    ITEM_VERSION_FIELD_NUMBER: _builtins.int
+    ITEM_NAME_FIELD_NUMBER: _builtins.int
+    APPLICANT_TYPE_FIELD_NUMBER: _builtins.int
+    HOLDER_NAME_FIELD_NUMBER: _builtins.int
+    HOLDER_CODE_TYPE_FIELD_NUMBER: _builtins.int
+    HOLDER_CODE_FIELD_NUMBER: _builtins.int
+    OWNER_FIELD_NUMBER: _builtins.int
+    case_no: _builtins.str
+    """Case number."""
+    tenant: _builtins.str
+    """Tenant (6-digit region code)."""
+    dept: _builtins.str
+    """Handling department's credit code."""
+    dept_name: _builtins.str
+    """Handling department's name."""
+    item_id: _builtins.str
+    """Item id."""
+    item_version: _builtins.int
+    """Item version the case was submitted under."""
+    item_name: _builtins.str
+    """Item name."""
+    applicant_type: _builtins.int
+    """Applicant type (1 natural person, 2 enterprise legal person, ...)."""
+    holder_name: _builtins.str
+    """Holder name: the person, or the organisation for a legal person."""
+    holder_code_type: _builtins.str
+    """Holder certificate type (111 citizen ID number, 001 unified social credit code)."""
+    holder_code: _builtins.str
+    """Holder certificate number, in clear."""
+    owner: _builtins.str
+    """The applicant's account (subject), empty for window cases without an account."""
+    def __init__(
+        self,
+        *,
+        case_no: _builtins.str = ...,
+        tenant: _builtins.str = ...,
+        dept: _builtins.str = ...,
+        dept_name: _builtins.str = ...,
+        item_id: _builtins.str = ...,
+        item_version: _builtins.int = ...,
+        item_name: _builtins.str = ...,
+        applicant_type: _builtins.int = ...,
+        holder_name: _builtins.str = ...,
+        holder_code_type: _builtins.str = ...,
+        holder_code: _builtins.str = ...,
+        owner: _builtins.str = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["applicant_type", b"applicant_type", "case_no", b"case_no", "dept", b"dept", "dept_name", b"dept_name", "holder_code", b"holder_code", "holder_code_type", b"holder_code_type", "holder_name", b"holder_name", "item_id", b"item_id", "item_name", b"item_name", "item_version", b"item_version", "owner", b"owner", "tenant", b"tenant"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___GetCaseHolderResponse: _TypeAlias = GetCaseHolderResponse  # noqa: Y015

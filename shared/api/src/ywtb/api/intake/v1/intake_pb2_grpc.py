@@ -90,6 +90,11 @@ class IntakeServiceStub:
                 request_serializer=ywtb_dot_api_dot_intake_dot_v1_dot_intake__pb2.GetMaterialContentRequest.SerializeToString,
                 response_deserializer=ywtb_dot_api_dot_intake_dot_v1_dot_intake__pb2.GetMaterialContentResponse.FromString,
                 _registered_method=True)
+        self.GetCaseHolder = channel.unary_unary(
+                '/ywtb.api.intake.v1.IntakeService/GetCaseHolder',
+                request_serializer=ywtb_dot_api_dot_intake_dot_v1_dot_intake__pb2.GetCaseHolderRequest.SerializeToString,
+                response_deserializer=ywtb_dot_api_dot_intake_dot_v1_dot_intake__pb2.GetCaseHolderResponse.FromString,
+                _registered_method=True)
 
 
 class IntakeServiceServicer:
@@ -173,6 +178,13 @@ class IntakeServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def GetCaseHolder(self, request, context):
+        """The holder of a case's result with the certificate number in clear (services only: the licence service).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_IntakeServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -230,6 +242,11 @@ def add_IntakeServiceServicer_to_server(servicer, server):
                     servicer.GetMaterialContent,
                     request_deserializer=ywtb_dot_api_dot_intake_dot_v1_dot_intake__pb2.GetMaterialContentRequest.FromString,
                     response_serializer=ywtb_dot_api_dot_intake_dot_v1_dot_intake__pb2.GetMaterialContentResponse.SerializeToString,
+            ),
+            'GetCaseHolder': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetCaseHolder,
+                    request_deserializer=ywtb_dot_api_dot_intake_dot_v1_dot_intake__pb2.GetCaseHolderRequest.FromString,
+                    response_serializer=ywtb_dot_api_dot_intake_dot_v1_dot_intake__pb2.GetCaseHolderResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -530,6 +547,33 @@ class IntakeService:
             '/ywtb.api.intake.v1.IntakeService/GetMaterialContent',
             ywtb_dot_api_dot_intake_dot_v1_dot_intake__pb2.GetMaterialContentRequest.SerializeToString,
             ywtb_dot_api_dot_intake_dot_v1_dot_intake__pb2.GetMaterialContentResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetCaseHolder(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/ywtb.api.intake.v1.IntakeService/GetCaseHolder',
+            ywtb_dot_api_dot_intake_dot_v1_dot_intake__pb2.GetCaseHolderRequest.SerializeToString,
+            ywtb_dot_api_dot_intake_dot_v1_dot_intake__pb2.GetCaseHolderResponse.FromString,
             options,
             channel_credentials,
             insecure,

@@ -55,6 +55,8 @@ class IntakeServiceStub:
     """The files given for a case's materials (name, type, size, SHA-256), for whoever may read the case."""
     GetMaterialContent: _grpc.UnaryStreamMultiCallable[_intake_pb2.GetMaterialContentRequest, _intake_pb2.GetMaterialContentResponse]
     """Download one file of a case: its metadata first, then its content in chunks (whoever may read the case)."""
+    GetCaseHolder: _grpc.UnaryUnaryMultiCallable[_intake_pb2.GetCaseHolderRequest, _intake_pb2.GetCaseHolderResponse]
+    """The holder of a case's result with the certificate number in clear (services only: the licence service)."""
 
 @_typing.type_check_only
 class IntakeServiceAsyncStub(IntakeServiceStub):
@@ -83,6 +85,8 @@ class IntakeServiceAsyncStub(IntakeServiceStub):
     """The files given for a case's materials (name, type, size, SHA-256), for whoever may read the case."""
     GetMaterialContent: _aio.UnaryStreamMultiCallable[_intake_pb2.GetMaterialContentRequest, _intake_pb2.GetMaterialContentResponse]  # type: ignore[assignment]
     """Download one file of a case: its metadata first, then its content in chunks (whoever may read the case)."""
+    GetCaseHolder: _aio.UnaryUnaryMultiCallable[_intake_pb2.GetCaseHolderRequest, _intake_pb2.GetCaseHolderResponse]  # type: ignore[assignment]
+    """The holder of a case's result with the certificate number in clear (services only: the licence service)."""
 
 class IntakeServiceServicer(metaclass=_abc_1.ABCMeta):
     """The intake service. Every RPC needs a signed principal."""
@@ -174,5 +178,13 @@ class IntakeServiceServicer(metaclass=_abc_1.ABCMeta):
         context: _ServicerContext,
     ) -> _typing.Union[_abc.Iterator[_intake_pb2.GetMaterialContentResponse], _abc.AsyncIterator[_intake_pb2.GetMaterialContentResponse]]:
         """Download one file of a case: its metadata first, then its content in chunks (whoever may read the case)."""
+
+    @_abc_1.abstractmethod
+    def GetCaseHolder(
+        self,
+        request: _intake_pb2.GetCaseHolderRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_intake_pb2.GetCaseHolderResponse, _abc.Awaitable[_intake_pb2.GetCaseHolderResponse]]:
+        """The holder of a case's result with the certificate number in clear (services only: the licence service)."""
 
 def add_IntakeServiceServicer_to_server(servicer: IntakeServiceServicer, server: _typing.Union[_grpc.Server, _aio.Server]) -> None: ...
