@@ -12,7 +12,7 @@ import io
 import os
 import re
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import datetime
 from functools import lru_cache
 
 import segno
@@ -20,6 +20,7 @@ from fontTools.ttLib import TTCollection  # type: ignore[import-untyped]
 from fpdf import FPDF
 from fpdf.enums import Align, TableBordersLayout, WrapMode, XPos, YPos
 
+from ywtb.common.calendar import SHANGHAI
 from ywtb.common.errors import InvalidArgument
 
 DEFAULT_FONT_PATH = "/usr/share/fonts/opentype/noto/NotoSerifCJK-Regular.ttc"
@@ -27,7 +28,6 @@ FONT_FAMILY = "NotoCJKSC"
 PRODUCER = "ywtb licence service"
 SUBJECT_PREFIX = "ywtb-licence:"
 MAX_PDF_BYTES = 5 * 1024 * 1024
-CHINA_TZ = timezone(timedelta(hours=8), "CST")
 
 _PREFIXED = re.compile(re.escape(SUBJECT_PREFIX) + r"([0-9A-Z.]{1,128})")
 # A key of the Info dictionary and its string value: a literal (...) with balanced or escaped
@@ -97,7 +97,7 @@ def _creation_date(issue_date: str) -> datetime:
         day = datetime.strptime(issue_date, "%Y-%m-%d")
     except ValueError:
         day = datetime(2000, 1, 1)
-    return day.replace(tzinfo=CHINA_TZ)
+    return day.replace(tzinfo=SHANGHAI)
 
 
 def qr_png(payload: str, scale: int = 4) -> bytes:

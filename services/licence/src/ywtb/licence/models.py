@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, DateTime, Integer, String, UniqueConstraint
+from sqlalchemy import JSON, Date, DateTime, Integer, LargeBinary, String, Text, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from ywtb.common.db import TenantMixin
@@ -38,3 +38,76 @@ class LicenceType(TenantMixin, Base):
 
 
 AUTOMATIC, MANUAL = "automatic", "manual"
+
+
+class SealKeyRow(TenantMixin, Base):
+    """电子印章密钥: an issuing department's SM2 key pair, the private key encrypted at rest."""
+
+    __tablename__ = "seal_keys"
+    dept: Mapped[str] = mapped_column(String(18), primary_key=True)
+    public_key: Mapped[str] = mapped_column(String(128))
+    private_key_token: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class IssuerSerial(Base):
+    """The last serial number an issuing department gave a licence."""
+
+    __tablename__ = "issuer_serials"
+    issuer: Mapped[str] = mapped_column(String(18), primary_key=True)
+    last: Mapped[int] = mapped_column(Integer)
+
+
+class Licence(TenantMixin, Base):
+    """电子证照: one version of an issued licence, its GB/T 36903 metadata, seal and file."""
+
+    __tablename__ = "licences"
+    __table_args__ = (UniqueConstraint("case_no", "type_code", name="uq_licences_case_type"),)
+    identifier: Mapped[str] = mapped_column(String(80), primary_key=True)
+    type_code: Mapped[str] = mapped_column(String(21), index=True)
+    type_name: Mapped[str] = mapped_column(String(50))
+    issuer: Mapped[str] = mapped_column(String(18), index=True)
+    issuer_name: Mapped[str] = mapped_column(String(100))
+    serial: Mapped[str] = mapped_column(String(20))
+    version: Mapped[int] = mapped_column(Integer)
+    licence_no: Mapped[str] = mapped_column(String(40))
+    holder_name: Mapped[str] = mapped_column(String(200))
+    holder_code_type: Mapped[str] = mapped_column(String(3))
+    holder_code_enc: Mapped[str] = mapped_column(Text)
+    holder_code_masked: Mapped[str] = mapped_column(String(40))
+    holder_lookup: Mapped[str] = mapped_column(String(64), index=True)
+    owner: Mapped[str] = mapped_column(String(64), index=True, default="")
+    issued_on: Mapped[date] = mapped_column(Date)
+    valid_from: Mapped[date] = mapped_column(Date)
+    valid_until: Mapped[date | None] = mapped_column(Date, nullable=True)  # None = 长期
+    jurisdiction: Mapped[str] = mapped_column(String(6))
+    fields: Mapped[dict[str, str]] = mapped_column(JSON)
+    case_no: Mapped[str] = mapped_column(String(64))
+    status: Mapped[str] = mapped_column(String(12), index=True)
+    metadata_sm3: Mapped[str] = mapped_column(String(64))
+    file_sm3: Mapped[str] = mapped_column(String(64))
+    signature: Mapped[str] = mapped_column(String(128))
+    qr_payload: Mapped[str] = mapped_column(String(300))
+    file: Mapped[bytes] = mapped_column(LargeBinary, deferred=True)
+    issued_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class Issuance(TenantMixin, Base):
+    """出证: an approved case whose result is a licence, due within 10 working days (art. 44)."""
+
+    __tablename__ = "issuances"
+    case_no: Mapped[str] = mapped_column(String(64), primary_key=True)
+    item_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    dept: Mapped[str] = mapped_column(String(18), index=True)
+    approved_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    due_on: Mapped[date] = mapped_column(Date)
+    status: Mapped[str] = mapped_column(String(12), index=True)
+    type_code: Mapped[str] = mapped_column(String(21), default="")
+    identifier: Mapped[str] = mapped_column(String(80), default="")
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    last_error: Mapped[str] = mapped_column(Text, default="")
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+VALID, REVOKED, SUPERSEDED = "valid", "revoked", "superseded"
+PENDING, AWAITING_CLERK, ISSUED, NOT_A_LICENCE = "pending", "clerk", "issued", "none"

@@ -5,6 +5,7 @@ Events the licence service publishes."""
 
 from google.protobuf import descriptor as _descriptor
 from google.protobuf import message as _message
+from google.protobuf import timestamp_pb2 as _timestamp_pb2
 import builtins as _builtins
 import sys
 import typing as _typing
@@ -18,7 +19,7 @@ DESCRIPTOR: _descriptor.FileDescriptor
 
 @_typing.final
 class LicenceTypeDefined(_message.Message):
-    """licence_type.defined — a department defined a licence type (topic ywtb.licence.licence_type.v1, key = type code)."""
+    """licence_type.defined — a department defined a licence type (topic ywtb.licence.licence.v1, key = type code)."""
 
     DESCRIPTOR: _descriptor.Descriptor
 
@@ -49,3 +50,61 @@ class LicenceTypeDefined(_message.Message):
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
 Global___LicenceTypeDefined: _TypeAlias = LicenceTypeDefined  # noqa: Y015
+
+@_typing.final
+class LicenceIssued(_message.Message):
+    """licence.issued — a licence was issued and sealed (topic ywtb.licence.licence.v1, key = identifier).
+    It carries no holder certificate number: the topic is public.
+    """
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    IDENTIFIER_FIELD_NUMBER: _builtins.int
+    TENANT_FIELD_NUMBER: _builtins.int
+    TYPE_CODE_FIELD_NUMBER: _builtins.int
+    TYPE_NAME_FIELD_NUMBER: _builtins.int
+    ISSUER_FIELD_NUMBER: _builtins.int
+    CASE_NO_FIELD_NUMBER: _builtins.int
+    VERSION_FIELD_NUMBER: _builtins.int
+    ISSUED_AT_FIELD_NUMBER: _builtins.int
+    VALID_UNTIL_FIELD_NUMBER: _builtins.int
+    identifier: _builtins.str
+    """Identifier (GB/T 36904)."""
+    tenant: _builtins.str
+    """Tenant (the jurisdiction)."""
+    type_code: _builtins.str
+    """Licence type code."""
+    type_name: _builtins.str
+    """Licence type name."""
+    issuer: _builtins.str
+    """Issuing department (credit code)."""
+    case_no: _builtins.str
+    """The case it was issued on."""
+    version: _builtins.int
+    """Version, 1 for a first issue."""
+    valid_until: _builtins.str
+    """Last day of validity (YYYY-MM-DD) or 长期."""
+    @_builtins.property
+    def issued_at(self) -> _timestamp_pb2.Timestamp:
+        """When it was issued."""
+
+    def __init__(
+        self,
+        *,
+        identifier: _builtins.str = ...,
+        tenant: _builtins.str = ...,
+        type_code: _builtins.str = ...,
+        type_name: _builtins.str = ...,
+        issuer: _builtins.str = ...,
+        case_no: _builtins.str = ...,
+        version: _builtins.int = ...,
+        issued_at: _timestamp_pb2.Timestamp | None = ...,
+        valid_until: _builtins.str = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["issued_at", b"issued_at"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["case_no", b"case_no", "identifier", b"identifier", "issued_at", b"issued_at", "issuer", b"issuer", "tenant", b"tenant", "type_code", b"type_code", "type_name", b"type_name", "valid_until", b"valid_until", "version", b"version"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___LicenceIssued: _TypeAlias = LicenceIssued  # noqa: Y015
