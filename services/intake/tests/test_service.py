@@ -13,6 +13,7 @@ from sqlalchemy import func, select
 from ywtb.api.intake.v1 import intake_pb2 as pb
 from ywtb.common.auth.principal import SYSTEM
 from ywtb.common.errors import Conflict, FailedPrecondition, InvalidArgument, NotFound, PermissionDenied
+from ywtb.intake import convert
 from ywtb.intake.models import Case, outbox
 from ywtb.intake.service import ApplicantIn, IntakeService, Submission
 from ywtb.intake.storage import FilesystemStorage
@@ -333,6 +334,8 @@ def test_the_case_holder_in_clear_is_for_services_only(service: IntakeService) -
     window, _ = _submit(service, CLERK, key="", channel=pb.CHANNEL_WINDOW, applicant=applicant)
     case, holder_code = service.case_holder(SYSTEM, window.case_no)
     assert (case.applicant_name, case.applicant_id_type, holder_code) == ("赵六", "111", ID_NUMBER)
+    reply = convert.case_holder(case, holder_code, ["shop_name", "area", "absent"])
+    assert (reply.holder_code, dict(reply.values)) == (ID_NUMBER, {"shop_name": "张三小吃店", "area": "45.5"})
     for someone in (CLERK, CITIZEN):
         with pytest.raises(PermissionDenied):
             service.case_holder(someone, window.case_no)

@@ -17,6 +17,7 @@ from ywtb.common.runtime import start_service
 from ywtb.common.testing.conformance import free_port
 from ywtb.licence.__main__ import SPEC
 from ywtb.licence.config import LicenceSettings
+from ywtb.licence.identifiers import build_identifier
 
 KEY = "a-test-signing-key-of-this-run-0123456789"
 CITIZEN = Principal(subject="p-1", tenant="510104", roles=frozenset({"citizen"}))
@@ -28,6 +29,7 @@ ADMIN = Principal(subject="admin-1", tenant="510104", dept=DEPT, roles=frozenset
 def stub(tmp_path: Path) -> Iterator[licence_pb2_grpc.LicenceServiceStub]:
     settings = LicenceSettings(
         internal_signing_key=KEY,
+        pii_key="a-test-pii-key-of-this-run-0123456789",
         grpc_port=free_port(),
         data_dir=tmp_path,
         database_url=f"sqlite:///{tmp_path / 'service.db'}",
@@ -81,3 +83,18 @@ def test_a_malformed_code_is_invalid_argument(stub: licence_pb2_grpc.LicenceServ
     with pytest.raises(grpc.RpcError) as caught:
         stub.GetLicenceType(pb.GetLicenceTypeRequest(code="not-a-code"), timeout=10)
     assert caught.value.code() == grpc.StatusCode.INVALID_ARGUMENT
+
+
+def test_verification_is_open_to_anyone_and_names_a_malformed_or_unknown_identifier(
+    stub: licence_pb2_grpc.LicenceServiceStub,
+) -> None:
+    with pytest.raises(grpc.RpcError) as malformed:
+        stub.VerifyLicence(pb.VerifyLicenceRequest(identifier="1.2.156.3005.2.x"), timeout=10)
+    assert malformed.value.code() == grpc.StatusCode.INVALID_ARGUMENT
+    unknown = build_identifier(f"{DEPT}001", DEPT, "1").text
+    with pytest.raises(grpc.RpcError) as missing:
+        stub.VerifyLicence(pb.VerifyLicenceRequest(identifier=unknown), timeout=10)
+    assert missing.value.code() == grpc.StatusCode.NOT_FOUND
+    with pytest.raises(grpc.RpcError) as not_a_licence:
+        stub.VerifyLicence(pb.VerifyLicenceRequest(file=b"%PDF-1.7 nothing"), timeout=10)
+    assert not_a_licence.value.code() == grpc.StatusCode.INVALID_ARGUMENT

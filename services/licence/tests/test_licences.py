@@ -54,6 +54,7 @@ def _order(licence_type: LicenceType, **changes) -> IssueOrder:  # type: ignore[
         "case_no": "510104-20261009-000001",
         "tenant": "510104",
         "licence_type": licence_type,
+        "issuer": DEPT,
         "issuer_name": "成都市锦江区市场监督管理局",
         "holder_name": "张三",
         "holder_code_type": "111",
@@ -123,12 +124,11 @@ def test_validity_ends_the_day_before_the_anniversary() -> None:
 
 def test_a_genuine_licence_passes_every_check_by_identifier_file_and_qr(db, licences, licence_type) -> None:  # type: ignore[no-untyped-def]
     licence = _issue(db, licences, _order(licence_type))
-    verifier = Verifier(licences, licences.seals)
-    with db.transaction() as session:
-        by_id = verifier.by_identifier(session, licence.identifier.lower(), TODAY)
-        by_file = verifier.by_file(session, licence.file, TODAY)
-        by_qr = verifier.by_qr(session, licence.qr_payload, TODAY)
-        forged_qr = verifier.by_qr(session, licence.qr_payload.replace("|2031-10-08|", "|2036-10-08|"), TODAY)
+    verifier = Verifier(db, licences, licences.seals, clock=lambda: NOW)
+    by_id = verifier.by_identifier(licence.identifier.lower())
+    by_file = verifier.by_file(licence.file)
+    by_qr = verifier.by_qr(licence.qr_payload)
+    forged_qr = verifier.by_qr(licence.qr_payload.replace("|2031-10-08|", "|2036-10-08|"))
     assert by_id.valid and by_file.valid and by_qr.valid
     assert [c.name for c in by_id.checks] == ["signature", "issuer", "revoked", "expired", "superseded"]
     assert [c.name for c in by_file.checks][-1] == "file" and [c.name for c in by_qr.checks][-1] == "qr"
@@ -139,23 +139,29 @@ def test_tampering_revocation_expiry_and_another_file_fail_their_own_check(
     db, licences, licence_type
 ) -> None:  # type: ignore[no-untyped-def]
     licence = _issue(db, licences, _order(licence_type))
-    verifier = Verifier(licences, licences.seals)
+    now = {"at": NOW}
+    verifier = Verifier(db, licences, licences.seals, clock=lambda: now["at"])
+
+    def failed(verification) -> list[str]:  # type: ignore[no-untyped-def]
+        return [c.name for c in verification.checks if not c.passed]
+
     with db.transaction() as session:
         session.execute(update(Licence).values(holder_name="李四"))
-        failed = {
-            c.name for c in verifier.by_identifier(session, licence.identifier, TODAY).checks if not c.passed
-        }
-        assert failed == {"signature"}
+    assert failed(verifier.by_identifier(licence.identifier)) == ["signature"]
+    with db.transaction() as session:
         session.execute(update(Licence).values(holder_name="张三", status=REVOKED))
-        late = verifier.by_identifier(session, licence.identifier, date(2031, 10, 9))
-        assert {c.name for c in late.checks if not c.passed} == {"revoked", "expired"}
-        forged = verifier.by_file(session, licence.file + b"\n", TODAY)
-        assert [c.name for c in forged.checks if not c.passed] == ["revoked", "file"]
-        with pytest.raises(InvalidArgument):
-            verifier.by_identifier(session, licence.identifier[:-1] + _other_check(licence.identifier), TODAY)
-        unknown = build_identifier(licence.type_code, licence.issuer, "99").text
-        with pytest.raises(NotFound):
-            verifier.by_identifier(session, unknown, TODAY)
+    now["at"] = datetime(2031, 10, 9, 2, 0, tzinfo=UTC)
+    assert failed(verifier.by_identifier(licence.identifier)) == ["revoked", "expired"]
+    now["at"] = NOW
+    assert failed(verifier.by_file(licence.file + b"\n")) == ["revoked", "file"]
+    with pytest.raises(InvalidArgument):
+        verifier.by_identifier(licence.identifier[:-1] + _other_check(licence.identifier))
+    with pytest.raises(NotFound):
+        verifier.by_identifier(build_identifier(licence.type_code, licence.issuer, "99").text)
+    with pytest.raises(InvalidArgument):
+        verifier.by_file(b"%PDF-1.7 not a licence")
+    with pytest.raises(InvalidArgument):
+        verifier.by_qr("https://example.org/")
 
 
 def _other_check(identifier: str) -> str:

@@ -108,7 +108,7 @@ def case(row: Case, acceptance_deadline: datetime | None = None) -> pb.Case:
     )
 
 
-def case_holder(row: Case, holder_code: str) -> pb.GetCaseHolderResponse:
+def case_holder(row: Case, holder_code: str, fields: list[str]) -> pb.GetCaseHolderResponse:
     """Who a licence issued on the case belongs to: the applicant, or the organisation it applied for."""
     return pb.GetCaseHolderResponse(
         case_no=row.case_no,
@@ -123,4 +123,5 @@ def case_holder(row: Case, holder_code: str) -> pb.GetCaseHolderResponse:
         holder_code_type=row.applicant_id_type,
         holder_code=holder_code,
         owner=row.owner,
+        values={k: str(row.form_data[k]) for k in fields if row.form_data.get(k) not in (None, "")},
     )

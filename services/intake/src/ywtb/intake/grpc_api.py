@@ -126,4 +126,4 @@ class IntakeServicer(intake_pb2_grpc.IntakeServiceServicer):
     @allow(SERVICE)
     def GetCaseHolder(self, request, context):  # noqa: N802
         case, holder_code = self.service.case_holder(_caller(), request.case_no)
-        return convert.case_holder(case, holder_code)
+        return convert.case_holder(case, holder_code, list(request.fields))

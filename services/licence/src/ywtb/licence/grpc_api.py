@@ -10,8 +10,10 @@ from ywtb.common.context import current_principal
 from ywtb.common.errors import Unauthenticated
 from ywtb.common.grpc import allow, public
 from ywtb.common.tenancy import DEPT_ADMIN
+from ywtb.licence import gbt36903
 from ywtb.licence.licence_types import LicenceTypeDraft, LicenceTypes
 from ywtb.licence.models import AUTOMATIC, MANUAL, LicenceType
+from ywtb.licence.verification import Verification, Verifier
 
 ISSUE_MODES = {pb.ISSUE_MODE_AUTOMATIC: AUTOMATIC, pb.ISSUE_MODE_MANUAL: MANUAL}
 ISSUE_MODE_PB = {mode: value for value, mode in ISSUE_MODES.items()}
@@ -40,11 +42,37 @@ def _licence_type(licence_type: LicenceType) -> pb.LicenceType:
     return message
 
 
+def _verification(verification: Verification) -> pb.VerifyLicenceResponse:
+    licence = verification.licence
+    return pb.VerifyLicenceResponse(
+        valid=verification.valid,
+        checks=[
+            pb.VerificationCheck(name=c.name, passed=c.passed, detail=c.detail) for c in verification.checks
+        ],
+        licence=pb.VerifiedLicence(
+            identifier=licence.identifier,
+            type_code=licence.type_code,
+            type_name=licence.type_name,
+            licence_no=licence.licence_no,
+            holder_name=verification.holder_name,
+            holder_code_masked=licence.holder_code_masked,
+            issuer=licence.issuer,
+            issuer_name=licence.issuer_name,
+            issue_date=licence.issued_on.isoformat(),
+            valid_from=licence.valid_from.isoformat(),
+            valid_until=gbt36903.valid_until_text(licence.valid_until),
+            version=licence.version,
+            seal_public_key=verification.seal_public_key,
+        ),
+    )
+
+
 class LicenceServicer(licence_pb2_grpc.LicenceServiceServicer):
     """LicenceService over gRPC."""
 
-    def __init__(self, licence_types: LicenceTypes) -> None:
+    def __init__(self, licence_types: LicenceTypes, verifier: Verifier) -> None:
         self.licence_types = licence_types
+        self.verifier = verifier
 
     # The door of each RPC (@public or @allow(*roles); the kit refuses to serve an undeclared one): the roles
     # its use case can admit at all. The use case (authz) still decides tenant and department.
@@ -68,3 +96,12 @@ class LicenceServicer(licence_pb2_grpc.LicenceServiceServicer):
     def ListLicenceTypes(self, request, context):  # noqa: N802
         found = self.licence_types.list(request.tenant, request.dept)
         return pb.ListLicenceTypesResponse(licence_types=[_licence_type(t) for t in found])
+
+    @public  # anyone holding a licence, its file or its QR code may check it
+    def VerifyLicence(self, request, context):  # noqa: N802
+        subject = request.WhichOneof("subject")
+        if subject == "file":
+            return _verification(self.verifier.by_file(request.file))
+        if subject == "qr_payload":
+            return _verification(self.verifier.by_qr(request.qr_payload))
+        return _verification(self.verifier.by_identifier(request.identifier))

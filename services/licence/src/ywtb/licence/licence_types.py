@@ -10,8 +10,10 @@ from dataclasses import dataclass
 
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
 
 from ywtb.api.licence.v1 import events_pb2
+from ywtb.common import tenancy
 from ywtb.common.auth.principal import Principal
 from ywtb.common.clock import Clock, Clocked, utc_now
 from ywtb.common.codes.credit_code import credit_code_valid
@@ -140,6 +142,27 @@ class LicenceTypes(Clocked):
                 raise NotFound("未找到该证照类型，请核对证照类型代码。", code="LICENCE_TYPE_NOT_FOUND")
             session.expunge(licence_type)
         return licence_type
+
+    @staticmethod
+    def resolve(session: Session, name_or_code: str, dept: str, tenant: str) -> LicenceType | None:
+        """The type an item's result names: by code, else by name — the department's, then its tenant's
+        and the tenants above (a type a province defines is issued by its counties)."""
+        wanted = name_or_code.strip()
+        if TYPE_CODE.match(wanted):
+            return session.get(LicenceType, wanted)
+        own = session.scalar(select(LicenceType).where(LicenceType.dept == dept, LicenceType.name == wanted))
+        if own is not None:
+            return own
+        for level in tenancy.lineage(tenant):
+            found = session.scalar(
+                select(LicenceType)
+                .where(LicenceType.tenant == level, LicenceType.name == wanted)
+                .order_by(LicenceType.code)
+                .limit(1)
+            )
+            if found is not None:
+                return found
+        return None
 
     def list(self, tenant: str, dept: str = "") -> list[LicenceType]:
         """The types of a tenant (or of one of its departments), by code."""

@@ -38,6 +38,7 @@ class IssueOrder:
     case_no: str
     tenant: str
     licence_type: LicenceType
+    issuer: str
     issuer_name: str
     holder_name: str
     holder_code_type: str
@@ -46,34 +47,44 @@ class IssueOrder:
     values: dict[str, str] = field(default_factory=dict)
 
 
-def _invalid(message: str, field_name: str, code: str) -> InvalidArgument:
+def _holder_invalid(message: str, field_name: str) -> InvalidArgument:
     return InvalidArgument(
-        message, code=code, message_en=f"licence {field_name} invalid", fields={field_name: message}
+        message,
+        code="LICENCE_HOLDER_INVALID",
+        message_en=f"licence {field_name} invalid",
+        fields={field_name: message},
+    )
+
+
+def _values_invalid(message: str) -> InvalidArgument:
+    return InvalidArgument(
+        message,
+        code="LICENCE_FIELDS_INVALID",
+        message_en="licence field values invalid",
+        fields={"values": message},
     )
 
 
 def _checked_holder(order: IssueOrder) -> str:
     code = order.holder_code.strip().upper()
     if not order.holder_name.strip():
-        raise _invalid("持证主体名称为空，无法出证。", "holder_name", "LICENCE_HOLDER_INVALID")
+        raise _holder_invalid("持证主体名称为空，无法出证。", "holder_name")
     if order.holder_code_type == CITIZEN_ID and id_number_valid(code):
         return code
     if order.holder_code_type == CREDIT_CODE and credit_code_valid(code):
         return code
-    raise _invalid(
-        "持证主体证件号码不正确，无法出证；请核对办件的申请人信息。", "holder_code", "LICENCE_HOLDER_INVALID"
-    )
+    raise _holder_invalid("持证主体证件号码不正确，无法出证；请核对办件的申请人信息。", "holder_code")
 
 
 def _checked_values(licence_type: LicenceType, values: dict[str, str]) -> dict[str, str]:
     known = {f["key"]: f for f in licence_type.fields}
     unknown = sorted(set(values) - set(known))
     if unknown:
-        raise _invalid(f"证照类型没有这些字段：{'、'.join(unknown)}。", "values", "LICENCE_FIELDS_INVALID")
+        raise _values_invalid(f"证照类型没有这些字段：{'、'.join(unknown)}。")
     kept = {k: str(v).strip() for k, v in values.items() if str(v).strip()}
     missing = [f["label"] for f in licence_type.fields if f["required"] and f["key"] not in kept]
     if missing:
-        raise _invalid(f"请填写证照字段：{'、'.join(missing)}。", "values", "LICENCE_FIELDS_INVALID")
+        raise _values_invalid(f"请填写证照字段：{'、'.join(missing)}。")
     return kept
 
 
@@ -110,7 +121,7 @@ class Licences:
         return self.pii.open(licence.holder_code_enc, f"licence.holder:{licence.identifier}")
 
     def issue(self, session: Session, order: IssueOrder, now: datetime) -> Licence:
-        """A new licence, version 1, sealed by its department; the same one again for the same case and type."""
+        """A new licence, version 1, sealed by its issuer; the same one again for the same case and type."""
         kind = order.licence_type
         existing = session.scalar(
             select(Licence).where(Licence.case_no == order.case_no, Licence.type_code == kind.code)
@@ -120,15 +131,15 @@ class Licences:
         holder_code = _checked_holder(order)
         values = _checked_values(kind, order.values)
         issued_on = local_date(now)
-        serial = _next_serial(session, kind.dept)
+        serial = _next_serial(session, order.issuer)
         licence_no = f"{order.tenant}{issued_on:%Y}{serial:08d}"
-        identifier = build_identifier(kind.code, kind.dept, licence_no).text
+        identifier = build_identifier(kind.code, order.issuer, licence_no).text
         licence = Licence(
             identifier=identifier,
             tenant=order.tenant,
             type_code=kind.code,
             type_name=kind.template_title or kind.name,
-            issuer=kind.dept,
+            issuer=order.issuer,
             issuer_name=order.issuer_name,
             serial=licence_no.rjust(20, "0"),
             version=1,
@@ -150,7 +161,7 @@ class Licences:
             status=VALID,
             issued_at=now,
         )
-        key = self.seals.key_for(session, order.tenant, kind.dept, now)
+        key = self.seals.key_for(session, order.tenant, order.issuer, now)
         until = gbt36903.valid_until_text(licence.valid_until)
         qr_signature = sign(key, gbt36903.qr_signed_text(identifier, until))
         licence.qr_payload = gbt36903.qr_payload(identifier, until, qr_signature)

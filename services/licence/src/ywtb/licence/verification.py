@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from ywtb.common.calendar import local_date
+from ywtb.common.clock import Clock, Clocked, utc_now
+from ywtb.common.db import Database
 from ywtb.common.errors import InvalidArgument
 from ywtb.licence import gbt36903
 from ywtb.licence.identifiers import parse_identifier
 from ywtb.licence.licence_file import identifier_of_pdf
-from ywtb.licence.licences import Licences
+from ywtb.licence.licences import CREDIT_CODE, Licences
 from ywtb.licence.models import REVOKED, Licence
 from ywtb.licence.seal_store import SealStore
 from ywtb.licence.seals import sm3_hex, verify
@@ -43,6 +45,13 @@ class Verification:
 
     licence: Licence
     checks: tuple[Check, ...]
+    seal_public_key: str
+
+    @property
+    def holder_name(self) -> str:
+        """The holder as a verifier sees it: an organisation in full, a person after the first character masked."""
+        name = self.licence.holder_name
+        return name if self.licence.holder_code_type == CREDIT_CODE else name[:1] + "*" * (len(name) - 1)
 
     @property
     def valid(self) -> bool:
@@ -50,19 +59,31 @@ class Verification:
         return all(check.passed for check in self.checks)
 
 
-class Verifier:
-    """Verification by identifier, by uploaded file or by the QR code's payload."""
+class Verifier(Clocked):
+    """Verification by identifier, by uploaded file or by the QR code's payload; each is one read."""
 
-    def __init__(self, licences: Licences, seals: SealStore) -> None:
+    def __init__(self, db: Database, licences: Licences, seals: SealStore, *, clock: Clock = utc_now) -> None:
+        self.db = db
         self.licences = licences
         self.seals = seals
+        self.clock = clock
 
-    def by_identifier(self, session: Session, identifier: str, today: date) -> Verification:
+    def by_identifier(self, identifier: str) -> Verification:
         """Every check of the licence with this identifier."""
-        return self._verify(session, self.licences.find(session, identifier), today, ())
+        with self.db.transaction() as session:
+            return self._verify(session, self.licences.find(session, identifier), ())
 
-    def by_file(self, session: Session, pdf: bytes, today: date) -> Verification:
+    def by_file(self, pdf: bytes) -> Verification:
         """The checks of the licence a PDF names, plus whether the PDF is the very file issued."""
+        with self.db.transaction() as session:
+            return self._by_file(session, pdf)
+
+    def by_qr(self, payload: str) -> Verification:
+        """The checks of the licence a QR payload names, plus the payload's own signature."""
+        with self.db.transaction() as session:
+            return self._by_qr(session, payload)
+
+    def _by_file(self, session: Session, pdf: bytes) -> Verification:
         identifier = identifier_of_pdf(pdf)
         if identifier is None:
             raise InvalidArgument(
@@ -73,10 +94,9 @@ class Verifier:
         licence = self.licences.find(session, identifier)
         same = sm3_hex(pdf) == licence.file_sm3
         file_check = Check(FILE, same, "文件与签发时一致" if same else "文件与签发时不一致，可能被篡改")
-        return self._verify(session, licence, today, (file_check,))
+        return self._verify(session, licence, (file_check,))
 
-    def by_qr(self, session: Session, payload: str, today: date) -> Verification:
-        """The checks of the licence a QR payload names, plus the payload's own signature."""
+    def _by_qr(self, session: Session, payload: str) -> Verification:
         parsed = gbt36903.parse_qr_payload(payload)
         if parsed is None:
             raise InvalidArgument(
@@ -91,11 +111,9 @@ class Verifier:
             public, gbt36903.qr_signed_text(licence.identifier, until), signature
         )
         qr_check = Check(QR, genuine, "二维码签名有效" if genuine else "二维码签名无效或内容被篡改")
-        return self._verify(session, licence, today, (qr_check,))
+        return self._verify(session, licence, (qr_check,))
 
-    def _verify(
-        self, session: Session, licence: Licence, today: date, extra: tuple[Check, ...]
-    ) -> Verification:
+    def _verify(self, session: Session, licence: Licence, extra: tuple[Check, ...]) -> Verification:
         public = self.seals.public_key(session, licence.issuer)
         metadata = gbt36903.metadata_of(licence, self.licences.holder_code(licence))
         intact = gbt36903.metadata_digest(metadata) == licence.metadata_sm3
@@ -110,7 +128,7 @@ class Verifier:
                 Licence.version > licence.version,
             )
         )
-        expired = licence.valid_until is not None and today > licence.valid_until
+        expired = licence.valid_until is not None and local_date(self.now()) > licence.valid_until
         checks = (
             Check(
                 SIGNATURE,
@@ -135,4 +153,5 @@ class Verifier:
             Check(SUPERSESSION, later is None, "为最新版本" if later is None else f"已有新版本：{later}"),
             *extra,
         )
-        return Verification(licence, checks)
+        session.expunge(licence)
+        return Verification(licence, checks, public or "")

@@ -165,9 +165,17 @@ SPECIFIC = [
     _code("TASK_NOT_OPEN", FailedPrecondition, "The task is completed or cancelled."),
     _code("TASK_NOT_READY", FailedPrecondition, "The step has not been reached yet."),
     # licence 电子证照
-    _code("LICENCE_FIELDS_INVALID", InvalidArgument, "A licence's field values miss a required one or name no field."),
+    _code(
+        "LICENCE_FIELDS_INVALID",
+        InvalidArgument,
+        "A licence's field values miss a required one or name no field.",
+    ),
     _code("LICENCE_FILE_TOO_LARGE", InvalidArgument, "The uploaded licence file is larger than allowed."),
-    _code("LICENCE_HOLDER_INVALID", InvalidArgument, "The holder's name or certificate number cannot be on a licence."),
+    _code(
+        "LICENCE_HOLDER_INVALID",
+        InvalidArgument,
+        "The holder's name or certificate number cannot be on a licence.",
+    ),
     _code("LICENCE_ID_MALFORMED", InvalidArgument, "The licence identifier is not a valid GB/T 36904 one."),
     _code("LICENCE_NOT_FOUND", NotFound, "No licence has this identifier."),
     _code("LICENCE_TYPE_CODE_MALFORMED", InvalidArgument, "A licence type code is a credit code + 3 digits."),

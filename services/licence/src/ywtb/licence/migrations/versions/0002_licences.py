@@ -79,6 +79,7 @@ def upgrade() -> None:
         sa.Column("identifier", sa.String(length=80), nullable=False),
         sa.Column("attempts", sa.Integer(), nullable=False),
         sa.Column("last_error", sa.Text(), nullable=False),
+        sa.Column("next_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("tenant", sa.String(length=6), nullable=False),
         sa.PrimaryKeyConstraint("case_no", "item_id"),

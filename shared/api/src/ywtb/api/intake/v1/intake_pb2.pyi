@@ -1161,16 +1161,22 @@ class GetCaseHolderRequest(_message.Message):
     DESCRIPTOR: _descriptor.Descriptor
 
     CASE_NO_FIELD_NUMBER: _builtins.int
+    FIELDS_FIELD_NUMBER: _builtins.int
     case_no: _builtins.str
     """Case number."""
+    @_builtins.property
+    def fields(self) -> _containers.RepeatedScalarFieldContainer[_builtins.str]:
+        """Keys of the application form whose values the caller needs (a licence type's fields)."""
+
     def __init__(
         self,
         *,
         case_no: _builtins.str = ...,
+        fields: _abc.Iterable[_builtins.str] | None = ...,
     ) -> None: ...
     _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["case_no", b"case_no"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["case_no", b"case_no", "fields", b"fields"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
@@ -1181,6 +1187,26 @@ class GetCaseHolderResponse(_message.Message):
     """Response of GetCaseHolder: who a licence issued on the case belongs to."""
 
     DESCRIPTOR: _descriptor.Descriptor
+
+    @_typing.final
+    class ValuesEntry(_message.Message):
+        DESCRIPTOR: _descriptor.Descriptor
+
+        KEY_FIELD_NUMBER: _builtins.int
+        VALUE_FIELD_NUMBER: _builtins.int
+        key: _builtins.str
+        value: _builtins.str
+        def __init__(
+            self,
+            *,
+            key: _builtins.str = ...,
+            value: _builtins.str = ...,
+        ) -> None: ...
+        _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+        def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+        _ClearFieldArgType: _TypeAlias = _typing.Literal["key", b"key", "value", b"value"]  # noqa: Y015
+        def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+        def WhichOneof(self, oneof_group: _Never) -> None: ...
 
     CASE_NO_FIELD_NUMBER: _builtins.int
     TENANT_FIELD_NUMBER: _builtins.int
@@ -1194,6 +1220,7 @@ class GetCaseHolderResponse(_message.Message):
     HOLDER_CODE_TYPE_FIELD_NUMBER: _builtins.int
     HOLDER_CODE_FIELD_NUMBER: _builtins.int
     OWNER_FIELD_NUMBER: _builtins.int
+    VALUES_FIELD_NUMBER: _builtins.int
     case_no: _builtins.str
     """Case number."""
     tenant: _builtins.str
@@ -1218,6 +1245,10 @@ class GetCaseHolderResponse(_message.Message):
     """Holder certificate number, in clear."""
     owner: _builtins.str
     """The applicant's account (subject), empty for window cases without an account."""
+    @_builtins.property
+    def values(self) -> _containers.ScalarMap[_builtins.str, _builtins.str]:
+        """The form's values of the requested keys, as text (keys the form lacks or left empty are absent)."""
+
     def __init__(
         self,
         *,
@@ -1233,10 +1264,11 @@ class GetCaseHolderResponse(_message.Message):
         holder_code_type: _builtins.str = ...,
         holder_code: _builtins.str = ...,
         owner: _builtins.str = ...,
+        values: _abc.Mapping[_builtins.str, _builtins.str] | None = ...,
     ) -> None: ...
     _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["applicant_type", b"applicant_type", "case_no", b"case_no", "dept", b"dept", "dept_name", b"dept_name", "holder_code", b"holder_code", "holder_code_type", b"holder_code_type", "holder_name", b"holder_name", "item_id", b"item_id", "item_name", b"item_name", "item_version", b"item_version", "owner", b"owner", "tenant", b"tenant"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["applicant_type", b"applicant_type", "case_no", b"case_no", "dept", b"dept", "dept_name", b"dept_name", "holder_code", b"holder_code", "holder_code_type", b"holder_code_type", "holder_name", b"holder_name", "item_id", b"item_id", "item_name", b"item_name", "item_version", b"item_version", "owner", b"owner", "tenant", b"tenant", "values", b"values"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 

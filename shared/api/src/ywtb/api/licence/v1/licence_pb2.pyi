@@ -295,3 +295,169 @@ class ListLicenceTypesResponse(_message.Message):
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
 Global___ListLicenceTypesResponse: _TypeAlias = ListLicenceTypesResponse  # noqa: Y015
+
+@_typing.final
+class VerifyLicenceRequest(_message.Message):
+    """VerifyLicence request: exactly one of the three."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    IDENTIFIER_FIELD_NUMBER: _builtins.int
+    FILE_FIELD_NUMBER: _builtins.int
+    QR_PAYLOAD_FIELD_NUMBER: _builtins.int
+    identifier: _builtins.str
+    """Identifier (GB/T 36904), e.g. 1.2.156.3005.2.<type>.<issuer>.<serial>.<version>.<check>."""
+    file: _builtins.bytes
+    """The licence PDF as issued (at most 5 MB)."""
+    qr_payload: _builtins.str
+    """The text of the licence's QR code."""
+    def __init__(
+        self,
+        *,
+        identifier: _builtins.str = ...,
+        file: _builtins.bytes = ...,
+        qr_payload: _builtins.str = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["file", b"file", "identifier", b"identifier", "qr_payload", b"qr_payload", "subject", b"subject"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["file", b"file", "identifier", b"identifier", "qr_payload", b"qr_payload", "subject", b"subject"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    _WhichOneofReturnType_subject: _TypeAlias = _typing.Literal["identifier", "file", "qr_payload"]  # noqa: Y015
+    _WhichOneofArgType_subject: _TypeAlias = _typing.Literal["subject", b"subject"]  # noqa: Y015
+    def WhichOneof(self, oneof_group: _WhichOneofArgType_subject) -> _WhichOneofReturnType_subject | None: ...
+
+Global___VerifyLicenceRequest: _TypeAlias = VerifyLicenceRequest  # noqa: Y015
+
+@_typing.final
+class VerificationCheck(_message.Message):
+    """One check of a verification."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    NAME_FIELD_NUMBER: _builtins.int
+    PASSED_FIELD_NUMBER: _builtins.int
+    DETAIL_FIELD_NUMBER: _builtins.int
+    name: _builtins.str
+    """signature, issuer, revoked, expired, superseded; file (by file) or qr (by QR code)."""
+    passed: _builtins.bool
+    """Whether it passed."""
+    detail: _builtins.str
+    """Why, in Chinese."""
+    def __init__(
+        self,
+        *,
+        name: _builtins.str = ...,
+        passed: _builtins.bool = ...,
+        detail: _builtins.str = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["detail", b"detail", "name", b"name", "passed", b"passed"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___VerificationCheck: _TypeAlias = VerificationCheck  # noqa: Y015
+
+@_typing.final
+class VerifiedLicence(_message.Message):
+    """What a verifier is shown of a licence (the holder's certificate number masked)."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    IDENTIFIER_FIELD_NUMBER: _builtins.int
+    TYPE_CODE_FIELD_NUMBER: _builtins.int
+    TYPE_NAME_FIELD_NUMBER: _builtins.int
+    LICENCE_NO_FIELD_NUMBER: _builtins.int
+    HOLDER_NAME_FIELD_NUMBER: _builtins.int
+    HOLDER_CODE_MASKED_FIELD_NUMBER: _builtins.int
+    ISSUER_FIELD_NUMBER: _builtins.int
+    ISSUER_NAME_FIELD_NUMBER: _builtins.int
+    ISSUE_DATE_FIELD_NUMBER: _builtins.int
+    VALID_FROM_FIELD_NUMBER: _builtins.int
+    VALID_UNTIL_FIELD_NUMBER: _builtins.int
+    VERSION_FIELD_NUMBER: _builtins.int
+    SEAL_PUBLIC_KEY_FIELD_NUMBER: _builtins.int
+    identifier: _builtins.str
+    """Identifier."""
+    type_code: _builtins.str
+    """Licence type code."""
+    type_name: _builtins.str
+    """Licence name."""
+    licence_no: _builtins.str
+    """Licence number (证照编号)."""
+    holder_name: _builtins.str
+    """Holder, a person's name masked after its first character."""
+    holder_code_masked: _builtins.str
+    """Holder certificate number, a citizen's masked."""
+    issuer: _builtins.str
+    """Issuing department (credit code)."""
+    issuer_name: _builtins.str
+    """Issuing department's name."""
+    issue_date: _builtins.str
+    """Issue date, YYYY-MM-DD."""
+    valid_from: _builtins.str
+    """Valid from, YYYY-MM-DD."""
+    valid_until: _builtins.str
+    """Valid until, YYYY-MM-DD or 长期."""
+    version: _builtins.int
+    """Version, 1 for a first issue."""
+    seal_public_key: _builtins.str
+    """The issuer's public seal key (SM2, 128 hex x‖y), for verifying the QR code offline."""
+    def __init__(
+        self,
+        *,
+        identifier: _builtins.str = ...,
+        type_code: _builtins.str = ...,
+        type_name: _builtins.str = ...,
+        licence_no: _builtins.str = ...,
+        holder_name: _builtins.str = ...,
+        holder_code_masked: _builtins.str = ...,
+        issuer: _builtins.str = ...,
+        issuer_name: _builtins.str = ...,
+        issue_date: _builtins.str = ...,
+        valid_from: _builtins.str = ...,
+        valid_until: _builtins.str = ...,
+        version: _builtins.int = ...,
+        seal_public_key: _builtins.str = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["holder_code_masked", b"holder_code_masked", "holder_name", b"holder_name", "identifier", b"identifier", "issue_date", b"issue_date", "issuer", b"issuer", "issuer_name", b"issuer_name", "licence_no", b"licence_no", "seal_public_key", b"seal_public_key", "type_code", b"type_code", "type_name", b"type_name", "valid_from", b"valid_from", "valid_until", b"valid_until", "version", b"version"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___VerifiedLicence: _TypeAlias = VerifiedLicence  # noqa: Y015
+
+@_typing.final
+class VerifyLicenceResponse(_message.Message):
+    """VerifyLicence response."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    VALID_FIELD_NUMBER: _builtins.int
+    CHECKS_FIELD_NUMBER: _builtins.int
+    LICENCE_FIELD_NUMBER: _builtins.int
+    valid: _builtins.bool
+    """True when every check passed."""
+    @_builtins.property
+    def checks(self) -> _containers.RepeatedCompositeFieldContainer[Global___VerificationCheck]:
+        """Every check, in order."""
+
+    @_builtins.property
+    def licence(self) -> Global___VerifiedLicence:
+        """The licence verified."""
+
+    def __init__(
+        self,
+        *,
+        valid: _builtins.bool = ...,
+        checks: _abc.Iterable[Global___VerificationCheck] | None = ...,
+        licence: Global___VerifiedLicence | None = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["licence", b"licence"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["checks", b"checks", "licence", b"licence", "valid", b"valid"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___VerifyLicenceResponse: _TypeAlias = VerifyLicenceResponse  # noqa: Y015

@@ -26,8 +26,8 @@ if _version_not_supported:
 
 
 class LicenceServiceStub:
-    """The licence service. This version keeps the licence type catalogue (证照目录); issuing, verifying,
-    revoking and sharing licences follow.
+    """The licence service: the licence type catalogue (证照目录), licences issued on approved cases (the
+    service issues them itself from ywtb.approval.case.v1) and their verification; revoking and sharing follow.
     """
 
     def __init__(self, channel):
@@ -51,11 +51,16 @@ class LicenceServiceStub:
                 request_serializer=ywtb_dot_api_dot_licence_dot_v1_dot_licence__pb2.ListLicenceTypesRequest.SerializeToString,
                 response_deserializer=ywtb_dot_api_dot_licence_dot_v1_dot_licence__pb2.ListLicenceTypesResponse.FromString,
                 _registered_method=True)
+        self.VerifyLicence = channel.unary_unary(
+                '/ywtb.api.licence.v1.LicenceService/VerifyLicence',
+                request_serializer=ywtb_dot_api_dot_licence_dot_v1_dot_licence__pb2.VerifyLicenceRequest.SerializeToString,
+                response_deserializer=ywtb_dot_api_dot_licence_dot_v1_dot_licence__pb2.VerifyLicenceResponse.FromString,
+                _registered_method=True)
 
 
 class LicenceServiceServicer:
-    """The licence service. This version keeps the licence type catalogue (证照目录); issuing, verifying,
-    revoking and sharing licences follow.
+    """The licence service: the licence type catalogue (证照目录), licences issued on approved cases (the
+    service issues them itself from ywtb.approval.case.v1) and their verification; revoking and sharing follow.
     """
 
     def DefineLicenceType(self, request, context):
@@ -79,6 +84,13 @@ class LicenceServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def VerifyLicence(self, request, context):
+        """Verify a licence by its identifier, its PDF file or its QR code's text (anyone, no login).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_LicenceServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -97,6 +109,11 @@ def add_LicenceServiceServicer_to_server(servicer, server):
                     request_deserializer=ywtb_dot_api_dot_licence_dot_v1_dot_licence__pb2.ListLicenceTypesRequest.FromString,
                     response_serializer=ywtb_dot_api_dot_licence_dot_v1_dot_licence__pb2.ListLicenceTypesResponse.SerializeToString,
             ),
+            'VerifyLicence': grpc.unary_unary_rpc_method_handler(
+                    servicer.VerifyLicence,
+                    request_deserializer=ywtb_dot_api_dot_licence_dot_v1_dot_licence__pb2.VerifyLicenceRequest.FromString,
+                    response_serializer=ywtb_dot_api_dot_licence_dot_v1_dot_licence__pb2.VerifyLicenceResponse.SerializeToString,
+            ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
             'ywtb.api.licence.v1.LicenceService', rpc_method_handlers)
@@ -106,8 +123,8 @@ def add_LicenceServiceServicer_to_server(servicer, server):
 
  # This class is part of an EXPERIMENTAL API.
 class LicenceService:
-    """The licence service. This version keeps the licence type catalogue (证照目录); issuing, verifying,
-    revoking and sharing licences follow.
+    """The licence service: the licence type catalogue (证照目录), licences issued on approved cases (the
+    service issues them itself from ywtb.approval.case.v1) and their verification; revoking and sharing follow.
     """
 
     @staticmethod
@@ -181,6 +198,33 @@ class LicenceService:
             '/ywtb.api.licence.v1.LicenceService/ListLicenceTypes',
             ywtb_dot_api_dot_licence_dot_v1_dot_licence__pb2.ListLicenceTypesRequest.SerializeToString,
             ywtb_dot_api_dot_licence_dot_v1_dot_licence__pb2.ListLicenceTypesResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def VerifyLicence(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/ywtb.api.licence.v1.LicenceService/VerifyLicence',
+            ywtb_dot_api_dot_licence_dot_v1_dot_licence__pb2.VerifyLicenceRequest.SerializeToString,
+            ywtb_dot_api_dot_licence_dot_v1_dot_licence__pb2.VerifyLicenceResponse.FromString,
             options,
             channel_credentials,
             insecure,

@@ -27,8 +27,8 @@ GRPC_GENERATED_VERSION: str
 GRPC_VERSION: str
 
 class LicenceServiceStub:
-    """The licence service. This version keeps the licence type catalogue (证照目录); issuing, verifying,
-    revoking and sharing licences follow.
+    """The licence service: the licence type catalogue (证照目录), licences issued on approved cases (the
+    service issues them itself from ywtb.approval.case.v1) and their verification; revoking and sharing follow.
     """
 
     @_typing.overload
@@ -41,11 +41,13 @@ class LicenceServiceStub:
     """One licence type by its code (published facts: anyone)."""
     ListLicenceTypes: _grpc.UnaryUnaryMultiCallable[_licence_pb2.ListLicenceTypesRequest, _licence_pb2.ListLicenceTypesResponse]
     """The licence types of a tenant, optionally of one department (published facts: anyone)."""
+    VerifyLicence: _grpc.UnaryUnaryMultiCallable[_licence_pb2.VerifyLicenceRequest, _licence_pb2.VerifyLicenceResponse]
+    """Verify a licence by its identifier, its PDF file or its QR code's text (anyone, no login)."""
 
 @_typing.type_check_only
 class LicenceServiceAsyncStub(LicenceServiceStub):
-    """The licence service. This version keeps the licence type catalogue (证照目录); issuing, verifying,
-    revoking and sharing licences follow.
+    """The licence service: the licence type catalogue (证照目录), licences issued on approved cases (the
+    service issues them itself from ywtb.approval.case.v1) and their verification; revoking and sharing follow.
     """
 
     def __init__(self, channel: _aio.Channel) -> None: ...
@@ -55,10 +57,12 @@ class LicenceServiceAsyncStub(LicenceServiceStub):
     """One licence type by its code (published facts: anyone)."""
     ListLicenceTypes: _aio.UnaryUnaryMultiCallable[_licence_pb2.ListLicenceTypesRequest, _licence_pb2.ListLicenceTypesResponse]  # type: ignore[assignment]
     """The licence types of a tenant, optionally of one department (published facts: anyone)."""
+    VerifyLicence: _aio.UnaryUnaryMultiCallable[_licence_pb2.VerifyLicenceRequest, _licence_pb2.VerifyLicenceResponse]  # type: ignore[assignment]
+    """Verify a licence by its identifier, its PDF file or its QR code's text (anyone, no login)."""
 
 class LicenceServiceServicer(metaclass=_abc_1.ABCMeta):
-    """The licence service. This version keeps the licence type catalogue (证照目录); issuing, verifying,
-    revoking and sharing licences follow.
+    """The licence service: the licence type catalogue (证照目录), licences issued on approved cases (the
+    service issues them itself from ywtb.approval.case.v1) and their verification; revoking and sharing follow.
     """
 
     @_abc_1.abstractmethod
@@ -84,5 +88,13 @@ class LicenceServiceServicer(metaclass=_abc_1.ABCMeta):
         context: _ServicerContext,
     ) -> _typing.Union[_licence_pb2.ListLicenceTypesResponse, _abc.Awaitable[_licence_pb2.ListLicenceTypesResponse]]:
         """The licence types of a tenant, optionally of one department (published facts: anyone)."""
+
+    @_abc_1.abstractmethod
+    def VerifyLicence(
+        self,
+        request: _licence_pb2.VerifyLicenceRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_licence_pb2.VerifyLicenceResponse, _abc.Awaitable[_licence_pb2.VerifyLicenceResponse]]:
+        """Verify a licence by its identifier, its PDF file or its QR code's text (anyone, no login)."""
 
 def add_LicenceServiceServicer_to_server(servicer: LicenceServiceServicer, server: _typing.Union[_grpc.Server, _aio.Server]) -> None: ...

@@ -1,0 +1,55 @@
+"""What the licence service reads of an approved case: its holder (intake) and its item's result (catalog)."""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+from ywtb.api.catalog.v1 import catalog_pb2, catalog_pb2_grpc
+from ywtb.api.intake.v1 import intake_pb2, intake_pb2_grpc
+from ywtb.common.auth.principal import SYSTEM
+from ywtb.common.grpc import channel
+
+GET_CASE_HOLDER = "ywtb.api.intake.v1.IntakeService/GetCaseHolder"
+GET_GUIDE = "ywtb.api.catalog.v1.CatalogService/GetGuide"
+
+
+class CaseFacts(Protocol):
+    """The facts a licence is issued from (tests pass fake servicers on real servers)."""
+
+    def holder(self, case_no: str, fields: list[str]) -> intake_pb2.GetCaseHolderResponse:
+        """The case's holder in clear and the form's values of `fields`."""
+
+    def result(self, item_id: str, version: int) -> catalog_pb2.Result:
+        """The result (办理结果) of the item version the case was submitted under."""
+
+
+class GrpcCaseFacts:
+    """IntakeService.GetCaseHolder and CatalogService.GetGuide as the service itself, with retries."""
+
+    def __init__(
+        self, intake_target: str, catalog_target: str, signing_key: bytes, *, timeout_s: float = 3.0
+    ):
+        self._intake = intake_pb2_grpc.IntakeServiceStub(
+            channel(
+                intake_target,
+                signing_key=signing_key,
+                principal=SYSTEM,
+                idempotent_methods=[GET_CASE_HOLDER],
+                default_timeout_s=timeout_s,
+            )
+        )
+        self._catalog = catalog_pb2_grpc.CatalogServiceStub(
+            channel(
+                catalog_target,
+                signing_key=signing_key,
+                idempotent_methods=[GET_GUIDE],
+                default_timeout_s=timeout_s,
+            )
+        )
+
+    def holder(self, case_no: str, fields: list[str]) -> intake_pb2.GetCaseHolderResponse:
+        return self._intake.GetCaseHolder(intake_pb2.GetCaseHolderRequest(case_no=case_no, fields=fields))
+
+    def result(self, item_id: str, version: int) -> catalog_pb2.Result:
+        request = catalog_pb2.GetGuideRequest(item_id=item_id, version=version)
+        return self._catalog.GetGuide(request).guide.guide.result
