@@ -3,10 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from email import policy
-from email.parser import BytesParser
 from typing import Annotated, Any
-from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, Header, Query, Request, Response
 from fastapi.responses import StreamingResponse
@@ -17,6 +14,7 @@ from ywtb.gateway.auth import CurrentPrincipal
 from ywtb.gateway.contract.answers import READ, WRITE, answers
 from ywtb.gateway.contract.models import input_model, model_name
 from ywtb.gateway.grpc_aio import AsyncStub, ResponseStream
+from ywtb.gateway.routes.files import BINARY, content_disposition, file_part, upload_body
 from ywtb.gateway.routes.grpc_json import app_state, to_json, to_proto
 
 SERVICE = "ywtb.api.intake.v1.IntakeService"
@@ -33,20 +31,8 @@ CorrectionIn = input_model(pb.RequestCorrectionRequest.DESCRIPTOR, exclude=("cas
 SupplementIn = input_model(pb.SupplementCaseRequest.DESCRIPTOR, exclude=("case_no",))
 AcceptIn = input_model(pb.AcceptCaseRequest.DESCRIPTOR, exclude=("case_no",))
 RejectIn = input_model(pb.RejectCaseRequest.DESCRIPTOR, exclude=("case_no",))
-UPLOAD_BODY = {
-    "required": True,
-    "content": {
-        "multipart/form-data": {
-            "schema": {
-                "type": "object",
-                "required": ["file"],
-                "properties": {"file": {"type": "string", "format": "binary", "description": "材料文件"}},
-            }
-        }
-    },
-}
+UPLOAD_BODY = upload_body("材料文件")
 MATERIAL_TYPES = ("application/pdf", "image/jpeg", "image/png", "application/ofd")
-BINARY = {"schema": {"type": "string", "format": "binary"}}
 CASE_JSON = {
     "application/json": {"schema": {"$ref": f"#/components/schemas/{model_name(pb.Case.DESCRIPTOR)}"}}
 }
@@ -55,31 +41,8 @@ CASE_JSON = {
 Stub = Annotated[AsyncStub, Depends(app_state("intake"))]  # ywtb.api.intake.v1.IntakeService
 
 
-def _file_part(content_type: str, body: bytes) -> tuple[str, bytes]:
-    """(file name, content) of the "file" field of a multipart/form-data body (stdlib parser)."""
-    if not content_type.lower().startswith("multipart/form-data"):
-        message = "请以 multipart/form-data 方式上传文件（字段名 file）。"
-        raise InvalidArgument(message, fields={"file": message})
-    message = BytesParser(policy=policy.HTTP).parsebytes(
-        b"Content-Type: " + content_type.encode("latin-1") + b"\r\n\r\n" + body
-    )
-    for part in message.iter_parts() if message.is_multipart() else ():
-        if part.get_param("name", header="content-disposition") == "file":
-            return part.get_filename() or "", part.get_payload(decode=True) or b""
-    text = "未收到上传的文件，请选择文件后重新上传（字段名 file）。"
-    raise InvalidArgument(text, fields={"file": text})
-
-
 def _cases(reply: Any) -> list[dict[str, Any]]:
     return [to_json(c) for c in reply.cases]
-
-
-def content_disposition(file_name: str, disposition: str = "inline") -> str:
-    """A Content-Disposition with an ASCII fallback name and the UTF-8 name (RFC 6266 / RFC 5987)."""
-    fallback = "".join(c if c.isascii() and c.isprintable() and c not in '"\\' else "_" for c in file_name)
-    return (
-        f"{disposition}; filename=\"{fallback or 'material'}\"; filename*=UTF-8''{quote(file_name, safe='')}"
-    )
 
 
 async def _chunks(stream: ResponseStream) -> AsyncIterator[bytes]:
@@ -98,7 +61,7 @@ def build_intake_router() -> APIRouter:
         **answers(pb.UploadedFile, status=201, errors=(401, 403, 413, 422)),
     )
     async def upload(request: Request, principal: CurrentPrincipal, stub: Stub) -> dict[str, Any]:
-        file_name, content = _file_part(request.headers.get("content-type", ""), await request.body())
+        file_name, content = file_part(request.headers.get("content-type", ""), await request.body())
         request_pb = pb.UploadMaterialRequest(file_name=file_name, content=content)
         reply = await stub.UploadMaterial(request_pb)
         return to_json(reply.file)

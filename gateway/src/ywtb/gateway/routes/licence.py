@@ -1,21 +1,26 @@
-"""电子证照 REST routes: the licence type catalogue (证照目录), read by anyone, defined by department admins."""
+"""电子证照 REST routes: the licence type catalogue (证照目录), read by anyone, defined by department admins;
+verification of a licence by identifier, QR code text or file, open to anyone."""
 
 from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Depends, Query, Request, Response
 from pydantic import Field
 
 from ywtb.api.licence.v1 import licence_pb2 as pb
 from ywtb.gateway.auth import CurrentPrincipal, OptionalPrincipal
-from ywtb.gateway.contract.answers import PUBLIC, WRITE, answers
+from ywtb.gateway.contract.answers import PUBLIC, READ, WRITE, answers
 from ywtb.gateway.contract.models import input_model
 from ywtb.gateway.grpc_aio import AsyncStub
+from ywtb.gateway.routes.files import BINARY, content_disposition, file_part, upload_body
 from ywtb.gateway.routes.grpc_json import app_state, to_json, to_proto
 
 SERVICE = "ywtb.api.licence.v1.LicenceService"
-READS = [f"{SERVICE}/{m}" for m in ("GetLicenceType", "ListLicenceTypes")]
+READS = [
+    f"{SERVICE}/{m}"
+    for m in ("GetLicenceType", "ListLicenceTypes", "VerifyLicence", "ListMyLicences", "GetMyLicenceFile")
+]
 
 Stub = Annotated[AsyncStub, Depends(app_state("licence"))]  # ywtb.api.licence.v1.LicenceService
 
@@ -60,5 +65,62 @@ def build_licence_router() -> APIRouter:
     async def define_type(body: LicenceTypeIn, principal: CurrentPrincipal, stub: Stub) -> dict[str, Any]:  # type: ignore[valid-type]
         reply = await stub.DefineLicenceType(to_proto(body, pb.DefineLicenceTypeRequest()))
         return to_json(reply.licence_type)
+
+    @router.get(
+        "/licences/mine",
+        summary="我的证照（本人或本单位经办的办件所发证照）",
+        **answers(pb.Licence, many=True),
+    )
+    async def my_licences(
+        principal: CurrentPrincipal,
+        stub: Stub,
+        page_size: Annotated[int, Query(ge=1, le=100)] = 50,
+        offset: Annotated[int, Query(ge=0)] = 0,
+    ) -> list[dict[str, Any]]:
+        reply = await stub.ListMyLicences(pb.ListMyLicencesRequest(page_size=page_size, offset=offset))
+        return [to_json(licence) for licence in reply.licences]
+
+    @router.get(
+        "/licences/{identifier}/file",
+        summary="下载我的电子证照 PDF",
+        response_class=Response,
+        openapi_extra={"responses": {"200": {"content": {"application/pdf": BINARY}}}},
+        **answers(None, errors=READ),
+    )
+    async def my_licence_file(identifier: str, principal: CurrentPrincipal, stub: Stub) -> Response:
+        reply = await stub.GetMyLicenceFile(pb.GetMyLicenceFileRequest(identifier=identifier))
+        name = f"{reply.licence.type_name}-{reply.licence.licence_no}.pdf"
+        headers = {"Content-Disposition": content_disposition(name, "attachment")}
+        return Response(reply.file, media_type="application/pdf", headers=headers)
+
+    @router.get(
+        "/licences/{identifier}/verification",
+        summary="核验电子证照（按证照标识，无需登录）",
+        **answers(pb.VerifyLicenceResponse, errors=PUBLIC),
+    )
+    async def verify_by_identifier(
+        identifier: str, principal: OptionalPrincipal, stub: Stub
+    ) -> dict[str, Any]:
+        return to_json(await stub.VerifyLicence(pb.VerifyLicenceRequest(identifier=identifier)))
+
+    @router.get(
+        "/licences/verification",
+        summary="核验电子证照（按扫描所得的二维码内容，无需登录）",
+        **answers(pb.VerifyLicenceResponse, errors=PUBLIC),
+    )
+    async def verify_by_qr(
+        principal: OptionalPrincipal, stub: Stub, qr: Annotated[str, Query(min_length=1, max_length=300)]
+    ) -> dict[str, Any]:
+        return to_json(await stub.VerifyLicence(pb.VerifyLicenceRequest(qr_payload=qr)))
+
+    @router.post(
+        "/licences/verification/file",
+        summary="核验电子证照（上传证照 PDF 文件，无需登录）",
+        openapi_extra={"requestBody": upload_body("电子证照 PDF 文件（不超过 5 MB）")},
+        **answers(pb.VerifyLicenceResponse, errors=(401, 403, 404, 413, 422)),
+    )
+    async def verify_by_file(request: Request, principal: OptionalPrincipal, stub: Stub) -> dict[str, Any]:
+        _name, content = file_part(request.headers.get("content-type", ""), await request.body())
+        return to_json(await stub.VerifyLicence(pb.VerifyLicenceRequest(file=content)))
 
     return router

@@ -11,11 +11,16 @@ from ywtb.licence.config import LicenceSettings
 from ywtb.licence.consumer import case_approved_consumer
 from ywtb.licence.grpc_api import LicenceServicer
 from ywtb.licence.issuance import Issuances
+from ywtb.licence.licence_file import MAX_PDF_BYTES
 from ywtb.licence.licence_types import LicenceTypes
 from ywtb.licence.licences import Licences
 from ywtb.licence.models import metadata
 from ywtb.licence.seal_store import SealStore
+from ywtb.licence.seed import seed_demo
 from ywtb.licence.verification import Verifier
+from ywtb.licence.wallet import WalletReads
+
+GRPC_OVERHEAD_BYTES = 1024 * 1024
 
 
 def build(kit: Kit[LicenceSettings]) -> Parts:
@@ -26,13 +31,18 @@ def build(kit: Kit[LicenceSettings]) -> Parts:
     licences = Licences(seals, PiiKeys.from_secret(secret, "licence"), font_path=settings.font_path)
     facts = GrpcCaseFacts(settings.intake_target, settings.catalog_target, kit.signing_key)
     issuances = Issuances(kit.db, licences, facts)
-    servicer = LicenceServicer(LicenceTypes(kit.db), Verifier(kit.db, licences, seals))
+    types = LicenceTypes(kit.db)
+    if settings.seed_demo:
+        seed_demo(types)
+    servicer = LicenceServicer(types, Verifier(kit.db, licences, seals), WalletReads(kit.db))
     return Parts(
         servicers=[(licence_pb2_grpc.add_LicenceServiceServicer_to_server, servicer)],
         workers={
             "case-approved": case_approved_consumer(kit.bus, kit.db, issuances).run,
             "issuance": periodic("issuance", issuances.run_round, interval_s=settings.issuance_interval_s),
         },
+        # A licence PDF of up to 5 MB arrives for verification; larger ones are refused by the use case.
+        grpc_options=[("grpc.max_receive_message_length", MAX_PDF_BYTES + GRPC_OVERHEAD_BYTES)],
     )
 
 

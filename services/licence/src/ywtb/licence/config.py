@@ -19,3 +19,4 @@ class LicenceSettings(ServiceSettings):
     catalog_target: str = "127.0.0.1:50062"
     font_path: str | None = None  # the CJK font of licence files; None = fonts-noto-cjk's Noto Serif CJK
     issuance_interval_s: float = Field(default=2.0, gt=0)
+    seed_demo: bool = False

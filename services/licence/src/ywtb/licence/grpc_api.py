@@ -9,11 +9,12 @@ from ywtb.common.clock import utc
 from ywtb.common.context import current_principal
 from ywtb.common.errors import Unauthenticated
 from ywtb.common.grpc import allow, public
-from ywtb.common.tenancy import DEPT_ADMIN
+from ywtb.common.tenancy import APPLICANT_ROLES, DEPT_ADMIN
 from ywtb.licence import gbt36903
 from ywtb.licence.licence_types import LicenceTypeDraft, LicenceTypes
-from ywtb.licence.models import AUTOMATIC, MANUAL, LicenceType
+from ywtb.licence.models import AUTOMATIC, MANUAL, REVOKED, SUPERSEDED, VALID, Licence, LicenceType
 from ywtb.licence.verification import Verification, Verifier
+from ywtb.licence.wallet import WalletReads
 
 ISSUE_MODES = {pb.ISSUE_MODE_AUTOMATIC: AUTOMATIC, pb.ISSUE_MODE_MANUAL: MANUAL}
 ISSUE_MODE_PB = {mode: value for value, mode in ISSUE_MODES.items()}
@@ -67,12 +68,41 @@ def _verification(verification: Verification) -> pb.VerifyLicenceResponse:
     )
 
 
+STATUS_PB = {
+    VALID: pb.LICENCE_STATUS_VALID,
+    REVOKED: pb.LICENCE_STATUS_REVOKED,
+    SUPERSEDED: pb.LICENCE_STATUS_SUPERSEDED,
+}
+
+
+def _licence(licence: Licence) -> pb.Licence:
+    return pb.Licence(
+        identifier=licence.identifier,
+        type_code=licence.type_code,
+        type_name=licence.type_name,
+        licence_no=licence.licence_no,
+        holder_name=licence.holder_name,
+        holder_code_masked=licence.holder_code_masked,
+        issuer=licence.issuer,
+        issuer_name=licence.issuer_name,
+        issue_date=licence.issued_on.isoformat(),
+        valid_from=licence.valid_from.isoformat(),
+        valid_until=gbt36903.valid_until_text(licence.valid_until),
+        version=licence.version,
+        status=STATUS_PB[licence.status],
+        case_no=licence.case_no,
+        fields=dict(licence.fields),
+        qr_payload=licence.qr_payload,
+    )
+
+
 class LicenceServicer(licence_pb2_grpc.LicenceServiceServicer):
     """LicenceService over gRPC."""
 
-    def __init__(self, licence_types: LicenceTypes, verifier: Verifier) -> None:
+    def __init__(self, licence_types: LicenceTypes, verifier: Verifier, wallet: WalletReads) -> None:
         self.licence_types = licence_types
         self.verifier = verifier
+        self.wallet = wallet
 
     # The door of each RPC (@public or @allow(*roles); the kit refuses to serve an undeclared one): the roles
     # its use case can admit at all. The use case (authz) still decides tenant and department.
@@ -105,3 +135,13 @@ class LicenceServicer(licence_pb2_grpc.LicenceServiceServicer):
         if subject == "qr_payload":
             return _verification(self.verifier.by_qr(request.qr_payload))
         return _verification(self.verifier.by_identifier(request.identifier))
+
+    @allow(*APPLICANT_ROLES)
+    def ListMyLicences(self, request, context):  # noqa: N802
+        found = self.wallet.mine(_caller(), request.page_size, request.offset)
+        return pb.ListMyLicencesResponse(licences=[_licence(licence) for licence in found])
+
+    @allow(*APPLICANT_ROLES)
+    def GetMyLicenceFile(self, request, context):  # noqa: N802
+        licence = self.wallet.file(_caller(), request.identifier)
+        return pb.GetMyLicenceFileResponse(licence=_licence(licence), file=licence.file)

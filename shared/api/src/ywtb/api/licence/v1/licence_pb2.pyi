@@ -20,6 +20,34 @@ else:
 
 DESCRIPTOR: _descriptor.FileDescriptor
 
+class _LicenceStatus:
+    ValueType = _typing.NewType("ValueType", _builtins.int)
+    V: _TypeAlias = ValueType  # noqa: Y015
+
+class _LicenceStatusEnumTypeWrapper(_enum_type_wrapper._EnumTypeWrapper[_LicenceStatus.ValueType], _builtins.type):
+    DESCRIPTOR: _descriptor.EnumDescriptor
+    LICENCE_STATUS_UNSPECIFIED: _LicenceStatus.ValueType  # 0
+    """Not set."""
+    LICENCE_STATUS_VALID: _LicenceStatus.ValueType  # 1
+    """In force."""
+    LICENCE_STATUS_REVOKED: _LicenceStatus.ValueType  # 2
+    """Revoked (注销)."""
+    LICENCE_STATUS_SUPERSEDED: _LicenceStatus.ValueType  # 3
+    """Replaced by a newer version."""
+
+class LicenceStatus(_LicenceStatus, metaclass=_LicenceStatusEnumTypeWrapper):
+    """Where a licence version stands."""
+
+LICENCE_STATUS_UNSPECIFIED: LicenceStatus.ValueType  # 0
+"""Not set."""
+LICENCE_STATUS_VALID: LicenceStatus.ValueType  # 1
+"""In force."""
+LICENCE_STATUS_REVOKED: LicenceStatus.ValueType  # 2
+"""Revoked (注销)."""
+LICENCE_STATUS_SUPERSEDED: LicenceStatus.ValueType  # 3
+"""Replaced by a newer version."""
+Global___LicenceStatus: _TypeAlias = LicenceStatus  # noqa: Y015
+
 class _IssueMode:
     ValueType = _typing.NewType("ValueType", _builtins.int)
     V: _TypeAlias = ValueType  # noqa: Y015
@@ -461,3 +489,207 @@ class VerifyLicenceResponse(_message.Message):
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
 Global___VerifyLicenceResponse: _TypeAlias = VerifyLicenceResponse  # noqa: Y015
+
+@_typing.final
+class Licence(_message.Message):
+    """A licence as its holder sees it."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    @_typing.final
+    class FieldsEntry(_message.Message):
+        DESCRIPTOR: _descriptor.Descriptor
+
+        KEY_FIELD_NUMBER: _builtins.int
+        VALUE_FIELD_NUMBER: _builtins.int
+        key: _builtins.str
+        value: _builtins.str
+        def __init__(
+            self,
+            *,
+            key: _builtins.str = ...,
+            value: _builtins.str = ...,
+        ) -> None: ...
+        _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+        def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+        _ClearFieldArgType: _TypeAlias = _typing.Literal["key", b"key", "value", b"value"]  # noqa: Y015
+        def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+        def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+    IDENTIFIER_FIELD_NUMBER: _builtins.int
+    TYPE_CODE_FIELD_NUMBER: _builtins.int
+    TYPE_NAME_FIELD_NUMBER: _builtins.int
+    LICENCE_NO_FIELD_NUMBER: _builtins.int
+    HOLDER_NAME_FIELD_NUMBER: _builtins.int
+    HOLDER_CODE_MASKED_FIELD_NUMBER: _builtins.int
+    ISSUER_FIELD_NUMBER: _builtins.int
+    ISSUER_NAME_FIELD_NUMBER: _builtins.int
+    ISSUE_DATE_FIELD_NUMBER: _builtins.int
+    VALID_FROM_FIELD_NUMBER: _builtins.int
+    VALID_UNTIL_FIELD_NUMBER: _builtins.int
+    VERSION_FIELD_NUMBER: _builtins.int
+    STATUS_FIELD_NUMBER: _builtins.int
+    CASE_NO_FIELD_NUMBER: _builtins.int
+    FIELDS_FIELD_NUMBER: _builtins.int
+    QR_PAYLOAD_FIELD_NUMBER: _builtins.int
+    identifier: _builtins.str
+    """Identifier (GB/T 36904)."""
+    type_code: _builtins.str
+    """Licence type code."""
+    type_name: _builtins.str
+    """Licence name."""
+    licence_no: _builtins.str
+    """Licence number (证照编号)."""
+    holder_name: _builtins.str
+    """Holder."""
+    holder_code_masked: _builtins.str
+    """Holder certificate number, a citizen's masked."""
+    issuer: _builtins.str
+    """Issuing department (credit code)."""
+    issuer_name: _builtins.str
+    """Issuing department's name."""
+    issue_date: _builtins.str
+    """Issue date, YYYY-MM-DD."""
+    valid_from: _builtins.str
+    """Valid from, YYYY-MM-DD."""
+    valid_until: _builtins.str
+    """Valid until, YYYY-MM-DD or 长期."""
+    version: _builtins.int
+    """Version, 1 for a first issue."""
+    status: Global___LicenceStatus.ValueType
+    """Status."""
+    case_no: _builtins.str
+    """The case it was issued on."""
+    qr_payload: _builtins.str
+    """The text of its QR code (for showing it again)."""
+    @_builtins.property
+    def fields(self) -> _containers.ScalarMap[_builtins.str, _builtins.str]:
+        """The values of the type's fields (field key → value)."""
+
+    def __init__(
+        self,
+        *,
+        identifier: _builtins.str = ...,
+        type_code: _builtins.str = ...,
+        type_name: _builtins.str = ...,
+        licence_no: _builtins.str = ...,
+        holder_name: _builtins.str = ...,
+        holder_code_masked: _builtins.str = ...,
+        issuer: _builtins.str = ...,
+        issuer_name: _builtins.str = ...,
+        issue_date: _builtins.str = ...,
+        valid_from: _builtins.str = ...,
+        valid_until: _builtins.str = ...,
+        version: _builtins.int = ...,
+        status: Global___LicenceStatus.ValueType = ...,
+        case_no: _builtins.str = ...,
+        fields: _abc.Mapping[_builtins.str, _builtins.str] | None = ...,
+        qr_payload: _builtins.str = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["case_no", b"case_no", "fields", b"fields", "holder_code_masked", b"holder_code_masked", "holder_name", b"holder_name", "identifier", b"identifier", "issue_date", b"issue_date", "issuer", b"issuer", "issuer_name", b"issuer_name", "licence_no", b"licence_no", "qr_payload", b"qr_payload", "status", b"status", "type_code", b"type_code", "type_name", b"type_name", "valid_from", b"valid_from", "valid_until", b"valid_until", "version", b"version"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___Licence: _TypeAlias = Licence  # noqa: Y015
+
+@_typing.final
+class ListMyLicencesRequest(_message.Message):
+    """ListMyLicences request."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    PAGE_SIZE_FIELD_NUMBER: _builtins.int
+    OFFSET_FIELD_NUMBER: _builtins.int
+    page_size: _builtins.int
+    """Page size, 1-100 (default 50)."""
+    offset: _builtins.int
+    """Offset."""
+    def __init__(
+        self,
+        *,
+        page_size: _builtins.int = ...,
+        offset: _builtins.int = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["offset", b"offset", "page_size", b"page_size"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___ListMyLicencesRequest: _TypeAlias = ListMyLicencesRequest  # noqa: Y015
+
+@_typing.final
+class ListMyLicencesResponse(_message.Message):
+    """ListMyLicences response."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    LICENCES_FIELD_NUMBER: _builtins.int
+    @_builtins.property
+    def licences(self) -> _containers.RepeatedCompositeFieldContainer[Global___Licence]:
+        """The caller's licences, newest first."""
+
+    def __init__(
+        self,
+        *,
+        licences: _abc.Iterable[Global___Licence] | None = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["licences", b"licences"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___ListMyLicencesResponse: _TypeAlias = ListMyLicencesResponse  # noqa: Y015
+
+@_typing.final
+class GetMyLicenceFileRequest(_message.Message):
+    """GetMyLicenceFile request."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    IDENTIFIER_FIELD_NUMBER: _builtins.int
+    identifier: _builtins.str
+    """Identifier."""
+    def __init__(
+        self,
+        *,
+        identifier: _builtins.str = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["identifier", b"identifier"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___GetMyLicenceFileRequest: _TypeAlias = GetMyLicenceFileRequest  # noqa: Y015
+
+@_typing.final
+class GetMyLicenceFileResponse(_message.Message):
+    """GetMyLicenceFile response."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    LICENCE_FIELD_NUMBER: _builtins.int
+    FILE_FIELD_NUMBER: _builtins.int
+    file: _builtins.bytes
+    """Its PDF file as issued (sealed: its SM3 digest is signed)."""
+    @_builtins.property
+    def licence(self) -> Global___Licence:
+        """The licence."""
+
+    def __init__(
+        self,
+        *,
+        licence: Global___Licence | None = ...,
+        file: _builtins.bytes = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["licence", b"licence"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["file", b"file", "licence", b"licence"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___GetMyLicenceFileResponse: _TypeAlias = GetMyLicenceFileResponse  # noqa: Y015

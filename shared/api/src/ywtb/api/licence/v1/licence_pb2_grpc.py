@@ -56,6 +56,16 @@ class LicenceServiceStub:
                 request_serializer=ywtb_dot_api_dot_licence_dot_v1_dot_licence__pb2.VerifyLicenceRequest.SerializeToString,
                 response_deserializer=ywtb_dot_api_dot_licence_dot_v1_dot_licence__pb2.VerifyLicenceResponse.FromString,
                 _registered_method=True)
+        self.ListMyLicences = channel.unary_unary(
+                '/ywtb.api.licence.v1.LicenceService/ListMyLicences',
+                request_serializer=ywtb_dot_api_dot_licence_dot_v1_dot_licence__pb2.ListMyLicencesRequest.SerializeToString,
+                response_deserializer=ywtb_dot_api_dot_licence_dot_v1_dot_licence__pb2.ListMyLicencesResponse.FromString,
+                _registered_method=True)
+        self.GetMyLicenceFile = channel.unary_unary(
+                '/ywtb.api.licence.v1.LicenceService/GetMyLicenceFile',
+                request_serializer=ywtb_dot_api_dot_licence_dot_v1_dot_licence__pb2.GetMyLicenceFileRequest.SerializeToString,
+                response_deserializer=ywtb_dot_api_dot_licence_dot_v1_dot_licence__pb2.GetMyLicenceFileResponse.FromString,
+                _registered_method=True)
 
 
 class LicenceServiceServicer:
@@ -91,6 +101,20 @@ class LicenceServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def ListMyLicences(self, request, context):
+        """The caller's licences (我的证照): those issued on the caller's applications, newest first.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def GetMyLicenceFile(self, request, context):
+        """One of the caller's licences with its PDF file (its holder's account only).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_LicenceServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -113,6 +137,16 @@ def add_LicenceServiceServicer_to_server(servicer, server):
                     servicer.VerifyLicence,
                     request_deserializer=ywtb_dot_api_dot_licence_dot_v1_dot_licence__pb2.VerifyLicenceRequest.FromString,
                     response_serializer=ywtb_dot_api_dot_licence_dot_v1_dot_licence__pb2.VerifyLicenceResponse.SerializeToString,
+            ),
+            'ListMyLicences': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListMyLicences,
+                    request_deserializer=ywtb_dot_api_dot_licence_dot_v1_dot_licence__pb2.ListMyLicencesRequest.FromString,
+                    response_serializer=ywtb_dot_api_dot_licence_dot_v1_dot_licence__pb2.ListMyLicencesResponse.SerializeToString,
+            ),
+            'GetMyLicenceFile': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetMyLicenceFile,
+                    request_deserializer=ywtb_dot_api_dot_licence_dot_v1_dot_licence__pb2.GetMyLicenceFileRequest.FromString,
+                    response_serializer=ywtb_dot_api_dot_licence_dot_v1_dot_licence__pb2.GetMyLicenceFileResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -225,6 +259,60 @@ class LicenceService:
             '/ywtb.api.licence.v1.LicenceService/VerifyLicence',
             ywtb_dot_api_dot_licence_dot_v1_dot_licence__pb2.VerifyLicenceRequest.SerializeToString,
             ywtb_dot_api_dot_licence_dot_v1_dot_licence__pb2.VerifyLicenceResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListMyLicences(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/ywtb.api.licence.v1.LicenceService/ListMyLicences',
+            ywtb_dot_api_dot_licence_dot_v1_dot_licence__pb2.ListMyLicencesRequest.SerializeToString,
+            ywtb_dot_api_dot_licence_dot_v1_dot_licence__pb2.ListMyLicencesResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetMyLicenceFile(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/ywtb.api.licence.v1.LicenceService/GetMyLicenceFile',
+            ywtb_dot_api_dot_licence_dot_v1_dot_licence__pb2.GetMyLicenceFileRequest.SerializeToString,
+            ywtb_dot_api_dot_licence_dot_v1_dot_licence__pb2.GetMyLicenceFileResponse.FromString,
             options,
             channel_credentials,
             insecure,

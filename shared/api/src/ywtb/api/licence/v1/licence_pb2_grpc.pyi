@@ -43,6 +43,10 @@ class LicenceServiceStub:
     """The licence types of a tenant, optionally of one department (published facts: anyone)."""
     VerifyLicence: _grpc.UnaryUnaryMultiCallable[_licence_pb2.VerifyLicenceRequest, _licence_pb2.VerifyLicenceResponse]
     """Verify a licence by its identifier, its PDF file or its QR code's text (anyone, no login)."""
+    ListMyLicences: _grpc.UnaryUnaryMultiCallable[_licence_pb2.ListMyLicencesRequest, _licence_pb2.ListMyLicencesResponse]
+    """The caller's licences (我的证照): those issued on the caller's applications, newest first."""
+    GetMyLicenceFile: _grpc.UnaryUnaryMultiCallable[_licence_pb2.GetMyLicenceFileRequest, _licence_pb2.GetMyLicenceFileResponse]
+    """One of the caller's licences with its PDF file (its holder's account only)."""
 
 @_typing.type_check_only
 class LicenceServiceAsyncStub(LicenceServiceStub):
@@ -59,6 +63,10 @@ class LicenceServiceAsyncStub(LicenceServiceStub):
     """The licence types of a tenant, optionally of one department (published facts: anyone)."""
     VerifyLicence: _aio.UnaryUnaryMultiCallable[_licence_pb2.VerifyLicenceRequest, _licence_pb2.VerifyLicenceResponse]  # type: ignore[assignment]
     """Verify a licence by its identifier, its PDF file or its QR code's text (anyone, no login)."""
+    ListMyLicences: _aio.UnaryUnaryMultiCallable[_licence_pb2.ListMyLicencesRequest, _licence_pb2.ListMyLicencesResponse]  # type: ignore[assignment]
+    """The caller's licences (我的证照): those issued on the caller's applications, newest first."""
+    GetMyLicenceFile: _aio.UnaryUnaryMultiCallable[_licence_pb2.GetMyLicenceFileRequest, _licence_pb2.GetMyLicenceFileResponse]  # type: ignore[assignment]
+    """One of the caller's licences with its PDF file (its holder's account only)."""
 
 class LicenceServiceServicer(metaclass=_abc_1.ABCMeta):
     """The licence service: the licence type catalogue (证照目录), licences issued on approved cases (the
@@ -96,5 +104,21 @@ class LicenceServiceServicer(metaclass=_abc_1.ABCMeta):
         context: _ServicerContext,
     ) -> _typing.Union[_licence_pb2.VerifyLicenceResponse, _abc.Awaitable[_licence_pb2.VerifyLicenceResponse]]:
         """Verify a licence by its identifier, its PDF file or its QR code's text (anyone, no login)."""
+
+    @_abc_1.abstractmethod
+    def ListMyLicences(
+        self,
+        request: _licence_pb2.ListMyLicencesRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_licence_pb2.ListMyLicencesResponse, _abc.Awaitable[_licence_pb2.ListMyLicencesResponse]]:
+        """The caller's licences (我的证照): those issued on the caller's applications, newest first."""
+
+    @_abc_1.abstractmethod
+    def GetMyLicenceFile(
+        self,
+        request: _licence_pb2.GetMyLicenceFileRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_licence_pb2.GetMyLicenceFileResponse, _abc.Awaitable[_licence_pb2.GetMyLicenceFileResponse]]:
+        """One of the caller's licences with its PDF file (its holder's account only)."""
 
 def add_LicenceServiceServicer_to_server(servicer: LicenceServiceServicer, server: _typing.Union[_grpc.Server, _aio.Server]) -> None: ...
