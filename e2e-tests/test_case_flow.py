@@ -2,7 +2,8 @@
 
 search → guide → upload → submit (a main material missing: one-time deficiency notice) → supplement →
 clerk accepts (promised date in working days) → approval: 受理 by the clerk, 审查 and 决定 by an
-approver, 办结 by the clerk → the citizen sees the case completed and approved, handlers masked.
+approver, 办结 by the clerk → the citizen sees the case completed and approved, handlers masked → the
+approved case's 营业执照 is issued into the citizen's wallet and verifies by identifier, QR code and file.
 """
 
 from __future__ import annotations
@@ -122,8 +123,47 @@ def run_case_to_completion(gateway: httpx.Client, login) -> str:  # type: ignore
     return case_no
 
 
+def licence_of_case(gateway: httpx.Client, login, case_no: str) -> dict:  # type: ignore[no-untyped-def]
+    """The e-licence issued on the approved case, as its holder's wallet lists it, checked every way."""
+    citizen = login(gateway, "13800000001")
+    deadline = time.monotonic() + 60
+    while True:
+        mine = _ok(gateway.get("/api/v1/licence/licences/mine", headers=citizen))
+        issued = [licence for licence in mine if licence["case_no"] == case_no]
+        if issued or time.monotonic() > deadline:
+            break
+        time.sleep(0.5)
+    assert len(issued) == 1, f"no licence for {case_no} within 60 s: {mine}"
+    licence = issued[0]
+    assert licence["type_name"] == "营业执照" and licence["status"] == "LICENCE_STATUS_VALID"
+    assert licence["identifier"].startswith("1.2.156.3005.2.") and licence["valid_until"] == "长期"
+    assert licence["fields"]["business_scope"] == FORM["business_scope"] and "*" in licence["holder_code_masked"]
+    identifier = licence["identifier"]
+
+    by_id = _ok(gateway.get(f"/api/v1/licence/licences/{identifier}/verification"))  # no login
+    assert by_id["valid"] is True, by_id
+    assert [c["name"] for c in by_id["checks"]] == ["signature", "issuer", "revoked", "expired", "superseded"]
+    assert by_id["licence"]["holder_name"] == "张*" and len(by_id["licence"]["seal_public_key"]) == 128
+    by_qr = _ok(gateway.get("/api/v1/licence/licences/verification", params={"qr": licence["qr_payload"]}))
+    assert by_qr["valid"] is True and by_qr["checks"][-1]["name"] == "qr"
+    download = gateway.get(f"/api/v1/licence/licences/{identifier}/file", headers=citizen)
+    assert download.status_code == 200 and download.content.startswith(b"%PDF"), download.text
+    upload = {"file": ("营业执照.pdf", download.content, "application/pdf")}
+    assert _ok(gateway.post("/api/v1/licence/licences/verification/file", files=upload))["valid"] is True
+    forged = {"file": ("营业执照.pdf", download.content + b"%tampered\n", "application/pdf")}
+    answer = _ok(gateway.post("/api/v1/licence/licences/verification/file", files=forged))
+    assert answer["valid"] is False and [c["name"] for c in answer["checks"] if not c["passed"]] == ["file"]
+    clerk = login(gateway, "jinjiang.clerk")
+    assert gateway.get(f"/api/v1/licence/licences/{identifier}/file", headers=clerk).status_code == 403
+    malformed = gateway.get("/api/v1/licence/licences/1.2.156.3005.2.x/verification")
+    assert (malformed.status_code, malformed.json()["error"]["code"]) == (422, "LICENCE_ID_MALFORMED")
+    return licence
+
+
 def test_citizen_application_to_completion_on_the_embedded_default(embedded_gateway, login) -> None:  # type: ignore[no-untyped-def]
-    run_case_to_completion(embedded_gateway, login)
+    """The approved case ends in a sealed e-licence in the citizen's wallet that anyone can verify."""
+    case_no = run_case_to_completion(embedded_gateway, login)
+    licence_of_case(embedded_gateway, login, case_no)
 
 
 @pytest.mark.integration

@@ -176,3 +176,20 @@ def test_a_company_holds_by_its_credit_code_shown_in_full(db, licences, licence_
         _order(licence_type, holder_name="成都锦江小吃有限公司", holder_code_type="001", holder_code=company),
     )
     assert licence.holder_code_masked == company and licences.holder_code(licence) == company
+
+
+def test_the_wallet_lists_and_hands_out_only_the_callers_licences(db, licences, licence_type) -> None:  # type: ignore[no-untyped-def]
+    from ywtb.common.errors import PermissionDenied
+    from ywtb.licence.wallet import WalletReads
+
+    licence = _issue(db, licences, _order(licence_type))
+    _issue(db, licences, _order(licence_type, case_no="C-other", owner="citizen-2"))
+    wallet = WalletReads(db)
+    citizen = Principal(subject="citizen-1", tenant="510104", roles=frozenset({"citizen"}))
+    other = Principal(subject="citizen-2", tenant="510104", roles=frozenset({"citizen"}))
+    assert [x.identifier for x in wallet.mine(citizen)] == [licence.identifier]
+    assert wallet.file(citizen, licence.identifier).file == licence.file
+    with pytest.raises(NotFound):
+        wallet.file(other, licence.identifier)
+    with pytest.raises(PermissionDenied):
+        wallet.mine(ADMIN)
