@@ -137,7 +137,9 @@ def licence_of_case(gateway: httpx.Client, login, case_no: str) -> dict:  # type
     licence = issued[0]
     assert licence["type_name"] == "营业执照" and licence["status"] == "LICENCE_STATUS_VALID"
     assert licence["identifier"].startswith("1.2.156.3005.2.") and licence["valid_until"] == "长期"
-    assert licence["fields"]["business_scope"] == FORM["business_scope"] and "*" in licence["holder_code_masked"]
+    assert (
+        licence["fields"]["business_scope"] == FORM["business_scope"] and "*" in licence["holder_code_masked"]
+    )
     identifier = licence["identifier"]
 
     by_id = _ok(gateway.get(f"/api/v1/licence/licences/{identifier}/verification"))  # no login
@@ -169,7 +171,7 @@ def test_citizen_application_to_completion_on_the_embedded_default(embedded_gate
 @pytest.mark.integration
 def test_citizen_application_to_completion_on_the_platform_from_the_images(images_gateway, login) -> None:  # type: ignore[no-untyped-def]
     """The same case with every component a container as the chart runs it (read-only, non-root, no caps)."""
-    run_case_to_completion(images_gateway, login)
+    licence_of_case(images_gateway, login, run_case_to_completion(images_gateway, login))
     shift = images_gateway.base_url.port - registry()["gateway"].ports.serving()  # run_platform's offset
     running = podman("ps", f"--filter=name=ywtb-{shift}-", "--format={{.Names}} {{.Image}}").stdout.split(
         "\n"
@@ -182,7 +184,7 @@ def test_citizen_application_to_completion_on_the_platform_from_the_images(image
 @pytest.mark.integration
 def test_citizen_application_to_completion_on_the_chart_played_by_podman(chart_pods_gateway, login) -> None:  # type: ignore[no-untyped-def]
     """The chart's Deployments, ConfigMaps, Secrets and hook Jobs on the local stack, one case through them."""
-    run_case_to_completion(chart_pods_gateway, login)
+    licence_of_case(chart_pods_gateway, login, run_case_to_completion(chart_pods_gateway, login))
     states = pod_states()
     assert {c.name: states.get(pod_of(c.name)) for c in registry()} == {c.name: "Running" for c in registry()}
 
@@ -228,3 +230,6 @@ def test_on_the_local_stack_an_external_system_reads_every_event_in_order(local_
         )
         assert event.tenant == "510104" and event.subject == case_no and event.id and event.time
         assert event.json()
+    licence_of_case(
+        local_gateway, login, case_no
+    )  # issued on PostgreSQL from the CaseApproved read from Kafka

@@ -94,6 +94,7 @@ def build(component: Component) -> float:
         "--file=deploy/docker/Dockerfile",
         f"--build-arg=SERVICE={component.name}",
         f"--build-arg=PYTHON_IMAGE={BASE_IMAGE}",
+        f"--build-arg=DEBIAN_PACKAGES={' '.join(component.debian_packages)}",
         f"--tag={image_of(component.name)}",
         str(ROOT),
         check=False,

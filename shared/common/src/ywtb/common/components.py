@@ -15,7 +15,7 @@ import sys
 from collections.abc import Iterator
 from functools import cache
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
@@ -69,6 +69,7 @@ class Component(BaseModel):
     consumes: tuple[str, ...] = ()
     public_rpcs: tuple[str, ...] = ()
     dev_env: dict[str, str] = Field(default_factory=dict)
+    debian_packages: tuple[Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9+.-]+$")], ...] = ()
 
     @property
     def is_grpc(self) -> bool:
