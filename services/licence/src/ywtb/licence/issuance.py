@@ -33,6 +33,12 @@ ROUND_SIZE = 20
 MAX_BACKOFF_S = 600
 
 
+def _reason(error: Exception) -> str:
+    """What went wrong, without the statement's parameters a database error carries (holder data)."""
+    cause = getattr(error, "orig", None) or error
+    return f"{type(cause).__name__}: {cause}"[:500]
+
+
 class Issuances(Clocked):
     """Approved cases awaiting their licence."""
 
@@ -92,8 +98,9 @@ class Issuances(Clocked):
             self._issue(case_no, item_id)
             return True
         except Exception as exc:  # intake or the catalogue unreachable, a database error: try again later
-            log.warning("issuance of case %s failed: %s", case_no, exc)
-            self._retry_later(case_no, item_id, exc)
+            reason = _reason(exc)
+            log.warning("issuance of case %s failed: %s", case_no, reason)
+            self._retry_later(case_no, item_id, reason)
             return False
 
     def _issue(self, case_no: str, item_id: str) -> None:
@@ -135,13 +142,13 @@ class Issuances(Clocked):
                 return
             issuance.status, issuance.identifier, issuance.last_error = ISSUED, licence.identifier, ""
 
-    def _retry_later(self, case_no: str, item_id: str, error: Exception) -> None:
+    def _retry_later(self, case_no: str, item_id: str, reason: str) -> None:
         with self.db.transaction() as session:
             issuance = session.get(Issuance, (case_no, item_id), with_for_update=True)
             if issuance is None or issuance.status != PENDING:
                 return
             issuance.attempts += 1
-            issuance.last_error = str(error)[:500]
+            issuance.last_error = reason
             wait = min(2**issuance.attempts, MAX_BACKOFF_S)
             issuance.next_at = self.now() + timedelta(seconds=wait)
             issuance.updated_at = self.now()

@@ -9,6 +9,7 @@ from __future__ import annotations
 import binascii
 import codecs
 import io
+import logging
 import os
 import re
 from dataclasses import dataclass
@@ -28,6 +29,7 @@ FONT_FAMILY = "NotoCJKSC"
 PRODUCER = "ywtb licence service"
 SUBJECT_PREFIX = "ywtb-licence:"
 MAX_PDF_BYTES = 5 * 1024 * 1024
+logging.getLogger("fontTools").setLevel(logging.WARNING)  # its subsetter logs every glyph at INFO
 
 _PREFIXED = re.compile(re.escape(SUBJECT_PREFIX) + r"([0-9A-Z.]{1,128})")
 # A key of the Info dictionary and its string value: a literal (...) with balanced or escaped

@@ -63,7 +63,7 @@ class Licence(TenantMixin, Base):
 
     __tablename__ = "licences"
     __table_args__ = (UniqueConstraint("case_no", "type_code", name="uq_licences_case_type"),)
-    identifier: Mapped[str] = mapped_column(String(80), primary_key=True)
+    identifier: Mapped[str] = mapped_column(String(100), primary_key=True)
     type_code: Mapped[str] = mapped_column(String(21), index=True)
     type_name: Mapped[str] = mapped_column(String(50))
     issuer: Mapped[str] = mapped_column(String(18), index=True)
@@ -103,7 +103,7 @@ class Issuance(TenantMixin, Base):
     due_on: Mapped[date] = mapped_column(Date)
     status: Mapped[str] = mapped_column(String(12), index=True)
     type_code: Mapped[str] = mapped_column(String(21), default="")
-    identifier: Mapped[str] = mapped_column(String(80), default="")
+    identifier: Mapped[str] = mapped_column(String(100), default="")
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     last_error: Mapped[str] = mapped_column(Text, default="")
     next_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)

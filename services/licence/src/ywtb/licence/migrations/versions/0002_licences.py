@@ -33,7 +33,7 @@ def upgrade() -> None:
     )
     op.create_table(
         "licences",
-        sa.Column("identifier", sa.String(length=80), nullable=False),
+        sa.Column("identifier", sa.String(length=100), nullable=False),
         sa.Column("type_code", sa.String(length=21), nullable=False),
         sa.Column("type_name", sa.String(length=50), nullable=False),
         sa.Column("issuer", sa.String(length=18), nullable=False),
@@ -76,7 +76,7 @@ def upgrade() -> None:
         sa.Column("due_on", sa.Date(), nullable=False),
         sa.Column("status", sa.String(length=12), nullable=False),
         sa.Column("type_code", sa.String(length=21), nullable=False),
-        sa.Column("identifier", sa.String(length=80), nullable=False),
+        sa.Column("identifier", sa.String(length=100), nullable=False),
         sa.Column("attempts", sa.Integer(), nullable=False),
         sa.Column("last_error", sa.Text(), nullable=False),
         sa.Column("next_at", sa.DateTime(timezone=True), nullable=True),
