@@ -180,6 +180,13 @@ def test_citizen_pages_pass_axe(  # type: ignore[no-untyped-def]
     audit(page, "my cases")
     page.goto(f"{embedded_portal}/cases/{case_no}")
     audit(page, "case detail")
+    page.goto(embedded_portal + "/licences")
+    audit(page, "my licences")
+    page.goto(embedded_portal + "/verify")
+    audit(page, "licence verification")
+    page.goto(embedded_portal + "/verify?identifier=1.2.156.3005.2.x")
+    expect(page.locator(".flash-error")).to_be_visible()
+    audit(page, "licence verification with an error", phone=False)
 
     # English: the page language follows, and the switch back is marked as Chinese
     page.goto(f"{embedded_portal}/lang?to=en&next=/cases/{case_no}")

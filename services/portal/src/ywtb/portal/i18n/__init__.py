@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from ywtb.portal.i18n import admin, citizen, common, labels, workbench
+from ywtb.portal.i18n import admin, citizen, common, labels, licence, workbench
 
 LANGS = ("zh", "en")
 MESSAGES: dict[str, tuple[str, str]] = {
     **common.MESSAGES,
     **labels.MESSAGES,
     **citizen.MESSAGES,
+    **licence.MESSAGES,
     **workbench.MESSAGES,
     **admin.MESSAGES,
 }

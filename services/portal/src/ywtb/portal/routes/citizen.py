@@ -1,4 +1,5 @@
-"""The citizen pages: home, search, 一件事, 办事指南, online application, my cases, case detail and 补正."""
+"""The citizen pages: home, search, 一件事, 办事指南, online application, my cases, case detail and 补正,
+my licences and licence verification."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from ywtb.portal.routes.citizen_apply import build_apply_router
 from ywtb.portal.routes.citizen_bundle import build_bundle_apply_router
 from ywtb.portal.routes.citizen_cases import build_cases_router
 from ywtb.portal.routes.citizen_catalogue import build_catalogue_router
+from ywtb.portal.routes.citizen_licences import build_licences_router
 
 
 def build_citizen_router() -> APIRouter:
@@ -17,4 +19,5 @@ def build_citizen_router() -> APIRouter:
     router.include_router(build_apply_router())
     router.include_router(build_bundle_apply_router())
     router.include_router(build_cases_router())
+    router.include_router(build_licences_router())
     return router

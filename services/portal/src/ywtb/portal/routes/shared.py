@@ -1,17 +1,20 @@
-"""What the pages of every area share: ids in paths, page numbers, times, the gateway's field messages."""
+"""What the pages of every area share: ids in paths, page numbers, times, the gateway's field messages,
+files streamed through from the gateway."""
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import ExitStack
 from datetime import timedelta, timezone
 from urllib.parse import quote
 
+from fastapi.responses import Response, StreamingResponse
 from starlette.exceptions import HTTPException
 
 from ywtb.portal.deadline import parse_instant
 from ywtb.portal.gateway import GatewayError
-from ywtb.portal.web import Page
+from ywtb.portal.web import Area, Page
 
 CHINA_TIME = timezone(timedelta(hours=8))
 SAFE_ID = re.compile(r"^[0-9A-Za-z_.:-]{1,64}$")
@@ -49,3 +52,32 @@ def refusal_errors(
     return {rename(key): message for key, message in error.field_errors().items()} or {
         "_form": page.message(error)
     }
+
+
+DOWNLOAD_HEADERS = ("content-length", "x-content-type-options", "etag")
+
+
+def proxied_file(page: Page, area: Area, path: str, *, attachment: bool) -> Response:
+    """A file of the gateway streamed through as the user of `area` (inline, or as an attachment)."""
+    stack = ExitStack()
+    try:
+        upstream = stack.enter_context(page.gateway.download(path, page.token(area)))
+    except GatewayError as error:
+        stack.close()
+        if error.status == 401:
+            raise page.login_expired(area) from error
+        raise
+
+    def body() -> Iterator[bytes]:
+        with stack:
+            yield from upstream.iter_raw()
+
+    headers = {name: upstream.headers[name] for name in DOWNLOAD_HEADERS if name in upstream.headers}
+    disposition = upstream.headers.get("content-disposition", "inline")
+    if attachment:
+        disposition = "attachment" + disposition.removeprefix("inline")
+    headers["Content-Disposition"] = disposition
+    headers["Cache-Control"] = "private, no-store"
+    return StreamingResponse(
+        body(), media_type=upstream.headers.get("content-type", "application/octet-stream"), headers=headers
+    )

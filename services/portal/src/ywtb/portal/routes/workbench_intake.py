@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Awaitable, Callable, Iterator
-from contextlib import ExitStack
+from collections.abc import Awaitable, Callable
 from datetime import date, datetime
 from typing import Any
 
 from fastapi import APIRouter
-from fastapi.responses import Response, StreamingResponse
+from fastapi.responses import Response
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 
@@ -17,7 +16,7 @@ from ywtb.portal.deadline import NOON, intake_deadline, national_calendar
 from ywtb.portal.gateway import GatewayError
 from ywtb.portal.labels import short_code
 from ywtb.portal.roles import QUEUE_ROLES, has_role
-from ywtb.portal.routes.shared import path_id, refusal_errors
+from ywtb.portal.routes.shared import path_id, proxied_file, refusal_errors
 from ywtb.portal.routes.workbench_common import (
     PAGE_SIZE,
     completion_values,
@@ -34,7 +33,6 @@ from ywtb.portal.web import CurrentPage, Page
 CLERK = frozenset({"window_clerk"})
 QUEUE_STATUSES = ("submitted", "correction_requested", "accepted", "rejected")
 ACCEPT_MODES = ("NORMAL", "TOLERANT", "COMMITMENT")
-DOWNLOAD_HEADERS = ("content-length", "x-content-type-options", "etag")
 # action → (the gateway's endpoint, its field names → the form's)
 INTAKE_ACTIONS = {
     "accept": (
@@ -278,29 +276,6 @@ def build_intake_router() -> APIRouter:
     def material(page: CurrentPage, case_no: str, material_id: str, download: int = 0) -> Response:
         staff_user(page)
         path = f"/api/v1/cases/{path_id(case_no)}/materials/{path_id(material_id)}/content"
-        stack = ExitStack()
-        try:
-            upstream = stack.enter_context(page.gateway.download(path, page.token("staff")))
-        except GatewayError as error:
-            stack.close()
-            if error.status == 401:
-                raise page.login_expired("staff") from error
-            raise
-
-        def body() -> Iterator[bytes]:
-            with stack:
-                yield from upstream.iter_raw()
-
-        headers = {name: upstream.headers[name] for name in DOWNLOAD_HEADERS if name in upstream.headers}
-        disposition = upstream.headers.get("content-disposition", "inline")
-        if download:
-            disposition = "attachment" + disposition.removeprefix("inline")
-        headers["Content-Disposition"] = disposition
-        headers["Cache-Control"] = "private, no-store"
-        return StreamingResponse(
-            body(),
-            media_type=upstream.headers.get("content-type", "application/octet-stream"),
-            headers=headers,
-        )
+        return proxied_file(page, "staff", path, attachment=bool(download))
 
     return router

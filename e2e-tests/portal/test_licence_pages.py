@@ -1,0 +1,76 @@
+"""The e-licence pages in a browser on the embedded platform: 我的证照 after an approved case, its PDF,
+and 证照核验 by identifier and by file without login (a tampered file fails its check)."""
+
+from __future__ import annotations
+
+import re
+import time
+
+from playwright.sync_api import expect
+
+from ywtb.common.testing.case_flow import ok, run_case_to_completion
+from ywtb.common.testing.demo import CITIZEN
+
+
+def _wallet_row(page, portal: str, case_no: str):  # type: ignore[no-untyped-def]
+    """The wallet's row of the case's licence, reloading until the licence service has issued it."""
+    page.goto(portal + "/licences")
+    row = page.locator("table.cz-licences tbody tr").filter(has=page.locator(f'a[href="/cases/{case_no}"]'))
+    deadline = time.monotonic() + 60
+    while not row.count():
+        assert time.monotonic() < deadline, f"no licence for {case_no} within 60 s"
+        time.sleep(1)
+        page.reload()
+    return row
+
+
+def test_the_wallet_lists_the_licence_and_anyone_verifies_it(
+    embedded_gateway, embedded_portal, login, new_page, issuer_login, screenshot, tmp_path
+) -> None:  # type: ignore[no-untyped-def]
+    case_no = run_case_to_completion(embedded_gateway, login)
+    page = new_page()
+    page.goto(embedded_portal + "/licences")
+    issuer_login(page, CITIZEN)
+    row = _wallet_row(page, embedded_portal, case_no)
+    assert page.locator("h1").inner_text() == "我的证照"
+    text = row.inner_text()
+    for fact in ("营业执照", "成都市锦江区市场监督管理局", "长期", "有效"):
+        assert fact in text, fact
+    screenshot(page, "wallet")
+
+    with page.expect_download() as download_info:
+        row.get_by_role("link", name=re.compile("^下载")).click()
+    pdf = tmp_path / "licence.pdf"
+    download_info.value.save_as(pdf)
+    assert pdf.read_bytes().startswith(b"%PDF")
+
+    row.get_by_role("link", name=re.compile("^核验")).click()
+    page.wait_for_url(re.compile(r"/verify\?identifier="))
+    expect(page.locator("#verdict")).to_have_text("核验通过：证照真实有效")
+    checks = page.locator("table.cz-checks tbody tr")
+    assert checks.count() == 5 and all("通过" in checks.nth(i).inner_text() for i in range(5))
+    identifier = page.get_by_label("证照标识").input_value()
+    screenshot(page, "verified")
+
+    anonymous = new_page()  # no login: verification is public
+    anonymous.goto(embedded_portal + "/verify")
+    anonymous.get_by_label("证照标识").fill(identifier)
+    anonymous.get_by_role("button", name="核验", exact=True).click()
+    expect(anonymous.locator("#verdict")).to_have_text("核验通过：证照真实有效")
+    assert "张*" in anonymous.locator(".cz-facts").inner_text()
+
+    anonymous.get_by_label("证照 PDF 文件（不超过 5 MB）").set_input_files(str(pdf))
+    anonymous.get_by_role("button", name="上传并核验").click()
+    expect(anonymous.locator("#verdict")).to_have_text("核验通过：证照真实有效")
+    tampered = tmp_path / "tampered.pdf"
+    tampered.write_bytes(pdf.read_bytes() + b"%tampered\n")
+    anonymous.get_by_label("证照 PDF 文件（不超过 5 MB）").set_input_files(str(tampered))
+    anonymous.get_by_role("button", name="上传并核验").click()
+    expect(anonymous.locator("#verdict")).to_have_text("核验未通过：请查看下列各项")
+    failed = anonymous.locator("table.cz-checks tbody tr").filter(has_text="未通过")
+    assert failed.count() == 1 and "文件完整性" in failed.inner_text()
+    screenshot(anonymous, "tampered")
+
+    anonymous.goto(embedded_portal + "/verify?identifier=1.2.156.3005.2.x")
+    expect(anonymous.locator(".flash-error")).to_contain_text("证照标识格式不正确")
+    assert ok(embedded_gateway.get(f"/api/v1/licence/licences/{identifier}/verification"))["valid"] is True

@@ -1,0 +1,88 @@
+"""我的证照 and 证照核验: the holder's wallet with its files, and verification open to anyone."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from fastapi import APIRouter
+from fastapi.responses import Response
+from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import UploadFile
+
+from ywtb.portal.gateway import GatewayError
+from ywtb.portal.routes.citizen_common import context
+from ywtb.portal.routes.shared import path_id, proxied_file
+from ywtb.portal.web import CurrentPage, Page
+
+IDENTIFIER = re.compile(r"^[0-9A-Za-z.]{20,120}$")
+QR_MAX = 300
+MAX_LICENCE_FILE = 5 * 1024 * 1024
+
+
+def _verify_page(
+    page: Page, answer: dict[str, Any] | None = None, error: str = "", status: int = 200, **given: Any
+) -> Response:
+    return page.render("citizen/verify.html", status, **context(page, answer=answer, error=error, **given))
+
+
+def _verified(page: Page, call: Any, **given: Any) -> Response:
+    try:
+        answer = call()
+    except GatewayError as failure:
+        return _verify_page(page, error=page.message(failure), status=failure.status, **given)
+    return _verify_page(page, answer, **given)
+
+
+def build_licences_router() -> APIRouter:
+    """/licences (the wallet), /licences/{identifier}/file, and /verify (GET by identifier or QR, POST a file)."""
+    router = APIRouter()
+
+    @router.get("/licences")
+    def my_licences(page: CurrentPage) -> Response:
+        page.require("citizen")
+        licences = page.get("citizen", "/api/v1/licence/licences/mine")
+        return page.render("citizen/licences.html", **context(page, licences=licences))
+
+    @router.get("/licences/{identifier}/file")
+    def licence_file(page: CurrentPage, identifier: str) -> Response:
+        page.require("citizen")
+        path = f"/api/v1/licence/licences/{path_id(identifier, IDENTIFIER)}/file"
+        return proxied_file(page, "citizen", path, attachment=True)
+
+    @router.get("/verify")
+    def verify(page: CurrentPage, identifier: str = "", qr: str = "") -> Response:
+        identifier, qr = identifier.strip(), qr.strip()
+        if qr:
+            if len(qr) > QR_MAX:
+                return _verify_page(
+                    page, error=page.t("licence.verify.qr_too_long"), status=422, qr=qr[:QR_MAX]
+                )
+            return _verified(
+                page, lambda: page.get(None, "/api/v1/licence/licences/verification", qr=qr), qr=qr
+            )
+        if identifier:
+            if not IDENTIFIER.match(identifier):
+                return _verify_page(
+                    page, error=page.t("licence.verify.malformed"), status=422, identifier=identifier
+                )
+            path = f"/api/v1/licence/licences/{identifier}/verification"
+            return _verified(page, lambda: page.get(None, path), identifier=identifier)
+        return _verify_page(page)
+
+    @router.post("/verify")
+    async def verify_file(page: CurrentPage) -> Response:
+        form = await page.form()
+        upload = form.get("file")
+        if not isinstance(upload, UploadFile):
+            return _verify_page(page, error=page.t("licence.verify.no_file"), status=422)
+        content = await upload.read(MAX_LICENCE_FILE + 1)
+        if not content:
+            return _verify_page(page, error=page.t("licence.verify.no_file"), status=422)
+        if len(content) > MAX_LICENCE_FILE:
+            return _verify_page(page, error=page.t("licence.verify.too_large"), status=413)
+        files = {"file": (upload.filename or "licence.pdf", content, "application/pdf")}
+        path = "/api/v1/licence/licences/verification/file"
+        return await run_in_threadpool(_verified, page, lambda: page.api(None, "POST", path, files=files))
+
+    return router

@@ -1,0 +1,116 @@
+"""A citizen's case driven through the gateway from search to 办结 by the demo accounts (SAMPLE DATA):
+the end-to-end and browser tests start from it."""
+
+from __future__ import annotations
+
+import time
+import uuid
+
+import httpx
+
+from ywtb.common.testing.demo import FORM, PDF
+
+
+def ok(reply: httpx.Response, status: int = 200) -> dict:
+    """The JSON body of an answer that must have `status`."""
+    assert reply.status_code == status, reply.text
+    return reply.json()
+
+
+def upload(client: httpx.Client, headers: dict[str, str], name: str) -> str:
+    """Upload a small PDF as a material; its file id."""
+    reply = client.post(
+        "/api/v1/cases/materials", headers=headers, files={"file": (name, PDF, "application/pdf")}
+    )
+    return ok(reply, 201)["id"]
+
+
+def task(client: httpx.Client, headers: dict[str, str], case_no: str, step: str) -> dict:
+    """The case's open task of `step`, waited for up to 60 s."""
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        tasks = ok(client.get("/api/v1/tasks", headers=headers, params={"case_no": case_no}))
+        for found in tasks:
+            if found["step"] == step:
+                return found
+        time.sleep(0.5)
+    raise AssertionError(f"no {step} task for {case_no} within 60 s")
+
+
+def do_task(
+    client: httpx.Client, headers: dict[str, str], case_no: str, step: str, opinion: str, decision: str = ""
+) -> dict:
+    """Claim and complete the case's task of `step`; the answer."""
+    open_task = task(client, headers, case_no, step)
+    ok(client.post(f"/api/v1/cases/{case_no}/tasks/{open_task['task_id']}/claim", headers=headers))
+    body = {"opinion": opinion, "decision": decision}
+    return ok(
+        client.post(
+            f"/api/v1/cases/{case_no}/tasks/{open_task['task_id']}/complete", headers=headers, json=body
+        )
+    )
+
+
+def run_case_to_completion(gateway: httpx.Client, login) -> str:  # type: ignore[no-untyped-def]
+    """The whole flow; the case number."""
+    citizen, clerk = login(gateway, "13800000001"), login(gateway, "jinjiang.clerk")
+    approver = login(gateway, "jinjiang.approver")
+    hit = ok(gateway.get("/api/v1/catalog/search", params={"q": "gtgsh"}))["hits"][0]
+    assert hit["name"] == "个体工商户设立登记"
+    guide = ok(gateway.get(f"/api/v1/catalog/items/{hit['item_id']}/guide"))
+    applicant_materials = [
+        m["name"]
+        for m in guide["guide"]["materials"]
+        if m["required"] and m["source"] == "MATERIAL_SOURCE_APPLICANT"
+    ]
+    assert len(applicant_materials) == 2
+    first, second = applicant_materials
+    body = {
+        "item_id": hit["item_id"],
+        "item_version": guide["version"],
+        "channel": "CHANNEL_ONLINE",
+        "applicant": {
+            "applicant_type": 1,
+            "name": "张三",
+            "id_type": "111",
+            "id_number": FORM["id_number"],
+            "contact_mobile": "13800000001",
+        },
+        "form_data": FORM,
+        "materials": [{"material_name": first, "file_ids": [upload(gateway, citizen, "申请书.pdf")]}],
+    }
+    key = {"Idempotency-Key": str(uuid.uuid4())}
+    case = ok(gateway.post("/api/v1/cases", headers={**citizen, **key}, json=body), 201)
+    case_no = case["case_no"]
+    assert case_no.startswith("510104") and case["status"] == "CASE_STATUS_CORRECTION_REQUESTED"
+    assert second in str(case["deficiencies"])  # every missing main material, in one notice
+    again = gateway.post("/api/v1/cases", headers={**citizen, **key}, json=body)
+    assert again.status_code == 200 and again.json()["case_no"] == case_no  # a retried submit: one case
+
+    supplement = {
+        "materials": [{"material_name": second, "file_ids": [upload(gateway, citizen, "租赁合同.pdf")]}]
+    }
+    ok(gateway.post(f"/api/v1/cases/{case_no}/supplement", headers=citizen, json=supplement))
+    accepted = ok(
+        gateway.post(
+            f"/api/v1/cases/{case_no}/accept",
+            headers=clerk,
+            json={"mode": "ACCEPTANCE_MODE_NORMAL", "opinion": "材料齐全，予以受理"},
+        )
+    )
+    assert accepted["status"] == "CASE_STATUS_ACCEPTED" and accepted["promised_completion_date"]
+
+    do_task(gateway, clerk, case_no, "accept", "已受理")
+    do_task(gateway, approver, case_no, "review", "审查通过")
+    do_task(gateway, approver, case_no, "decide", "准予登记", "approve")
+    done = do_task(gateway, clerk, case_no, "complete", "已办结，营业执照已发放")
+    assert done["status"] == "CASE_STATUS_COMPLETED" and done["outcome"] == "DECISION_APPROVE"
+
+    timeline = ok(gateway.get(f"/api/v1/cases/{case_no}/timeline", headers=citizen))
+    assert timeline["status"] == "CASE_STATUS_COMPLETED"
+    handlers = [entry["handler"] for entry in timeline["entries"]]
+    assert len(handlers) == 4 and all("*" in h for h in handlers), handlers
+    assert case_no in [c["case_no"] for c in ok(gateway.get("/api/v1/cases/mine", headers=citizen))]
+    other_clerk = login(gateway, "qingyang.clerk")
+    assert gateway.get(f"/api/v1/cases/{case_no}", headers=other_clerk).status_code == 403
+    return case_no
