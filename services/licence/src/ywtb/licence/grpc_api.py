@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from ywtb.api.licence.v1 import licence_pb2 as pb
 from ywtb.api.licence.v1 import licence_pb2_grpc
 from ywtb.common.auth.principal import Principal
@@ -43,31 +45,6 @@ def _licence_type(licence_type: LicenceType) -> pb.LicenceType:
     return message
 
 
-def _verification(verification: Verification) -> pb.VerifyLicenceResponse:
-    licence = verification.licence
-    return pb.VerifyLicenceResponse(
-        valid=verification.valid,
-        checks=[
-            pb.VerificationCheck(name=c.name, passed=c.passed, detail=c.detail) for c in verification.checks
-        ],
-        licence=pb.VerifiedLicence(
-            identifier=licence.identifier,
-            type_code=licence.type_code,
-            type_name=licence.type_name,
-            licence_no=licence.licence_no,
-            holder_name=verification.holder_name,
-            holder_code_masked=licence.holder_code_masked,
-            issuer=licence.issuer,
-            issuer_name=licence.issuer_name,
-            issue_date=licence.issued_on.isoformat(),
-            valid_from=licence.valid_from.isoformat(),
-            valid_until=gbt36903.valid_until_text(licence.valid_until),
-            version=licence.version,
-            seal_public_key=verification.seal_public_key,
-        ),
-    )
-
-
 STATUS_PB = {
     VALID: pb.LICENCE_STATUS_VALID,
     REVOKED: pb.LICENCE_STATUS_REVOKED,
@@ -75,20 +52,41 @@ STATUS_PB = {
 }
 
 
+def _printed(licence: Licence) -> dict[str, Any]:
+    """What the licence itself shows (its holder's name left to the caller: masked for verifiers)."""
+    return {
+        "identifier": licence.identifier,
+        "type_code": licence.type_code,
+        "type_name": licence.type_name,
+        "licence_no": licence.licence_no,
+        "holder_code_masked": licence.holder_code_masked,
+        "issuer": licence.issuer,
+        "issuer_name": licence.issuer_name,
+        "issue_date": licence.issued_on.isoformat(),
+        "valid_from": licence.valid_from.isoformat(),
+        "valid_until": gbt36903.valid_until_text(licence.valid_until),
+        "version": licence.version,
+    }
+
+
+def _verification(verification: Verification) -> pb.VerifyLicenceResponse:
+    return pb.VerifyLicenceResponse(
+        valid=verification.valid,
+        checks=[
+            pb.VerificationCheck(name=c.name, passed=c.passed, detail=c.detail) for c in verification.checks
+        ],
+        licence=pb.VerifiedLicence(
+            **_printed(verification.licence),
+            holder_name=verification.holder_name,
+            seal_public_key=verification.seal_public_key,
+        ),
+    )
+
+
 def _licence(licence: Licence) -> pb.Licence:
     return pb.Licence(
-        identifier=licence.identifier,
-        type_code=licence.type_code,
-        type_name=licence.type_name,
-        licence_no=licence.licence_no,
+        **_printed(licence),
         holder_name=licence.holder_name,
-        holder_code_masked=licence.holder_code_masked,
-        issuer=licence.issuer,
-        issuer_name=licence.issuer_name,
-        issue_date=licence.issued_on.isoformat(),
-        valid_from=licence.valid_from.isoformat(),
-        valid_until=gbt36903.valid_until_text(licence.valid_until),
-        version=licence.version,
         status=STATUS_PB[licence.status],
         case_no=licence.case_no,
         fields=dict(licence.fields),
