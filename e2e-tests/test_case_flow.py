@@ -62,6 +62,18 @@ def licence_of_case(gateway: httpx.Client, login, case_no: str) -> dict:  # type
     assert gateway.get(f"/api/v1/licence/licences/{identifier}/file", headers=clerk).status_code == 403
     malformed = gateway.get("/api/v1/licence/licences/1.2.156.3005.2.x/verification")
     assert (malformed.status_code, malformed.json()["error"]["code"]) == (422, "LICENCE_ID_MALFORMED")
+
+    revocation = {"kind": "REVOKE_KIND_PROMISE_FALSE", "reason": "经核查，经营场所承诺不实"}
+    path = f"/api/v1/licence/licences/{identifier}/revocation"
+    assert gateway.post(path, headers=clerk, json=revocation).status_code == 403
+    approver = login(gateway, "jinjiang.approver")
+    assert gateway.post(path, headers=approver, json={**revocation, "reason": ""}).status_code == 422
+    revoked = _ok(gateway.post(path, headers=approver, json=revocation))
+    assert revoked["status"] == "LICENCE_STATUS_REVOKED"
+    after = _ok(gateway.get(f"/api/v1/licence/licences/{identifier}/verification"))
+    assert after["valid"] is False and [c["name"] for c in after["checks"] if not c["passed"]] == ["revoked"]
+    listed = _ok(gateway.get(f"/api/v1/licence/issuers/{licence['issuer']}/status-list"))
+    assert identifier in [r["identifier"] for r in listed["revoked"]] and len(listed["signature"]) == 128
     return licence
 
 

@@ -35,6 +35,14 @@ LicenceTypeIn = input_model(
 )
 
 
+RevocationIn = input_model(
+    pb.RevokeLicenceRequest.DESCRIPTOR,
+    exclude=("identifier",),
+    required=("kind", "reason"),
+    rules={"reason": Field(min_length=2, max_length=200)},
+)
+
+
 def build_licence_router() -> APIRouter:
     """Routes under /api/v1/licence for the licence service."""
     router = APIRouter(prefix="/api/v1/licence", tags=["电子证照"])
@@ -122,5 +130,27 @@ def build_licence_router() -> APIRouter:
     async def verify_by_file(request: Request, principal: OptionalPrincipal, stub: Stub) -> dict[str, Any]:
         _name, content = file_part(request.headers.get("content-type", ""), await request.body())
         return to_json(await stub.VerifyLicence(pb.VerifyLicenceRequest(file=content)))
+
+    @router.post(
+        "/licences/{identifier}/revocation",
+        summary="注销电子证照（发证部门的审批人员或部门管理员，须说明理由）",
+        **answers(pb.Licence, errors=WRITE),
+    )
+    async def revoke(
+        identifier: str,
+        body: RevocationIn,  # type: ignore[valid-type]
+        principal: CurrentPrincipal,
+        stub: Stub,
+    ) -> dict[str, Any]:
+        request = to_proto(body, pb.RevokeLicenceRequest(identifier=identifier))
+        return to_json((await stub.RevokeLicence(request)).licence)
+
+    @router.get(
+        "/issuers/{issuer}/status-list",
+        summary="发证机关的证照注销列表（带电子印章签名，无需登录）",
+        **answers(pb.GetStatusListResponse, errors=PUBLIC),
+    )
+    async def status_list(issuer: str, principal: OptionalPrincipal, stub: Stub) -> dict[str, Any]:
+        return to_json(await stub.GetStatusList(pb.GetStatusListRequest(issuer=issuer)))
 
     return router

@@ -15,6 +15,7 @@ from ywtb.licence.licence_file import MAX_PDF_BYTES
 from ywtb.licence.licence_types import LicenceTypes
 from ywtb.licence.licences import Licences
 from ywtb.licence.models import metadata
+from ywtb.licence.revocation import Revocations
 from ywtb.licence.seal_store import SealStore
 from ywtb.licence.seed import seed_demo
 from ywtb.licence.verification import Verifier
@@ -34,7 +35,9 @@ def build(kit: Kit[LicenceSettings]) -> Parts:
     types = LicenceTypes(kit.db)
     if settings.seed_demo:
         seed_demo(types)
-    servicer = LicenceServicer(types, Verifier(kit.db, licences, seals), WalletReads(kit.db))
+    servicer = LicenceServicer(
+        types, Verifier(kit.db, licences, seals), WalletReads(kit.db), Revocations(kit.db, seals)
+    )
     return Parts(
         servicers=[(licence_pb2_grpc.add_LicenceServiceServicer_to_server, servicer)],
         workers={

@@ -12,9 +12,12 @@ from ywtb.common.context import current_principal
 from ywtb.common.errors import Unauthenticated
 from ywtb.common.grpc import allow, public
 from ywtb.common.tenancy import APPLICANT_ROLES, DEPT_ADMIN
+from ywtb.common.timestamps import timestamp
 from ywtb.licence import gbt36903
+from ywtb.licence.authz import ISSUER_ROLES
 from ywtb.licence.licence_types import LicenceTypeDraft, LicenceTypes
 from ywtb.licence.models import AUTOMATIC, MANUAL, REVOKED, SUPERSEDED, VALID, Licence, LicenceType
+from ywtb.licence.revocation import Revocations
 from ywtb.licence.verification import Verification, Verifier
 from ywtb.licence.wallet import WalletReads
 
@@ -45,6 +48,12 @@ def _licence_type(licence_type: LicenceType) -> pb.LicenceType:
     return message
 
 
+REVOKE_KIND_NAMES = {
+    pb.REVOKE_KIND_ERROR: "error",
+    pb.REVOKE_KIND_PROMISE_FALSE: "promise_false",
+    pb.REVOKE_KIND_HOLDER_REQUEST: "holder_request",
+    pb.REVOKE_KIND_OTHER: "other",
+}
 STATUS_PB = {
     VALID: pb.LICENCE_STATUS_VALID,
     REVOKED: pb.LICENCE_STATUS_REVOKED,
@@ -97,10 +106,13 @@ def _licence(licence: Licence) -> pb.Licence:
 class LicenceServicer(licence_pb2_grpc.LicenceServiceServicer):
     """LicenceService over gRPC."""
 
-    def __init__(self, licence_types: LicenceTypes, verifier: Verifier, wallet: WalletReads) -> None:
+    def __init__(
+        self, licence_types: LicenceTypes, verifier: Verifier, wallet: WalletReads, revocations: Revocations
+    ) -> None:
         self.licence_types = licence_types
         self.verifier = verifier
         self.wallet = wallet
+        self.revocations = revocations
 
     # The door of each RPC (@public or @allow(*roles); the kit refuses to serve an undeclared one): the roles
     # its use case can admit at all. The use case (authz) still decides tenant and department.
@@ -143,3 +155,20 @@ class LicenceServicer(licence_pb2_grpc.LicenceServiceServicer):
     def GetMyLicenceFile(self, request, context):  # noqa: N802
         licence = self.wallet.file(_caller(), request.identifier)
         return pb.GetMyLicenceFileResponse(licence=_licence(licence), file=licence.file)
+
+    @allow(*ISSUER_ROLES)
+    def RevokeLicence(self, request, context):  # noqa: N802
+        kind = REVOKE_KIND_NAMES.get(request.kind, "")
+        revoked = self.revocations.revoke(_caller(), request.identifier, kind, request.reason)
+        return pb.RevokeLicenceResponse(licence=_licence(revoked))
+
+    @public  # verifiers fetch it without an account
+    def GetStatusList(self, request, context):  # noqa: N802
+        found = self.revocations.status_list(request.issuer)
+        return pb.GetStatusListResponse(
+            issuer=found.issuer,
+            generated_at=timestamp(found.generated_at),
+            revoked=[pb.RevokedLicence(identifier=i, revoked_at=timestamp(at)) for i, at in found.revoked],
+            signature=found.signature,
+            seal_public_key=found.seal_public_key,
+        )

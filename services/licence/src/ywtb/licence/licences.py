@@ -160,6 +160,9 @@ class Licences:
             case_no=order.case_no,
             status=VALID,
             issued_at=now,
+            revoked_by="",
+            revoke_kind="",
+            revoke_reason="",
         )
         key = self.seals.key_for(session, order.tenant, order.issuer, now)
         until = gbt36903.valid_until_text(licence.valid_until)

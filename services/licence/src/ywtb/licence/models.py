@@ -90,6 +90,10 @@ class Licence(TenantMixin, Base):
     qr_payload: Mapped[str] = mapped_column(String(300))
     file: Mapped[bytes] = mapped_column(LargeBinary, deferred=True)
     issued_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    revoked_by: Mapped[str] = mapped_column(String(64), default="")
+    revoke_kind: Mapped[str] = mapped_column(String(16), default="")
+    revoke_reason: Mapped[str] = mapped_column(String(200), default="")
 
 
 class Issuance(TenantMixin, Base):
@@ -111,4 +115,6 @@ class Issuance(TenantMixin, Base):
 
 
 VALID, REVOKED, SUPERSEDED = "valid", "revoked", "superseded"
+# Why a licence is revoked (注销): issued in error, a 告知承诺 promise proved false, the holder asked, other.
+REVOKE_KINDS = ("error", "promise_false", "holder_request", "other")
 PENDING, AWAITING_CLERK, ISSUED, NOT_A_LICENCE = "pending", "clerk", "issued", "none"

@@ -34,6 +34,11 @@ class SealStore:
         session.flush()
         return key
 
+    def key_of(self, session: Session, dept: str) -> SealKey | None:
+        """The department's key pair, or None when it never issued."""
+        row = session.get(SealKeyRow, dept)
+        return seal_key_from_token(row.private_key_token, self._secret, dept) if row is not None else None
+
     @staticmethod
     def public_key(session: Session, dept: str) -> str | None:
         """The department's public seal key (128 hex), or None when it never issued."""

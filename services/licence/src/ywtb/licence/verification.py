@@ -8,7 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ywtb.common.calendar import local_date
-from ywtb.common.clock import Clock, Clocked, utc_now
+from ywtb.common.clock import Clock, Clocked, utc, utc_now
 from ywtb.common.db import Database
 from ywtb.common.errors import InvalidArgument
 from ywtb.licence import gbt36903
@@ -57,6 +57,16 @@ class Verification:
     def valid(self) -> bool:
         """True when every check passed."""
         return all(check.passed for check in self.checks)
+
+
+def _revocation_detail(licence: Licence) -> str:
+    if licence.status != REVOKED:
+        return "未注销"
+    return (
+        f"证照已于 {local_date(utc(licence.revoked_at)).isoformat()} 注销"
+        if licence.revoked_at
+        else "证照已注销"
+    )
 
 
 class Verifier(Clocked):
@@ -140,9 +150,7 @@ class Verifier(Clocked):
                 public is not None,
                 f"签发机构：{licence.issuer_name}" if public is not None else "签发机构未在本平台登记印章",
             ),
-            Check(
-                REVOCATION, licence.status != REVOKED, "未注销" if licence.status != REVOKED else "证照已注销"
-            ),
+            Check(REVOCATION, licence.status != REVOKED, _revocation_detail(licence)),
             Check(
                 EXPIRY,
                 not expired,

@@ -165,6 +165,7 @@ SPECIFIC = [
     _code("TASK_NOT_OPEN", FailedPrecondition, "The task is completed or cancelled."),
     _code("TASK_NOT_READY", FailedPrecondition, "The step has not been reached yet."),
     # licence 电子证照
+    _code("LICENCE_ALREADY_REVOKED", FailedPrecondition, "The licence is revoked already."),
     _code(
         "LICENCE_FIELDS_INVALID",
         InvalidArgument,
@@ -177,7 +178,13 @@ SPECIFIC = [
         "The holder's name or certificate number cannot be on a licence.",
     ),
     _code("LICENCE_ID_MALFORMED", InvalidArgument, "The licence identifier is not a valid GB/T 36904 one."),
+    _code("LICENCE_ISSUER_NOT_FOUND", NotFound, "No licence was ever issued by this department."),
     _code("LICENCE_NOT_FOUND", NotFound, "No licence has this identifier."),
+    _code(
+        "LICENCE_REVOKE_INVALID",
+        InvalidArgument,
+        "A revocation needs a known kind and a reason of 2-200 characters.",
+    ),
     _code("LICENCE_TYPE_CODE_MALFORMED", InvalidArgument, "A licence type code is a credit code + 3 digits."),
     _code("LICENCE_TYPE_EXISTS", AlreadyExists, "The department has a licence type of this name already."),
     _code("LICENCE_TYPE_INVALID", InvalidArgument, "The licence type's elements are malformed (see fields)."),

@@ -25,7 +25,7 @@ _sym_db = _symbol_database.Default()
 from google.protobuf import timestamp_pb2 as google_dot_protobuf_dot_timestamp__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n ywtb/api/licence/v1/events.proto\x12\x13ywtb.api.licence.v1\x1a\x1fgoogle/protobuf/timestamp.proto\"N\n\x12LicenceTypeDefined\x12\x0c\n\x04\x63ode\x18\x01 \x01(\t\x12\x0e\n\x06tenant\x18\x02 \x01(\t\x12\x0c\n\x04\x64\x65pt\x18\x03 \x01(\t\x12\x0c\n\x04name\x18\x04 \x01(\t\"\xcf\x01\n\rLicenceIssued\x12\x12\n\nidentifier\x18\x01 \x01(\t\x12\x0e\n\x06tenant\x18\x02 \x01(\t\x12\x11\n\ttype_code\x18\x03 \x01(\t\x12\x11\n\ttype_name\x18\x04 \x01(\t\x12\x0e\n\x06issuer\x18\x05 \x01(\t\x12\x0f\n\x07\x63\x61se_no\x18\x06 \x01(\t\x12\x0f\n\x07version\x18\x07 \x01(\x05\x12-\n\tissued_at\x18\x08 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x13\n\x0bvalid_until\x18\t \x01(\tb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n ywtb/api/licence/v1/events.proto\x12\x13ywtb.api.licence.v1\x1a\x1fgoogle/protobuf/timestamp.proto\"N\n\x12LicenceTypeDefined\x12\x0c\n\x04\x63ode\x18\x01 \x01(\t\x12\x0e\n\x06tenant\x18\x02 \x01(\t\x12\x0c\n\x04\x64\x65pt\x18\x03 \x01(\t\x12\x0c\n\x04name\x18\x04 \x01(\t\"\xcf\x01\n\rLicenceIssued\x12\x12\n\nidentifier\x18\x01 \x01(\t\x12\x0e\n\x06tenant\x18\x02 \x01(\t\x12\x11\n\ttype_code\x18\x03 \x01(\t\x12\x11\n\ttype_name\x18\x04 \x01(\t\x12\x0e\n\x06issuer\x18\x05 \x01(\t\x12\x0f\n\x07\x63\x61se_no\x18\x06 \x01(\t\x12\x0f\n\x07version\x18\x07 \x01(\x05\x12-\n\tissued_at\x18\x08 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x13\n\x0bvalid_until\x18\t \x01(\t\"\x95\x01\n\x0eLicenceRevoked\x12\x12\n\nidentifier\x18\x01 \x01(\t\x12\x0e\n\x06tenant\x18\x02 \x01(\t\x12\x0e\n\x06issuer\x18\x03 \x01(\t\x12\x11\n\ttype_code\x18\x04 \x01(\t\x12\x0c\n\x04kind\x18\x05 \x01(\t\x12.\n\nrevoked_at\x18\x06 \x01(\x0b\x32\x1a.google.protobuf.Timestampb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
@@ -36,4 +36,6 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_LICENCETYPEDEFINED']._serialized_end=168
   _globals['_LICENCEISSUED']._serialized_start=171
   _globals['_LICENCEISSUED']._serialized_end=378
+  _globals['_LICENCEREVOKED']._serialized_start=381
+  _globals['_LICENCEREVOKED']._serialized_end=530
 # @@protoc_insertion_point(module_scope)

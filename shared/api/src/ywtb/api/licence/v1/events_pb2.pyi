@@ -108,3 +108,47 @@ class LicenceIssued(_message.Message):
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
 Global___LicenceIssued: _TypeAlias = LicenceIssued  # noqa: Y015
+
+@_typing.final
+class LicenceRevoked(_message.Message):
+    """licence.revoked — the issuing department revoked a licence (topic ywtb.licence.licence.v1, key = identifier)."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    IDENTIFIER_FIELD_NUMBER: _builtins.int
+    TENANT_FIELD_NUMBER: _builtins.int
+    ISSUER_FIELD_NUMBER: _builtins.int
+    TYPE_CODE_FIELD_NUMBER: _builtins.int
+    KIND_FIELD_NUMBER: _builtins.int
+    REVOKED_AT_FIELD_NUMBER: _builtins.int
+    identifier: _builtins.str
+    """Identifier."""
+    tenant: _builtins.str
+    """Tenant."""
+    issuer: _builtins.str
+    """Issuing department."""
+    type_code: _builtins.str
+    """Licence type code."""
+    kind: _builtins.str
+    """Why: error, promise_false (a 告知承诺 promise proved false), holder_request, other."""
+    @_builtins.property
+    def revoked_at(self) -> _timestamp_pb2.Timestamp:
+        """When it was revoked."""
+
+    def __init__(
+        self,
+        *,
+        identifier: _builtins.str = ...,
+        tenant: _builtins.str = ...,
+        issuer: _builtins.str = ...,
+        type_code: _builtins.str = ...,
+        kind: _builtins.str = ...,
+        revoked_at: _timestamp_pb2.Timestamp | None = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["revoked_at", b"revoked_at"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["identifier", b"identifier", "issuer", b"issuer", "kind", b"kind", "revoked_at", b"revoked_at", "tenant", b"tenant", "type_code", b"type_code"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___LicenceRevoked: _TypeAlias = LicenceRevoked  # noqa: Y015

@@ -72,6 +72,38 @@ ISSUE_MODE_MANUAL: IssueMode.ValueType  # 2
 """Issued by the issuing clerk from a workbench task, where fields must be filled."""
 Global___IssueMode: _TypeAlias = IssueMode  # noqa: Y015
 
+class _RevokeKind:
+    ValueType = _typing.NewType("ValueType", _builtins.int)
+    V: _TypeAlias = ValueType  # noqa: Y015
+
+class _RevokeKindEnumTypeWrapper(_enum_type_wrapper._EnumTypeWrapper[_RevokeKind.ValueType], _builtins.type):
+    DESCRIPTOR: _descriptor.EnumDescriptor
+    REVOKE_KIND_UNSPECIFIED: _RevokeKind.ValueType  # 0
+    """Not set."""
+    REVOKE_KIND_ERROR: _RevokeKind.ValueType  # 1
+    """Issued in error (错误发证)."""
+    REVOKE_KIND_PROMISE_FALSE: _RevokeKind.ValueType  # 2
+    """A 告知承诺 promise proved false (承诺不实)."""
+    REVOKE_KIND_HOLDER_REQUEST: _RevokeKind.ValueType  # 3
+    """The holder asked (申请注销)."""
+    REVOKE_KIND_OTHER: _RevokeKind.ValueType  # 4
+    """Another reason, given in the text."""
+
+class RevokeKind(_RevokeKind, metaclass=_RevokeKindEnumTypeWrapper):
+    """Why a licence is revoked."""
+
+REVOKE_KIND_UNSPECIFIED: RevokeKind.ValueType  # 0
+"""Not set."""
+REVOKE_KIND_ERROR: RevokeKind.ValueType  # 1
+"""Issued in error (错误发证)."""
+REVOKE_KIND_PROMISE_FALSE: RevokeKind.ValueType  # 2
+"""A 告知承诺 promise proved false (承诺不实)."""
+REVOKE_KIND_HOLDER_REQUEST: RevokeKind.ValueType  # 3
+"""The holder asked (申请注销)."""
+REVOKE_KIND_OTHER: RevokeKind.ValueType  # 4
+"""Another reason, given in the text."""
+Global___RevokeKind: _TypeAlias = RevokeKind  # noqa: Y015
+
 @_typing.final
 class LicenceField(_message.Message):
     """A metadata field of a licence type (beyond the GB/T 36903 metadata every licence carries)."""
@@ -693,3 +725,152 @@ class GetMyLicenceFileResponse(_message.Message):
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
 Global___GetMyLicenceFileResponse: _TypeAlias = GetMyLicenceFileResponse  # noqa: Y015
+
+@_typing.final
+class RevokeLicenceRequest(_message.Message):
+    """RevokeLicence request."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    IDENTIFIER_FIELD_NUMBER: _builtins.int
+    KIND_FIELD_NUMBER: _builtins.int
+    REASON_FIELD_NUMBER: _builtins.int
+    identifier: _builtins.str
+    """Identifier."""
+    kind: Global___RevokeKind.ValueType
+    """Kind of reason (required)."""
+    reason: _builtins.str
+    """Reason, 2-200 characters, told to the holder."""
+    def __init__(
+        self,
+        *,
+        identifier: _builtins.str = ...,
+        kind: Global___RevokeKind.ValueType = ...,
+        reason: _builtins.str = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["identifier", b"identifier", "kind", b"kind", "reason", b"reason"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___RevokeLicenceRequest: _TypeAlias = RevokeLicenceRequest  # noqa: Y015
+
+@_typing.final
+class RevokeLicenceResponse(_message.Message):
+    """RevokeLicence response."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    LICENCE_FIELD_NUMBER: _builtins.int
+    @_builtins.property
+    def licence(self) -> Global___Licence:
+        """The licence, revoked."""
+
+    def __init__(
+        self,
+        *,
+        licence: Global___Licence | None = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["licence", b"licence"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["licence", b"licence"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___RevokeLicenceResponse: _TypeAlias = RevokeLicenceResponse  # noqa: Y015
+
+@_typing.final
+class GetStatusListRequest(_message.Message):
+    """GetStatusList request."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    ISSUER_FIELD_NUMBER: _builtins.int
+    issuer: _builtins.str
+    """Issuing department (unified social credit code)."""
+    def __init__(
+        self,
+        *,
+        issuer: _builtins.str = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["issuer", b"issuer"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___GetStatusListRequest: _TypeAlias = GetStatusListRequest  # noqa: Y015
+
+@_typing.final
+class RevokedLicence(_message.Message):
+    """One revoked licence of a status list."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    IDENTIFIER_FIELD_NUMBER: _builtins.int
+    REVOKED_AT_FIELD_NUMBER: _builtins.int
+    identifier: _builtins.str
+    """Identifier."""
+    @_builtins.property
+    def revoked_at(self) -> _timestamp_pb2.Timestamp:
+        """When it was revoked."""
+
+    def __init__(
+        self,
+        *,
+        identifier: _builtins.str = ...,
+        revoked_at: _timestamp_pb2.Timestamp | None = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["revoked_at", b"revoked_at"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["identifier", b"identifier", "revoked_at", b"revoked_at"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___RevokedLicence: _TypeAlias = RevokedLicence  # noqa: Y015
+
+@_typing.final
+class GetStatusListResponse(_message.Message):
+    """GetStatusList response: verify `signature` with `seal_public_key` over the canonical JSON
+    {"generated_at", "issuer", "revoked": [{"identifier", "revoked_at"}]} (keys sorted, no spaces, UTF-8,
+    times ISO 8601 in UTC).
+    """
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    ISSUER_FIELD_NUMBER: _builtins.int
+    GENERATED_AT_FIELD_NUMBER: _builtins.int
+    REVOKED_FIELD_NUMBER: _builtins.int
+    SIGNATURE_FIELD_NUMBER: _builtins.int
+    SEAL_PUBLIC_KEY_FIELD_NUMBER: _builtins.int
+    issuer: _builtins.str
+    """Issuing department."""
+    signature: _builtins.str
+    """SM2 signature (128 hex r‖s) by the issuer's seal."""
+    seal_public_key: _builtins.str
+    """The issuer's public seal key (128 hex x‖y)."""
+    @_builtins.property
+    def generated_at(self) -> _timestamp_pb2.Timestamp:
+        """When the list was made."""
+
+    @_builtins.property
+    def revoked(self) -> _containers.RepeatedCompositeFieldContainer[Global___RevokedLicence]:
+        """Its revoked licences, by identifier."""
+
+    def __init__(
+        self,
+        *,
+        issuer: _builtins.str = ...,
+        generated_at: _timestamp_pb2.Timestamp | None = ...,
+        revoked: _abc.Iterable[Global___RevokedLicence] | None = ...,
+        signature: _builtins.str = ...,
+        seal_public_key: _builtins.str = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["generated_at", b"generated_at"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["generated_at", b"generated_at", "issuer", b"issuer", "revoked", b"revoked", "seal_public_key", b"seal_public_key", "signature", b"signature"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___GetStatusListResponse: _TypeAlias = GetStatusListResponse  # noqa: Y015

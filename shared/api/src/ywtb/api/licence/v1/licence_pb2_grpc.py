@@ -66,6 +66,16 @@ class LicenceServiceStub:
                 request_serializer=ywtb_dot_api_dot_licence_dot_v1_dot_licence__pb2.GetMyLicenceFileRequest.SerializeToString,
                 response_deserializer=ywtb_dot_api_dot_licence_dot_v1_dot_licence__pb2.GetMyLicenceFileResponse.FromString,
                 _registered_method=True)
+        self.RevokeLicence = channel.unary_unary(
+                '/ywtb.api.licence.v1.LicenceService/RevokeLicence',
+                request_serializer=ywtb_dot_api_dot_licence_dot_v1_dot_licence__pb2.RevokeLicenceRequest.SerializeToString,
+                response_deserializer=ywtb_dot_api_dot_licence_dot_v1_dot_licence__pb2.RevokeLicenceResponse.FromString,
+                _registered_method=True)
+        self.GetStatusList = channel.unary_unary(
+                '/ywtb.api.licence.v1.LicenceService/GetStatusList',
+                request_serializer=ywtb_dot_api_dot_licence_dot_v1_dot_licence__pb2.GetStatusListRequest.SerializeToString,
+                response_deserializer=ywtb_dot_api_dot_licence_dot_v1_dot_licence__pb2.GetStatusListResponse.FromString,
+                _registered_method=True)
 
 
 class LicenceServiceServicer:
@@ -115,6 +125,20 @@ class LicenceServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def RevokeLicence(self, request, context):
+        """Revoke a licence with a reason (approvers and department admins of the issuing department).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def GetStatusList(self, request, context):
+        """An issuer's revoked licences, signed with its seal (anyone: verifiers fetch it).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_LicenceServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -147,6 +171,16 @@ def add_LicenceServiceServicer_to_server(servicer, server):
                     servicer.GetMyLicenceFile,
                     request_deserializer=ywtb_dot_api_dot_licence_dot_v1_dot_licence__pb2.GetMyLicenceFileRequest.FromString,
                     response_serializer=ywtb_dot_api_dot_licence_dot_v1_dot_licence__pb2.GetMyLicenceFileResponse.SerializeToString,
+            ),
+            'RevokeLicence': grpc.unary_unary_rpc_method_handler(
+                    servicer.RevokeLicence,
+                    request_deserializer=ywtb_dot_api_dot_licence_dot_v1_dot_licence__pb2.RevokeLicenceRequest.FromString,
+                    response_serializer=ywtb_dot_api_dot_licence_dot_v1_dot_licence__pb2.RevokeLicenceResponse.SerializeToString,
+            ),
+            'GetStatusList': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetStatusList,
+                    request_deserializer=ywtb_dot_api_dot_licence_dot_v1_dot_licence__pb2.GetStatusListRequest.FromString,
+                    response_serializer=ywtb_dot_api_dot_licence_dot_v1_dot_licence__pb2.GetStatusListResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -313,6 +347,60 @@ class LicenceService:
             '/ywtb.api.licence.v1.LicenceService/GetMyLicenceFile',
             ywtb_dot_api_dot_licence_dot_v1_dot_licence__pb2.GetMyLicenceFileRequest.SerializeToString,
             ywtb_dot_api_dot_licence_dot_v1_dot_licence__pb2.GetMyLicenceFileResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def RevokeLicence(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/ywtb.api.licence.v1.LicenceService/RevokeLicence',
+            ywtb_dot_api_dot_licence_dot_v1_dot_licence__pb2.RevokeLicenceRequest.SerializeToString,
+            ywtb_dot_api_dot_licence_dot_v1_dot_licence__pb2.RevokeLicenceResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetStatusList(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/ywtb.api.licence.v1.LicenceService/GetStatusList',
+            ywtb_dot_api_dot_licence_dot_v1_dot_licence__pb2.GetStatusListRequest.SerializeToString,
+            ywtb_dot_api_dot_licence_dot_v1_dot_licence__pb2.GetStatusListResponse.FromString,
             options,
             channel_credentials,
             insecure,

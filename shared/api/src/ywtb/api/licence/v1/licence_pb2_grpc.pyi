@@ -47,6 +47,10 @@ class LicenceServiceStub:
     """The caller's licences (我的证照): those issued on the caller's applications, newest first."""
     GetMyLicenceFile: _grpc.UnaryUnaryMultiCallable[_licence_pb2.GetMyLicenceFileRequest, _licence_pb2.GetMyLicenceFileResponse]
     """One of the caller's licences with its PDF file (its holder's account only)."""
+    RevokeLicence: _grpc.UnaryUnaryMultiCallable[_licence_pb2.RevokeLicenceRequest, _licence_pb2.RevokeLicenceResponse]
+    """Revoke a licence with a reason (approvers and department admins of the issuing department)."""
+    GetStatusList: _grpc.UnaryUnaryMultiCallable[_licence_pb2.GetStatusListRequest, _licence_pb2.GetStatusListResponse]
+    """An issuer's revoked licences, signed with its seal (anyone: verifiers fetch it)."""
 
 @_typing.type_check_only
 class LicenceServiceAsyncStub(LicenceServiceStub):
@@ -67,6 +71,10 @@ class LicenceServiceAsyncStub(LicenceServiceStub):
     """The caller's licences (我的证照): those issued on the caller's applications, newest first."""
     GetMyLicenceFile: _aio.UnaryUnaryMultiCallable[_licence_pb2.GetMyLicenceFileRequest, _licence_pb2.GetMyLicenceFileResponse]  # type: ignore[assignment]
     """One of the caller's licences with its PDF file (its holder's account only)."""
+    RevokeLicence: _aio.UnaryUnaryMultiCallable[_licence_pb2.RevokeLicenceRequest, _licence_pb2.RevokeLicenceResponse]  # type: ignore[assignment]
+    """Revoke a licence with a reason (approvers and department admins of the issuing department)."""
+    GetStatusList: _aio.UnaryUnaryMultiCallable[_licence_pb2.GetStatusListRequest, _licence_pb2.GetStatusListResponse]  # type: ignore[assignment]
+    """An issuer's revoked licences, signed with its seal (anyone: verifiers fetch it)."""
 
 class LicenceServiceServicer(metaclass=_abc_1.ABCMeta):
     """The licence service: the licence type catalogue (证照目录), licences issued on approved cases (the
@@ -120,5 +128,21 @@ class LicenceServiceServicer(metaclass=_abc_1.ABCMeta):
         context: _ServicerContext,
     ) -> _typing.Union[_licence_pb2.GetMyLicenceFileResponse, _abc.Awaitable[_licence_pb2.GetMyLicenceFileResponse]]:
         """One of the caller's licences with its PDF file (its holder's account only)."""
+
+    @_abc_1.abstractmethod
+    def RevokeLicence(
+        self,
+        request: _licence_pb2.RevokeLicenceRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_licence_pb2.RevokeLicenceResponse, _abc.Awaitable[_licence_pb2.RevokeLicenceResponse]]:
+        """Revoke a licence with a reason (approvers and department admins of the issuing department)."""
+
+    @_abc_1.abstractmethod
+    def GetStatusList(
+        self,
+        request: _licence_pb2.GetStatusListRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_licence_pb2.GetStatusListResponse, _abc.Awaitable[_licence_pb2.GetStatusListResponse]]:
+        """An issuer's revoked licences, signed with its seal (anyone: verifiers fetch it)."""
 
 def add_LicenceServiceServicer_to_server(servicer: LicenceServiceServicer, server: _typing.Union[_grpc.Server, _aio.Server]) -> None: ...
