@@ -182,3 +182,32 @@ def test_overdue_issuances_are_those_past_their_due_day(world) -> None:  # type:
     _approve(db, issuances)
     assert issuances.overdue(datetime(2026, 10, 19, 15, 0, tzinfo=UTC)) == []  # 23:00 on the due day
     assert [i.case_no for i in issuances.overdue(datetime(2026, 10, 19, 16, 1, tzinfo=UTC))] == ["C-1"]
+
+
+def test_the_issuing_clerk_sees_what_waits_and_issues_it_with_the_fields(world, facts) -> None:  # type: ignore[no-untyped-def]
+    from ywtb.common.errors import FailedPrecondition, PermissionDenied
+    from ywtb.licence.issuing_desk import IssuingDesk
+
+    db, issuances, types, _clock = world
+    types.define(ADMIN, LicenceTypeDraft("营业执照", (("capital", "注册资本", True),), 0, "", AUTOMATIC))
+    _approve(db, issuances)
+    issuances.run_round()
+    desk = IssuingDesk(issuances)
+    clerk = Principal(subject="clerk-1", tenant="510104", dept=DEPT, roles=frozenset({"window_clerk"}))
+    other = Principal(
+        subject="clerk-2", tenant="510105", dept="11510105MB1D571236", roles=frozenset({"window_clerk"})
+    )
+    waiting = desk.open_issuances(clerk)
+    assert [(e.issuance.case_no, e.licence_type.name if e.licence_type else "") for e in waiting] == [
+        ("C-1", "营业执照")
+    ]
+    assert desk.open_issuances(other) == []
+    with pytest.raises(PermissionDenied):
+        desk.issue(other, "C-1", "item-1", {"capital": "10 万元"})
+    with pytest.raises(PermissionDenied):
+        desk.open_issuances(ADMIN)
+    licence = desk.issue(clerk, "C-1", "item-1", {"capital": "10 万元"})
+    assert licence.fields == {"capital": "10 万元"}
+    assert _issuance(db).status == ISSUED and desk.open_issuances(clerk) == []
+    with pytest.raises(FailedPrecondition):
+        desk.issue(clerk, "C-1", "item-1", {"capital": "10 万元"})

@@ -43,6 +43,9 @@ RevocationIn = input_model(
 )
 
 
+IssueIn = input_model(pb.IssueLicenceRequest.DESCRIPTOR, exclude=("case_no", "item_id"))
+
+
 def build_licence_router() -> APIRouter:
     """Routes under /api/v1/licence for the licence service."""
     router = APIRouter(prefix="/api/v1/licence", tags=["电子证照"])
@@ -152,5 +155,29 @@ def build_licence_router() -> APIRouter:
     )
     async def status_list(issuer: str, principal: OptionalPrincipal, stub: Stub) -> dict[str, Any]:
         return to_json(await stub.GetStatusList(pb.GetStatusListRequest(issuer=issuer)))
+
+    @router.get(
+        "/issuances",
+        summary="出证台：本部门待出证的办件（窗口人员、审批人员）",
+        **answers(pb.Issuance, many=True),
+    )
+    async def issuances(principal: CurrentPrincipal, stub: Stub) -> list[dict[str, Any]]:
+        reply = await stub.ListIssuances(pb.ListIssuancesRequest())
+        return [to_json(issuance) for issuance in reply.issuances]
+
+    @router.post(
+        "/issuances/{case_no}/{item_id}/licence",
+        summary="出证：填写证照字段后签发（窗口人员、审批人员）",
+        **answers(pb.Licence, status=201, errors=WRITE),
+    )
+    async def issue(
+        case_no: str,
+        item_id: str,
+        body: IssueIn,  # type: ignore[valid-type]
+        principal: CurrentPrincipal,
+        stub: Stub,
+    ) -> dict[str, Any]:
+        request = to_proto(body, pb.IssueLicenceRequest(case_no=case_no, item_id=item_id))
+        return to_json((await stub.IssueLicence(request)).licence)
 
     return router

@@ -11,6 +11,7 @@ from ywtb.licence.config import LicenceSettings
 from ywtb.licence.consumer import case_approved_consumer
 from ywtb.licence.grpc_api import LicenceServicer
 from ywtb.licence.issuance import Issuances
+from ywtb.licence.issuing_desk import IssuingDesk
 from ywtb.licence.licence_file import MAX_PDF_BYTES
 from ywtb.licence.licence_types import LicenceTypes
 from ywtb.licence.licences import Licences
@@ -36,7 +37,11 @@ def build(kit: Kit[LicenceSettings]) -> Parts:
     if settings.seed_demo:
         seed_demo(types)
     servicer = LicenceServicer(
-        types, Verifier(kit.db, licences, seals), WalletReads(kit.db), Revocations(kit.db, seals)
+        types,
+        Verifier(kit.db, licences, seals),
+        WalletReads(kit.db),
+        Revocations(kit.db, seals),
+        IssuingDesk(issuances),
     )
     return Parts(
         servicers=[(licence_pb2_grpc.add_LicenceServiceServicer_to_server, servicer)],

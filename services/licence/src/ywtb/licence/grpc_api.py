@@ -15,8 +15,19 @@ from ywtb.common.tenancy import APPLICANT_ROLES, DEPT_ADMIN
 from ywtb.common.timestamps import timestamp
 from ywtb.licence import gbt36903
 from ywtb.licence.authz import ISSUER_ROLES
+from ywtb.licence.issuing_desk import DESK_ROLES, DeskEntry, IssuingDesk
 from ywtb.licence.licence_types import LicenceTypeDraft, LicenceTypes
-from ywtb.licence.models import AUTOMATIC, MANUAL, REVOKED, SUPERSEDED, VALID, Licence, LicenceType
+from ywtb.licence.models import (
+    AUTOMATIC,
+    AWAITING_CLERK,
+    MANUAL,
+    PENDING,
+    REVOKED,
+    SUPERSEDED,
+    VALID,
+    Licence,
+    LicenceType,
+)
 from ywtb.licence.revocation import Revocations
 from ywtb.licence.verification import Verification, Verifier
 from ywtb.licence.wallet import WalletReads
@@ -103,16 +114,40 @@ def _licence(licence: Licence) -> pb.Licence:
     )
 
 
+ISSUANCE_STATUS_PB = {PENDING: pb.ISSUANCE_STATUS_PENDING, AWAITING_CLERK: pb.ISSUANCE_STATUS_AWAITING_CLERK}
+
+
+def _issuance(entry: DeskEntry) -> pb.Issuance:
+    issuance = entry.issuance
+    return pb.Issuance(
+        case_no=issuance.case_no,
+        item_id=issuance.item_id,
+        tenant=issuance.tenant,
+        dept=issuance.dept,
+        approved_at=timestamp(utc(issuance.approved_at)),
+        due_on=issuance.due_on.isoformat(),
+        status=ISSUANCE_STATUS_PB[issuance.status],
+        licence_type=_licence_type(entry.licence_type) if entry.licence_type else None,
+        note=issuance.last_error,
+    )
+
+
 class LicenceServicer(licence_pb2_grpc.LicenceServiceServicer):
     """LicenceService over gRPC."""
 
     def __init__(
-        self, licence_types: LicenceTypes, verifier: Verifier, wallet: WalletReads, revocations: Revocations
+        self,
+        licence_types: LicenceTypes,
+        verifier: Verifier,
+        wallet: WalletReads,
+        revocations: Revocations,
+        desk: IssuingDesk,
     ) -> None:
         self.licence_types = licence_types
         self.verifier = verifier
         self.wallet = wallet
         self.revocations = revocations
+        self.desk = desk
 
     # The door of each RPC (@public or @allow(*roles); the kit refuses to serve an undeclared one): the roles
     # its use case can admit at all. The use case (authz) still decides tenant and department.
@@ -172,3 +207,12 @@ class LicenceServicer(licence_pb2_grpc.LicenceServiceServicer):
             signature=found.signature,
             seal_public_key=found.seal_public_key,
         )
+
+    @allow(*DESK_ROLES)
+    def ListIssuances(self, request, context):  # noqa: N802
+        return pb.ListIssuancesResponse(issuances=[_issuance(e) for e in self.desk.open_issuances(_caller())])
+
+    @allow(*DESK_ROLES)
+    def IssueLicence(self, request, context):  # noqa: N802
+        licence = self.desk.issue(_caller(), request.case_no, request.item_id, dict(request.values))
+        return pb.IssueLicenceResponse(licence=_licence(licence))

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from ywtb.api.approval.v1 import events_pb2 as approval_events
 from ywtb.api.catalog.v1 import catalog_pb2
+from ywtb.api.intake.v1 import intake_pb2
 from ywtb.common.calendar import WorkCalendar, local_date, national_calendar
 from ywtb.common.clock import Clock, Clocked, utc, utc_now
 from ywtb.common.db import Database
@@ -24,13 +25,31 @@ from ywtb.common.timestamps import from_timestamp
 from ywtb.licence.case_facts import CaseFacts
 from ywtb.licence.licence_types import LicenceTypes
 from ywtb.licence.licences import IssueOrder, Licences
-from ywtb.licence.models import AWAITING_CLERK, ISSUED, MANUAL, NOT_A_LICENCE, PENDING, Issuance
+from ywtb.licence.models import AWAITING_CLERK, ISSUED, MANUAL, NOT_A_LICENCE, PENDING, Issuance, LicenceType
 
 log = logging.getLogger(__name__)
 
 ISSUE_WORKDAYS = 10  # 行政许可法 art. 44: the licence within ten (working) days of the decision
 ROUND_SIZE = 20
 MAX_BACKOFF_S = 600
+
+
+def order_of(
+    issuance: Issuance, kind: LicenceType, holder: intake_pb2.GetCaseHolderResponse, values: dict[str, str]
+) -> IssueOrder:
+    """What the licence of an issuance is issued from: its case's holder and the field values."""
+    return IssueOrder(
+        case_no=issuance.case_no,
+        tenant=issuance.tenant,
+        licence_type=kind,
+        issuer=issuance.dept,
+        issuer_name=holder.dept_name,
+        holder_name=holder.holder_name,
+        holder_code_type=holder.holder_code_type,
+        holder_code=holder.holder_code,
+        owner=holder.owner,
+        values=values,
+    )
 
 
 def _reason(error: Exception) -> str:
@@ -122,18 +141,7 @@ class Issuances(Clocked):
                 issuance.status = AWAITING_CLERK
                 return
             filled = self.facts.holder(case_no, [f["key"] for f in kind.fields]) if kind.fields else holder
-            order = IssueOrder(
-                case_no=case_no,
-                tenant=issuance.tenant,
-                licence_type=kind,
-                issuer=issuance.dept,
-                issuer_name=holder.dept_name,
-                holder_name=holder.holder_name,
-                holder_code_type=holder.holder_code_type,
-                holder_code=holder.holder_code,
-                owner=holder.owner,
-                values=dict(filled.values),
-            )
+            order = order_of(issuance, kind, filled, dict(filled.values))
             try:
                 with session.begin_nested():
                     licence = self.licences.issue(session, order, self.now())

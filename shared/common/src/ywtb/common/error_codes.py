@@ -165,6 +165,8 @@ SPECIFIC = [
     _code("TASK_NOT_OPEN", FailedPrecondition, "The task is completed or cancelled."),
     _code("TASK_NOT_READY", FailedPrecondition, "The step has not been reached yet."),
     # licence 电子证照
+    _code("ISSUANCE_NOT_FOUND", NotFound, "No issuance of a licence is open for this case and item."),
+    _code("ISSUANCE_NOT_OPEN", FailedPrecondition, "The issuance is issued already or still automatic."),
     _code("LICENCE_ALREADY_REVOKED", FailedPrecondition, "The licence is revoked already."),
     _code(
         "LICENCE_FIELDS_INVALID",

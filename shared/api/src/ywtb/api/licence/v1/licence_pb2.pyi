@@ -104,6 +104,30 @@ REVOKE_KIND_OTHER: RevokeKind.ValueType  # 4
 """Another reason, given in the text."""
 Global___RevokeKind: _TypeAlias = RevokeKind  # noqa: Y015
 
+class _IssuanceStatus:
+    ValueType = _typing.NewType("ValueType", _builtins.int)
+    V: _TypeAlias = ValueType  # noqa: Y015
+
+class _IssuanceStatusEnumTypeWrapper(_enum_type_wrapper._EnumTypeWrapper[_IssuanceStatus.ValueType], _builtins.type):
+    DESCRIPTOR: _descriptor.EnumDescriptor
+    ISSUANCE_STATUS_UNSPECIFIED: _IssuanceStatus.ValueType  # 0
+    """Not set."""
+    ISSUANCE_STATUS_PENDING: _IssuanceStatus.ValueType  # 1
+    """Being issued automatically (retried while intake or the catalogue cannot be reached)."""
+    ISSUANCE_STATUS_AWAITING_CLERK: _IssuanceStatus.ValueType  # 2
+    """Left to the issuing clerk (a type issued by hand, or a field the form lacks)."""
+
+class IssuanceStatus(_IssuanceStatus, metaclass=_IssuanceStatusEnumTypeWrapper):
+    """Where an issuance stands."""
+
+ISSUANCE_STATUS_UNSPECIFIED: IssuanceStatus.ValueType  # 0
+"""Not set."""
+ISSUANCE_STATUS_PENDING: IssuanceStatus.ValueType  # 1
+"""Being issued automatically (retried while intake or the catalogue cannot be reached)."""
+ISSUANCE_STATUS_AWAITING_CLERK: IssuanceStatus.ValueType  # 2
+"""Left to the issuing clerk (a type issued by hand, or a field the form lacks)."""
+Global___IssuanceStatus: _TypeAlias = IssuanceStatus  # noqa: Y015
+
 @_typing.final
 class LicenceField(_message.Message):
     """A metadata field of a licence type (beyond the GB/T 36903 metadata every licence carries)."""
@@ -874,3 +898,178 @@ class GetStatusListResponse(_message.Message):
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
 Global___GetStatusListResponse: _TypeAlias = GetStatusListResponse  # noqa: Y015
+
+@_typing.final
+class Issuance(_message.Message):
+    """An approved case whose licence is due (出证)."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    CASE_NO_FIELD_NUMBER: _builtins.int
+    ITEM_ID_FIELD_NUMBER: _builtins.int
+    TENANT_FIELD_NUMBER: _builtins.int
+    DEPT_FIELD_NUMBER: _builtins.int
+    APPROVED_AT_FIELD_NUMBER: _builtins.int
+    DUE_ON_FIELD_NUMBER: _builtins.int
+    STATUS_FIELD_NUMBER: _builtins.int
+    LICENCE_TYPE_FIELD_NUMBER: _builtins.int
+    NOTE_FIELD_NUMBER: _builtins.int
+    case_no: _builtins.str
+    """Case number."""
+    item_id: _builtins.str
+    """Item id."""
+    tenant: _builtins.str
+    """Tenant."""
+    dept: _builtins.str
+    """Issuing (handling) department."""
+    due_on: _builtins.str
+    """Last day to issue (YYYY-MM-DD): 10 working days after approval (行政许可法 art. 44)."""
+    status: Global___IssuanceStatus.ValueType
+    """Status."""
+    note: _builtins.str
+    """Why it waits (e.g. the field the form lacks)."""
+    @_builtins.property
+    def approved_at(self) -> _timestamp_pb2.Timestamp:
+        """When the case was approved."""
+
+    @_builtins.property
+    def licence_type(self) -> Global___LicenceType:
+        """The licence type, once resolved."""
+
+    def __init__(
+        self,
+        *,
+        case_no: _builtins.str = ...,
+        item_id: _builtins.str = ...,
+        tenant: _builtins.str = ...,
+        dept: _builtins.str = ...,
+        approved_at: _timestamp_pb2.Timestamp | None = ...,
+        due_on: _builtins.str = ...,
+        status: Global___IssuanceStatus.ValueType = ...,
+        licence_type: Global___LicenceType | None = ...,
+        note: _builtins.str = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["approved_at", b"approved_at", "licence_type", b"licence_type"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["approved_at", b"approved_at", "case_no", b"case_no", "dept", b"dept", "due_on", b"due_on", "item_id", b"item_id", "licence_type", b"licence_type", "note", b"note", "status", b"status", "tenant", b"tenant"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___Issuance: _TypeAlias = Issuance  # noqa: Y015
+
+@_typing.final
+class ListIssuancesRequest(_message.Message):
+    """ListIssuances request."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    def __init__(
+        self,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___ListIssuancesRequest: _TypeAlias = ListIssuancesRequest  # noqa: Y015
+
+@_typing.final
+class ListIssuancesResponse(_message.Message):
+    """ListIssuances response."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    ISSUANCES_FIELD_NUMBER: _builtins.int
+    @_builtins.property
+    def issuances(self) -> _containers.RepeatedCompositeFieldContainer[Global___Issuance]:
+        """The open issuances, the earliest due first."""
+
+    def __init__(
+        self,
+        *,
+        issuances: _abc.Iterable[Global___Issuance] | None = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["issuances", b"issuances"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___ListIssuancesResponse: _TypeAlias = ListIssuancesResponse  # noqa: Y015
+
+@_typing.final
+class IssueLicenceRequest(_message.Message):
+    """IssueLicence request."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    @_typing.final
+    class ValuesEntry(_message.Message):
+        DESCRIPTOR: _descriptor.Descriptor
+
+        KEY_FIELD_NUMBER: _builtins.int
+        VALUE_FIELD_NUMBER: _builtins.int
+        key: _builtins.str
+        value: _builtins.str
+        def __init__(
+            self,
+            *,
+            key: _builtins.str = ...,
+            value: _builtins.str = ...,
+        ) -> None: ...
+        _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+        def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+        _ClearFieldArgType: _TypeAlias = _typing.Literal["key", b"key", "value", b"value"]  # noqa: Y015
+        def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+        def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+    CASE_NO_FIELD_NUMBER: _builtins.int
+    ITEM_ID_FIELD_NUMBER: _builtins.int
+    VALUES_FIELD_NUMBER: _builtins.int
+    case_no: _builtins.str
+    """Case number."""
+    item_id: _builtins.str
+    """Item id."""
+    @_builtins.property
+    def values(self) -> _containers.ScalarMap[_builtins.str, _builtins.str]:
+        """Field values (field key → value) over those the application form gave."""
+
+    def __init__(
+        self,
+        *,
+        case_no: _builtins.str = ...,
+        item_id: _builtins.str = ...,
+        values: _abc.Mapping[_builtins.str, _builtins.str] | None = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["case_no", b"case_no", "item_id", b"item_id", "values", b"values"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___IssueLicenceRequest: _TypeAlias = IssueLicenceRequest  # noqa: Y015
+
+@_typing.final
+class IssueLicenceResponse(_message.Message):
+    """IssueLicence response."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    LICENCE_FIELD_NUMBER: _builtins.int
+    @_builtins.property
+    def licence(self) -> Global___Licence:
+        """The licence issued."""
+
+    def __init__(
+        self,
+        *,
+        licence: Global___Licence | None = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["licence", b"licence"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["licence", b"licence"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___IssueLicenceResponse: _TypeAlias = IssueLicenceResponse  # noqa: Y015

@@ -76,6 +76,16 @@ class LicenceServiceStub:
                 request_serializer=ywtb_dot_api_dot_licence_dot_v1_dot_licence__pb2.GetStatusListRequest.SerializeToString,
                 response_deserializer=ywtb_dot_api_dot_licence_dot_v1_dot_licence__pb2.GetStatusListResponse.FromString,
                 _registered_method=True)
+        self.ListIssuances = channel.unary_unary(
+                '/ywtb.api.licence.v1.LicenceService/ListIssuances',
+                request_serializer=ywtb_dot_api_dot_licence_dot_v1_dot_licence__pb2.ListIssuancesRequest.SerializeToString,
+                response_deserializer=ywtb_dot_api_dot_licence_dot_v1_dot_licence__pb2.ListIssuancesResponse.FromString,
+                _registered_method=True)
+        self.IssueLicence = channel.unary_unary(
+                '/ywtb.api.licence.v1.LicenceService/IssueLicence',
+                request_serializer=ywtb_dot_api_dot_licence_dot_v1_dot_licence__pb2.IssueLicenceRequest.SerializeToString,
+                response_deserializer=ywtb_dot_api_dot_licence_dot_v1_dot_licence__pb2.IssueLicenceResponse.FromString,
+                _registered_method=True)
 
 
 class LicenceServiceServicer:
@@ -139,6 +149,20 @@ class LicenceServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def ListIssuances(self, request, context):
+        """The caller's department's approved cases whose licence is not issued yet (出证台; its clerks and approvers).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def IssueLicence(self, request, context):
+        """Issue the licence of an issuance left to the clerk, with the fields filled (its clerks and approvers).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_LicenceServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -181,6 +205,16 @@ def add_LicenceServiceServicer_to_server(servicer, server):
                     servicer.GetStatusList,
                     request_deserializer=ywtb_dot_api_dot_licence_dot_v1_dot_licence__pb2.GetStatusListRequest.FromString,
                     response_serializer=ywtb_dot_api_dot_licence_dot_v1_dot_licence__pb2.GetStatusListResponse.SerializeToString,
+            ),
+            'ListIssuances': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListIssuances,
+                    request_deserializer=ywtb_dot_api_dot_licence_dot_v1_dot_licence__pb2.ListIssuancesRequest.FromString,
+                    response_serializer=ywtb_dot_api_dot_licence_dot_v1_dot_licence__pb2.ListIssuancesResponse.SerializeToString,
+            ),
+            'IssueLicence': grpc.unary_unary_rpc_method_handler(
+                    servicer.IssueLicence,
+                    request_deserializer=ywtb_dot_api_dot_licence_dot_v1_dot_licence__pb2.IssueLicenceRequest.FromString,
+                    response_serializer=ywtb_dot_api_dot_licence_dot_v1_dot_licence__pb2.IssueLicenceResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -401,6 +435,60 @@ class LicenceService:
             '/ywtb.api.licence.v1.LicenceService/GetStatusList',
             ywtb_dot_api_dot_licence_dot_v1_dot_licence__pb2.GetStatusListRequest.SerializeToString,
             ywtb_dot_api_dot_licence_dot_v1_dot_licence__pb2.GetStatusListResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListIssuances(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/ywtb.api.licence.v1.LicenceService/ListIssuances',
+            ywtb_dot_api_dot_licence_dot_v1_dot_licence__pb2.ListIssuancesRequest.SerializeToString,
+            ywtb_dot_api_dot_licence_dot_v1_dot_licence__pb2.ListIssuancesResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def IssueLicence(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/ywtb.api.licence.v1.LicenceService/IssueLicence',
+            ywtb_dot_api_dot_licence_dot_v1_dot_licence__pb2.IssueLicenceRequest.SerializeToString,
+            ywtb_dot_api_dot_licence_dot_v1_dot_licence__pb2.IssueLicenceResponse.FromString,
             options,
             channel_credentials,
             insecure,

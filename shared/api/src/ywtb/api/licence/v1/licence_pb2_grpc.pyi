@@ -51,6 +51,10 @@ class LicenceServiceStub:
     """Revoke a licence with a reason (approvers and department admins of the issuing department)."""
     GetStatusList: _grpc.UnaryUnaryMultiCallable[_licence_pb2.GetStatusListRequest, _licence_pb2.GetStatusListResponse]
     """An issuer's revoked licences, signed with its seal (anyone: verifiers fetch it)."""
+    ListIssuances: _grpc.UnaryUnaryMultiCallable[_licence_pb2.ListIssuancesRequest, _licence_pb2.ListIssuancesResponse]
+    """The caller's department's approved cases whose licence is not issued yet (出证台; its clerks and approvers)."""
+    IssueLicence: _grpc.UnaryUnaryMultiCallable[_licence_pb2.IssueLicenceRequest, _licence_pb2.IssueLicenceResponse]
+    """Issue the licence of an issuance left to the clerk, with the fields filled (its clerks and approvers)."""
 
 @_typing.type_check_only
 class LicenceServiceAsyncStub(LicenceServiceStub):
@@ -75,6 +79,10 @@ class LicenceServiceAsyncStub(LicenceServiceStub):
     """Revoke a licence with a reason (approvers and department admins of the issuing department)."""
     GetStatusList: _aio.UnaryUnaryMultiCallable[_licence_pb2.GetStatusListRequest, _licence_pb2.GetStatusListResponse]  # type: ignore[assignment]
     """An issuer's revoked licences, signed with its seal (anyone: verifiers fetch it)."""
+    ListIssuances: _aio.UnaryUnaryMultiCallable[_licence_pb2.ListIssuancesRequest, _licence_pb2.ListIssuancesResponse]  # type: ignore[assignment]
+    """The caller's department's approved cases whose licence is not issued yet (出证台; its clerks and approvers)."""
+    IssueLicence: _aio.UnaryUnaryMultiCallable[_licence_pb2.IssueLicenceRequest, _licence_pb2.IssueLicenceResponse]  # type: ignore[assignment]
+    """Issue the licence of an issuance left to the clerk, with the fields filled (its clerks and approvers)."""
 
 class LicenceServiceServicer(metaclass=_abc_1.ABCMeta):
     """The licence service: the licence type catalogue (证照目录), licences issued on approved cases (the
@@ -144,5 +152,21 @@ class LicenceServiceServicer(metaclass=_abc_1.ABCMeta):
         context: _ServicerContext,
     ) -> _typing.Union[_licence_pb2.GetStatusListResponse, _abc.Awaitable[_licence_pb2.GetStatusListResponse]]:
         """An issuer's revoked licences, signed with its seal (anyone: verifiers fetch it)."""
+
+    @_abc_1.abstractmethod
+    def ListIssuances(
+        self,
+        request: _licence_pb2.ListIssuancesRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_licence_pb2.ListIssuancesResponse, _abc.Awaitable[_licence_pb2.ListIssuancesResponse]]:
+        """The caller's department's approved cases whose licence is not issued yet (出证台; its clerks and approvers)."""
+
+    @_abc_1.abstractmethod
+    def IssueLicence(
+        self,
+        request: _licence_pb2.IssueLicenceRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_licence_pb2.IssueLicenceResponse, _abc.Awaitable[_licence_pb2.IssueLicenceResponse]]:
+        """Issue the licence of an issuance left to the clerk, with the fields filled (its clerks and approvers)."""
 
 def add_LicenceServiceServicer_to_server(servicer: LicenceServiceServicer, server: _typing.Union[_grpc.Server, _aio.Server]) -> None: ...
