@@ -38,7 +38,7 @@ fmt: bootstrap ## Format the Python code with ruff
 	@$(UV) run --frozen ruff check --fix .
 
 run: bootstrap ## Run the whole platform on the embedded default (SQLite, embedded event log, built-in issuer)
-	@$(UV) run --frozen python tools/run_platform.py
+	@$(UV) run --frozen python tools/run_platform.py --demo-case
 
 up: bootstrap debian-deps ## Full local stack: PostgreSQL, Redis, Kafka (KRaft), Keycloak, then every service on it
 	@bash deploy/local/up.sh

@@ -36,6 +36,7 @@ import secrets
 import signal
 import subprocess
 import sys
+import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -63,6 +64,7 @@ DB_PREFIX = os.environ.get("YWTB_DB_PREFIX", "ywtb")
 PORT_OFFSET = int(os.environ.get("YWTB_PORT_OFFSET", "0"))
 REPLICA_PORT_STEP = int(os.environ.get("YWTB_REPLICA_PORT_STEP", "100"))
 COMPONENTS = list(registry())
+DEMO_CASE = "--demo-case" in sys.argv  # make run: drive the demo case to its licence once the platform is up
 FROM_IMAGES = "--images" in sys.argv or os.environ.get("YWTB_PLATFORM_IMAGES") == "1"
 RESTARTS_PER_MINUTE = 5  # a replica dying faster than this is crash-looping: stop the platform
 
@@ -337,6 +339,20 @@ def banner() -> str:
     return "\n".join([*lines, "Press Ctrl-C to stop.", ""])
 
 
+def demo_case() -> None:
+    """Drive the demo case (tools/demo_case.py) and say where its licence is; a failure is reported, not fatal."""
+    from demo_case import drive
+
+    gateway = f"http://{registry()['gateway'].target(offset=PORT_OFFSET)}"
+    try:
+        case_no = drive(gateway)
+    except Exception as exc:  # the platform keeps running: the demo case is a convenience
+        print(f"demo case: not driven ({type(exc).__name__}: {exc})", file=sys.stderr, flush=True)
+        return
+    if case_no:
+        print(f"demo case {case_no}: approved; its 营业执照 is in 张三's 我的证照 (/licences)", flush=True)
+
+
 def main() -> None:
     """Start everything, print where it is, restart dead replicas, stop everything on Ctrl-C or when a
     single-process component dies."""
@@ -373,6 +389,8 @@ def main() -> None:
             write_processes(processes)
             wait_healthy(processes[-1])
     print(banner(), flush=True)
+    if DEMO_CASE and STACK == "embedded":
+        threading.Thread(target=demo_case, name="demo-case", daemon=True).start()
     while True:
         for n, process in enumerate(processes):
             if process.proc.poll() is None:

@@ -1,0 +1,33 @@
+"""`make run`'s demo case (tools/demo_case.py) on the embedded platform: it drives 张三's application to
+办结 through the gateway, and its 营业执照 reaches 我的证照; run again it does nothing."""
+
+from __future__ import annotations
+
+import importlib.util
+import time
+from pathlib import Path
+
+from ywtb.common.testing.case_flow import ok
+
+ROOT = Path(__file__).resolve().parents[1]
+_spec = importlib.util.spec_from_file_location("demo_case", ROOT / "tools" / "demo_case.py")
+assert _spec and _spec.loader
+demo_case = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(demo_case)
+
+
+def test_the_demo_case_ends_in_a_licence_and_runs_once(embedded_gateway) -> None:  # type: ignore[no-untyped-def]
+    base = str(embedded_gateway.base_url)
+    case_no = demo_case.drive(base, again=True)
+    assert case_no and case_no.startswith("510104")
+    citizen = demo_case.login(embedded_gateway, "13800000001")
+    case = ok(embedded_gateway.get(f"/api/v1/cases/{case_no}/timeline", headers=citizen))
+    assert case["status"] == "CASE_STATUS_COMPLETED"
+    deadline = time.monotonic() + 60
+    while not any(
+        x["case_no"] == case_no
+        for x in ok(embedded_gateway.get("/api/v1/licence/licences/mine", headers=citizen))
+    ):
+        assert time.monotonic() < deadline, f"no licence for the demo case {case_no} within 60 s"
+        time.sleep(0.5)
+    assert demo_case.drive(base) is None  # 张三 holds a licence: a restart adds no second demo case

@@ -1,0 +1,45 @@
+"""The demo case of `make run`: 张三's 个体工商户设立登记 driven to 办结 through the gateway by the demo
+accounts, so the platform starts with an approved case and its 营业执照 in 我的证照 (SAMPLE DATA).
+
+Skipped when 张三 holds a licence already (the embedded data outlives a restart).
+Run alone against a running platform: uv run python tools/demo_case.py [http://127.0.0.1:8000]
+"""
+
+from __future__ import annotations
+
+import sys
+
+import httpx
+
+from ywtb.common.testing.case_flow import do_task, ok
+from ywtb.common.testing.demo import CITIZEN, submitted_case
+
+TOKEN_PATH = "/realms/ywtb/protocol/openid-connect/token"  # the gateway's built-in issuer
+PASSWORD = "Demo2026ywtb"
+
+
+def login(gateway: httpx.Client, username: str) -> dict[str, str]:
+    """A demo account's bearer header from the built-in issuer (password grant of the workbench client)."""
+    body = {"grant_type": "password", "client_id": "workbench", "username": username, "password": PASSWORD}
+    return {"Authorization": f"Bearer {ok(gateway.post(TOKEN_PATH, data=body))['access_token']}"}
+
+
+def drive(base_url: str, *, again: bool = False) -> str | None:
+    """Submit, accept and approve the demo case; its number (None when 张三 has a licence and not `again`)."""
+    with httpx.Client(base_url=base_url, timeout=30) as gateway:
+        if not again and ok(gateway.get("/api/v1/licence/licences/mine", headers=login(gateway, CITIZEN))):
+            return None
+        case_no, _ = submitted_case(gateway, login)
+        clerk, approver = login(gateway, "jinjiang.clerk"), login(gateway, "jinjiang.approver")
+        acceptance = {"mode": "ACCEPTANCE_MODE_NORMAL", "opinion": "材料齐全，予以受理"}
+        ok(gateway.post(f"/api/v1/cases/{case_no}/accept", headers=clerk, json=acceptance))
+        do_task(gateway, clerk, case_no, "accept", "已受理")
+        do_task(gateway, approver, case_no, "review", "审查通过")
+        do_task(gateway, approver, case_no, "decide", "准予登记", "approve")
+        do_task(gateway, clerk, case_no, "complete", "已办结，电子营业执照已签发")
+        return case_no
+
+
+if __name__ == "__main__":
+    done = drive(sys.argv[1] if len(sys.argv) > 1 else "http://127.0.0.1:8000")
+    print(f"demo case {done} approved" if done else "the demo citizen holds a licence already: nothing to do")
