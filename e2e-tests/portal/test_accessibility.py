@@ -237,6 +237,8 @@ def test_workbench_pages_pass_axe(  # type: ignore[no-untyped-def]
     audit(clerk, "tasks with errors")
     clerk.goto(f"{embedded_portal}/workbench/cases/{case_no}")
     audit(clerk, "workbench case detail with tasks")
+    clerk.goto(embedded_portal + "/workbench/issuances")
+    audit(clerk, "issuing desk")
     audit.done()
 
 

@@ -12,6 +12,7 @@ STAFF_ROLES = frozenset({*tenancy.STAFF_ROLES, tenancy.PLATFORM_ADMIN})
 # The workbench: its pages, the intake queue, the admin link in its navigation.
 WORKBENCH_ROLES = frozenset(tenancy.STAFF_ROLES)
 QUEUE_ROLES = frozenset({*tenancy.CASE_HANDLER_ROLES, tenancy.SUPERVISOR})
+DESK_ROLES = frozenset(tenancy.CASE_HANDLER_ROLES)  # 出证台: the issuing department's clerks and approvers
 WORKBENCH_ADMIN_LINK_ROLES = frozenset({tenancy.DEPT_ADMIN, tenancy.TENANT_ADMIN})
 # The admin pages; tenant admins (and the platform admin) manage the whole tenant and review items.
 ADMIN_ROLES = frozenset({tenancy.TENANT_ADMIN, tenancy.DEPT_ADMIN, tenancy.PLATFORM_ADMIN})

@@ -5,6 +5,18 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "workbench.nav.home": ("工作台", "Workbench"),
     "workbench.nav.queue": ("受理队列", "Intake queue"),
     "workbench.nav.tasks": ("我的待办", "My tasks"),
+    "workbench.nav.issuances": ("出证", "Licences to issue"),
+    "workbench.issuances.title": ("出证台", "Licences to issue"),
+    "workbench.issuances.lead": (
+        "本部门已审批通过、尚未签发证照的办件，须在决定之日起 10 个工作日内出证（《行政许可法》第四十四条）。",
+        "Approved cases of your department whose licence is due within 10 working days of the decision.",
+    ),
+    "workbench.issuances.untyped": ("证照类型待确定", "Licence type to be resolved"),
+    "workbench.issuances.issue": ("签发证照", "Issue the licence"),
+    "workbench.issuances.automatic": ("自动出证中", "Being issued automatically"),
+    "workbench.issuances.empty": ("暂无待出证的办件。", "No licence is waiting to be issued."),
+    "workbench.issuances.done": ("已签发{name}（证照编号 {no}）。", "{name} issued (number {no})."),
+    "workbench.deadline.issuance": ("出证时限", "Issue by"),
     "workbench.colon": ("：", ": "),
     "workbench.error.back": ("返回工作台", "Back to the workbench"),
     # deadlines

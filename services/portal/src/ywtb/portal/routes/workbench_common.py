@@ -11,7 +11,7 @@ from ywtb.common.clock import utc_now
 from ywtb.portal.deadline import DeadlineState, deadline_state, intake_deadline, parse_instant
 from ywtb.portal.gateway import GatewayError
 from ywtb.portal.labels import Labels
-from ywtb.portal.roles import QUEUE_ROLES, WORKBENCH_ADMIN_LINK_ROLES, WORKBENCH_ROLES, has_role
+from ywtb.portal.roles import DESK_ROLES, QUEUE_ROLES, WORKBENCH_ADMIN_LINK_ROLES, WORKBENCH_ROLES, has_role
 from ywtb.portal.routes.shared import local_time
 from ywtb.portal.web import Page
 
@@ -26,6 +26,7 @@ def staff_user(page: Page, roles: frozenset[str] = WORKBENCH_ROLES) -> dict[str,
         when=local_time,
         is_admin=has_role(user, WORKBENCH_ADMIN_LINK_ROLES),
         has_queue=has_role(user, QUEUE_ROLES),
+        has_desk=has_role(user, DESK_ROLES),
     )
     return user
 
