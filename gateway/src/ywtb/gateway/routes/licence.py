@@ -86,7 +86,7 @@ def build_licence_router() -> APIRouter:
         principal: CurrentPrincipal,
         stub: Stub,
         page_size: Annotated[int, Query(ge=1, le=100)] = 50,
-        offset: Annotated[int, Query(ge=0)] = 0,
+        offset: Annotated[int, Query(ge=0, le=100000)] = 0,
     ) -> list[dict[str, Any]]:
         reply = await stub.ListMyLicences(pb.ListMyLicencesRequest(page_size=page_size, offset=offset))
         return [to_json(licence) for licence in reply.licences]
