@@ -63,10 +63,19 @@ def licence_of_case(gateway: httpx.Client, login, case_no: str) -> dict:  # type
     malformed = gateway.get("/api/v1/licence/licences/1.2.156.3005.2.x/verification")
     assert (malformed.status_code, malformed.json()["error"]["code"]) == (422, "LICENCE_ID_MALFORMED")
 
+    approver = login(gateway, "jinjiang.approver")
+    change = {"kind": "REISSUE_KIND_CHANGE", "values": {"business_scope": "日用百货零售；文具用品零售"}}
+    changed = _ok(
+        gateway.post(f"/api/v1/licence/licences/{identifier}/versions", headers=approver, json=change), 201
+    )
+    assert (changed["version"], changed["licence_no"]) == (2, licence["licence_no"])
+    stale = _ok(gateway.get(f"/api/v1/licence/licences/{identifier}/verification"))
+    assert [c["name"] for c in stale["checks"] if not c["passed"]] == ["superseded"]
+    identifier = changed["identifier"]
+
     revocation = {"kind": "REVOKE_KIND_PROMISE_FALSE", "reason": "经核查，经营场所承诺不实"}
     path = f"/api/v1/licence/licences/{identifier}/revocation"
     assert gateway.post(path, headers=clerk, json=revocation).status_code == 403
-    approver = login(gateway, "jinjiang.approver")
     assert gateway.post(path, headers=approver, json={**revocation, "reason": ""}).status_code == 422
     revoked = _ok(gateway.post(path, headers=approver, json=revocation))
     assert revoked["status"] == "LICENCE_STATUS_REVOKED"

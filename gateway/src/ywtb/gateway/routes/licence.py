@@ -44,6 +44,7 @@ RevocationIn = input_model(
 
 
 IssueIn = input_model(pb.IssueLicenceRequest.DESCRIPTOR, exclude=("case_no", "item_id"))
+ReissueIn = input_model(pb.ReissueLicenceRequest.DESCRIPTOR, exclude=("identifier",), required=("kind",))
 
 
 def build_licence_router() -> APIRouter:
@@ -147,6 +148,20 @@ def build_licence_router() -> APIRouter:
     ) -> dict[str, Any]:
         request = to_proto(body, pb.RevokeLicenceRequest(identifier=identifier))
         return to_json((await stub.RevokeLicence(request)).licence)
+
+    @router.post(
+        "/licences/{identifier}/versions",
+        summary="变更或延续电子证照：签发新版本，原版本作废（发证部门的审批人员或部门管理员）",
+        **answers(pb.Licence, status=201, errors=WRITE),
+    )
+    async def reissue(
+        identifier: str,
+        body: ReissueIn,  # type: ignore[valid-type]
+        principal: CurrentPrincipal,
+        stub: Stub,
+    ) -> dict[str, Any]:
+        request = to_proto(body, pb.ReissueLicenceRequest(identifier=identifier))
+        return to_json((await stub.ReissueLicence(request)).licence)
 
     @router.get(
         "/issuers/{issuer}/status-list",

@@ -20,6 +20,7 @@ from ywtb.licence.revocation import Revocations
 from ywtb.licence.seal_store import SealStore
 from ywtb.licence.seed import seed_demo
 from ywtb.licence.verification import Verifier
+from ywtb.licence.versions import Versions
 from ywtb.licence.wallet import WalletReads
 
 GRPC_OVERHEAD_BYTES = 1024 * 1024
@@ -42,6 +43,7 @@ def build(kit: Kit[LicenceSettings]) -> Parts:
         WalletReads(kit.db),
         Revocations(kit.db, seals),
         IssuingDesk(issuances),
+        Versions(kit.db, licences),
     )
     return Parts(
         servicers=[(licence_pb2_grpc.add_LicenceServiceServicer_to_server, servicer)],

@@ -30,6 +30,7 @@ from ywtb.licence.models import (
 )
 from ywtb.licence.revocation import Revocations
 from ywtb.licence.verification import Verification, Verifier
+from ywtb.licence.versions import CHANGE, RENEW, Versions
 from ywtb.licence.wallet import WalletReads
 
 ISSUE_MODES = {pb.ISSUE_MODE_AUTOMATIC: AUTOMATIC, pb.ISSUE_MODE_MANUAL: MANUAL}
@@ -65,6 +66,7 @@ REVOKE_KIND_NAMES = {
     pb.REVOKE_KIND_HOLDER_REQUEST: "holder_request",
     pb.REVOKE_KIND_OTHER: "other",
 }
+REISSUE_KIND_NAMES = {pb.REISSUE_KIND_CHANGE: CHANGE, pb.REISSUE_KIND_RENEW: RENEW}
 STATUS_PB = {
     VALID: pb.LICENCE_STATUS_VALID,
     REVOKED: pb.LICENCE_STATUS_REVOKED,
@@ -142,12 +144,14 @@ class LicenceServicer(licence_pb2_grpc.LicenceServiceServicer):
         wallet: WalletReads,
         revocations: Revocations,
         desk: IssuingDesk,
+        versions: Versions,
     ) -> None:
         self.licence_types = licence_types
         self.verifier = verifier
         self.wallet = wallet
         self.revocations = revocations
         self.desk = desk
+        self.versions = versions
 
     # The door of each RPC (@public or @allow(*roles); the kit refuses to serve an undeclared one): the roles
     # its use case can admit at all. The use case (authz) still decides tenant and department.
@@ -216,3 +220,9 @@ class LicenceServicer(licence_pb2_grpc.LicenceServiceServicer):
     def IssueLicence(self, request, context):  # noqa: N802
         licence = self.desk.issue(_caller(), request.case_no, request.item_id, dict(request.values))
         return pb.IssueLicenceResponse(licence=_licence(licence))
+
+    @allow(*ISSUER_ROLES)
+    def ReissueLicence(self, request, context):  # noqa: N802
+        kind = REISSUE_KIND_NAMES.get(request.kind, "")
+        licence = self.versions.reissue(_caller(), request.identifier, kind, dict(request.values))
+        return pb.ReissueLicenceResponse(licence=_licence(licence))

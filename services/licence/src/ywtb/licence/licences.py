@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from ywtb.api.licence.v1 import events_pb2
 from ywtb.common.calendar import local_date
+from ywtb.common.clock import utc
 from ywtb.common.codes import credit_code_valid
 from ywtb.common.errors import InvalidArgument, NotFound
 from ywtb.common.pii import PiiKeys, id_number_valid, mask_id_number
@@ -23,7 +24,7 @@ from ywtb.licence import gbt36903
 from ywtb.licence.events import publish
 from ywtb.licence.identifiers import build_identifier, parse_identifier
 from ywtb.licence.licence_file import LicenceDocument, render_pdf
-from ywtb.licence.models import VALID, IssuerSerial, Licence, LicenceType
+from ywtb.licence.models import SUPERSEDED, VALID, IssuerSerial, Licence, LicenceType
 from ywtb.licence.seal_store import SealStore
 from ywtb.licence.seals import sign, sm3_hex
 
@@ -124,7 +125,9 @@ class Licences:
         """A new licence, version 1, sealed by its issuer; the same one again for the same case and type."""
         kind = order.licence_type
         existing = session.scalar(
-            select(Licence).where(Licence.case_no == order.case_no, Licence.type_code == kind.code)
+            select(Licence).where(
+                Licence.case_no == order.case_no, Licence.type_code == kind.code, Licence.version == 1
+            )
         )
         if existing is not None:
             return existing
@@ -164,7 +167,62 @@ class Licences:
             revoke_kind="",
             revoke_reason="",
         )
-        key = self.seals.key_for(session, order.tenant, order.issuer, now)
+        return self._seal(session, licence, kind, holder_code, now)
+
+    def reissue(
+        self,
+        session: Session,
+        previous: Licence,
+        kind: LicenceType,
+        values: dict[str, str],
+        now: datetime,
+        *,
+        renew: bool,
+    ) -> Licence:
+        """The next version of a valid licence (变更, or 延续 when `renew`: validity from today); the previous one
+        is superseded. Same serial and number, the fields changed as given."""
+        holder_code = self.holder_code(previous)
+        merged = _checked_values(kind, {**previous.fields, **values})
+        issued_on = local_date(now)
+        version = previous.version + 1
+        identifier = build_identifier(kind.code, previous.issuer, previous.serial, version).text
+        licence = Licence(
+            identifier=identifier,
+            tenant=previous.tenant,
+            type_code=previous.type_code,
+            type_name=previous.type_name,
+            issuer=previous.issuer,
+            issuer_name=previous.issuer_name,
+            serial=previous.serial,
+            version=version,
+            licence_no=previous.licence_no,
+            holder_name=previous.holder_name,
+            holder_code_type=previous.holder_code_type,
+            holder_code_enc=self.pii.seal(holder_code, f"licence.holder:{identifier}"),
+            holder_code_masked=previous.holder_code_masked,
+            holder_lookup=previous.holder_lookup,
+            owner=previous.owner,
+            issued_on=issued_on,
+            valid_from=issued_on if renew else previous.valid_from,
+            valid_until=valid_until(issued_on, kind.validity_months) if renew else previous.valid_until,
+            jurisdiction=previous.jurisdiction,
+            fields=merged,
+            case_no=previous.case_no,
+            status=VALID,
+            issued_at=now,
+            revoked_by="",
+            revoke_kind="",
+            revoke_reason="",
+        )
+        previous.status = SUPERSEDED
+        return self._seal(session, licence, kind, holder_code, now)
+
+    def _seal(
+        self, session: Session, licence: Licence, kind: LicenceType, holder_code: str, now: datetime
+    ) -> Licence:
+        """Its QR code, file, metadata digest and seal; stored with its LicenceIssued event."""
+        identifier = licence.identifier
+        key = self.seals.key_for(session, licence.tenant, licence.issuer, now)
         until = gbt36903.valid_until_text(licence.valid_until)
         qr_signature = sign(key, gbt36903.qr_signed_text(identifier, until))
         licence.qr_payload = gbt36903.qr_payload(identifier, until, qr_signature)
@@ -216,6 +274,6 @@ def licence_issued(licence: Licence) -> events_pb2.LicenceIssued:
         issuer=licence.issuer,
         case_no=licence.case_no,
         version=licence.version,
-        issued_at=timestamp(licence.issued_at),
+        issued_at=timestamp(utc(licence.issued_at)),
         valid_until=gbt36903.valid_until_text(licence.valid_until),
     )

@@ -62,7 +62,9 @@ class Licence(TenantMixin, Base):
     """电子证照: one version of an issued licence, its GB/T 36903 metadata, seal and file."""
 
     __tablename__ = "licences"
-    __table_args__ = (UniqueConstraint("case_no", "type_code", name="uq_licences_case_type"),)
+    __table_args__ = (
+        UniqueConstraint("case_no", "type_code", "version", name="uq_licences_case_type_version"),
+    )
     identifier: Mapped[str] = mapped_column(String(100), primary_key=True)
     type_code: Mapped[str] = mapped_column(String(21), index=True)
     type_name: Mapped[str] = mapped_column(String(50))

@@ -181,11 +181,15 @@ SPECIFIC = [
     ),
     _code("LICENCE_ID_MALFORMED", InvalidArgument, "The licence identifier is not a valid GB/T 36904 one."),
     _code("LICENCE_ISSUER_NOT_FOUND", NotFound, "No licence was ever issued by this department."),
+    _code("LICENCE_NOT_CURRENT", FailedPrecondition, "Only the valid, latest version of a licence changes."),
     _code("LICENCE_NOT_FOUND", NotFound, "No licence has this identifier."),
     _code(
         "LICENCE_REVOKE_INVALID",
         InvalidArgument,
         "A revocation needs a known kind and a reason of 2-200 characters.",
+    ),
+    _code(
+        "LICENCE_REISSUE_INVALID", InvalidArgument, "A new version is a change (with fields) or a renewal."
     ),
     _code("LICENCE_TYPE_CODE_MALFORMED", InvalidArgument, "A licence type code is a credit code + 3 digits."),
     _code("LICENCE_TYPE_EXISTS", AlreadyExists, "The department has a licence type of this name already."),

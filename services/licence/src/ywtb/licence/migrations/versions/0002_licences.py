@@ -66,7 +66,7 @@ def upgrade() -> None:
         sa.Column("revoke_reason", sa.String(length=200), nullable=False),
         sa.Column("tenant", sa.String(length=6), nullable=False),
         sa.PrimaryKeyConstraint("identifier"),
-        sa.UniqueConstraint("case_no", "type_code", name="uq_licences_case_type"),
+        sa.UniqueConstraint("case_no", "type_code", "version", name="uq_licences_case_type_version"),
     )
     with op.batch_alter_table("licences", schema=None) as batch_op:
         for column in ("type_code", "issuer", "holder_lookup", "owner", "status", "tenant"):

@@ -128,6 +128,30 @@ ISSUANCE_STATUS_AWAITING_CLERK: IssuanceStatus.ValueType  # 2
 """Left to the issuing clerk (a type issued by hand, or a field the form lacks)."""
 Global___IssuanceStatus: _TypeAlias = IssuanceStatus  # noqa: Y015
 
+class _ReissueKind:
+    ValueType = _typing.NewType("ValueType", _builtins.int)
+    V: _TypeAlias = ValueType  # noqa: Y015
+
+class _ReissueKindEnumTypeWrapper(_enum_type_wrapper._EnumTypeWrapper[_ReissueKind.ValueType], _builtins.type):
+    DESCRIPTOR: _descriptor.EnumDescriptor
+    REISSUE_KIND_UNSPECIFIED: _ReissueKind.ValueType  # 0
+    """Not set."""
+    REISSUE_KIND_CHANGE: _ReissueKind.ValueType  # 1
+    """变更: fields changed, the validity kept."""
+    REISSUE_KIND_RENEW: _ReissueKind.ValueType  # 2
+    """延续: the validity starts again today, fields changed as given."""
+
+class ReissueKind(_ReissueKind, metaclass=_ReissueKindEnumTypeWrapper):
+    """What a new version is."""
+
+REISSUE_KIND_UNSPECIFIED: ReissueKind.ValueType  # 0
+"""Not set."""
+REISSUE_KIND_CHANGE: ReissueKind.ValueType  # 1
+"""变更: fields changed, the validity kept."""
+REISSUE_KIND_RENEW: ReissueKind.ValueType  # 2
+"""延续: the validity starts again today, fields changed as given."""
+Global___ReissueKind: _TypeAlias = ReissueKind  # noqa: Y015
+
 @_typing.final
 class LicenceField(_message.Message):
     """A metadata field of a licence type (beyond the GB/T 36903 metadata every licence carries)."""
@@ -1073,3 +1097,79 @@ class IssueLicenceResponse(_message.Message):
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
 Global___IssueLicenceResponse: _TypeAlias = IssueLicenceResponse  # noqa: Y015
+
+@_typing.final
+class ReissueLicenceRequest(_message.Message):
+    """ReissueLicence request."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    @_typing.final
+    class ValuesEntry(_message.Message):
+        DESCRIPTOR: _descriptor.Descriptor
+
+        KEY_FIELD_NUMBER: _builtins.int
+        VALUE_FIELD_NUMBER: _builtins.int
+        key: _builtins.str
+        value: _builtins.str
+        def __init__(
+            self,
+            *,
+            key: _builtins.str = ...,
+            value: _builtins.str = ...,
+        ) -> None: ...
+        _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+        def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+        _ClearFieldArgType: _TypeAlias = _typing.Literal["key", b"key", "value", b"value"]  # noqa: Y015
+        def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+        def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+    IDENTIFIER_FIELD_NUMBER: _builtins.int
+    KIND_FIELD_NUMBER: _builtins.int
+    VALUES_FIELD_NUMBER: _builtins.int
+    identifier: _builtins.str
+    """Identifier of the current version."""
+    kind: Global___ReissueKind.ValueType
+    """Change or renewal (required)."""
+    @_builtins.property
+    def values(self) -> _containers.ScalarMap[_builtins.str, _builtins.str]:
+        """Changed field values (field key → value); a change needs at least one."""
+
+    def __init__(
+        self,
+        *,
+        identifier: _builtins.str = ...,
+        kind: Global___ReissueKind.ValueType = ...,
+        values: _abc.Mapping[_builtins.str, _builtins.str] | None = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["identifier", b"identifier", "kind", b"kind", "values", b"values"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___ReissueLicenceRequest: _TypeAlias = ReissueLicenceRequest  # noqa: Y015
+
+@_typing.final
+class ReissueLicenceResponse(_message.Message):
+    """ReissueLicence response."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    LICENCE_FIELD_NUMBER: _builtins.int
+    @_builtins.property
+    def licence(self) -> Global___Licence:
+        """The new version."""
+
+    def __init__(
+        self,
+        *,
+        licence: Global___Licence | None = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["licence", b"licence"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["licence", b"licence"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___ReissueLicenceResponse: _TypeAlias = ReissueLicenceResponse  # noqa: Y015

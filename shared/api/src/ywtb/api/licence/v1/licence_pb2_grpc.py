@@ -86,6 +86,11 @@ class LicenceServiceStub:
                 request_serializer=ywtb_dot_api_dot_licence_dot_v1_dot_licence__pb2.IssueLicenceRequest.SerializeToString,
                 response_deserializer=ywtb_dot_api_dot_licence_dot_v1_dot_licence__pb2.IssueLicenceResponse.FromString,
                 _registered_method=True)
+        self.ReissueLicence = channel.unary_unary(
+                '/ywtb.api.licence.v1.LicenceService/ReissueLicence',
+                request_serializer=ywtb_dot_api_dot_licence_dot_v1_dot_licence__pb2.ReissueLicenceRequest.SerializeToString,
+                response_deserializer=ywtb_dot_api_dot_licence_dot_v1_dot_licence__pb2.ReissueLicenceResponse.FromString,
+                _registered_method=True)
 
 
 class LicenceServiceServicer:
@@ -163,6 +168,14 @@ class LicenceServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def ReissueLicence(self, request, context):
+        """Issue a licence's next version, changed or renewed; the previous one is superseded (approvers and
+        department admins of the issuing department).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_LicenceServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -215,6 +228,11 @@ def add_LicenceServiceServicer_to_server(servicer, server):
                     servicer.IssueLicence,
                     request_deserializer=ywtb_dot_api_dot_licence_dot_v1_dot_licence__pb2.IssueLicenceRequest.FromString,
                     response_serializer=ywtb_dot_api_dot_licence_dot_v1_dot_licence__pb2.IssueLicenceResponse.SerializeToString,
+            ),
+            'ReissueLicence': grpc.unary_unary_rpc_method_handler(
+                    servicer.ReissueLicence,
+                    request_deserializer=ywtb_dot_api_dot_licence_dot_v1_dot_licence__pb2.ReissueLicenceRequest.FromString,
+                    response_serializer=ywtb_dot_api_dot_licence_dot_v1_dot_licence__pb2.ReissueLicenceResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -489,6 +507,33 @@ class LicenceService:
             '/ywtb.api.licence.v1.LicenceService/IssueLicence',
             ywtb_dot_api_dot_licence_dot_v1_dot_licence__pb2.IssueLicenceRequest.SerializeToString,
             ywtb_dot_api_dot_licence_dot_v1_dot_licence__pb2.IssueLicenceResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ReissueLicence(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/ywtb.api.licence.v1.LicenceService/ReissueLicence',
+            ywtb_dot_api_dot_licence_dot_v1_dot_licence__pb2.ReissueLicenceRequest.SerializeToString,
+            ywtb_dot_api_dot_licence_dot_v1_dot_licence__pb2.ReissueLicenceResponse.FromString,
             options,
             channel_credentials,
             insecure,

@@ -55,6 +55,10 @@ class LicenceServiceStub:
     """The caller's department's approved cases whose licence is not issued yet (出证台; its clerks and approvers)."""
     IssueLicence: _grpc.UnaryUnaryMultiCallable[_licence_pb2.IssueLicenceRequest, _licence_pb2.IssueLicenceResponse]
     """Issue the licence of an issuance left to the clerk, with the fields filled (its clerks and approvers)."""
+    ReissueLicence: _grpc.UnaryUnaryMultiCallable[_licence_pb2.ReissueLicenceRequest, _licence_pb2.ReissueLicenceResponse]
+    """Issue a licence's next version, changed or renewed; the previous one is superseded (approvers and
+    department admins of the issuing department).
+    """
 
 @_typing.type_check_only
 class LicenceServiceAsyncStub(LicenceServiceStub):
@@ -83,6 +87,10 @@ class LicenceServiceAsyncStub(LicenceServiceStub):
     """The caller's department's approved cases whose licence is not issued yet (出证台; its clerks and approvers)."""
     IssueLicence: _aio.UnaryUnaryMultiCallable[_licence_pb2.IssueLicenceRequest, _licence_pb2.IssueLicenceResponse]  # type: ignore[assignment]
     """Issue the licence of an issuance left to the clerk, with the fields filled (its clerks and approvers)."""
+    ReissueLicence: _aio.UnaryUnaryMultiCallable[_licence_pb2.ReissueLicenceRequest, _licence_pb2.ReissueLicenceResponse]  # type: ignore[assignment]
+    """Issue a licence's next version, changed or renewed; the previous one is superseded (approvers and
+    department admins of the issuing department).
+    """
 
 class LicenceServiceServicer(metaclass=_abc_1.ABCMeta):
     """The licence service: the licence type catalogue (证照目录), licences issued on approved cases (the
@@ -168,5 +176,15 @@ class LicenceServiceServicer(metaclass=_abc_1.ABCMeta):
         context: _ServicerContext,
     ) -> _typing.Union[_licence_pb2.IssueLicenceResponse, _abc.Awaitable[_licence_pb2.IssueLicenceResponse]]:
         """Issue the licence of an issuance left to the clerk, with the fields filled (its clerks and approvers)."""
+
+    @_abc_1.abstractmethod
+    def ReissueLicence(
+        self,
+        request: _licence_pb2.ReissueLicenceRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_licence_pb2.ReissueLicenceResponse, _abc.Awaitable[_licence_pb2.ReissueLicenceResponse]]:
+        """Issue a licence's next version, changed or renewed; the previous one is superseded (approvers and
+        department admins of the issuing department).
+        """
 
 def add_LicenceServiceServicer_to_server(servicer: LicenceServiceServicer, server: _typing.Union[_grpc.Server, _aio.Server]) -> None: ...
