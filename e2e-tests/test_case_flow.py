@@ -63,6 +63,23 @@ def licence_of_case(gateway: httpx.Client, login, case_no: str) -> dict:  # type
     malformed = gateway.get("/api/v1/licence/licences/1.2.156.3005.2.x/verification")
     assert (malformed.status_code, malformed.json()["error"]["code"]) == (422, "LICENCE_ID_MALFORMED")
 
+    shared = _ok(
+        gateway.post(f"/api/v1/licence/licences/{identifier}/shares", headers=citizen, json={"minutes": 5}),
+        201,
+    )
+    assert (
+        gateway.post(f"/api/v1/licence/licences/{identifier}/shares", headers=clerk, json={}).status_code
+        == 403
+    )
+    shown = _ok(gateway.get(f"/api/v1/licence/shares/{shared['token']}"))  # whoever scanned the 亮证 QR
+    assert (
+        shown["verification"]["valid"] is True
+        and shown["verification"]["licence"]["identifier"] == identifier
+    )
+    assert gateway.get(f"/api/v1/licence/shares/{'x' * 43}").status_code == 404
+    views = _ok(gateway.get(f"/api/v1/licence/licences/{identifier}/shares/views", headers=citizen))
+    assert [(v["viewer"], v["outcome"]) for v in views] == [("anonymous", "shown")]
+
     approver = login(gateway, "jinjiang.approver")
     change = {"kind": "REISSUE_KIND_CHANGE", "values": {"business_scope": "日用百货零售；文具用品零售"}}
     changed = _ok(
@@ -81,6 +98,8 @@ def licence_of_case(gateway: httpx.Client, login, case_no: str) -> dict:  # type
     assert revoked["status"] == "LICENCE_STATUS_REVOKED"
     after = _ok(gateway.get(f"/api/v1/licence/licences/{identifier}/verification"))
     assert after["valid"] is False and [c["name"] for c in after["checks"] if not c["passed"]] == ["revoked"]
+    revoked_share = gateway.get(f"/api/v1/licence/shares/{shared['token']}")  # superseded, then revoked
+    assert (revoked_share.status_code, revoked_share.json()["error"]["code"]) == (409, "LICENCE_NOT_CURRENT")
     listed = _ok(gateway.get(f"/api/v1/licence/issuers/{licence['issuer']}/status-list"))
     assert identifier in [r["identifier"] for r in listed["revoked"]] and len(listed["signature"]) == 128
     return licence

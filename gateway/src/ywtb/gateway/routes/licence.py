@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Query, Request, Response
+from fastapi import APIRouter, Depends, Path, Query, Request, Response
 from pydantic import Field
 
 from ywtb.api.licence.v1 import licence_pb2 as pb
@@ -45,6 +45,12 @@ RevocationIn = input_model(
 
 IssueIn = input_model(pb.IssueLicenceRequest.DESCRIPTOR, exclude=("case_no", "item_id"))
 ReissueIn = input_model(pb.ReissueLicenceRequest.DESCRIPTOR, exclude=("identifier",), required=("kind",))
+
+
+ShareIn = input_model(
+    pb.CreateShareRequest.DESCRIPTOR, exclude=("identifier",), rules={"minutes": Field(ge=0, le=1440)}
+)
+TOKEN = r"^[A-Za-z0-9_-]{43}$"
 
 
 def build_licence_router() -> APIRouter:
@@ -162,6 +168,38 @@ def build_licence_router() -> APIRouter:
     ) -> dict[str, Any]:
         request = to_proto(body, pb.ReissueLicenceRequest(identifier=identifier))
         return to_json((await stub.ReissueLicence(request)).licence)
+
+    @router.post(
+        "/licences/{identifier}/shares",
+        summary="亮证：生成限时分享链接（持证人本人）",
+        **answers(pb.CreateShareResponse, status=201, errors=WRITE),
+    )
+    async def share(
+        identifier: str,
+        body: ShareIn,  # type: ignore[valid-type]
+        principal: CurrentPrincipal,
+        stub: Stub,
+    ) -> dict[str, Any]:
+        return to_json(await stub.CreateShare(to_proto(body, pb.CreateShareRequest(identifier=identifier))))
+
+    @router.get(
+        "/licences/{identifier}/shares/views",
+        summary="亮证记录：谁在何时查看了我的证照（持证人本人）",
+        **answers(pb.ShareViewRecord, many=True),
+    )
+    async def share_views(identifier: str, principal: CurrentPrincipal, stub: Stub) -> list[dict[str, Any]]:
+        reply = await stub.ListShareViews(pb.ListShareViewsRequest(identifier=identifier))
+        return [to_json(view) for view in reply.views]
+
+    @router.get(
+        "/shares/{token}",
+        summary="查看亮证链接中的证照（无需登录；每次查看都告知持证人）",
+        **answers(pb.ViewShareResponse, errors=(401, 404, 409, 422)),
+    )
+    async def view_share(
+        token: Annotated[str, Path(pattern=TOKEN)], principal: OptionalPrincipal, stub: Stub
+    ) -> dict[str, Any]:
+        return to_json(await stub.ViewShare(pb.ViewShareRequest(token=token)))
 
     @router.get(
         "/issuers/{issuer}/status-list",

@@ -19,6 +19,7 @@ from ywtb.licence.models import metadata
 from ywtb.licence.revocation import Revocations
 from ywtb.licence.seal_store import SealStore
 from ywtb.licence.seed import seed_demo
+from ywtb.licence.sharing import Shares
 from ywtb.licence.verification import Verifier
 from ywtb.licence.versions import Versions
 from ywtb.licence.wallet import WalletReads
@@ -37,13 +38,15 @@ def build(kit: Kit[LicenceSettings]) -> Parts:
     types = LicenceTypes(kit.db)
     if settings.seed_demo:
         seed_demo(types)
+    verifier = Verifier(kit.db, licences, seals)
     servicer = LicenceServicer(
         types,
-        Verifier(kit.db, licences, seals),
+        verifier,
         WalletReads(kit.db),
         Revocations(kit.db, seals),
         IssuingDesk(issuances),
         Versions(kit.db, licences),
+        Shares(kit.db, verifier, default_minutes=settings.share_minutes),
     )
     return Parts(
         servicers=[(licence_pb2_grpc.add_LicenceServiceServicer_to_server, servicer)],

@@ -19,4 +19,5 @@ class LicenceSettings(ServiceSettings):
     catalog_target: str = "127.0.0.1:50062"
     font_path: str | None = None  # the CJK font of licence files; None = fonts-noto-cjk's Noto Serif CJK
     issuance_interval_s: float = Field(default=2.0, gt=0)
+    share_minutes: int = Field(default=10, ge=1, le=1440)  # 亮证 links open this long unless the holder asks
     seed_demo: bool = False

@@ -29,6 +29,7 @@ from ywtb.licence.models import (
     LicenceType,
 )
 from ywtb.licence.revocation import Revocations
+from ywtb.licence.sharing import Shares
 from ywtb.licence.verification import Verification, Verifier
 from ywtb.licence.versions import CHANGE, RENEW, Versions
 from ywtb.licence.wallet import WalletReads
@@ -145,6 +146,7 @@ class LicenceServicer(licence_pb2_grpc.LicenceServiceServicer):
         revocations: Revocations,
         desk: IssuingDesk,
         versions: Versions,
+        shares: Shares,
     ) -> None:
         self.licence_types = licence_types
         self.verifier = verifier
@@ -152,6 +154,7 @@ class LicenceServicer(licence_pb2_grpc.LicenceServiceServicer):
         self.revocations = revocations
         self.desk = desk
         self.versions = versions
+        self.shares = shares
 
     # The door of each RPC (@public or @allow(*roles); the kit refuses to serve an undeclared one): the roles
     # its use case can admit at all. The use case (authz) still decides tenant and department.
@@ -226,3 +229,29 @@ class LicenceServicer(licence_pb2_grpc.LicenceServiceServicer):
         kind = REISSUE_KIND_NAMES.get(request.kind, "")
         licence = self.versions.reissue(_caller(), request.identifier, kind, dict(request.values))
         return pb.ReissueLicenceResponse(licence=_licence(licence))
+
+    @allow(*APPLICANT_ROLES)
+    def CreateShare(self, request, context):  # noqa: N802
+        share = self.shares.create(_caller(), request.identifier, request.minutes)
+        return pb.CreateShareResponse(
+            token=share.token, identifier=share.identifier, expires_at=timestamp(utc(share.expires_at))
+        )
+
+    @public  # whoever holds the link; the holder sees every view
+    def ViewShare(self, request, context):  # noqa: N802
+        viewer = current_principal.get()
+        person = viewer is not None and viewer.subject and viewer.subject_type != "service"
+        share, verification = self.shares.view(request.token, viewer.subject if person else "anonymous")
+        return pb.ViewShareResponse(
+            verification=_verification(verification), expires_at=timestamp(utc(share.expires_at))
+        )
+
+    @allow(*APPLICANT_ROLES)
+    def ListShareViews(self, request, context):  # noqa: N802
+        views = self.shares.views(_caller(), request.identifier)
+        return pb.ListShareViewsResponse(
+            views=[
+                pb.ShareViewRecord(viewed_at=timestamp(utc(v.viewed_at)), viewer=v.viewer, outcome=v.outcome)
+                for v in views
+            ]
+        )

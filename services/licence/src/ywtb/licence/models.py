@@ -116,6 +116,29 @@ class Issuance(TenantMixin, Base):
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
 
+class Share(Base):
+    """亮证: a time-limited link to one licence, made by its holder."""
+
+    __tablename__ = "shares"
+    token: Mapped[str] = mapped_column(String(43), primary_key=True)
+    identifier: Mapped[str] = mapped_column(String(100), index=True)
+    owner: Mapped[str] = mapped_column(String(64), index=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class ShareView(Base):
+    """One view of a share link, shown or refused: the holder sees every one."""
+
+    __tablename__ = "share_views"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    token: Mapped[str] = mapped_column(String(43), index=True)
+    identifier: Mapped[str] = mapped_column(String(100), index=True)
+    viewed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    viewer: Mapped[str] = mapped_column(String(64))
+    outcome: Mapped[str] = mapped_column(String(12))
+
+
 VALID, REVOKED, SUPERSEDED = "valid", "revoked", "superseded"
 # Why a licence is revoked (注销): issued in error, a 告知承诺 promise proved false, the holder asked, other.
 REVOKE_KINDS = ("error", "promise_false", "holder_request", "other")

@@ -191,6 +191,11 @@ SPECIFIC = [
     _code(
         "LICENCE_REISSUE_INVALID", InvalidArgument, "A new version is a change (with fields) or a renewal."
     ),
+    _code(
+        "LICENCE_SHARE_EXPIRED", FailedPrecondition, "The share link's time is up; the holder shares again."
+    ),
+    _code("LICENCE_SHARE_INVALID", InvalidArgument, "A share link lasts 1 to 1,440 minutes."),
+    _code("LICENCE_SHARE_NOT_FOUND", NotFound, "No share link has this token."),
     _code("LICENCE_TYPE_CODE_MALFORMED", InvalidArgument, "A licence type code is a credit code + 3 digits."),
     _code("LICENCE_TYPE_EXISTS", AlreadyExists, "The department has a licence type of this name already."),
     _code("LICENCE_TYPE_INVALID", InvalidArgument, "The licence type's elements are malformed (see fields)."),

@@ -1,4 +1,4 @@
-"""seal_keys issuer_serials licences issuances
+"""seal_keys issuer_serials licences issuances shares share_views
 
 Revision ID: 0002
 Revises: 0001
@@ -91,9 +91,36 @@ def upgrade() -> None:
     with op.batch_alter_table("issuances", schema=None) as batch_op:
         for column in ("dept", "status", "tenant"):
             batch_op.create_index(batch_op.f(f"ix_issuances_{column}"), [column], unique=False)
+    op.create_table(
+        "shares",
+        sa.Column("token", sa.String(length=43), nullable=False),
+        sa.Column("identifier", sa.String(length=100), nullable=False),
+        sa.Column("owner", sa.String(length=64), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("expires_at", sa.DateTime(timezone=True), nullable=False),
+        sa.PrimaryKeyConstraint("token"),
+    )
+    with op.batch_alter_table("shares", schema=None) as batch_op:
+        for column in ("identifier", "owner"):
+            batch_op.create_index(batch_op.f(f"ix_shares_{column}"), [column], unique=False)
+    op.create_table(
+        "share_views",
+        sa.Column("id", sa.Integer(), autoincrement=True, nullable=False),
+        sa.Column("token", sa.String(length=43), nullable=False),
+        sa.Column("identifier", sa.String(length=100), nullable=False),
+        sa.Column("viewed_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("viewer", sa.String(length=64), nullable=False),
+        sa.Column("outcome", sa.String(length=12), nullable=False),
+        sa.PrimaryKeyConstraint("id"),
+    )
+    with op.batch_alter_table("share_views", schema=None) as batch_op:
+        for column in ("token", "identifier"):
+            batch_op.create_index(batch_op.f(f"ix_share_views_{column}"), [column], unique=False)
 
 
 def downgrade() -> None:
+    op.drop_table("share_views")
+    op.drop_table("shares")
     op.drop_table("issuances")
     op.drop_table("licences")
     op.drop_table("issuer_serials")

@@ -91,6 +91,21 @@ class LicenceServiceStub:
                 request_serializer=ywtb_dot_api_dot_licence_dot_v1_dot_licence__pb2.ReissueLicenceRequest.SerializeToString,
                 response_deserializer=ywtb_dot_api_dot_licence_dot_v1_dot_licence__pb2.ReissueLicenceResponse.FromString,
                 _registered_method=True)
+        self.CreateShare = channel.unary_unary(
+                '/ywtb.api.licence.v1.LicenceService/CreateShare',
+                request_serializer=ywtb_dot_api_dot_licence_dot_v1_dot_licence__pb2.CreateShareRequest.SerializeToString,
+                response_deserializer=ywtb_dot_api_dot_licence_dot_v1_dot_licence__pb2.CreateShareResponse.FromString,
+                _registered_method=True)
+        self.ViewShare = channel.unary_unary(
+                '/ywtb.api.licence.v1.LicenceService/ViewShare',
+                request_serializer=ywtb_dot_api_dot_licence_dot_v1_dot_licence__pb2.ViewShareRequest.SerializeToString,
+                response_deserializer=ywtb_dot_api_dot_licence_dot_v1_dot_licence__pb2.ViewShareResponse.FromString,
+                _registered_method=True)
+        self.ListShareViews = channel.unary_unary(
+                '/ywtb.api.licence.v1.LicenceService/ListShareViews',
+                request_serializer=ywtb_dot_api_dot_licence_dot_v1_dot_licence__pb2.ListShareViewsRequest.SerializeToString,
+                response_deserializer=ywtb_dot_api_dot_licence_dot_v1_dot_licence__pb2.ListShareViewsResponse.FromString,
+                _registered_method=True)
 
 
 class LicenceServiceServicer:
@@ -176,6 +191,27 @@ class LicenceServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def CreateShare(self, request, context):
+        """亮证: a time-limited link to one of the caller's valid licences (its holder's account).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ViewShare(self, request, context):
+        """The licence behind a share link, checked now (anyone holding the link; every view is recorded).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ListShareViews(self, request, context):
+        """Every view of the caller's share links to a licence (its holder's account).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_LicenceServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -233,6 +269,21 @@ def add_LicenceServiceServicer_to_server(servicer, server):
                     servicer.ReissueLicence,
                     request_deserializer=ywtb_dot_api_dot_licence_dot_v1_dot_licence__pb2.ReissueLicenceRequest.FromString,
                     response_serializer=ywtb_dot_api_dot_licence_dot_v1_dot_licence__pb2.ReissueLicenceResponse.SerializeToString,
+            ),
+            'CreateShare': grpc.unary_unary_rpc_method_handler(
+                    servicer.CreateShare,
+                    request_deserializer=ywtb_dot_api_dot_licence_dot_v1_dot_licence__pb2.CreateShareRequest.FromString,
+                    response_serializer=ywtb_dot_api_dot_licence_dot_v1_dot_licence__pb2.CreateShareResponse.SerializeToString,
+            ),
+            'ViewShare': grpc.unary_unary_rpc_method_handler(
+                    servicer.ViewShare,
+                    request_deserializer=ywtb_dot_api_dot_licence_dot_v1_dot_licence__pb2.ViewShareRequest.FromString,
+                    response_serializer=ywtb_dot_api_dot_licence_dot_v1_dot_licence__pb2.ViewShareResponse.SerializeToString,
+            ),
+            'ListShareViews': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListShareViews,
+                    request_deserializer=ywtb_dot_api_dot_licence_dot_v1_dot_licence__pb2.ListShareViewsRequest.FromString,
+                    response_serializer=ywtb_dot_api_dot_licence_dot_v1_dot_licence__pb2.ListShareViewsResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -534,6 +585,87 @@ class LicenceService:
             '/ywtb.api.licence.v1.LicenceService/ReissueLicence',
             ywtb_dot_api_dot_licence_dot_v1_dot_licence__pb2.ReissueLicenceRequest.SerializeToString,
             ywtb_dot_api_dot_licence_dot_v1_dot_licence__pb2.ReissueLicenceResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def CreateShare(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/ywtb.api.licence.v1.LicenceService/CreateShare',
+            ywtb_dot_api_dot_licence_dot_v1_dot_licence__pb2.CreateShareRequest.SerializeToString,
+            ywtb_dot_api_dot_licence_dot_v1_dot_licence__pb2.CreateShareResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ViewShare(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/ywtb.api.licence.v1.LicenceService/ViewShare',
+            ywtb_dot_api_dot_licence_dot_v1_dot_licence__pb2.ViewShareRequest.SerializeToString,
+            ywtb_dot_api_dot_licence_dot_v1_dot_licence__pb2.ViewShareResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListShareViews(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/ywtb.api.licence.v1.LicenceService/ListShareViews',
+            ywtb_dot_api_dot_licence_dot_v1_dot_licence__pb2.ListShareViewsRequest.SerializeToString,
+            ywtb_dot_api_dot_licence_dot_v1_dot_licence__pb2.ListShareViewsResponse.FromString,
             options,
             channel_credentials,
             insecure,

@@ -59,6 +59,12 @@ class LicenceServiceStub:
     """Issue a licence's next version, changed or renewed; the previous one is superseded (approvers and
     department admins of the issuing department).
     """
+    CreateShare: _grpc.UnaryUnaryMultiCallable[_licence_pb2.CreateShareRequest, _licence_pb2.CreateShareResponse]
+    """亮证: a time-limited link to one of the caller's valid licences (its holder's account)."""
+    ViewShare: _grpc.UnaryUnaryMultiCallable[_licence_pb2.ViewShareRequest, _licence_pb2.ViewShareResponse]
+    """The licence behind a share link, checked now (anyone holding the link; every view is recorded)."""
+    ListShareViews: _grpc.UnaryUnaryMultiCallable[_licence_pb2.ListShareViewsRequest, _licence_pb2.ListShareViewsResponse]
+    """Every view of the caller's share links to a licence (its holder's account)."""
 
 @_typing.type_check_only
 class LicenceServiceAsyncStub(LicenceServiceStub):
@@ -91,6 +97,12 @@ class LicenceServiceAsyncStub(LicenceServiceStub):
     """Issue a licence's next version, changed or renewed; the previous one is superseded (approvers and
     department admins of the issuing department).
     """
+    CreateShare: _aio.UnaryUnaryMultiCallable[_licence_pb2.CreateShareRequest, _licence_pb2.CreateShareResponse]  # type: ignore[assignment]
+    """亮证: a time-limited link to one of the caller's valid licences (its holder's account)."""
+    ViewShare: _aio.UnaryUnaryMultiCallable[_licence_pb2.ViewShareRequest, _licence_pb2.ViewShareResponse]  # type: ignore[assignment]
+    """The licence behind a share link, checked now (anyone holding the link; every view is recorded)."""
+    ListShareViews: _aio.UnaryUnaryMultiCallable[_licence_pb2.ListShareViewsRequest, _licence_pb2.ListShareViewsResponse]  # type: ignore[assignment]
+    """Every view of the caller's share links to a licence (its holder's account)."""
 
 class LicenceServiceServicer(metaclass=_abc_1.ABCMeta):
     """The licence service: the licence type catalogue (证照目录), licences issued on approved cases (the
@@ -186,5 +198,29 @@ class LicenceServiceServicer(metaclass=_abc_1.ABCMeta):
         """Issue a licence's next version, changed or renewed; the previous one is superseded (approvers and
         department admins of the issuing department).
         """
+
+    @_abc_1.abstractmethod
+    def CreateShare(
+        self,
+        request: _licence_pb2.CreateShareRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_licence_pb2.CreateShareResponse, _abc.Awaitable[_licence_pb2.CreateShareResponse]]:
+        """亮证: a time-limited link to one of the caller's valid licences (its holder's account)."""
+
+    @_abc_1.abstractmethod
+    def ViewShare(
+        self,
+        request: _licence_pb2.ViewShareRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_licence_pb2.ViewShareResponse, _abc.Awaitable[_licence_pb2.ViewShareResponse]]:
+        """The licence behind a share link, checked now (anyone holding the link; every view is recorded)."""
+
+    @_abc_1.abstractmethod
+    def ListShareViews(
+        self,
+        request: _licence_pb2.ListShareViewsRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_licence_pb2.ListShareViewsResponse, _abc.Awaitable[_licence_pb2.ListShareViewsResponse]]:
+        """Every view of the caller's share links to a licence (its holder's account)."""
 
 def add_LicenceServiceServicer_to_server(servicer: LicenceServiceServicer, server: _typing.Union[_grpc.Server, _aio.Server]) -> None: ...
