@@ -1,5 +1,6 @@
 """The e-licence pages in a browser on the embedded platform: 我的证照 after an approved case, its PDF,
-and 证照核验 by identifier and by file without login (a tampered file fails its check)."""
+亮证 (a QR code and link anyone opens; the view listed for the holder), and 证照核验 by identifier and by
+file without login (a tampered file fails its check)."""
 
 from __future__ import annotations
 
@@ -43,6 +44,27 @@ def test_the_wallet_lists_the_licence_and_anyone_verifies_it(
     pdf = tmp_path / "licence.pdf"
     download_info.value.save_as(pdf)
     assert pdf.read_bytes().startswith(b"%PDF")
+
+    with page.expect_navigation():
+        row.get_by_role("button", name=re.compile("^亮证")).click()
+    assert page.locator("h1").inner_text() == "亮证"
+    expect(page.locator(".cz-qr svg")).to_be_visible()
+    link = page.locator(".cz-share a.cz-code").inner_text()
+    assert re.search(r"/s/[A-Za-z0-9_-]{43}$", link) and "暂无查看记录" in page.locator("main").inner_text()
+    screenshot(page, "share")
+    inspector = new_page()  # whoever scanned the QR code: no login
+    inspector.goto(link)
+    expect(inspector.locator("#verdict")).to_have_text("核验通过：证照真实有效")
+    screenshot(inspector, "shared")
+    page.goto(embedded_portal + "/licences")
+    row = _wallet_row(page, embedded_portal, case_no)
+    with page.expect_navigation():
+        row.get_by_role("button", name=re.compile("^亮证")).click()
+    assert (
+        "未登录用户" in page.locator("table").inner_text() and "已展示" in page.locator("table").inner_text()
+    )
+    page.goto(embedded_portal + "/licences")
+    row = _wallet_row(page, embedded_portal, case_no)
 
     row.get_by_role("link", name=re.compile("^核验")).click()
     page.wait_for_url(re.compile(r"/verify\?identifier="))

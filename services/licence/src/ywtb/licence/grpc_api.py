@@ -240,8 +240,8 @@ class LicenceServicer(licence_pb2_grpc.LicenceServiceServicer):
     @public  # whoever holds the link; the holder sees every view
     def ViewShare(self, request, context):  # noqa: N802
         viewer = current_principal.get()
-        person = viewer is not None and viewer.subject and viewer.subject_type != "service"
-        share, verification = self.shares.view(request.token, viewer.subject if person else "anonymous")
+        person = viewer.subject if viewer is not None and viewer.subject_type != "service" else ""
+        share, verification = self.shares.view(request.token, person or "anonymous")
         return pb.ViewShareResponse(
             verification=_verification(verification), expires_at=timestamp(utc(share.expires_at))
         )

@@ -3,19 +3,23 @@
 from __future__ import annotations
 
 import re
+from datetime import UTC, datetime
 from typing import Any
 
+import segno
 from fastapi import APIRouter
 from fastapi.responses import Response
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 
+from ywtb.portal.deadline import parse_instant
 from ywtb.portal.gateway import GatewayError
 from ywtb.portal.routes.citizen_common import context
-from ywtb.portal.routes.shared import path_id, proxied_file
+from ywtb.portal.routes.shared import local_time, path_id, proxied_file
 from ywtb.portal.web import CurrentPage, Page
 
 IDENTIFIER = re.compile(r"^[0-9A-Za-z.]{20,120}$")
+TOKEN = re.compile(r"^[A-Za-z0-9_-]{43}$")
 QR_MAX = 300
 MAX_LICENCE_FILE = 5 * 1024 * 1024
 
@@ -34,6 +38,38 @@ def _verified(page: Page, call: Any, **given: Any) -> Response:
     return _verify_page(page, answer, **given)
 
 
+def _share_page(page: Page, identifier: str, minutes: int) -> Response:
+    """A new 亮证 link of the licence: its QR code, when it closes, and every view so far."""
+    body = {"minutes": minutes} if minutes else {}
+    share = page.post("citizen", f"/api/v1/licence/licences/{identifier}/shares", body)
+    views = page.get("citizen", f"/api/v1/licence/licences/{identifier}/shares/views")
+    licence: dict[str, Any] = next(
+        (x for x in page.get("citizen", "/api/v1/licence/licences/mine") if x["identifier"] == identifier), {}
+    )
+    link = str(page.request.base_url).rstrip("/") + f"/s/{share['token']}"
+    qr_svg = segno.make(link, error="m").svg_inline(scale=5, omitsize=True, title=page.t("licence.share.qr"))
+    shown = share_minutes(share["expires_at"])
+    return page.render(
+        "citizen/share.html",
+        **context(
+            page,
+            licence=licence,
+            link=link,
+            qr_svg=qr_svg,
+            expires_at=share["expires_at"],
+            minutes=shown,
+            views=views,
+            v_time=local_time,
+        ),
+    )
+
+
+def share_minutes(expires_at: str) -> int:
+    """Whole minutes until a link closes."""
+    left = parse_instant(expires_at) - datetime.now(UTC)
+    return max(0, round(left.total_seconds() / 60))
+
+
 def build_licences_router() -> APIRouter:
     """/licences (the wallet), /licences/{identifier}/file, and /verify (GET by identifier or QR, POST a file)."""
     router = APIRouter()
@@ -49,6 +85,27 @@ def build_licences_router() -> APIRouter:
         page.require("citizen")
         path = f"/api/v1/licence/licences/{path_id(identifier, IDENTIFIER)}/file"
         return proxied_file(page, "citizen", path, attachment=True)
+
+    @router.post("/licences/{identifier}/share")
+    async def share(page: CurrentPage, identifier: str) -> Response:
+        page.require("citizen")
+        path_id(identifier, IDENTIFIER)
+        form = await page.form()
+        minutes = int(form.get("minutes") or 0) if str(form.get("minutes") or "0").isdigit() else 0
+        return await run_in_threadpool(_share_page, page, identifier, minutes)
+
+    @router.get("/s/{token}")
+    def shared(page: CurrentPage, token: str) -> Response:
+        path_id(token, TOKEN)
+        try:
+            reply = page.get(None, f"/api/v1/licence/shares/{token}")
+        except GatewayError as failure:
+            context_ = context(page, error=page.message(failure), v_time=local_time)
+            return page.render("citizen/shared.html", failure.status, **context_)
+        return page.render(
+            "citizen/shared.html",
+            **context(page, answer=reply["verification"], expires_at=reply["expires_at"], v_time=local_time),
+        )
 
     @router.get("/verify")
     def verify(page: CurrentPage, identifier: str = "", qr: str = "") -> Response:
