@@ -20,8 +20,8 @@ from ywtb.common.containers import image_of, podman
 from ywtb.common.events.envelope import Event
 from ywtb.common.events.kafka import KafkaBus
 from ywtb.common.testing.bus import quiet
+from ywtb.common.testing.case_flow import approved_food_case, run_case_to_completion
 from ywtb.common.testing.case_flow import ok as _ok
-from ywtb.common.testing.case_flow import run_case_to_completion
 from ywtb.common.testing.demo import FORM
 from ywtb.common.testing.kube_play import pod_of, pod_states
 
@@ -63,6 +63,23 @@ def licence_of_case(gateway: httpx.Client, login, case_no: str) -> dict:  # type
     malformed = gateway.get("/api/v1/licence/licences/1.2.156.3005.2.x/verification")
     assert (malformed.status_code, malformed.json()["error"]["code"]) == (422, "LICENCE_ID_MALFORMED")
 
+    # 一证通办: the held licence stands for the 营业执照 material of a second case, trust grade A
+    attach = {"identifier": identifier, "type_name": "营业执照", "consent": True}
+    no_consent = gateway.post(
+        "/api/v1/cases/materials/licence", headers=citizen, json={**attach, "consent": False}
+    )
+    assert (no_consent.status_code, no_consent.json()["error"]["code"]) == (422, "LICENCE_CONSENT_REQUIRED")
+    wrong_type = gateway.post(
+        "/api/v1/cases/materials/licence", headers=citizen, json={**attach, "type_name": "结婚证"}
+    )
+    assert (wrong_type.status_code, wrong_type.json()["error"]["code"]) == (409, "LICENCE_WRONG_TYPE")
+    attached = _ok(gateway.post("/api/v1/cases/materials/licence", headers=citizen, json=attach), 201)
+    assert (attached["trust_grade"], attached["licence_identifier"]) == ("A", identifier)
+    second = approved_food_case(gateway, login, {"营业执照": [attached["id"]]})
+    files = _ok(gateway.get(f"/api/v1/cases/{second}/materials", headers=citizen))
+    held = [f["file"] for f in files if f["material_name"] == "营业执照"]
+    assert [(f["trust_grade"], f["licence_identifier"]) for f in held] == [("A", identifier)]
+
     shared = _ok(
         gateway.post(f"/api/v1/licence/licences/{identifier}/shares", headers=citizen, json={"minutes": 5}),
         201,
@@ -100,6 +117,10 @@ def licence_of_case(gateway: httpx.Client, login, case_no: str) -> dict:  # type
     assert after["valid"] is False and [c["name"] for c in after["checks"] if not c["passed"]] == ["revoked"]
     revoked_share = gateway.get(f"/api/v1/licence/shares/{shared['token']}")  # superseded, then revoked
     assert (revoked_share.status_code, revoked_share.json()["error"]["code"]) == (409, "LICENCE_NOT_CURRENT")
+    refused = gateway.post(
+        "/api/v1/cases/materials/licence", headers=citizen, json={**attach, "identifier": identifier}
+    )
+    assert (refused.status_code, refused.json()["error"]["code"]) == (409, "LICENCE_NOT_CURRENT")
     listed = _ok(gateway.get(f"/api/v1/licence/issuers/{licence['issuer']}/status-list"))
     assert identifier in [r["identifier"] for r in listed["revoked"]] and len(listed["signature"]) == 128
     return licence

@@ -6,62 +6,17 @@ from __future__ import annotations
 
 import re
 import time
-import uuid
 
 from playwright.sync_api import expect
 
-from ywtb.common.codes import make_credit_code
-from ywtb.common.testing.case_flow import do_task, ok, upload
-from ywtb.common.testing.demo import CITIZEN, ID_NUMBER
-
-ITEM = "食品经营许可（新办）"
-FORM = {
-    "entity_name": "张三小吃店",
-    "credit_code": make_credit_code("92510104MA6CXQ0R0"),
-    "premises": "成都市锦江区红星路一段1号",
-    "main_business": "餐饮服务经营者",
-    "business_items": "热食类食品制售",
-    "area": 45,
-    "contact_mobile": "13800000001",
-}
-
-
-def _approved_food_case(gateway, login) -> str:  # type: ignore[no-untyped-def]
-    citizen, clerk = login(gateway, CITIZEN), login(gateway, "jinjiang.clerk")
-    approver = login(gateway, "jinjiang.approver")
-    hit = next(
-        h
-        for h in ok(gateway.get("/api/v1/catalog/search", params={"q": "食品经营许可"}))["hits"]
-        if h["name"] == ITEM
-    )
-    guide = ok(gateway.get(f"/api/v1/catalog/items/{hit['item_id']}/guide"))
-    materials = [
-        {"material_name": m["name"], "file_ids": [upload(gateway, citizen, f"{m['name'][:20]}.pdf")]}
-        for m in guide["guide"]["materials"]
-        if m["required"] and m["source"] == "MATERIAL_SOURCE_APPLICANT"
-    ]
-    body = {
-        "item_id": hit["item_id"],
-        "item_version": guide["version"],
-        "channel": "CHANNEL_ONLINE",
-        "applicant": {"applicant_type": 1, "name": "张三", "id_type": "111", "id_number": ID_NUMBER},
-        "form_data": FORM,
-        "materials": materials,
-    }
-    headers = {**citizen, "Idempotency-Key": str(uuid.uuid4())}
-    case_no = ok(gateway.post("/api/v1/cases", headers=headers, json=body), 201)["case_no"]
-    acceptance = {"mode": "ACCEPTANCE_MODE_NORMAL", "opinion": "材料齐全，予以受理"}
-    ok(gateway.post(f"/api/v1/cases/{case_no}/accept", headers=clerk, json=acceptance))
-    do_task(gateway, clerk, case_no, "accept", "已受理")
-    do_task(gateway, approver, case_no, "review", "审查通过")
-    do_task(gateway, approver, case_no, "decide", "准予许可", "approve")
-    return case_no
+from ywtb.common.testing.case_flow import approved_food_case, ok
+from ywtb.common.testing.demo import CITIZEN
 
 
 def test_the_clerk_issues_a_licence_left_to_the_desk(
     embedded_gateway, login, workbench, embedded_portal, screenshot
 ) -> None:  # type: ignore[no-untyped-def]
-    case_no = _approved_food_case(embedded_gateway, login)
+    case_no = approved_food_case(embedded_gateway, login)
     page = workbench.open(embedded_portal, "jinjiang.clerk", "/workbench/issuances")
     card = page.locator("li.wb-task").filter(has=page.get_by_role("link", name=case_no, exact=True))
     button = card.get_by_role("button", name=re.compile("^签发证照"))

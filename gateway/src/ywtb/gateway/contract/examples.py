@@ -17,6 +17,8 @@ DATE = "2026-12-17"
 # Values by field name: what the demo platform holds (make run seeds them).
 BY_NAME: dict[str, Any] = {
     "case_no": "5101042026120300001",
+    "identifier": "1.2.156.3005.2.11510104MB3234566N001.11510104MB3234566N.00510104202600000001.001.M",
+    "type_name": "营业执照",
     "tenant": "510104",
     "code": "510104",
     "parent_code": "510100",

@@ -7,6 +7,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Header, Query, Request, Response
 from fastapi.responses import StreamingResponse
+from pydantic import Field
 
 from ywtb.api.intake.v1 import intake_pb2 as pb
 from ywtb.common.errors import InvalidArgument
@@ -30,6 +31,11 @@ SubmitIn = input_model(pb.SubmitCaseRequest.DESCRIPTOR)
 CorrectionIn = input_model(pb.RequestCorrectionRequest.DESCRIPTOR, exclude=("case_no",))
 SupplementIn = input_model(pb.SupplementCaseRequest.DESCRIPTOR, exclude=("case_no",))
 AcceptIn = input_model(pb.AcceptCaseRequest.DESCRIPTOR, exclude=("case_no",))
+AttachIn = input_model(
+    pb.AttachLicenceRequest.DESCRIPTOR,
+    required=("identifier", "consent"),
+    rules={"identifier": Field(min_length=1, max_length=120), "type_name": Field(max_length=50)},
+)
 RejectIn = input_model(pb.RejectCaseRequest.DESCRIPTOR, exclude=("case_no",))
 UPLOAD_BODY = upload_body("材料文件")
 MATERIAL_TYPES = ("application/pdf", "image/jpeg", "image/png", "application/ofd")
@@ -64,6 +70,15 @@ def build_intake_router() -> APIRouter:
         file_name, content = file_part(request.headers.get("content-type", ""), await request.body())
         request_pb = pb.UploadMaterialRequest(file_name=file_name, content=content)
         reply = await stub.UploadMaterial(request_pb)
+        return to_json(reply.file)
+
+    @router.post(
+        "/materials/licence",
+        summary="一证通办：调取本人持有的电子证照作为申请材料（须同意调取）",
+        **answers(pb.UploadedFile, status=201, errors=WRITE),
+    )
+    async def attach_licence(body: AttachIn, principal: CurrentPrincipal, stub: Stub) -> dict[str, Any]:  # type: ignore[valid-type]
+        reply = await stub.AttachLicence(to_proto(body, pb.AttachLicenceRequest()))
         return to_json(reply.file)
 
     @router.post(

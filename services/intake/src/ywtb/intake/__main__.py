@@ -9,6 +9,7 @@ from ywtb.intake.catalog_client import GrpcCatalogClient
 from ywtb.intake.config import IntakeSettings
 from ywtb.intake.grpc_api import IntakeServicer
 from ywtb.intake.identity_client import GrpcIdentityClient
+from ywtb.intake.licence_client import GrpcLicenceClient
 from ywtb.intake.models import metadata
 from ywtb.intake.service import IntakeService
 from ywtb.intake.storage import DatabaseStorage, FilesystemStorage, MaterialStorage
@@ -35,6 +36,7 @@ def build(kit: Kit[IntakeSettings]) -> Parts:
         max_upload_bytes=settings.max_upload_bytes,
         case_number_pattern=settings.case_number_pattern,
         deemed_acceptance_workdays=settings.deemed_acceptance_workdays,
+        licences=GrpcLicenceClient(settings.licence_target, kit.signing_key),
     )
     interval_s = settings.deemed_acceptance_interval_s
     return Parts(

@@ -22,6 +22,7 @@ class IntakeSettings(ServiceSettings):
     grpc_port: int = Field(default=50063, ge=1, le=65535)
     identity_target: str = "127.0.0.1:50061"
     catalog_target: str = "127.0.0.1:50062"
+    licence_target: str = "127.0.0.1:50065"
     pii_key: SecretStr
     storage: Literal["database", "filesystem"] = "database"
     storage_path: Path | None = None  # defaults to {data_dir}/intake/materials

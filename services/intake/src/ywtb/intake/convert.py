@@ -43,6 +43,8 @@ def uploaded_file(row: MaterialFile) -> pb.UploadedFile:
         size=row.size,
         sha256=row.sha256,
         uploaded_at=timestamp(row.uploaded_at),
+        trust_grade=row.trust_grade or "C",
+        licence_identifier=row.licence_identifier or "",
     )
 
 

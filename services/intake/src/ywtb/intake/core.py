@@ -20,6 +20,7 @@ from ywtb.intake.catalog_client import CatalogClient
 from ywtb.intake.config import DEFAULT_CASE_NUMBER_PATTERN
 from ywtb.intake.deadlines import deemed_acceptance_deadline, governing_item, promised_date
 from ywtb.intake.identity_client import IdentityClient
+from ywtb.intake.licence_client import LicenceClient
 from ywtb.intake.models import Case, MaterialFile
 from ywtb.intake.storage import MaterialStorage
 
@@ -47,10 +48,12 @@ class IntakeCore(Clocked):
         max_upload_bytes: int = 10 * 1024 * 1024,
         case_number_pattern: str = DEFAULT_CASE_NUMBER_PATTERN,
         deemed_acceptance_workdays: int = 5,
+        licences: LicenceClient | None = None,
     ) -> None:
         self.db = db
         self.catalog = catalog
         self.identity = identity
+        self.licences = licences
         self.storage = storage
         self._pii_key = derive_key(pii_secret, "intake-pii-encryption")
         self.calendar = calendar or national_calendar()

@@ -127,3 +127,10 @@ class IntakeServicer(intake_pb2_grpc.IntakeServiceServicer):
     def GetCaseHolder(self, request, context):  # noqa: N802
         case, holder_code = self.service.case_holder(_caller(), request.case_no)
         return convert.case_holder(case, holder_code, list(request.fields))
+
+    @allow(*APPLICANT_ROLES)
+    def AttachLicence(self, request, context):  # noqa: N802
+        row = self.service.attach_licence(
+            _caller(), request.identifier, request.type_name, request.credit_code, request.consent
+        )
+        return pb.AttachLicenceResponse(file=convert.uploaded_file(row))

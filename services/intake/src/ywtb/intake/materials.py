@@ -7,7 +7,8 @@ import uuid
 from sqlalchemy import select
 
 from ywtb.common.auth.principal import Principal
-from ywtb.common.errors import NotFound, PermissionDenied
+from ywtb.common.codes import validate_credit_code
+from ywtb.common.errors import InvalidArgument, NotFound, PermissionDenied, Unavailable
 from ywtb.intake import authz
 from ywtb.intake.core import IntakeCore
 from ywtb.intake.models import Case, MaterialFile
@@ -38,6 +39,47 @@ class Materials(IntakeCore):
         with self.db.transaction() as session:
             session.add(row)
             self.storage.save(session, row.id, content)
+        return row
+
+    def attach_licence(
+        self,
+        principal: Principal,
+        identifier: str,
+        type_name: str,
+        credit_code: str = "",
+        consent: bool = False,
+    ) -> MaterialFile:
+        """一证通办: the applicant's own e-licence (a company's for its agent) stored as a material file,
+        trust grade A, for a submission to reference like an upload."""
+        if not principal.has_role(*authz.APPLICANT_ROLES):
+            raise PermissionDenied("请以申请人身份登录后调取本人的电子证照。", message_en="applicants only")
+        if not consent:
+            message = "调取电子证照须经您同意，请勾选“同意调取我的电子证照”。"
+            raise InvalidArgument(message, code="LICENCE_CONSENT_REQUIRED", fields={"consent": message})
+        if self.licences is None:
+            raise Unavailable("电子证照服务暂不可用，请上传材料后申报。")
+        code = validate_credit_code(credit_code, "credit_code") if credit_code.strip() else ""
+        reply = self.identity.applicant(principal, code)
+        holder_code = reply.legal_person.credit_code if code else reply.person.id_number
+        held = self.licences.held(identifier, holder_code, type_name)
+        content_type, digest = check_upload(held.file, max(self.max_upload_bytes, len(held.file)))
+        row = MaterialFile(
+            id=str(uuid.uuid4()),
+            tenant=principal.tenant or "000000",
+            uploaded_by=principal.subject,
+            file_name=f"{held.licence.type_name}-{held.licence.licence_no}.pdf",
+            content_type=content_type,
+            size=len(held.file),
+            sha256=digest,
+            storage=self.storage.kind,
+            case_no=None,
+            uploaded_at=self.now(),
+            trust_grade="A",
+            licence_identifier=held.licence.identifier,
+        )
+        with self.db.transaction() as session:
+            session.add(row)
+            self.storage.save(session, row.id, held.file)
         return row
 
     def read_material(self, principal: Principal, file_id: str) -> tuple[MaterialFile, bytes]:

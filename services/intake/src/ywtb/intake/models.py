@@ -106,6 +106,8 @@ class MaterialFile(TenantMixin, Base):
     storage: Mapped[str] = mapped_column(String(16))
     case_no: Mapped[str | None] = mapped_column(String(64), index=True)
     uploaded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    trust_grade: Mapped[str] = mapped_column(String(1), default="C", server_default="C")
+    licence_identifier: Mapped[str] = mapped_column(String(100), default="", server_default="")
 
 
 class MaterialBlob(Base):

@@ -6,6 +6,7 @@ from ywtb.api.licence.v1 import licence_pb2_grpc
 from ywtb.common.pii import PiiKeys
 from ywtb.common.runtime import Kit, Parts, ServiceSpec, run_service
 from ywtb.common.workers import periodic
+from ywtb.licence.attachments import Attachments
 from ywtb.licence.case_facts import GrpcCaseFacts
 from ywtb.licence.config import LicenceSettings
 from ywtb.licence.consumer import case_approved_consumer
@@ -47,6 +48,7 @@ def build(kit: Kit[LicenceSettings]) -> Parts:
         IssuingDesk(issuances),
         Versions(kit.db, licences),
         Shares(kit.db, verifier, default_minutes=settings.share_minutes),
+        Attachments(kit.db, licences, verifier),
     )
     return Parts(
         servicers=[(licence_pb2_grpc.add_LicenceServiceServicer_to_server, servicer)],

@@ -11,9 +11,10 @@ from ywtb.common.clock import utc
 from ywtb.common.context import current_principal
 from ywtb.common.errors import Unauthenticated
 from ywtb.common.grpc import allow, public
-from ywtb.common.tenancy import APPLICANT_ROLES, DEPT_ADMIN
+from ywtb.common.tenancy import APPLICANT_ROLES, DEPT_ADMIN, SERVICE
 from ywtb.common.timestamps import timestamp
 from ywtb.licence import gbt36903
+from ywtb.licence.attachments import Attachments
 from ywtb.licence.authz import ISSUER_ROLES
 from ywtb.licence.issuing_desk import DESK_ROLES, DeskEntry, IssuingDesk
 from ywtb.licence.licence_types import LicenceTypeDraft, LicenceTypes
@@ -147,6 +148,7 @@ class LicenceServicer(licence_pb2_grpc.LicenceServiceServicer):
         desk: IssuingDesk,
         versions: Versions,
         shares: Shares,
+        attachments: Attachments,
     ) -> None:
         self.licence_types = licence_types
         self.verifier = verifier
@@ -155,6 +157,7 @@ class LicenceServicer(licence_pb2_grpc.LicenceServiceServicer):
         self.desk = desk
         self.versions = versions
         self.shares = shares
+        self.attachments = attachments
 
     # The door of each RPC (@public or @allow(*roles); the kit refuses to serve an undeclared one): the roles
     # its use case can admit at all. The use case (authz) still decides tenant and department.
@@ -255,3 +258,8 @@ class LicenceServicer(licence_pb2_grpc.LicenceServiceServicer):
                 for v in views
             ]
         )
+
+    @allow(SERVICE)
+    def GetHeldLicence(self, request, context):  # noqa: N802
+        licence = self.attachments.held(_caller(), request.identifier, request.holder_code, request.type_name)
+        return pb.GetHeldLicenceResponse(licence=_licence(licence), file=licence.file)

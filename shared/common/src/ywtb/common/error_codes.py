@@ -169,6 +169,9 @@ SPECIFIC = [
     _code("ISSUANCE_NOT_OPEN", FailedPrecondition, "The issuance is issued already or still automatic."),
     _code("LICENCE_ALREADY_REVOKED", FailedPrecondition, "The licence is revoked already."),
     _code(
+        "LICENCE_CONSENT_REQUIRED", InvalidArgument, "Attaching an e-licence needs the applicant's consent."
+    ),
+    _code(
         "LICENCE_FIELDS_INVALID",
         InvalidArgument,
         "A licence's field values miss a required one or name no field.",
@@ -181,6 +184,11 @@ SPECIFIC = [
     ),
     _code("LICENCE_ID_MALFORMED", InvalidArgument, "The licence identifier is not a valid GB/T 36904 one."),
     _code("LICENCE_ISSUER_NOT_FOUND", NotFound, "No licence was ever issued by this department."),
+    _code(
+        "LICENCE_NOT_HELD",
+        PermissionDenied,
+        "The licence is not the applicant's: it cannot stand for a material.",
+    ),
     _code("LICENCE_NOT_CURRENT", FailedPrecondition, "Only the valid, latest version of a licence changes."),
     _code("LICENCE_NOT_FOUND", NotFound, "No licence has this identifier."),
     _code(
@@ -196,6 +204,7 @@ SPECIFIC = [
     ),
     _code("LICENCE_SHARE_INVALID", InvalidArgument, "A share link lasts 1 to 1,440 minutes."),
     _code("LICENCE_SHARE_NOT_FOUND", NotFound, "No share link has this token."),
+    _code("LICENCE_WRONG_TYPE", FailedPrecondition, "The licence is not of the type the material asks for."),
     _code("LICENCE_TYPE_CODE_MALFORMED", InvalidArgument, "A licence type code is a credit code + 3 digits."),
     _code("LICENCE_TYPE_EXISTS", AlreadyExists, "The department has a licence type of this name already."),
     _code("LICENCE_TYPE_INVALID", InvalidArgument, "The licence type's elements are malformed (see fields)."),

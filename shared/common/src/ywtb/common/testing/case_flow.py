@@ -8,7 +8,8 @@ import uuid
 
 import httpx
 
-from ywtb.common.testing.demo import FORM, PDF
+from ywtb.common.codes import make_credit_code
+from ywtb.common.testing.demo import CITIZEN, FORM, ID_NUMBER, PDF
 
 
 def ok(reply: httpx.Response, status: int = 200) -> dict:
@@ -113,4 +114,50 @@ def run_case_to_completion(gateway: httpx.Client, login) -> str:  # type: ignore
     assert case_no in [c["case_no"] for c in ok(gateway.get("/api/v1/cases/mine", headers=citizen))]
     other_clerk = login(gateway, "qingyang.clerk")
     assert gateway.get(f"/api/v1/cases/{case_no}", headers=other_clerk).status_code == 403
+    return case_no
+
+
+FOOD_ITEM = "食品经营许可（新办）"
+FOOD_FORM = {
+    "entity_name": "张三小吃店",
+    "credit_code": make_credit_code("92510104MA6CXQ0R0"),
+    "premises": "成都市锦江区红星路一段1号",
+    "main_business": "餐饮服务经营者",
+    "business_items": "热食类食品制售",
+    "area": 45,
+    "contact_mobile": "13800000001",
+}
+
+
+def approved_food_case(gateway, login, given: dict[str, list[str]] | None = None) -> str:  # type: ignore[no-untyped-def]
+    """张三's 食品经营许可（新办） submitted (materials uploaded, or as `given`: name -> file ids), accepted and
+    approved; the case number."""
+    citizen, clerk = login(gateway, CITIZEN), login(gateway, "jinjiang.clerk")
+    approver = login(gateway, "jinjiang.approver")
+    hit = next(
+        h
+        for h in ok(gateway.get("/api/v1/catalog/search", params={"q": "食品经营许可"}))["hits"]
+        if h["name"] == FOOD_ITEM
+    )
+    guide = ok(gateway.get(f"/api/v1/catalog/items/{hit['item_id']}/guide"))
+    materials = [
+        {"material_name": m["name"], "file_ids": [upload(gateway, citizen, f"{m['name'][:20]}.pdf")]}
+        for m in guide["guide"]["materials"]
+        if m["required"] and m["source"] == "MATERIAL_SOURCE_APPLICANT"
+    ] + [{"material_name": name, "file_ids": ids} for name, ids in (given or {}).items()]
+    body = {
+        "item_id": hit["item_id"],
+        "item_version": guide["version"],
+        "channel": "CHANNEL_ONLINE",
+        "applicant": {"applicant_type": 1, "name": "张三", "id_type": "111", "id_number": ID_NUMBER},
+        "form_data": FOOD_FORM,
+        "materials": materials,
+    }
+    headers = {**citizen, "Idempotency-Key": str(uuid.uuid4())}
+    case_no = ok(gateway.post("/api/v1/cases", headers=headers, json=body), 201)["case_no"]
+    acceptance = {"mode": "ACCEPTANCE_MODE_NORMAL", "opinion": "材料齐全，予以受理"}
+    ok(gateway.post(f"/api/v1/cases/{case_no}/accept", headers=clerk, json=acceptance))
+    do_task(gateway, clerk, case_no, "accept", "已受理")
+    do_task(gateway, approver, case_no, "review", "审查通过")
+    do_task(gateway, approver, case_no, "decide", "准予许可", "approve")
     return case_no

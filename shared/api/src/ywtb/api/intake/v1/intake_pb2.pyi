@@ -194,6 +194,8 @@ class UploadedFile(_message.Message):
     SIZE_FIELD_NUMBER: _builtins.int
     SHA256_FIELD_NUMBER: _builtins.int
     UPLOADED_AT_FIELD_NUMBER: _builtins.int
+    TRUST_GRADE_FIELD_NUMBER: _builtins.int
+    LICENCE_IDENTIFIER_FIELD_NUMBER: _builtins.int
     id: _builtins.str
     """File id, referenced by cases."""
     file_name: _builtins.str
@@ -204,6 +206,12 @@ class UploadedFile(_message.Message):
     """Size in bytes."""
     sha256: _builtins.str
     """SHA-256 of the content, lower-case hex."""
+    trust_grade: _builtins.str
+    """Trust grade of the material: A issued by the authority with a seal (an e-licence attached by
+    一证通办), C uploaded by the applicant.
+    """
+    licence_identifier: _builtins.str
+    """The e-licence it is, when attached from the licence service."""
     @_builtins.property
     def uploaded_at(self) -> _timestamp_pb2.Timestamp:
         """When it was uploaded."""
@@ -217,10 +225,12 @@ class UploadedFile(_message.Message):
         size: _builtins.int = ...,
         sha256: _builtins.str = ...,
         uploaded_at: _timestamp_pb2.Timestamp | None = ...,
+        trust_grade: _builtins.str = ...,
+        licence_identifier: _builtins.str = ...,
     ) -> None: ...
     _HasFieldArgType: _TypeAlias = _typing.Literal["uploaded_at", b"uploaded_at"]  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["content_type", b"content_type", "file_name", b"file_name", "id", b"id", "sha256", b"sha256", "size", b"size", "uploaded_at", b"uploaded_at"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["content_type", b"content_type", "file_name", b"file_name", "id", b"id", "licence_identifier", b"licence_identifier", "sha256", b"sha256", "size", b"size", "trust_grade", b"trust_grade", "uploaded_at", b"uploaded_at"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
@@ -1273,3 +1283,61 @@ class GetCaseHolderResponse(_message.Message):
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
 Global___GetCaseHolderResponse: _TypeAlias = GetCaseHolderResponse  # noqa: Y015
+
+@_typing.final
+class AttachLicenceRequest(_message.Message):
+    """Request of AttachLicence."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    IDENTIFIER_FIELD_NUMBER: _builtins.int
+    TYPE_NAME_FIELD_NUMBER: _builtins.int
+    CREDIT_CODE_FIELD_NUMBER: _builtins.int
+    CONSENT_FIELD_NUMBER: _builtins.int
+    identifier: _builtins.str
+    """Identifier of the applicant's e-licence, e.g. 1.2.156.3005.2.11510104MB3234566N001.11510104MB3234566N.00510104202600000001.001.M."""
+    type_name: _builtins.str
+    """The licence type the material asks for (the guide material's licence type), e.g. 营业执照."""
+    credit_code: _builtins.str
+    """For a legal person's licence: its unified social credit code (the caller must be its agent)."""
+    consent: _builtins.bool
+    """The applicant agrees that the licence is read from the e-licence service (required)."""
+    def __init__(
+        self,
+        *,
+        identifier: _builtins.str = ...,
+        type_name: _builtins.str = ...,
+        credit_code: _builtins.str = ...,
+        consent: _builtins.bool = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["consent", b"consent", "credit_code", b"credit_code", "identifier", b"identifier", "type_name", b"type_name"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___AttachLicenceRequest: _TypeAlias = AttachLicenceRequest  # noqa: Y015
+
+@_typing.final
+class AttachLicenceResponse(_message.Message):
+    """Response of AttachLicence."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    FILE_FIELD_NUMBER: _builtins.int
+    @_builtins.property
+    def file(self) -> Global___UploadedFile:
+        """The material file: the licence PDF, trust grade A."""
+
+    def __init__(
+        self,
+        *,
+        file: Global___UploadedFile | None = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["file", b"file"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["file", b"file"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___AttachLicenceResponse: _TypeAlias = AttachLicenceResponse  # noqa: Y015

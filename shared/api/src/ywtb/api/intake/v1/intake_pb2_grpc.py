@@ -95,6 +95,11 @@ class IntakeServiceStub:
                 request_serializer=ywtb_dot_api_dot_intake_dot_v1_dot_intake__pb2.GetCaseHolderRequest.SerializeToString,
                 response_deserializer=ywtb_dot_api_dot_intake_dot_v1_dot_intake__pb2.GetCaseHolderResponse.FromString,
                 _registered_method=True)
+        self.AttachLicence = channel.unary_unary(
+                '/ywtb.api.intake.v1.IntakeService/AttachLicence',
+                request_serializer=ywtb_dot_api_dot_intake_dot_v1_dot_intake__pb2.AttachLicenceRequest.SerializeToString,
+                response_deserializer=ywtb_dot_api_dot_intake_dot_v1_dot_intake__pb2.AttachLicenceResponse.FromString,
+                _registered_method=True)
 
 
 class IntakeServiceServicer:
@@ -185,6 +190,14 @@ class IntakeServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def AttachLicence(self, request, context):
+        """一证通办: attach an e-licence the applicant holds as a material file (trust grade A) instead of an
+        upload; referenced by a submission like an uploaded file.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_IntakeServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -247,6 +260,11 @@ def add_IntakeServiceServicer_to_server(servicer, server):
                     servicer.GetCaseHolder,
                     request_deserializer=ywtb_dot_api_dot_intake_dot_v1_dot_intake__pb2.GetCaseHolderRequest.FromString,
                     response_serializer=ywtb_dot_api_dot_intake_dot_v1_dot_intake__pb2.GetCaseHolderResponse.SerializeToString,
+            ),
+            'AttachLicence': grpc.unary_unary_rpc_method_handler(
+                    servicer.AttachLicence,
+                    request_deserializer=ywtb_dot_api_dot_intake_dot_v1_dot_intake__pb2.AttachLicenceRequest.FromString,
+                    response_serializer=ywtb_dot_api_dot_intake_dot_v1_dot_intake__pb2.AttachLicenceResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -574,6 +592,33 @@ class IntakeService:
             '/ywtb.api.intake.v1.IntakeService/GetCaseHolder',
             ywtb_dot_api_dot_intake_dot_v1_dot_intake__pb2.GetCaseHolderRequest.SerializeToString,
             ywtb_dot_api_dot_intake_dot_v1_dot_intake__pb2.GetCaseHolderResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def AttachLicence(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/ywtb.api.intake.v1.IntakeService/AttachLicence',
+            ywtb_dot_api_dot_intake_dot_v1_dot_intake__pb2.AttachLicenceRequest.SerializeToString,
+            ywtb_dot_api_dot_intake_dot_v1_dot_intake__pb2.AttachLicenceResponse.FromString,
             options,
             channel_credentials,
             insecure,

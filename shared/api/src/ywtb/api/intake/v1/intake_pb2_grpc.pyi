@@ -57,6 +57,10 @@ class IntakeServiceStub:
     """Download one file of a case: its metadata first, then its content in chunks (whoever may read the case)."""
     GetCaseHolder: _grpc.UnaryUnaryMultiCallable[_intake_pb2.GetCaseHolderRequest, _intake_pb2.GetCaseHolderResponse]
     """The holder of a case's result with the certificate number in clear (services only: the licence service)."""
+    AttachLicence: _grpc.UnaryUnaryMultiCallable[_intake_pb2.AttachLicenceRequest, _intake_pb2.AttachLicenceResponse]
+    """一证通办: attach an e-licence the applicant holds as a material file (trust grade A) instead of an
+    upload; referenced by a submission like an uploaded file.
+    """
 
 @_typing.type_check_only
 class IntakeServiceAsyncStub(IntakeServiceStub):
@@ -87,6 +91,10 @@ class IntakeServiceAsyncStub(IntakeServiceStub):
     """Download one file of a case: its metadata first, then its content in chunks (whoever may read the case)."""
     GetCaseHolder: _aio.UnaryUnaryMultiCallable[_intake_pb2.GetCaseHolderRequest, _intake_pb2.GetCaseHolderResponse]  # type: ignore[assignment]
     """The holder of a case's result with the certificate number in clear (services only: the licence service)."""
+    AttachLicence: _aio.UnaryUnaryMultiCallable[_intake_pb2.AttachLicenceRequest, _intake_pb2.AttachLicenceResponse]  # type: ignore[assignment]
+    """一证通办: attach an e-licence the applicant holds as a material file (trust grade A) instead of an
+    upload; referenced by a submission like an uploaded file.
+    """
 
 class IntakeServiceServicer(metaclass=_abc_1.ABCMeta):
     """The intake service. Every RPC needs a signed principal."""
@@ -186,5 +194,15 @@ class IntakeServiceServicer(metaclass=_abc_1.ABCMeta):
         context: _ServicerContext,
     ) -> _typing.Union[_intake_pb2.GetCaseHolderResponse, _abc.Awaitable[_intake_pb2.GetCaseHolderResponse]]:
         """The holder of a case's result with the certificate number in clear (services only: the licence service)."""
+
+    @_abc_1.abstractmethod
+    def AttachLicence(
+        self,
+        request: _intake_pb2.AttachLicenceRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_intake_pb2.AttachLicenceResponse, _abc.Awaitable[_intake_pb2.AttachLicenceResponse]]:
+        """一证通办: attach an e-licence the applicant holds as a material file (trust grade A) instead of an
+        upload; referenced by a submission like an uploaded file.
+        """
 
 def add_IntakeServiceServicer_to_server(servicer: IntakeServiceServicer, server: _typing.Union[_grpc.Server, _aio.Server]) -> None: ...

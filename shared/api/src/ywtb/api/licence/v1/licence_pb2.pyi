@@ -1361,3 +1361,61 @@ class ListShareViewsResponse(_message.Message):
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
 Global___ListShareViewsResponse: _TypeAlias = ListShareViewsResponse  # noqa: Y015
+
+@_typing.final
+class GetHeldLicenceRequest(_message.Message):
+    """GetHeldLicence request."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    IDENTIFIER_FIELD_NUMBER: _builtins.int
+    HOLDER_CODE_FIELD_NUMBER: _builtins.int
+    TYPE_NAME_FIELD_NUMBER: _builtins.int
+    identifier: _builtins.str
+    """Identifier the applicant chose."""
+    holder_code: _builtins.str
+    """The applicant's certificate number (ID number or unified social credit code), in clear."""
+    type_name: _builtins.str
+    """The licence type the material asks for (its name in the guide); empty = any."""
+    def __init__(
+        self,
+        *,
+        identifier: _builtins.str = ...,
+        holder_code: _builtins.str = ...,
+        type_name: _builtins.str = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["holder_code", b"holder_code", "identifier", b"identifier", "type_name", b"type_name"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___GetHeldLicenceRequest: _TypeAlias = GetHeldLicenceRequest  # noqa: Y015
+
+@_typing.final
+class GetHeldLicenceResponse(_message.Message):
+    """GetHeldLicence response."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    LICENCE_FIELD_NUMBER: _builtins.int
+    FILE_FIELD_NUMBER: _builtins.int
+    file: _builtins.bytes
+    """Its PDF file as issued."""
+    @_builtins.property
+    def licence(self) -> Global___Licence:
+        """The licence."""
+
+    def __init__(
+        self,
+        *,
+        licence: Global___Licence | None = ...,
+        file: _builtins.bytes = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["licence", b"licence"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["file", b"file", "licence", b"licence"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___GetHeldLicenceResponse: _TypeAlias = GetHeldLicenceResponse  # noqa: Y015

@@ -106,6 +106,11 @@ class LicenceServiceStub:
                 request_serializer=ywtb_dot_api_dot_licence_dot_v1_dot_licence__pb2.ListShareViewsRequest.SerializeToString,
                 response_deserializer=ywtb_dot_api_dot_licence_dot_v1_dot_licence__pb2.ListShareViewsResponse.FromString,
                 _registered_method=True)
+        self.GetHeldLicence = channel.unary_unary(
+                '/ywtb.api.licence.v1.LicenceService/GetHeldLicence',
+                request_serializer=ywtb_dot_api_dot_licence_dot_v1_dot_licence__pb2.GetHeldLicenceRequest.SerializeToString,
+                response_deserializer=ywtb_dot_api_dot_licence_dot_v1_dot_licence__pb2.GetHeldLicenceResponse.FromString,
+                _registered_method=True)
 
 
 class LicenceServiceServicer:
@@ -212,6 +217,14 @@ class LicenceServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def GetHeldLicence(self, request, context):
+        """一证通办: a valid licence of the named type held by the applicant, with its file, for an application
+        (services only: intake).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_LicenceServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -284,6 +297,11 @@ def add_LicenceServiceServicer_to_server(servicer, server):
                     servicer.ListShareViews,
                     request_deserializer=ywtb_dot_api_dot_licence_dot_v1_dot_licence__pb2.ListShareViewsRequest.FromString,
                     response_serializer=ywtb_dot_api_dot_licence_dot_v1_dot_licence__pb2.ListShareViewsResponse.SerializeToString,
+            ),
+            'GetHeldLicence': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetHeldLicence,
+                    request_deserializer=ywtb_dot_api_dot_licence_dot_v1_dot_licence__pb2.GetHeldLicenceRequest.FromString,
+                    response_serializer=ywtb_dot_api_dot_licence_dot_v1_dot_licence__pb2.GetHeldLicenceResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -666,6 +684,33 @@ class LicenceService:
             '/ywtb.api.licence.v1.LicenceService/ListShareViews',
             ywtb_dot_api_dot_licence_dot_v1_dot_licence__pb2.ListShareViewsRequest.SerializeToString,
             ywtb_dot_api_dot_licence_dot_v1_dot_licence__pb2.ListShareViewsResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetHeldLicence(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/ywtb.api.licence.v1.LicenceService/GetHeldLicence',
+            ywtb_dot_api_dot_licence_dot_v1_dot_licence__pb2.GetHeldLicenceRequest.SerializeToString,
+            ywtb_dot_api_dot_licence_dot_v1_dot_licence__pb2.GetHeldLicenceResponse.FromString,
             options,
             channel_credentials,
             insecure,

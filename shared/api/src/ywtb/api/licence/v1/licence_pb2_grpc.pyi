@@ -65,6 +65,10 @@ class LicenceServiceStub:
     """The licence behind a share link, checked now (anyone holding the link; every view is recorded)."""
     ListShareViews: _grpc.UnaryUnaryMultiCallable[_licence_pb2.ListShareViewsRequest, _licence_pb2.ListShareViewsResponse]
     """Every view of the caller's share links to a licence (its holder's account)."""
+    GetHeldLicence: _grpc.UnaryUnaryMultiCallable[_licence_pb2.GetHeldLicenceRequest, _licence_pb2.GetHeldLicenceResponse]
+    """一证通办: a valid licence of the named type held by the applicant, with its file, for an application
+    (services only: intake).
+    """
 
 @_typing.type_check_only
 class LicenceServiceAsyncStub(LicenceServiceStub):
@@ -103,6 +107,10 @@ class LicenceServiceAsyncStub(LicenceServiceStub):
     """The licence behind a share link, checked now (anyone holding the link; every view is recorded)."""
     ListShareViews: _aio.UnaryUnaryMultiCallable[_licence_pb2.ListShareViewsRequest, _licence_pb2.ListShareViewsResponse]  # type: ignore[assignment]
     """Every view of the caller's share links to a licence (its holder's account)."""
+    GetHeldLicence: _aio.UnaryUnaryMultiCallable[_licence_pb2.GetHeldLicenceRequest, _licence_pb2.GetHeldLicenceResponse]  # type: ignore[assignment]
+    """一证通办: a valid licence of the named type held by the applicant, with its file, for an application
+    (services only: intake).
+    """
 
 class LicenceServiceServicer(metaclass=_abc_1.ABCMeta):
     """The licence service: the licence type catalogue (证照目录), licences issued on approved cases (the
@@ -222,5 +230,15 @@ class LicenceServiceServicer(metaclass=_abc_1.ABCMeta):
         context: _ServicerContext,
     ) -> _typing.Union[_licence_pb2.ListShareViewsResponse, _abc.Awaitable[_licence_pb2.ListShareViewsResponse]]:
         """Every view of the caller's share links to a licence (its holder's account)."""
+
+    @_abc_1.abstractmethod
+    def GetHeldLicence(
+        self,
+        request: _licence_pb2.GetHeldLicenceRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_licence_pb2.GetHeldLicenceResponse, _abc.Awaitable[_licence_pb2.GetHeldLicenceResponse]]:
+        """一证通办: a valid licence of the named type held by the applicant, with its file, for an application
+        (services only: intake).
+        """
 
 def add_LicenceServiceServicer_to_server(servicer: LicenceServiceServicer, server: _typing.Union[_grpc.Server, _aio.Server]) -> None: ...
