@@ -9,8 +9,9 @@ import time
 
 from playwright.sync_api import expect
 
-from ywtb.common.testing.case_flow import ok, run_case_to_completion
+from ywtb.common.testing.case_flow import FOOD_FORM, FOOD_ITEM, ok, run_case_to_completion
 from ywtb.common.testing.demo import CITIZEN
+from ywtb.common.testing.pages import field, fill, pdf_file
 
 
 def _wallet_row(page, portal: str, case_no: str):  # type: ignore[no-untyped-def]
@@ -96,3 +97,46 @@ def test_the_wallet_lists_the_licence_and_anyone_verifies_it(
     anonymous.goto(embedded_portal + "/verify?identifier=1.2.156.3005.2.x")
     expect(anonymous.locator(".flash-error")).to_contain_text("证照标识格式不正确")
     assert ok(embedded_gateway.get(f"/api/v1/licence/licences/{identifier}/verification"))["valid"] is True
+
+
+def test_a_held_licence_stands_for_a_material_of_a_second_application(
+    embedded_gateway, embedded_portal, login, new_page, issuer_login, screenshot
+) -> None:  # type: ignore[no-untyped-def]
+    """一证通办: the 食品经营许可 form offers 张三's 营业执照 for its 营业执照 material; without consent it is
+    refused and nothing is lost, with consent the case carries it as a trust-grade-A material."""
+    first = run_case_to_completion(embedded_gateway, login)
+    page = new_page()
+    page.goto(embedded_portal + "/licences")
+    issuer_login(page, CITIZEN)
+    _wallet_row(page, embedded_portal, first)
+    hit = next(
+        h
+        for h in ok(embedded_gateway.get("/api/v1/catalog/search", params={"q": "食品经营许可"}))["hits"]
+        if h["name"] == FOOD_ITEM
+    )
+    page.goto(f"{embedded_portal}/items/{hit['item_id']}/apply")
+    fill(page, {f"form.{k}": str(v) for k, v in FOOD_FORM.items() if k != "main_business"})
+    field(page, "form.main_business").select_option(FOOD_FORM["main_business"])
+    for index in (0, 3, 4):  # the applicant's own materials of the guide
+        field(page, f"material.{index}").set_input_files(pdf_file(f"材料{index}.pdf"))
+    held = page.get_by_label(re.compile("^使用我的电子证照：营业执照")).first
+    held.check()
+    with page.expect_navigation() as refused:
+        page.get_by_role("button", name="提交申请", exact=True).click()
+    assert refused.value.status == 422
+    expect(page.locator("#e-licence_consent")).to_contain_text("同意调取我的电子证照")
+    expect(page.get_by_label(re.compile("^使用我的电子证照：营业执照")).first).to_be_checked()
+    for index in (0, 3, 4):  # files already uploaded are kept; the rest of the form too
+        assert (
+            page.locator(f'[id="f-material.{index}"]').count() or page.get_by_text(f"材料{index}.pdf").count()
+        )
+    page.get_by_label("同意调取我的电子证照用于本次申请（一证通办）").check()
+    with page.expect_navigation():
+        page.get_by_role("button", name="提交申请", exact=True).click()
+    page.wait_for_url(re.compile(r"/cases/\d+$"))
+    case_no = page.url.rsplit("/", 1)[1]
+    screenshot(page, "applied-with-licence")
+    citizen = login(embedded_gateway, CITIZEN)
+    files = ok(embedded_gateway.get(f"/api/v1/cases/{case_no}/materials", headers=citizen))
+    held_files = [f["file"] for f in files if f["material_name"] == "营业执照"]
+    assert [f["trust_grade"] for f in held_files] == ["A"] and held_files[0]["licence_identifier"]

@@ -27,6 +27,7 @@ PREFIXES: dict[str, str] = {
     "decision": "DECISION_",
     "deadline_colour": "DEADLINE_COLOUR_",
     "task_status": "TASK_STATUS_",
+    "licence_status": "LICENCE_STATUS_",
     "item_type": "",
     "exercise_level": "",
     "online_depth": "",

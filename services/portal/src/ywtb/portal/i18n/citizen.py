@@ -1,6 +1,18 @@
 """Texts of the citizen pages."""
 
 MESSAGES: dict[str, tuple[str, str]] = {
+    "citizen.apply.use_held": (
+        "使用我的电子证照：{name}（编号 {no}）",
+        "Use my e-licence: {name} (No. {no})",
+    ),
+    "citizen.apply.licence_consent": (
+        "同意调取我的电子证照用于本次申请（一证通办）",
+        "I agree that my e-licence is read for this application",
+    ),
+    "citizen.apply.licence_consent_needed": (
+        "使用电子证照须勾选“同意调取我的电子证照”。",
+        "To use your e-licence, tick the consent box.",
+    ),
     "citizen.crumbs": ("当前位置", "You are here"),
     # home
     "citizen.home.title": ("找服务，办事情", "Find a service, get it done"),

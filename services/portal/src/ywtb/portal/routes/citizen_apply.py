@@ -45,6 +45,46 @@ def _account(page: Page, user: dict[str, Any]) -> dict[str, str]:
     }
 
 
+def fetched_materials(page: Page, materials: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The government-issued materials, each with the valid licences of its type the caller holds
+    (一证通办: chosen on the form instead of waiting for the department to fetch it)."""
+    fetched = [m for m in materials if labels.short_code("material_source", m.get("source")) == "GOVERNMENT"]
+    if not any(m.get("licence_type") for m in fetched):
+        return [{**m, "held": []} for m in fetched]
+    try:
+        mine = page.get("citizen", "/api/v1/licence/licences/mine")
+    except GatewayError:
+        mine = []
+    valid = [x for x in mine if labels.short_code("licence_status", x.get("status")) == "VALID"]
+    return [
+        {**m, "held": [x for x in valid if m.get("licence_type") and x.get("type_name") == m["licence_type"]]}
+        for m in fetched
+    ]
+
+
+def held_attachments(
+    page: Page, form: dict[str, Any], fetched: list[dict[str, Any]]
+) -> tuple[list[dict[str, Any]], dict[str, str]]:
+    """The chosen held licences attached as material files (MaterialSubmission JSON), or the form's errors."""
+    chosen = [(m, str(form.get(f"held.{i}") or "")) for i, m in enumerate(fetched)]
+    chosen = [(m, identifier) for m, identifier in chosen if identifier]
+    if not chosen:
+        return [], {}
+    if not form.get("licence_consent"):
+        return [], {"licence_consent": page.t("citizen.apply.licence_consent_needed")}
+    submissions = []
+    for material, identifier in chosen:
+        body = {"identifier": identifier, "type_name": material.get("licence_type", ""), "consent": True}
+        try:
+            attached = page.post("citizen", "/api/v1/cases/materials/licence", body)
+        except GatewayError as error:
+            if error.status >= 500:
+                raise
+            return [], {"_form": page.message(error)}
+        submissions.append({"material_name": material["name"], "file_ids": [attached["id"]]})
+    return submissions, {}
+
+
 def form_context(
     page: Page,
     user: dict[str, Any],
@@ -61,9 +101,7 @@ def form_context(
         page,
         fields=form_schema.schema_fields(schema),
         slots=form_schema.material_slots(materials),
-        fetched=[
-            m for m in materials if labels.short_code("material_source", m.get("source")) == "GOVERNMENT"
-        ],
+        fetched=fetched_materials(page, materials),
         agent=agent and kinds != {"NATURAL_PERSON"},  # may apply for a legal person here
         legal_only=kinds == {"LEGAL_PERSON"},
         org_types=af.applicant_choices(page.lang),
@@ -153,12 +191,17 @@ def submit(
 
         if errors:
             return again(422)
+        held, held_errors = held_attachments(page, form, ctx["fetched"])
+        if held_errors:
+            errors.update(held_errors)
+            values.update({k: v for k, v in form.items() if k.startswith("held.") or k == "licence_consent"})
+            return again(422)
         body = {
             **target,
             "channel": "CHANNEL_ONLINE",
             "applicant": applicant.data,
             "form_data": data,
-            "materials": af.material_submissions(ctx["slots"], files),
+            "materials": af.material_submissions(ctx["slots"], files) + held,
         }
         try:
             case = page.api("citizen", "POST", "/api/v1/cases", json=body, headers={"Idempotency-Key": key})
