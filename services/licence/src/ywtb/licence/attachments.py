@@ -24,15 +24,20 @@ class Attachments:
         """The licence with its file, when it is valid, of `type_name` and held by `holder_code`."""
         if not principal.has_role(tenancy.SERVICE):
             raise PermissionDenied("仅限平台内部服务调用。", message_en="services only")
-        verification = self.verifier.by_identifier(identifier)
-        licence = verification.licence
+        with self.db.transaction() as session:
+            licence = Licences.find(session, identifier)
+            _ = licence.file  # loaded before the checks detach it
+            kind = session.get(LicenceType, licence.type_code)
+            kind_name = kind.name if kind else ""
+            verification = self.verifier.checks(session, licence)
         held = self.licences.pii.lookup_hash(holder_code.strip().upper()) == licence.holder_lookup
         if not held:
             raise PermissionDenied(
                 "该电子证照的持证人不是申请人，不能用于本次申请；请上传材料或使用本人的证照。",
                 code="LICENCE_NOT_HELD",
             )
-        if type_name.strip() and type_name.strip() not in (licence.type_name, self._type_name(licence)):
+        wanted = type_name.strip()
+        if wanted and wanted not in (licence.type_name, kind_name):
             raise FailedPrecondition(
                 f"所选证照不是本材料要求的“{type_name}”，请选择对应的证照或上传材料。",
                 code="LICENCE_WRONG_TYPE",
@@ -43,13 +48,4 @@ class Attachments:
                 f"该电子证照当前不能使用（{failed[0].detail}），请到发证机关办理后再申请，或上传有效的证明材料。",
                 code="LICENCE_NOT_CURRENT",
             )
-        with self.db.transaction() as session:
-            found = Licences.find(session, licence.identifier)
-            _ = found.file
-            session.expunge(found)
-        return found
-
-    def _type_name(self, licence: Licence) -> str:
-        with self.db.transaction() as session:
-            kind = session.get(LicenceType, licence.type_code)
-            return kind.name if kind else ""
+        return licence

@@ -163,9 +163,6 @@ class Licences:
             case_no=order.case_no,
             status=VALID,
             issued_at=now,
-            revoked_by="",
-            revoke_kind="",
-            revoke_reason="",
         )
         return self._seal(session, licence, kind, holder_code, now)
 
@@ -210,9 +207,6 @@ class Licences:
             case_no=previous.case_no,
             status=VALID,
             issued_at=now,
-            revoked_by="",
-            revoke_kind="",
-            revoke_reason="",
         )
         previous.status = SUPERSEDED
         return self._seal(session, licence, kind, holder_code, now)

@@ -66,14 +66,12 @@ class Shares(Clocked):
             share = session.get(Share, token)
             if share is None:
                 raise NotFound("亮证链接无效，请让持证人重新出示。", code="LICENCE_SHARE_NOT_FOUND")
-            session.expunge(share)
-        verification = self.verifier.by_identifier(share.identifier)
-        outcome = SHOWN
-        if utc(share.expires_at) <= now:
-            outcome = EXPIRED
-        elif not verification.valid:
-            outcome = NOT_VALID
-        with self.db.transaction() as session:
+            verification = self.verifier.checks(session, Licences.find(session, share.identifier))
+            outcome = SHOWN
+            if utc(share.expires_at) <= now:
+                outcome = EXPIRED
+            elif not verification.valid:
+                outcome = NOT_VALID
             session.add(
                 ShareView(
                     token=token,
@@ -83,6 +81,8 @@ class Shares(Clocked):
                     outcome=outcome,
                 )
             )
+            session.flush()
+            session.expunge(share)
         if outcome == EXPIRED:
             raise FailedPrecondition("亮证链接已过期，请让持证人重新出示。", code="LICENCE_SHARE_EXPIRED")
         if outcome == NOT_VALID:

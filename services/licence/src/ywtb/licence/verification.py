@@ -12,7 +12,6 @@ from ywtb.common.clock import Clock, Clocked, utc, utc_now
 from ywtb.common.db import Database
 from ywtb.common.errors import InvalidArgument
 from ywtb.licence import gbt36903
-from ywtb.licence.identifiers import parse_identifier
 from ywtb.licence.licence_file import identifier_of_pdf
 from ywtb.licence.licences import CREDIT_CODE, Licences
 from ywtb.licence.models import REVOKED, Licence
@@ -81,7 +80,7 @@ class Verifier(Clocked):
     def by_identifier(self, identifier: str) -> Verification:
         """Every check of the licence with this identifier."""
         with self.db.transaction() as session:
-            return self._verify(session, self.licences.find(session, identifier), ())
+            return self.checks(session, self.licences.find(session, identifier))
 
     def by_file(self, pdf: bytes) -> Verification:
         """The checks of the licence a PDF names, plus whether the PDF is the very file issued."""
@@ -104,7 +103,7 @@ class Verifier(Clocked):
         licence = self.licences.find(session, identifier)
         same = sm3_hex(pdf) == licence.file_sm3
         file_check = Check(FILE, same, "文件与签发时一致" if same else "文件与签发时不一致，可能被篡改")
-        return self._verify(session, licence, (file_check,))
+        return self.checks(session, licence, (file_check,))
 
     def _by_qr(self, session: Session, payload: str) -> Verification:
         parsed = gbt36903.parse_qr_payload(payload)
@@ -115,15 +114,16 @@ class Verifier(Clocked):
                 message_en="not a licence QR payload",
             )
         identifier, until, signature = parsed
-        licence = self.licences.find(session, parse_identifier(identifier).text)
+        licence = self.licences.find(session, identifier)
         public = self.seals.public_key(session, licence.issuer) or ""
         genuine = until == gbt36903.valid_until_text(licence.valid_until) and verify(
             public, gbt36903.qr_signed_text(licence.identifier, until), signature
         )
         qr_check = Check(QR, genuine, "二维码签名有效" if genuine else "二维码签名无效或内容被篡改")
-        return self._verify(session, licence, (qr_check,))
+        return self.checks(session, licence, (qr_check,))
 
-    def _verify(self, session: Session, licence: Licence, extra: tuple[Check, ...]) -> Verification:
+    def checks(self, session: Session, licence: Licence, extra: tuple[Check, ...] = ()) -> Verification:
+        """Every check of a licence read in the caller's transaction (left detached afterwards)."""
         public = self.seals.public_key(session, licence.issuer)
         metadata = gbt36903.metadata_of(licence, self.licences.holder_code(licence))
         intact = gbt36903.metadata_digest(metadata) == licence.metadata_sm3
