@@ -10,12 +10,17 @@ from ywtb.licence.attachments import Attachments
 from ywtb.licence.case_facts import GrpcCaseFacts
 from ywtb.licence.config import LicenceSettings
 from ywtb.licence.consumer import case_approved_consumer
+from ywtb.licence.credential_keys import CredentialKeys
+from ywtb.licence.credential_verification import CredentialVerifier
+from ywtb.licence.credentials import Credentials
 from ywtb.licence.grpc_api import LicenceServicer
 from ywtb.licence.issuance import Issuances
+from ywtb.licence.issuer_dids import IssuerDids
 from ywtb.licence.issuing_desk import IssuingDesk
 from ywtb.licence.licence_file import MAX_PDF_BYTES
 from ywtb.licence.licence_types import LicenceTypes
 from ywtb.licence.licences import Licences
+from ywtb.licence.linked_data import DocumentLoader
 from ywtb.licence.models import metadata
 from ywtb.licence.revocation import Revocations
 from ywtb.licence.seal_store import SealStore
@@ -40,6 +45,11 @@ def build(kit: Kit[LicenceSettings]) -> Parts:
     if settings.seed_demo:
         seed_demo(types)
     verifier = Verifier(kit.db, licences, seals)
+    credential_keys, dids, loader = (
+        CredentialKeys(secret),
+        IssuerDids(settings.credential_base_url),
+        DocumentLoader(),
+    )
     servicer = LicenceServicer(
         types,
         verifier,
@@ -49,6 +59,8 @@ def build(kit: Kit[LicenceSettings]) -> Parts:
         Versions(kit.db, licences),
         Shares(kit.db, verifier, default_minutes=settings.share_minutes),
         Attachments(kit.db, licences, verifier),
+        Credentials(kit.db, credential_keys, dids, loader),
+        CredentialVerifier(kit.db, credential_keys, dids, verifier, loader),
     )
     return Parts(
         servicers=[(licence_pb2_grpc.add_LicenceServiceServicer_to_server, servicer)],

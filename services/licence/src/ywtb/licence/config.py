@@ -20,4 +20,6 @@ class LicenceSettings(ServiceSettings):
     font_path: str | None = None  # the CJK font of licence files; None = fonts-noto-cjk's Noto Serif CJK
     issuance_interval_s: float = Field(default=2.0, gt=0)
     share_minutes: int = Field(default=10, ge=1, le=1440)  # 亮证 links open this long unless the holder asks
+    # The platform's public address (the gateway's): issuers' did:web and status lists are named under it.
+    credential_base_url: str = "http://127.0.0.1:8000"
     seed_demo: bool = False

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from ywtb.api.licence.v1 import licence_pb2 as pb
@@ -16,6 +17,9 @@ from ywtb.common.timestamps import timestamp
 from ywtb.licence import gbt36903
 from ywtb.licence.attachments import Attachments
 from ywtb.licence.authz import ISSUER_ROLES
+from ywtb.licence.credential_shape import parse_document
+from ywtb.licence.credential_verification import CredentialResult, CredentialVerifier, Problem
+from ywtb.licence.credentials import Credentials
 from ywtb.licence.issuing_desk import DESK_ROLES, DeskEntry, IssuingDesk
 from ywtb.licence.licence_types import LicenceTypeDraft, LicenceTypes
 from ywtb.licence.models import (
@@ -136,6 +140,23 @@ def _issuance(entry: DeskEntry) -> pb.Issuance:
     )
 
 
+def _problems(problems: list[Problem]) -> list[pb.CredentialProblem]:
+    return [pb.CredentialProblem(type=p.type, title=p.title, detail=p.detail) for p in problems]
+
+
+def _credential_result(result: CredentialResult) -> pb.VerifyCredentialResponse:
+    return pb.VerifyCredentialResponse(
+        verified=result.verified,
+        checks=[pb.VerificationCheck(name=c.name, passed=c.passed, detail=c.detail) for c in result.checks],
+        warnings=_problems(result.warnings),
+        errors=_problems(result.errors),
+    )
+
+
+def _json(document: dict[str, Any]) -> str:
+    return json.dumps(document, ensure_ascii=False, separators=(",", ":"))
+
+
 class LicenceServicer(licence_pb2_grpc.LicenceServiceServicer):
     """LicenceService over gRPC."""
 
@@ -149,6 +170,8 @@ class LicenceServicer(licence_pb2_grpc.LicenceServiceServicer):
         versions: Versions,
         shares: Shares,
         attachments: Attachments,
+        credentials: Credentials,
+        credential_verifier: CredentialVerifier,
     ) -> None:
         self.licence_types = licence_types
         self.verifier = verifier
@@ -158,6 +181,8 @@ class LicenceServicer(licence_pb2_grpc.LicenceServiceServicer):
         self.versions = versions
         self.shares = shares
         self.attachments = attachments
+        self.credentials = credentials
+        self.credential_verifier = credential_verifier
 
     # The door of each RPC (@public or @allow(*roles); the kit refuses to serve an undeclared one): the roles
     # its use case can admit at all. The use case (authz) still decides tenant and department.
@@ -263,3 +288,44 @@ class LicenceServicer(licence_pb2_grpc.LicenceServiceServicer):
     def GetHeldLicence(self, request, context):  # noqa: N802
         licence = self.attachments.held(_caller(), request.identifier, request.holder_code, request.type_name)
         return pb.GetHeldLicenceResponse(licence=_licence(licence), file=licence.file)
+
+    @allow(*APPLICANT_ROLES)
+    def GetLicenceCredential(self, request, context):  # noqa: N802
+        credential = self.credentials.of_licence(_caller(), request.identifier)
+        return pb.GetLicenceCredentialResponse(credential_json=_json(credential))
+
+    @allow(*ISSUER_ROLES)
+    def IssueCredential(self, request, context):  # noqa: N802
+        credential = parse_document(request.credential_json, "凭证")
+        issued = self.credentials.issue(_caller(), credential)
+        return pb.IssueCredentialResponse(verifiable_credential_json=_json(issued))
+
+    @public  # any verifier, in China or not
+    def VerifyCredential(self, request, context):  # noqa: N802
+        credential = parse_document(request.verifiable_credential_json, "凭证")
+        return _credential_result(self.credential_verifier.credential(credential))
+
+    @public
+    def VerifyPresentation(self, request, context):  # noqa: N802
+        presentation = parse_document(request.verifiable_presentation_json, "出示")
+        result = self.credential_verifier.presentation(presentation, request.challenge, request.domain)
+        single = _credential_result(result)
+        return pb.VerifyPresentationResponse(
+            verified=result.verified,
+            checks=single.checks,
+            warnings=single.warnings,
+            errors=single.errors,
+            credentials=[_credential_result(c) for c in result.credentials],
+        )
+
+    @public  # did:web resolution
+    def GetIssuerDocument(self, request, context):  # noqa: N802
+        return pb.GetIssuerDocumentResponse(
+            document_json=_json(self.credentials.issuer_document(request.issuer))
+        )
+
+    @public  # verifiers fetch it without an account
+    def GetStatusListCredential(self, request, context):  # noqa: N802
+        return pb.GetStatusListCredentialResponse(
+            credential_json=_json(self.credentials.status_list(request.issuer))
+        )

@@ -14,6 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ywtb.api.licence.v1 import events_pb2
+from ywtb.common.auth.principal import Principal
 from ywtb.common.calendar import local_date
 from ywtb.common.clock import utc
 from ywtb.common.codes import credit_code_valid
@@ -254,6 +255,14 @@ class Licences:
         text = parse_identifier(identifier).text
         licence = session.get(Licence, text)
         if licence is None:
+            raise NotFound("未找到该电子证照，请核对证照标识。", code="LICENCE_NOT_FOUND")
+        return licence
+
+    @staticmethod
+    def find_held(session: Session, principal: Principal, identifier: str) -> Licence:
+        """One of the caller's own licences; another's is not found (its existence is not told)."""
+        licence = Licences.find(session, identifier)
+        if not principal.subject or licence.owner != principal.subject:
             raise NotFound("未找到该电子证照，请核对证照标识。", code="LICENCE_NOT_FOUND")
         return licence
 

@@ -50,12 +50,38 @@ class SealKeyRow(TenantMixin, Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
 
+class CredentialKeyRow(TenantMixin, Base):
+    """凭证密钥: an issuing department's Ed25519 key for W3C credentials, the private key encrypted at rest."""
+
+    __tablename__ = "credential_keys"
+    dept: Mapped[str] = mapped_column(String(18), primary_key=True)
+    public_key_multibase: Mapped[str] = mapped_column(String(64))
+    private_key_token: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class CredentialIssue(TenantMixin, Base):
+    """One credential signed through VC-API issue: who signed what in the department's name."""
+
+    __tablename__ = "credential_issues"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    dept: Mapped[str] = mapped_column(String(18), index=True)
+    credential_id: Mapped[str] = mapped_column(String(300), default="")
+    types: Mapped[list[str]] = mapped_column(JSON)
+    document_sha256: Mapped[str] = mapped_column(String(64))  # of the canonical N-Quads signed
+    issued_by: Mapped[str] = mapped_column(String(64))
+    issued_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
 class IssuerSerial(Base):
     """The last serial number an issuing department gave a licence."""
 
     __tablename__ = "issuer_serials"
     issuer: Mapped[str] = mapped_column(String(18), primary_key=True)
     last: Mapped[int] = mapped_column(Integer)
+    status_last: Mapped[int] = mapped_column(
+        Integer, default=0, server_default="0"
+    )  # status list slots given
 
 
 class Licence(TenantMixin, Base):
@@ -96,6 +122,8 @@ class Licence(TenantMixin, Base):
     revoked_by: Mapped[str] = mapped_column(String(64), default="")
     revoke_kind: Mapped[str] = mapped_column(String(16), default="")
     revoke_reason: Mapped[str] = mapped_column(String(200), default="")
+    # Its slot in the issuer's BitstringStatusList, given when its credential is first asked for.
+    status_index: Mapped[int | None] = mapped_column(Integer, nullable=True)
 
 
 class Issuance(TenantMixin, Base):

@@ -128,20 +128,27 @@ def verify(public_key_hex: str, data: bytes, signature_hex: str) -> bool:
         return False
 
 
-def _token_key(secret: bytes | str) -> bytes:
-    return derive_key(secret, _KEY_PURPOSE)
+def private_key_token(private_key: str, secret: bytes | str, purpose: str, dept: str) -> str:
+    """A private key encrypted for storage in `dept`'s row under the key derived for `purpose` (the credit
+    code is the associated data: a token copied to another department's row does not decrypt)."""
+    dept_code = validate_credit_code(dept, "dept")
+    return encrypt(private_key, derive_key(secret, purpose), dept_code.encode())
+
+
+def private_key_of_token(token: str, secret: bytes | str, purpose: str, dept: str) -> str:
+    """The private key of a token of private_key_token; ValueError for another dept, purpose or secret."""
+    dept_code = validate_credit_code(dept, "dept")
+    return decrypt(token, derive_key(secret, purpose), dept_code.encode())
 
 
 def seal_key_to_token(key: SealKey, secret: bytes | str, dept: str) -> str:
-    """The private key encrypted for storage in `dept`'s row (the credit code is the associated data)."""
-    dept_code = validate_credit_code(dept, "dept")
-    return encrypt(key.private_key_hex, _token_key(secret), dept_code.encode())
+    """The seal's private key encrypted for storage in `dept`'s row."""
+    return private_key_token(key.private_key_hex, secret, _KEY_PURPOSE, dept)
 
 
 def seal_key_from_token(token: str, secret: bytes | str, dept: str) -> SealKey:
     """The key pair from a token of seal_key_to_token; ValueError for another dept or secret, or tampering."""
-    dept_code = validate_credit_code(dept, "dept")
-    return seal_key_of(decrypt(token, _token_key(secret), dept_code.encode()))
+    return seal_key_of(private_key_of_token(token, secret, _KEY_PURPOSE, dept))
 
 
 def sm3_hex(data: bytes) -> str:

@@ -39,9 +39,7 @@ class Shares(Clocked):
             raise InvalidArgument(message, code="LICENCE_SHARE_INVALID", fields={"minutes": message})
         now = self.now()
         with self.db.transaction() as session:
-            licence = Licences.find(session, identifier)
-            if not principal.subject or licence.owner != principal.subject:
-                raise NotFound("未找到该电子证照，请核对证照标识。", code="LICENCE_NOT_FOUND")
+            licence = Licences.find_held(session, principal, identifier)
             if licence.status != VALID:
                 raise FailedPrecondition(
                     "该证照已注销或已换发，不能亮证；请使用最新的有效证照。", code="LICENCE_NOT_CURRENT"
@@ -94,9 +92,7 @@ class Shares(Clocked):
     def views(self, principal: Principal, identifier: str) -> list[ShareView]:
         """Every view of the caller's links to the licence, newest first."""
         with self.db.transaction() as session:
-            licence = Licences.find(session, identifier)
-            if not principal.subject or licence.owner != principal.subject:
-                raise NotFound("未找到该电子证照，请核对证照标识。", code="LICENCE_NOT_FOUND")
+            licence = Licences.find_held(session, principal, identifier)
             found = list(
                 session.scalars(
                     select(ShareView)

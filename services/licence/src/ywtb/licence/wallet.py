@@ -8,7 +8,7 @@ from sqlalchemy.orm import defer
 from ywtb.common import tenancy
 from ywtb.common.auth.principal import Principal
 from ywtb.common.db import Database
-from ywtb.common.errors import NotFound, PermissionDenied
+from ywtb.common.errors import PermissionDenied
 from ywtb.licence.licences import Licences
 from ywtb.licence.models import Licence
 
@@ -43,9 +43,7 @@ class WalletReads:
     def file(self, principal: Principal, identifier: str) -> Licence:
         """One of the caller's licences with its PDF loaded; others' are not found."""
         with self.db.transaction() as session:
-            licence = Licences.find(session, identifier)
-            if not principal.subject or licence.owner != principal.subject:
-                raise NotFound("未找到该电子证照，请核对证照标识。", code="LICENCE_NOT_FOUND")
+            licence = Licences.find_held(session, principal, identifier)
             _ = licence.file
             session.expunge(licence)
         return licence

@@ -165,6 +165,16 @@ SPECIFIC = [
     _code("TASK_NOT_OPEN", FailedPrecondition, "The task is completed or cancelled."),
     _code("TASK_NOT_READY", FailedPrecondition, "The step has not been reached yet."),
     # licence 电子证照
+    _code(
+        "CREDENTIAL_ISSUER_NOT_OWN",
+        PermissionDenied,
+        "A credential can be issued only in the name of the caller's own department (its did:web).",
+    ),
+    _code(
+        "CREDENTIAL_MALFORMED",
+        InvalidArgument,
+        "Not a VC Data Model 2.0 credential or presentation this service can read (see the message).",
+    ),
     _code("ISSUANCE_NOT_FOUND", NotFound, "No issuance of a licence is open for this case and item."),
     _code("ISSUANCE_NOT_OPEN", FailedPrecondition, "The issuance is issued already or still automatic."),
     _code("LICENCE_ALREADY_REVOKED", FailedPrecondition, "The licence is revoked already."),

@@ -1419,3 +1419,347 @@ class GetHeldLicenceResponse(_message.Message):
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
 Global___GetHeldLicenceResponse: _TypeAlias = GetHeldLicenceResponse  # noqa: Y015
+
+@_typing.final
+class GetLicenceCredentialRequest(_message.Message):
+    """GetLicenceCredential request."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    IDENTIFIER_FIELD_NUMBER: _builtins.int
+    identifier: _builtins.str
+    """Identifier of one of the caller's licences."""
+    def __init__(
+        self,
+        *,
+        identifier: _builtins.str = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["identifier", b"identifier"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___GetLicenceCredentialRequest: _TypeAlias = GetLicenceCredentialRequest  # noqa: Y015
+
+@_typing.final
+class GetLicenceCredentialResponse(_message.Message):
+    """GetLicenceCredential response."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    CREDENTIAL_JSON_FIELD_NUMBER: _builtins.int
+    credential_json: _builtins.str
+    """The verifiable credential, JSON-LD (application/vc), secured by its proof."""
+    def __init__(
+        self,
+        *,
+        credential_json: _builtins.str = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["credential_json", b"credential_json"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___GetLicenceCredentialResponse: _TypeAlias = GetLicenceCredentialResponse  # noqa: Y015
+
+@_typing.final
+class IssueCredentialRequest(_message.Message):
+    """IssueCredential request (VC-API IssueCredentialRequest)."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    CREDENTIAL_JSON_FIELD_NUMBER: _builtins.int
+    credential_json: _builtins.str
+    """The credential to sign, JSON-LD: VC Data Model 2.0, its issuer the caller's department's did:web."""
+    def __init__(
+        self,
+        *,
+        credential_json: _builtins.str = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["credential_json", b"credential_json"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___IssueCredentialRequest: _TypeAlias = IssueCredentialRequest  # noqa: Y015
+
+@_typing.final
+class IssueCredentialResponse(_message.Message):
+    """IssueCredential response."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    VERIFIABLE_CREDENTIAL_JSON_FIELD_NUMBER: _builtins.int
+    verifiable_credential_json: _builtins.str
+    """The credential with its DataIntegrityProof, JSON-LD."""
+    def __init__(
+        self,
+        *,
+        verifiable_credential_json: _builtins.str = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["verifiable_credential_json", b"verifiable_credential_json"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___IssueCredentialResponse: _TypeAlias = IssueCredentialResponse  # noqa: Y015
+
+@_typing.final
+class CredentialProblem(_message.Message):
+    """A problem found while verifying (VC Data Model 2.0 / Data Integrity ProblemDetails)."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    TYPE_FIELD_NUMBER: _builtins.int
+    TITLE_FIELD_NUMBER: _builtins.int
+    DETAIL_FIELD_NUMBER: _builtins.int
+    type: _builtins.str
+    """Its type, a URL of the specification naming it, e.g. https://w3id.org/security#PROOF_VERIFICATION_ERROR."""
+    title: _builtins.str
+    """Short title."""
+    detail: _builtins.str
+    """What was found, in Chinese."""
+    def __init__(
+        self,
+        *,
+        type: _builtins.str = ...,
+        title: _builtins.str = ...,
+        detail: _builtins.str = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["detail", b"detail", "title", b"title", "type", b"type"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___CredentialProblem: _TypeAlias = CredentialProblem  # noqa: Y015
+
+@_typing.final
+class VerifyCredentialRequest(_message.Message):
+    """VerifyCredential request (VC-API VerifyCredentialRequest)."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    VERIFIABLE_CREDENTIAL_JSON_FIELD_NUMBER: _builtins.int
+    verifiable_credential_json: _builtins.str
+    """The verifiable credential, JSON-LD."""
+    def __init__(
+        self,
+        *,
+        verifiable_credential_json: _builtins.str = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["verifiable_credential_json", b"verifiable_credential_json"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___VerifyCredentialRequest: _TypeAlias = VerifyCredentialRequest  # noqa: Y015
+
+@_typing.final
+class VerifyCredentialResponse(_message.Message):
+    """VerifyCredential response: verified when every check passed and no error was found."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    VERIFIED_FIELD_NUMBER: _builtins.int
+    CHECKS_FIELD_NUMBER: _builtins.int
+    WARNINGS_FIELD_NUMBER: _builtins.int
+    ERRORS_FIELD_NUMBER: _builtins.int
+    verified: _builtins.bool
+    """The outcome."""
+    @_builtins.property
+    def checks(self) -> _containers.RepeatedCompositeFieldContainer[Global___VerificationCheck]:
+        """Every check: proof, validity, status; for a licence also signature, issuer, revoked, expired, superseded."""
+
+    @_builtins.property
+    def warnings(self) -> _containers.RepeatedCompositeFieldContainer[Global___CredentialProblem]:
+        """What could not be checked."""
+
+    @_builtins.property
+    def errors(self) -> _containers.RepeatedCompositeFieldContainer[Global___CredentialProblem]:
+        """What failed."""
+
+    def __init__(
+        self,
+        *,
+        verified: _builtins.bool = ...,
+        checks: _abc.Iterable[Global___VerificationCheck] | None = ...,
+        warnings: _abc.Iterable[Global___CredentialProblem] | None = ...,
+        errors: _abc.Iterable[Global___CredentialProblem] | None = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["checks", b"checks", "errors", b"errors", "verified", b"verified", "warnings", b"warnings"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___VerifyCredentialResponse: _TypeAlias = VerifyCredentialResponse  # noqa: Y015
+
+@_typing.final
+class VerifyPresentationRequest(_message.Message):
+    """VerifyPresentation request (VC-API VerifyPresentationRequest)."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    VERIFIABLE_PRESENTATION_JSON_FIELD_NUMBER: _builtins.int
+    CHALLENGE_FIELD_NUMBER: _builtins.int
+    DOMAIN_FIELD_NUMBER: _builtins.int
+    verifiable_presentation_json: _builtins.str
+    """The verifiable presentation, JSON-LD."""
+    challenge: _builtins.str
+    """The challenge the verifier gave the holder; when set, the presentation's proof must carry it."""
+    domain: _builtins.str
+    """The verifier's domain; when set, the presentation's proof must carry it."""
+    def __init__(
+        self,
+        *,
+        verifiable_presentation_json: _builtins.str = ...,
+        challenge: _builtins.str = ...,
+        domain: _builtins.str = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["challenge", b"challenge", "domain", b"domain", "verifiable_presentation_json", b"verifiable_presentation_json"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___VerifyPresentationRequest: _TypeAlias = VerifyPresentationRequest  # noqa: Y015
+
+@_typing.final
+class VerifyPresentationResponse(_message.Message):
+    """VerifyPresentation response: verified when the presentation's proof and every credential verified."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    VERIFIED_FIELD_NUMBER: _builtins.int
+    CHECKS_FIELD_NUMBER: _builtins.int
+    WARNINGS_FIELD_NUMBER: _builtins.int
+    ERRORS_FIELD_NUMBER: _builtins.int
+    CREDENTIALS_FIELD_NUMBER: _builtins.int
+    verified: _builtins.bool
+    """The outcome."""
+    @_builtins.property
+    def checks(self) -> _containers.RepeatedCompositeFieldContainer[Global___VerificationCheck]:
+        """The presentation's own checks (proof, challenge, domain)."""
+
+    @_builtins.property
+    def warnings(self) -> _containers.RepeatedCompositeFieldContainer[Global___CredentialProblem]:
+        """What could not be checked."""
+
+    @_builtins.property
+    def errors(self) -> _containers.RepeatedCompositeFieldContainer[Global___CredentialProblem]:
+        """What failed."""
+
+    @_builtins.property
+    def credentials(self) -> _containers.RepeatedCompositeFieldContainer[Global___VerifyCredentialResponse]:
+        """Each credential of the presentation, in order."""
+
+    def __init__(
+        self,
+        *,
+        verified: _builtins.bool = ...,
+        checks: _abc.Iterable[Global___VerificationCheck] | None = ...,
+        warnings: _abc.Iterable[Global___CredentialProblem] | None = ...,
+        errors: _abc.Iterable[Global___CredentialProblem] | None = ...,
+        credentials: _abc.Iterable[Global___VerifyCredentialResponse] | None = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["checks", b"checks", "credentials", b"credentials", "errors", b"errors", "verified", b"verified", "warnings", b"warnings"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___VerifyPresentationResponse: _TypeAlias = VerifyPresentationResponse  # noqa: Y015
+
+@_typing.final
+class GetIssuerDocumentRequest(_message.Message):
+    """GetIssuerDocument request."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    ISSUER_FIELD_NUMBER: _builtins.int
+    issuer: _builtins.str
+    """Issuing department (unified social credit code)."""
+    def __init__(
+        self,
+        *,
+        issuer: _builtins.str = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["issuer", b"issuer"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___GetIssuerDocumentRequest: _TypeAlias = GetIssuerDocumentRequest  # noqa: Y015
+
+@_typing.final
+class GetIssuerDocumentResponse(_message.Message):
+    """GetIssuerDocument response."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    DOCUMENT_JSON_FIELD_NUMBER: _builtins.int
+    document_json: _builtins.str
+    """The DID document, JSON (application/did+json)."""
+    def __init__(
+        self,
+        *,
+        document_json: _builtins.str = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["document_json", b"document_json"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___GetIssuerDocumentResponse: _TypeAlias = GetIssuerDocumentResponse  # noqa: Y015
+
+@_typing.final
+class GetStatusListCredentialRequest(_message.Message):
+    """GetStatusListCredential request."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    ISSUER_FIELD_NUMBER: _builtins.int
+    issuer: _builtins.str
+    """Issuing department (unified social credit code)."""
+    def __init__(
+        self,
+        *,
+        issuer: _builtins.str = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["issuer", b"issuer"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___GetStatusListCredentialRequest: _TypeAlias = GetStatusListCredentialRequest  # noqa: Y015
+
+@_typing.final
+class GetStatusListCredentialResponse(_message.Message):
+    """GetStatusListCredential response."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    CREDENTIAL_JSON_FIELD_NUMBER: _builtins.int
+    credential_json: _builtins.str
+    """The BitstringStatusListCredential, JSON-LD, signed by the issuer."""
+    def __init__(
+        self,
+        *,
+        credential_json: _builtins.str = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["credential_json", b"credential_json"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___GetStatusListCredentialResponse: _TypeAlias = GetStatusListCredentialResponse  # noqa: Y015

@@ -111,6 +111,36 @@ class LicenceServiceStub:
                 request_serializer=ywtb_dot_api_dot_licence_dot_v1_dot_licence__pb2.GetHeldLicenceRequest.SerializeToString,
                 response_deserializer=ywtb_dot_api_dot_licence_dot_v1_dot_licence__pb2.GetHeldLicenceResponse.FromString,
                 _registered_method=True)
+        self.GetLicenceCredential = channel.unary_unary(
+                '/ywtb.api.licence.v1.LicenceService/GetLicenceCredential',
+                request_serializer=ywtb_dot_api_dot_licence_dot_v1_dot_licence__pb2.GetLicenceCredentialRequest.SerializeToString,
+                response_deserializer=ywtb_dot_api_dot_licence_dot_v1_dot_licence__pb2.GetLicenceCredentialResponse.FromString,
+                _registered_method=True)
+        self.IssueCredential = channel.unary_unary(
+                '/ywtb.api.licence.v1.LicenceService/IssueCredential',
+                request_serializer=ywtb_dot_api_dot_licence_dot_v1_dot_licence__pb2.IssueCredentialRequest.SerializeToString,
+                response_deserializer=ywtb_dot_api_dot_licence_dot_v1_dot_licence__pb2.IssueCredentialResponse.FromString,
+                _registered_method=True)
+        self.VerifyCredential = channel.unary_unary(
+                '/ywtb.api.licence.v1.LicenceService/VerifyCredential',
+                request_serializer=ywtb_dot_api_dot_licence_dot_v1_dot_licence__pb2.VerifyCredentialRequest.SerializeToString,
+                response_deserializer=ywtb_dot_api_dot_licence_dot_v1_dot_licence__pb2.VerifyCredentialResponse.FromString,
+                _registered_method=True)
+        self.VerifyPresentation = channel.unary_unary(
+                '/ywtb.api.licence.v1.LicenceService/VerifyPresentation',
+                request_serializer=ywtb_dot_api_dot_licence_dot_v1_dot_licence__pb2.VerifyPresentationRequest.SerializeToString,
+                response_deserializer=ywtb_dot_api_dot_licence_dot_v1_dot_licence__pb2.VerifyPresentationResponse.FromString,
+                _registered_method=True)
+        self.GetIssuerDocument = channel.unary_unary(
+                '/ywtb.api.licence.v1.LicenceService/GetIssuerDocument',
+                request_serializer=ywtb_dot_api_dot_licence_dot_v1_dot_licence__pb2.GetIssuerDocumentRequest.SerializeToString,
+                response_deserializer=ywtb_dot_api_dot_licence_dot_v1_dot_licence__pb2.GetIssuerDocumentResponse.FromString,
+                _registered_method=True)
+        self.GetStatusListCredential = channel.unary_unary(
+                '/ywtb.api.licence.v1.LicenceService/GetStatusListCredential',
+                request_serializer=ywtb_dot_api_dot_licence_dot_v1_dot_licence__pb2.GetStatusListCredentialRequest.SerializeToString,
+                response_deserializer=ywtb_dot_api_dot_licence_dot_v1_dot_licence__pb2.GetStatusListCredentialResponse.FromString,
+                _registered_method=True)
 
 
 class LicenceServiceServicer:
@@ -225,6 +255,50 @@ class LicenceServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def GetLicenceCredential(self, request, context):
+        """One of the caller's licences as a W3C Verifiable Credential (VC Data Model 2.0, Data Integrity
+        eddsa-rdfc-2022), signed now by its issuer (its holder's account).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def IssueCredential(self, request, context):
+        """VC-API issue: sign a credential in the name of the caller's department, whose did:web it names as issuer
+        (approvers and department admins; every issue recorded).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def VerifyCredential(self, request, context):
+        """VC-API verify: a credential's proofs, validity period and status; for a licence also its own checks (anyone).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def VerifyPresentation(self, request, context):
+        """VC-API verify: a presentation's proof (challenge and domain) and every credential in it (anyone).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def GetIssuerDocument(self, request, context):
+        """An issuing department's DID document (did:web) with its credential keys (anyone: verifiers resolve it).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def GetStatusListCredential(self, request, context):
+        """An issuing department's licences no longer in force as a signed BitstringStatusListCredential (anyone).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_LicenceServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -302,6 +376,36 @@ def add_LicenceServiceServicer_to_server(servicer, server):
                     servicer.GetHeldLicence,
                     request_deserializer=ywtb_dot_api_dot_licence_dot_v1_dot_licence__pb2.GetHeldLicenceRequest.FromString,
                     response_serializer=ywtb_dot_api_dot_licence_dot_v1_dot_licence__pb2.GetHeldLicenceResponse.SerializeToString,
+            ),
+            'GetLicenceCredential': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetLicenceCredential,
+                    request_deserializer=ywtb_dot_api_dot_licence_dot_v1_dot_licence__pb2.GetLicenceCredentialRequest.FromString,
+                    response_serializer=ywtb_dot_api_dot_licence_dot_v1_dot_licence__pb2.GetLicenceCredentialResponse.SerializeToString,
+            ),
+            'IssueCredential': grpc.unary_unary_rpc_method_handler(
+                    servicer.IssueCredential,
+                    request_deserializer=ywtb_dot_api_dot_licence_dot_v1_dot_licence__pb2.IssueCredentialRequest.FromString,
+                    response_serializer=ywtb_dot_api_dot_licence_dot_v1_dot_licence__pb2.IssueCredentialResponse.SerializeToString,
+            ),
+            'VerifyCredential': grpc.unary_unary_rpc_method_handler(
+                    servicer.VerifyCredential,
+                    request_deserializer=ywtb_dot_api_dot_licence_dot_v1_dot_licence__pb2.VerifyCredentialRequest.FromString,
+                    response_serializer=ywtb_dot_api_dot_licence_dot_v1_dot_licence__pb2.VerifyCredentialResponse.SerializeToString,
+            ),
+            'VerifyPresentation': grpc.unary_unary_rpc_method_handler(
+                    servicer.VerifyPresentation,
+                    request_deserializer=ywtb_dot_api_dot_licence_dot_v1_dot_licence__pb2.VerifyPresentationRequest.FromString,
+                    response_serializer=ywtb_dot_api_dot_licence_dot_v1_dot_licence__pb2.VerifyPresentationResponse.SerializeToString,
+            ),
+            'GetIssuerDocument': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetIssuerDocument,
+                    request_deserializer=ywtb_dot_api_dot_licence_dot_v1_dot_licence__pb2.GetIssuerDocumentRequest.FromString,
+                    response_serializer=ywtb_dot_api_dot_licence_dot_v1_dot_licence__pb2.GetIssuerDocumentResponse.SerializeToString,
+            ),
+            'GetStatusListCredential': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetStatusListCredential,
+                    request_deserializer=ywtb_dot_api_dot_licence_dot_v1_dot_licence__pb2.GetStatusListCredentialRequest.FromString,
+                    response_serializer=ywtb_dot_api_dot_licence_dot_v1_dot_licence__pb2.GetStatusListCredentialResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -711,6 +815,168 @@ class LicenceService:
             '/ywtb.api.licence.v1.LicenceService/GetHeldLicence',
             ywtb_dot_api_dot_licence_dot_v1_dot_licence__pb2.GetHeldLicenceRequest.SerializeToString,
             ywtb_dot_api_dot_licence_dot_v1_dot_licence__pb2.GetHeldLicenceResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetLicenceCredential(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/ywtb.api.licence.v1.LicenceService/GetLicenceCredential',
+            ywtb_dot_api_dot_licence_dot_v1_dot_licence__pb2.GetLicenceCredentialRequest.SerializeToString,
+            ywtb_dot_api_dot_licence_dot_v1_dot_licence__pb2.GetLicenceCredentialResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def IssueCredential(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/ywtb.api.licence.v1.LicenceService/IssueCredential',
+            ywtb_dot_api_dot_licence_dot_v1_dot_licence__pb2.IssueCredentialRequest.SerializeToString,
+            ywtb_dot_api_dot_licence_dot_v1_dot_licence__pb2.IssueCredentialResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def VerifyCredential(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/ywtb.api.licence.v1.LicenceService/VerifyCredential',
+            ywtb_dot_api_dot_licence_dot_v1_dot_licence__pb2.VerifyCredentialRequest.SerializeToString,
+            ywtb_dot_api_dot_licence_dot_v1_dot_licence__pb2.VerifyCredentialResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def VerifyPresentation(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/ywtb.api.licence.v1.LicenceService/VerifyPresentation',
+            ywtb_dot_api_dot_licence_dot_v1_dot_licence__pb2.VerifyPresentationRequest.SerializeToString,
+            ywtb_dot_api_dot_licence_dot_v1_dot_licence__pb2.VerifyPresentationResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetIssuerDocument(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/ywtb.api.licence.v1.LicenceService/GetIssuerDocument',
+            ywtb_dot_api_dot_licence_dot_v1_dot_licence__pb2.GetIssuerDocumentRequest.SerializeToString,
+            ywtb_dot_api_dot_licence_dot_v1_dot_licence__pb2.GetIssuerDocumentResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetStatusListCredential(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/ywtb.api.licence.v1.LicenceService/GetStatusListCredential',
+            ywtb_dot_api_dot_licence_dot_v1_dot_licence__pb2.GetStatusListCredentialRequest.SerializeToString,
+            ywtb_dot_api_dot_licence_dot_v1_dot_licence__pb2.GetStatusListCredentialResponse.FromString,
             options,
             channel_credentials,
             insecure,

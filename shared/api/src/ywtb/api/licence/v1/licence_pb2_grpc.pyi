@@ -69,6 +69,22 @@ class LicenceServiceStub:
     """一证通办: a valid licence of the named type held by the applicant, with its file, for an application
     (services only: intake).
     """
+    GetLicenceCredential: _grpc.UnaryUnaryMultiCallable[_licence_pb2.GetLicenceCredentialRequest, _licence_pb2.GetLicenceCredentialResponse]
+    """One of the caller's licences as a W3C Verifiable Credential (VC Data Model 2.0, Data Integrity
+    eddsa-rdfc-2022), signed now by its issuer (its holder's account).
+    """
+    IssueCredential: _grpc.UnaryUnaryMultiCallable[_licence_pb2.IssueCredentialRequest, _licence_pb2.IssueCredentialResponse]
+    """VC-API issue: sign a credential in the name of the caller's department, whose did:web it names as issuer
+    (approvers and department admins; every issue recorded).
+    """
+    VerifyCredential: _grpc.UnaryUnaryMultiCallable[_licence_pb2.VerifyCredentialRequest, _licence_pb2.VerifyCredentialResponse]
+    """VC-API verify: a credential's proofs, validity period and status; for a licence also its own checks (anyone)."""
+    VerifyPresentation: _grpc.UnaryUnaryMultiCallable[_licence_pb2.VerifyPresentationRequest, _licence_pb2.VerifyPresentationResponse]
+    """VC-API verify: a presentation's proof (challenge and domain) and every credential in it (anyone)."""
+    GetIssuerDocument: _grpc.UnaryUnaryMultiCallable[_licence_pb2.GetIssuerDocumentRequest, _licence_pb2.GetIssuerDocumentResponse]
+    """An issuing department's DID document (did:web) with its credential keys (anyone: verifiers resolve it)."""
+    GetStatusListCredential: _grpc.UnaryUnaryMultiCallable[_licence_pb2.GetStatusListCredentialRequest, _licence_pb2.GetStatusListCredentialResponse]
+    """An issuing department's licences no longer in force as a signed BitstringStatusListCredential (anyone)."""
 
 @_typing.type_check_only
 class LicenceServiceAsyncStub(LicenceServiceStub):
@@ -111,6 +127,22 @@ class LicenceServiceAsyncStub(LicenceServiceStub):
     """一证通办: a valid licence of the named type held by the applicant, with its file, for an application
     (services only: intake).
     """
+    GetLicenceCredential: _aio.UnaryUnaryMultiCallable[_licence_pb2.GetLicenceCredentialRequest, _licence_pb2.GetLicenceCredentialResponse]  # type: ignore[assignment]
+    """One of the caller's licences as a W3C Verifiable Credential (VC Data Model 2.0, Data Integrity
+    eddsa-rdfc-2022), signed now by its issuer (its holder's account).
+    """
+    IssueCredential: _aio.UnaryUnaryMultiCallable[_licence_pb2.IssueCredentialRequest, _licence_pb2.IssueCredentialResponse]  # type: ignore[assignment]
+    """VC-API issue: sign a credential in the name of the caller's department, whose did:web it names as issuer
+    (approvers and department admins; every issue recorded).
+    """
+    VerifyCredential: _aio.UnaryUnaryMultiCallable[_licence_pb2.VerifyCredentialRequest, _licence_pb2.VerifyCredentialResponse]  # type: ignore[assignment]
+    """VC-API verify: a credential's proofs, validity period and status; for a licence also its own checks (anyone)."""
+    VerifyPresentation: _aio.UnaryUnaryMultiCallable[_licence_pb2.VerifyPresentationRequest, _licence_pb2.VerifyPresentationResponse]  # type: ignore[assignment]
+    """VC-API verify: a presentation's proof (challenge and domain) and every credential in it (anyone)."""
+    GetIssuerDocument: _aio.UnaryUnaryMultiCallable[_licence_pb2.GetIssuerDocumentRequest, _licence_pb2.GetIssuerDocumentResponse]  # type: ignore[assignment]
+    """An issuing department's DID document (did:web) with its credential keys (anyone: verifiers resolve it)."""
+    GetStatusListCredential: _aio.UnaryUnaryMultiCallable[_licence_pb2.GetStatusListCredentialRequest, _licence_pb2.GetStatusListCredentialResponse]  # type: ignore[assignment]
+    """An issuing department's licences no longer in force as a signed BitstringStatusListCredential (anyone)."""
 
 class LicenceServiceServicer(metaclass=_abc_1.ABCMeta):
     """The licence service: the licence type catalogue (证照目录), licences issued on approved cases (the
@@ -240,5 +272,57 @@ class LicenceServiceServicer(metaclass=_abc_1.ABCMeta):
         """一证通办: a valid licence of the named type held by the applicant, with its file, for an application
         (services only: intake).
         """
+
+    @_abc_1.abstractmethod
+    def GetLicenceCredential(
+        self,
+        request: _licence_pb2.GetLicenceCredentialRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_licence_pb2.GetLicenceCredentialResponse, _abc.Awaitable[_licence_pb2.GetLicenceCredentialResponse]]:
+        """One of the caller's licences as a W3C Verifiable Credential (VC Data Model 2.0, Data Integrity
+        eddsa-rdfc-2022), signed now by its issuer (its holder's account).
+        """
+
+    @_abc_1.abstractmethod
+    def IssueCredential(
+        self,
+        request: _licence_pb2.IssueCredentialRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_licence_pb2.IssueCredentialResponse, _abc.Awaitable[_licence_pb2.IssueCredentialResponse]]:
+        """VC-API issue: sign a credential in the name of the caller's department, whose did:web it names as issuer
+        (approvers and department admins; every issue recorded).
+        """
+
+    @_abc_1.abstractmethod
+    def VerifyCredential(
+        self,
+        request: _licence_pb2.VerifyCredentialRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_licence_pb2.VerifyCredentialResponse, _abc.Awaitable[_licence_pb2.VerifyCredentialResponse]]:
+        """VC-API verify: a credential's proofs, validity period and status; for a licence also its own checks (anyone)."""
+
+    @_abc_1.abstractmethod
+    def VerifyPresentation(
+        self,
+        request: _licence_pb2.VerifyPresentationRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_licence_pb2.VerifyPresentationResponse, _abc.Awaitable[_licence_pb2.VerifyPresentationResponse]]:
+        """VC-API verify: a presentation's proof (challenge and domain) and every credential in it (anyone)."""
+
+    @_abc_1.abstractmethod
+    def GetIssuerDocument(
+        self,
+        request: _licence_pb2.GetIssuerDocumentRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_licence_pb2.GetIssuerDocumentResponse, _abc.Awaitable[_licence_pb2.GetIssuerDocumentResponse]]:
+        """An issuing department's DID document (did:web) with its credential keys (anyone: verifiers resolve it)."""
+
+    @_abc_1.abstractmethod
+    def GetStatusListCredential(
+        self,
+        request: _licence_pb2.GetStatusListCredentialRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_licence_pb2.GetStatusListCredentialResponse, _abc.Awaitable[_licence_pb2.GetStatusListCredentialResponse]]:
+        """An issuing department's licences no longer in force as a signed BitstringStatusListCredential (anyone)."""
 
 def add_LicenceServiceServicer_to_server(servicer: LicenceServiceServicer, server: _typing.Union[_grpc.Server, _aio.Server]) -> None: ...
