@@ -95,7 +95,7 @@ def test_each_department_has_a_did_web_under_the_public_address() -> None:
     proxied = IssuerDids("https://zwfw.example.gov.cn/ywtb")
     assert proxied.did(dept) == f"did:web:zwfw.example.gov.cn:ywtb:api:v1:licence:issuers:{dept}"
     url = proxied.status_list_url(dept)
-    assert url == f"https://zwfw.example.gov.cn/ywtb/api/v1/licence/issuers/{dept}/status-list"
+    assert url == f"https://zwfw.example.gov.cn/ywtb/api/v1/licence/issuers/{dept}/credentials/status-list"
     assert proxied.dept_of_status_list(url) == dept and local.dept_of_status_list(url) is None
     document = proxied.document(dept, PUBLIC)
     assert document["assertionMethod"] == [f"{proxied.did(dept)}#{PUBLIC}"]

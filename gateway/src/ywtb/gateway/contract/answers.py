@@ -105,5 +105,20 @@ def answers(
     return {"status_code": status, "response_model": None, "responses": responses}
 
 
+def model_answers(
+    model: type[BaseModel], *, status: int = 200, errors: tuple[int, ...] = READ, description: str = ""
+) -> dict[str, Any]:
+    """Route decorator arguments for an answer that is not a proto message (a JSON-LD document): `model`
+    documents it, with its first example."""
+    responses = error_answers(errors)
+    examples = (model.model_config.get("json_schema_extra") or {}).get("examples") or [{}]  # type: ignore[union-attr]
+    responses[status] = {
+        "model": model,
+        "description": description or (model.__doc__ or model.__name__).strip(),
+        "content": {"application/json": {"example": examples[0]}},
+    }
+    return {"status_code": status, "response_model": None, "responses": responses}
+
+
 def _summary(descriptor: Descriptor) -> str:
     return comment(descriptor.full_name) or descriptor.name

@@ -13,13 +13,25 @@ from ywtb.gateway.auth import CurrentPrincipal, OptionalPrincipal
 from ywtb.gateway.contract.answers import PUBLIC, READ, WRITE, answers
 from ywtb.gateway.contract.models import input_model
 from ywtb.gateway.grpc_aio import AsyncStub
+from ywtb.gateway.routes.credentials import build_credentials_router
 from ywtb.gateway.routes.files import BINARY, content_disposition, file_part, upload_body
 from ywtb.gateway.routes.grpc_json import app_state, to_json, to_proto
 
 SERVICE = "ywtb.api.licence.v1.LicenceService"
 READS = [
     f"{SERVICE}/{m}"
-    for m in ("GetLicenceType", "ListLicenceTypes", "VerifyLicence", "ListMyLicences", "GetMyLicenceFile")
+    for m in (
+        "GetLicenceType",
+        "ListLicenceTypes",
+        "VerifyLicence",
+        "ListMyLicences",
+        "GetMyLicenceFile",
+        "ListIssuedLicences",
+        "VerifyCredential",
+        "VerifyPresentation",
+        "GetIssuerDocument",
+        "GetStatusListCredential",
+    )
 ]
 
 Stub = Annotated[AsyncStub, Depends(app_state("licence"))]  # ywtb.api.licence.v1.LicenceService
@@ -54,7 +66,7 @@ TOKEN = r"^[A-Za-z0-9_-]{43}$"
 
 
 def build_licence_router() -> APIRouter:
-    """Routes under /api/v1/licence for the licence service."""
+    """Routes under /api/v1/licence for the licence service, and its W3C credential routes (the VC-API's)."""
     router = APIRouter(prefix="/api/v1/licence", tags=["电子证照"])
 
     @router.get(
@@ -233,4 +245,30 @@ def build_licence_router() -> APIRouter:
         request = to_proto(body, pb.IssueLicenceRequest(case_no=case_no, item_id=item_id))
         return to_json((await stub.IssueLicence(request)).licence)
 
-    return router
+    @router.get(
+        "/licences/issued",
+        summary="发证台账：本部门签发的证照，可按证照编号、持证人或办件编号查找（审批人员、部门管理员）",
+        **answers(pb.Licence, many=True),
+    )
+    async def issued(
+        principal: CurrentPrincipal,
+        stub: Stub,
+        q: Annotated[str, Query(max_length=64)] = "",
+        status: Annotated[
+            str, Query(pattern=r"^(|LICENCE_STATUS_VALID|LICENCE_STATUS_REVOKED|LICENCE_STATUS_SUPERSEDED)$")
+        ] = "",
+        page_size: Annotated[int, Query(ge=1, le=100)] = 50,
+        offset: Annotated[int, Query(ge=0, le=100000)] = 0,
+    ) -> list[dict[str, Any]]:
+        request = pb.ListIssuedLicencesRequest(
+            query=q,
+            status=pb.LicenceStatus.Value(status) if status else 0,
+            page_size=page_size,
+            offset=offset,
+        )
+        return [to_json(licence) for licence in (await stub.ListIssuedLicences(request)).licences]
+
+    whole = APIRouter()
+    whole.include_router(router)
+    whole.include_router(build_credentials_router())
+    return whole

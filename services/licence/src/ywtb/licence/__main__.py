@@ -15,6 +15,7 @@ from ywtb.licence.credential_verification import CredentialVerifier
 from ywtb.licence.credentials import Credentials
 from ywtb.licence.grpc_api import LicenceServicer
 from ywtb.licence.issuance import Issuances
+from ywtb.licence.issued_register import IssuedRegister
 from ywtb.licence.issuer_dids import IssuerDids
 from ywtb.licence.issuing_desk import IssuingDesk
 from ywtb.licence.licence_file import MAX_PDF_BYTES
@@ -61,6 +62,7 @@ def build(kit: Kit[LicenceSettings]) -> Parts:
         Attachments(kit.db, licences, verifier),
         Credentials(kit.db, credential_keys, dids, loader),
         CredentialVerifier(kit.db, credential_keys, dids, verifier, loader),
+        IssuedRegister(kit.db),
     )
     return Parts(
         servicers=[(licence_pb2_grpc.add_LicenceServiceServicer_to_server, servicer)],

@@ -20,6 +20,7 @@ from ywtb.licence.authz import ISSUER_ROLES
 from ywtb.licence.credential_shape import parse_document
 from ywtb.licence.credential_verification import CredentialResult, CredentialVerifier, Problem
 from ywtb.licence.credentials import Credentials
+from ywtb.licence.issued_register import IssuedRegister
 from ywtb.licence.issuing_desk import DESK_ROLES, DeskEntry, IssuingDesk
 from ywtb.licence.licence_types import LicenceTypeDraft, LicenceTypes
 from ywtb.licence.models import (
@@ -78,6 +79,7 @@ STATUS_PB = {
     REVOKED: pb.LICENCE_STATUS_REVOKED,
     SUPERSEDED: pb.LICENCE_STATUS_SUPERSEDED,
 }
+STATUS_NAMES = {value: status for status, value in STATUS_PB.items()}
 
 
 def _printed(licence: Licence) -> dict[str, Any]:
@@ -172,6 +174,7 @@ class LicenceServicer(licence_pb2_grpc.LicenceServiceServicer):
         attachments: Attachments,
         credentials: Credentials,
         credential_verifier: CredentialVerifier,
+        register: IssuedRegister,
     ) -> None:
         self.licence_types = licence_types
         self.verifier = verifier
@@ -183,6 +186,7 @@ class LicenceServicer(licence_pb2_grpc.LicenceServiceServicer):
         self.attachments = attachments
         self.credentials = credentials
         self.credential_verifier = credential_verifier
+        self.register = register
 
     # The door of each RPC (@public or @allow(*roles); the kit refuses to serve an undeclared one): the roles
     # its use case can admit at all. The use case (authz) still decides tenant and department.
@@ -329,3 +333,9 @@ class LicenceServicer(licence_pb2_grpc.LicenceServiceServicer):
         return pb.GetStatusListCredentialResponse(
             credential_json=_json(self.credentials.status_list(request.issuer))
         )
+
+    @allow(*ISSUER_ROLES)
+    def ListIssuedLicences(self, request, context):  # noqa: N802
+        status = STATUS_NAMES.get(request.status, "")
+        found = self.register.search(_caller(), request.query, status, request.page_size, request.offset)
+        return pb.ListIssuedLicencesResponse(licences=[_licence(licence) for licence in found])

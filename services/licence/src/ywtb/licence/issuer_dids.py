@@ -39,11 +39,11 @@ class IssuerDids:
 
     def status_list_url(self, dept: str) -> str:
         """Where the department's BitstringStatusListCredential is published."""
-        return f"{self.base_url}/{'/'.join(ISSUERS_PATH)}/{dept}/status-list"
+        return f"{self.base_url}/{'/'.join(ISSUERS_PATH)}/{dept}/credentials/status-list"
 
     def dept_of_status_list(self, url: str) -> str | None:
         """The department whose status list this URL is, or None when it is not one of ours."""
-        prefix, suffix = f"{self.base_url}/{'/'.join(ISSUERS_PATH)}/", "/status-list"
+        prefix, suffix = f"{self.base_url}/{'/'.join(ISSUERS_PATH)}/", "/credentials/status-list"
         if not url.startswith(prefix) or not url.endswith(suffix):
             return None
         dept = url[len(prefix) : -len(suffix)]

@@ -1763,3 +1763,61 @@ class GetStatusListCredentialResponse(_message.Message):
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
 Global___GetStatusListCredentialResponse: _TypeAlias = GetStatusListCredentialResponse  # noqa: Y015
+
+@_typing.final
+class ListIssuedLicencesRequest(_message.Message):
+    """ListIssuedLicences request."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    QUERY_FIELD_NUMBER: _builtins.int
+    STATUS_FIELD_NUMBER: _builtins.int
+    PAGE_SIZE_FIELD_NUMBER: _builtins.int
+    OFFSET_FIELD_NUMBER: _builtins.int
+    query: _builtins.str
+    """Search: the start of a licence number, a holder's name or a case number; empty = all."""
+    status: Global___LicenceStatus.ValueType
+    """Only licences of this status; unspecified = all."""
+    page_size: _builtins.int
+    """At most this many (1-100, default 50)."""
+    offset: _builtins.int
+    """Skip this many."""
+    def __init__(
+        self,
+        *,
+        query: _builtins.str = ...,
+        status: Global___LicenceStatus.ValueType = ...,
+        page_size: _builtins.int = ...,
+        offset: _builtins.int = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["offset", b"offset", "page_size", b"page_size", "query", b"query", "status", b"status"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___ListIssuedLicencesRequest: _TypeAlias = ListIssuedLicencesRequest  # noqa: Y015
+
+@_typing.final
+class ListIssuedLicencesResponse(_message.Message):
+    """ListIssuedLicences response."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    LICENCES_FIELD_NUMBER: _builtins.int
+    @_builtins.property
+    def licences(self) -> _containers.RepeatedCompositeFieldContainer[Global___Licence]:
+        """The department's licences, newest first."""
+
+    def __init__(
+        self,
+        *,
+        licences: _abc.Iterable[Global___Licence] | None = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["licences", b"licences"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___ListIssuedLicencesResponse: _TypeAlias = ListIssuedLicencesResponse  # noqa: Y015

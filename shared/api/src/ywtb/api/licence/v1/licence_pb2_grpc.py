@@ -141,6 +141,11 @@ class LicenceServiceStub:
                 request_serializer=ywtb_dot_api_dot_licence_dot_v1_dot_licence__pb2.GetStatusListCredentialRequest.SerializeToString,
                 response_deserializer=ywtb_dot_api_dot_licence_dot_v1_dot_licence__pb2.GetStatusListCredentialResponse.FromString,
                 _registered_method=True)
+        self.ListIssuedLicences = channel.unary_unary(
+                '/ywtb.api.licence.v1.LicenceService/ListIssuedLicences',
+                request_serializer=ywtb_dot_api_dot_licence_dot_v1_dot_licence__pb2.ListIssuedLicencesRequest.SerializeToString,
+                response_deserializer=ywtb_dot_api_dot_licence_dot_v1_dot_licence__pb2.ListIssuedLicencesResponse.FromString,
+                _registered_method=True)
 
 
 class LicenceServiceServicer:
@@ -299,6 +304,14 @@ class LicenceServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def ListIssuedLicences(self, request, context):
+        """发证台账: the licences the caller's department issued, newest first, optionally searched (its approvers
+        and department admins, who revoke and reissue them).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_LicenceServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -406,6 +419,11 @@ def add_LicenceServiceServicer_to_server(servicer, server):
                     servicer.GetStatusListCredential,
                     request_deserializer=ywtb_dot_api_dot_licence_dot_v1_dot_licence__pb2.GetStatusListCredentialRequest.FromString,
                     response_serializer=ywtb_dot_api_dot_licence_dot_v1_dot_licence__pb2.GetStatusListCredentialResponse.SerializeToString,
+            ),
+            'ListIssuedLicences': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListIssuedLicences,
+                    request_deserializer=ywtb_dot_api_dot_licence_dot_v1_dot_licence__pb2.ListIssuedLicencesRequest.FromString,
+                    response_serializer=ywtb_dot_api_dot_licence_dot_v1_dot_licence__pb2.ListIssuedLicencesResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -977,6 +995,33 @@ class LicenceService:
             '/ywtb.api.licence.v1.LicenceService/GetStatusListCredential',
             ywtb_dot_api_dot_licence_dot_v1_dot_licence__pb2.GetStatusListCredentialRequest.SerializeToString,
             ywtb_dot_api_dot_licence_dot_v1_dot_licence__pb2.GetStatusListCredentialResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListIssuedLicences(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/ywtb.api.licence.v1.LicenceService/ListIssuedLicences',
+            ywtb_dot_api_dot_licence_dot_v1_dot_licence__pb2.ListIssuedLicencesRequest.SerializeToString,
+            ywtb_dot_api_dot_licence_dot_v1_dot_licence__pb2.ListIssuedLicencesResponse.FromString,
             options,
             channel_credentials,
             insecure,

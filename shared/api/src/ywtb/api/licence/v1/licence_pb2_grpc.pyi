@@ -85,6 +85,10 @@ class LicenceServiceStub:
     """An issuing department's DID document (did:web) with its credential keys (anyone: verifiers resolve it)."""
     GetStatusListCredential: _grpc.UnaryUnaryMultiCallable[_licence_pb2.GetStatusListCredentialRequest, _licence_pb2.GetStatusListCredentialResponse]
     """An issuing department's licences no longer in force as a signed BitstringStatusListCredential (anyone)."""
+    ListIssuedLicences: _grpc.UnaryUnaryMultiCallable[_licence_pb2.ListIssuedLicencesRequest, _licence_pb2.ListIssuedLicencesResponse]
+    """发证台账: the licences the caller's department issued, newest first, optionally searched (its approvers
+    and department admins, who revoke and reissue them).
+    """
 
 @_typing.type_check_only
 class LicenceServiceAsyncStub(LicenceServiceStub):
@@ -143,6 +147,10 @@ class LicenceServiceAsyncStub(LicenceServiceStub):
     """An issuing department's DID document (did:web) with its credential keys (anyone: verifiers resolve it)."""
     GetStatusListCredential: _aio.UnaryUnaryMultiCallable[_licence_pb2.GetStatusListCredentialRequest, _licence_pb2.GetStatusListCredentialResponse]  # type: ignore[assignment]
     """An issuing department's licences no longer in force as a signed BitstringStatusListCredential (anyone)."""
+    ListIssuedLicences: _aio.UnaryUnaryMultiCallable[_licence_pb2.ListIssuedLicencesRequest, _licence_pb2.ListIssuedLicencesResponse]  # type: ignore[assignment]
+    """发证台账: the licences the caller's department issued, newest first, optionally searched (its approvers
+    and department admins, who revoke and reissue them).
+    """
 
 class LicenceServiceServicer(metaclass=_abc_1.ABCMeta):
     """The licence service: the licence type catalogue (证照目录), licences issued on approved cases (the
@@ -324,5 +332,15 @@ class LicenceServiceServicer(metaclass=_abc_1.ABCMeta):
         context: _ServicerContext,
     ) -> _typing.Union[_licence_pb2.GetStatusListCredentialResponse, _abc.Awaitable[_licence_pb2.GetStatusListCredentialResponse]]:
         """An issuing department's licences no longer in force as a signed BitstringStatusListCredential (anyone)."""
+
+    @_abc_1.abstractmethod
+    def ListIssuedLicences(
+        self,
+        request: _licence_pb2.ListIssuedLicencesRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_licence_pb2.ListIssuedLicencesResponse, _abc.Awaitable[_licence_pb2.ListIssuedLicencesResponse]]:
+        """发证台账: the licences the caller's department issued, newest first, optionally searched (its approvers
+        and department admins, who revoke and reissue them).
+        """
 
 def add_LicenceServiceServicer_to_server(servicer: LicenceServiceServicer, server: _typing.Union[_grpc.Server, _aio.Server]) -> None: ...
