@@ -98,6 +98,7 @@ def licence_of_case(gateway: httpx.Client, login, case_no: str) -> dict:  # type
     assert [(v["viewer"], v["outcome"]) for v in views] == [("anonymous", "shown")]
 
     approver = login(gateway, "jinjiang.approver")
+    credential = credential_of_licence(gateway, citizen, approver, identifier)
     change = {"kind": "REISSUE_KIND_CHANGE", "values": {"business_scope": "日用百货零售；文具用品零售"}}
     changed = _ok(
         gateway.post(f"/api/v1/licence/licences/{identifier}/versions", headers=approver, json=change), 201
@@ -123,7 +124,58 @@ def licence_of_case(gateway: httpx.Client, login, case_no: str) -> dict:  # type
     assert (refused.status_code, refused.json()["error"]["code"]) == (409, "LICENCE_NOT_CURRENT")
     listed = _ok(gateway.get(f"/api/v1/licence/issuers/{licence['issuer']}/status-list"))
     assert identifier in [r["identifier"] for r in listed["revoked"]] and len(listed["signature"]) == 128
+    superseded = _ok(gateway.post("/credentials/verify", json={"verifiableCredential": credential}))
+    failed = {c["name"] for c in superseded["checks"] if not c["passed"]}
+    assert superseded["verified"] is False and failed == {"status", "superseded"}, superseded
     return licence
+
+
+def credential_of_licence(gateway: httpx.Client, citizen: dict, approver: dict, identifier: str) -> dict:  # type: ignore[type-arg]
+    """The licence as a W3C credential: the holder's, verified by anyone through the VC-API, alone and in a
+    presentation; a changed claim fails; the issuer's DID document and status list resolve; VC-API issue
+    signs only in the approver's own department's name."""
+    credential = _ok(gateway.get(f"/api/v1/licence/licences/{identifier}/credential", headers=citizen))
+    assert credential["proof"]["cryptosuite"] == "eddsa-rdfc-2022"
+    assert credential["credentialSubject"]["licenceIdentifier"] == identifier
+    verified = _ok(gateway.post("/credentials/verify", json={"verifiableCredential": credential}))
+    assert verified["verified"] is True and {c["name"] for c in verified["checks"]} >= {
+        "proof",
+        "status",
+        "signature",
+        "revoked",
+        "superseded",
+    }
+    forged = {**credential, "credentialSubject": {**credential["credentialSubject"], "name": "李四"}}
+    refused = _ok(gateway.post("/credentials/verify", json={"verifiableCredential": forged}))
+    assert refused["verified"] is False and refused["errors"][0]["type"].endswith("PROOF_VERIFICATION_ERROR")
+    shown = {"@context": [credential["@context"][0]], "type": ["VerifiablePresentation"]}
+    presented = {"verifiablePresentation": {**shown, "verifiableCredential": [credential]}}
+    answer = _ok(gateway.post("/presentations/verify", json=presented))
+    assert answer["verified"] is True and answer["credentials"][0]["verified"] is True
+    challenged = {**presented, "options": {"challenge": "c-1"}}
+    assert _ok(gateway.post("/presentations/verify", json=challenged))["verified"] is False  # unsigned
+    issuer = credential["issuer"]["id"]
+    dept = issuer.rsplit(":", 1)[1]
+    document = _ok(gateway.get(f"/api/v1/licence/issuers/{dept}/did.json"))
+    assert (
+        document["id"] == issuer and credential["proof"]["verificationMethod"] in document["assertionMethod"]
+    )
+    status_list = _ok(gateway.get(f"/api/v1/licence/issuers/{dept}/credentials/status-list"))
+    assert status_list["credentialSubject"]["statusPurpose"] == "revocation"
+    draft = {
+        "@context": [credential["@context"][0], {"inspection": "urn:example:inspection"}],
+        "type": ["VerifiableCredential"],
+        "issuer": issuer,
+        "credentialSubject": {"id": "did:example:shop", "inspection": "合格"},
+    }
+    assert gateway.post("/credentials/issue", headers=citizen, json={"credential": draft}).status_code == 403
+    issued = _ok(gateway.post("/credentials/issue", headers=approver, json={"credential": draft}), 201)
+    signed = issued["verifiableCredential"]
+    assert _ok(gateway.post("/credentials/verify", json={"verifiableCredential": signed}))["verified"] is True
+    other = {**draft, "issuer": issuer[: -len(dept)] + "11510105MB6234567X"}
+    foreign = gateway.post("/credentials/issue", headers=approver, json={"credential": other})
+    assert (foreign.status_code, foreign.json()["error"]["code"]) == (403, "CREDENTIAL_ISSUER_NOT_OWN")
+    return credential
 
 
 def test_citizen_application_to_completion_on_the_embedded_default(embedded_gateway, login) -> None:  # type: ignore[no-untyped-def]
