@@ -68,6 +68,15 @@ def test_the_good_guide_passes_every_rule() -> None:
         ({"online_depth": 3}, "guide.online_depth"),
         # a charged fee needs a basis
         ({"fees": [{"name": "工本费", "standard": "10元", "charged": True}]}, "guide.fees.0.basis"),
+        # a fee paid online needs its amount in fen; 缴费后发证 needs a fee paid online
+        (
+            {
+                "online_payment": True,
+                "fees": [{"name": "工本费", "standard": "10元", "basis": "文件", "charged": True}],
+            },
+            "guide.fees.0.amount_fen",
+        ),
+        ({"pay_before_licence": True}, "guide.pay_before_licence"),
         # at least one material or an explicit none
         ({"materials": []}, "guide.materials"),
         ({"no_materials": True}, "guide.no_materials"),

@@ -104,8 +104,10 @@ def guide_problems(guide: dict[str, Any]) -> list[str]:
     elif visits == 0 and depth < 4:
         problems.append("zero visits but online depth < 4")
     for fee in guide["fees"]:
-        if set(fee) != FEE_KEYS:
+        if set(fee) - {"amount_fen"} != FEE_KEYS:
             problems.append(f"fee keys {sorted(fee)}")
+        elif guide["online_payment"] and fee["charged"] and not fee.get("amount_fen", 0) > 0:
+            problems.append(f"fee {fee['name']!r} paid online without its amount in fen")
         elif fee["charged"] and not (
             fee["basis"].strip() and fee["name"].strip() and fee["standard"].strip()
         ):

@@ -18,6 +18,8 @@ ServiceObject = Literal["natural_person", "legal_person"]
 ResultType = Literal["licence", "approval_document", "other"]
 MaterialKind = Literal["original", "copy", "electronic"]
 MaterialSource = Literal["applicant", "government"]
+ChargePoint = Literal["after_acceptance", "after_approval"]
+MAX_FEE_FEN = 100_000_000_00  # one hundred million yuan
 
 DEFAULT_PROCESS = {"instant": "instant-default", "promised": "promised-default"}
 BUNDLE_PROCESS = "joint-default"
@@ -38,6 +40,7 @@ class Fee(_Element):
     basis: str = ""
     charged: bool = True
     reductions: str = ""
+    amount_fen: int = Field(default=0, ge=0, le=MAX_FEE_FEN)  # one unit at the standard, in fen
 
 
 class Result(_Element):
@@ -95,6 +98,8 @@ class Guide(_Element):
     form_schema: dict[str, Any] = Field(default_factory=dict)
     flow: str = ""
     special_procedures: str = ""
+    charge_point: ChargePoint = "after_approval"
+    pay_before_licence: bool = False  # 缴费后发证
 
 
 def _field_path(loc: tuple[Any, ...]) -> str:

@@ -115,7 +115,8 @@ def check_visits(g: Guide, f: Findings) -> None:
 
 
 def check_fees(g: Guide, f: Findings) -> None:
-    """A charged fee needs a name, a standard and a basis (收费依据)."""
+    """A charged fee needs a name, a standard and a basis (收费依据), and its amount when paid online; 缴费后发证
+    needs a fee paid online."""
     for i, fee in enumerate(g.fees):
         if not fee.charged:
             continue
@@ -127,6 +128,16 @@ def check_fees(g: Guide, f: Findings) -> None:
             f.error(f"guide.fees.{i}.name", "请填写收费项目名称。")
         if not fee.standard.strip():
             f.error(f"guide.fees.{i}.standard", f"收费项目「{fee.name or i + 1}」请填写收费标准。")
+        if g.online_payment and fee.amount_fen <= 0:
+            f.error(
+                f"guide.fees.{i}.amount_fen",
+                f"支持网上缴费的事项，收费项目「{fee.name or i + 1}」请填写收费金额（元，按收费标准的一个计费单位）。",
+            )
+    if g.pay_before_licence and not (g.online_payment and any(fee.charged for fee in g.fees)):
+        f.error(
+            "guide.pay_before_licence",
+            "缴费后发证的事项须支持网上缴费并至少有一项收费项目；请补充收费项目或取消“缴费后发证”。",
+        )
 
 
 def check_materials(g: Guide, f: Findings) -> None:

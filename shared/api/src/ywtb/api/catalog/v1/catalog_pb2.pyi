@@ -249,6 +249,30 @@ MATERIAL_SOURCE_GOVERNMENT: MaterialSource.ValueType  # 2
 """政府部门核发: fetched from e-licences or data sharing instead of uploaded."""
 Global___MaterialSource: _TypeAlias = MaterialSource  # noqa: Y015
 
+class _ChargePoint:
+    ValueType = _typing.NewType("ValueType", _builtins.int)
+    V: _TypeAlias = ValueType  # noqa: Y015
+
+class _ChargePointEnumTypeWrapper(_enum_type_wrapper._EnumTypeWrapper[_ChargePoint.ValueType], _builtins.type):
+    DESCRIPTOR: _descriptor.EnumDescriptor
+    CHARGE_POINT_UNSPECIFIED: _ChargePoint.ValueType  # 0
+    """Not set (after approval)."""
+    CHARGE_POINT_AFTER_ACCEPTANCE: _ChargePoint.ValueType  # 1
+    """Once the case is accepted (受理后缴费)."""
+    CHARGE_POINT_AFTER_APPROVAL: _ChargePoint.ValueType  # 2
+    """Once the case is approved (审批后缴费)."""
+
+class ChargePoint(_ChargePoint, metaclass=_ChargePointEnumTypeWrapper):
+    """When an item's fees are charged (its payment order is made)."""
+
+CHARGE_POINT_UNSPECIFIED: ChargePoint.ValueType  # 0
+"""Not set (after approval)."""
+CHARGE_POINT_AFTER_ACCEPTANCE: ChargePoint.ValueType  # 1
+"""Once the case is accepted (受理后缴费)."""
+CHARGE_POINT_AFTER_APPROVAL: ChargePoint.ValueType  # 2
+"""Once the case is approved (审批后缴费)."""
+Global___ChargePoint: _TypeAlias = ChargePoint  # noqa: Y015
+
 class _ItemStatus:
     ValueType = _typing.NewType("ValueType", _builtins.int)
     V: _TypeAlias = ValueType  # noqa: Y015
@@ -462,6 +486,7 @@ class Fee(_message.Message):
     BASIS_FIELD_NUMBER: _builtins.int
     CHARGED_FIELD_NUMBER: _builtins.int
     REDUCTIONS_FIELD_NUMBER: _builtins.int
+    AMOUNT_FEN_FIELD_NUMBER: _builtins.int
     name: _builtins.str
     """Name."""
     standard: _builtins.str
@@ -472,6 +497,8 @@ class Fee(_message.Message):
     """Whether it is charged."""
     reductions: _builtins.str
     """Reductions and exemptions (减免政策)."""
+    amount_fen: _builtins.int
+    """Amount of one unit at the standard, in fen (分); required for a charged fee of an item paid online."""
     def __init__(
         self,
         *,
@@ -480,10 +507,11 @@ class Fee(_message.Message):
         basis: _builtins.str = ...,
         charged: _builtins.bool = ...,
         reductions: _builtins.str = ...,
+        amount_fen: _builtins.int = ...,
     ) -> None: ...
     _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["basis", b"basis", "charged", b"charged", "name", b"name", "reductions", b"reductions", "standard", b"standard"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["amount_fen", b"amount_fen", "basis", b"basis", "charged", b"charged", "name", b"name", "reductions", b"reductions", "standard", b"standard"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
@@ -640,6 +668,8 @@ class Guide(_message.Message):
     SPECIAL_PROCEDURES_FIELD_NUMBER: _builtins.int
     LEGAL_BASIS_FIELD_NUMBER: _builtins.int
     MIN_REAL_NAME_LEVEL_FIELD_NUMBER: _builtins.int
+    CHARGE_POINT_FIELD_NUMBER: _builtins.int
+    PAY_BEFORE_LICENCE_FIELD_NUMBER: _builtins.int
     name: _builtins.str
     """Item name as shown to citizens."""
     conditions: _builtins.str
@@ -676,6 +706,10 @@ class Guide(_message.Message):
     """Legal basis of the implementation (defaults to the basic item's)."""
     min_real_name_level: _builtins.int
     """Lowest real-name level (实名认证等级, 2..5) an online applicant needs; 0 = no requirement."""
+    charge_point: Global___ChargePoint.ValueType
+    """When the fees are charged."""
+    pay_before_licence: _builtins.bool
+    """缴费后发证: the licence is issued only once the fees are paid."""
     @_builtins.property
     def legal_limit(self) -> Global___TimeLimit:
         """Legal time limit (法定办结时限)."""
@@ -742,10 +776,12 @@ class Guide(_message.Message):
         special_procedures: _builtins.str = ...,
         legal_basis: _builtins.str = ...,
         min_real_name_level: _builtins.int = ...,
+        charge_point: Global___ChargePoint.ValueType = ...,
+        pay_before_licence: _builtins.bool = ...,
     ) -> None: ...
     _HasFieldArgType: _TypeAlias = _typing.Literal["form_schema", b"form_schema", "legal_limit", b"legal_limit", "promised_limit", b"promised_limit", "result", b"result"]  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["appointment", b"appointment", "case_type", b"case_type", "complaint_phone", b"complaint_phone", "conditions", b"conditions", "consult_phone", b"consult_phone", "express_delivery", b"express_delivery", "faqs", b"faqs", "fees", b"fees", "flow", b"flow", "form_schema", b"form_schema", "hours", b"hours", "legal_basis", b"legal_basis", "legal_limit", b"legal_limit", "materials", b"materials", "min_real_name_level", b"min_real_name_level", "name", b"name", "no_materials", b"no_materials", "online_depth", b"online_depth", "online_payment", b"online_payment", "place", b"place", "process", b"process", "promised_limit", b"promised_limit", "result", b"result", "service_objects", b"service_objects", "special_procedures", b"special_procedures", "themes", b"themes", "visits", b"visits"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["appointment", b"appointment", "case_type", b"case_type", "charge_point", b"charge_point", "complaint_phone", b"complaint_phone", "conditions", b"conditions", "consult_phone", b"consult_phone", "express_delivery", b"express_delivery", "faqs", b"faqs", "fees", b"fees", "flow", b"flow", "form_schema", b"form_schema", "hours", b"hours", "legal_basis", b"legal_basis", "legal_limit", b"legal_limit", "materials", b"materials", "min_real_name_level", b"min_real_name_level", "name", b"name", "no_materials", b"no_materials", "online_depth", b"online_depth", "online_payment", b"online_payment", "pay_before_licence", b"pay_before_licence", "place", b"place", "process", b"process", "promised_limit", b"promised_limit", "result", b"result", "service_objects", b"service_objects", "special_procedures", b"special_procedures", "themes", b"themes", "visits", b"visits"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
