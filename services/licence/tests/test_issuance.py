@@ -65,9 +65,9 @@ class Facts:
             values={k: v for k, v in self.form.items() if k in fields},
         )
 
-    def result_of(self, item_id: str, version: int) -> catalog_pb2.Result:
+    def guide(self, item_id: str, version: int) -> catalog_pb2.Guide:
         assert (item_id, version) == ("item-1", 3)
-        return self.result
+        return catalog_pb2.Guide(result=self.result)
 
 
 @pytest.fixture
@@ -81,7 +81,7 @@ def world(sqlite_url: str, facts: Facts):  # type: ignore[no-untyped-def]
     db = Database(sqlite_url)
     licences = Licences(SealStore(SECRET), PiiKeys.from_secret(SECRET, "licence"))
     source = type(
-        "Source", (), {"holder": staticmethod(facts.holder), "result": staticmethod(facts.result_of)}
+        "Source", (), {"holder": staticmethod(facts.holder), "guide": staticmethod(facts.guide)}
     )()
     clock = {"now": APPROVED_AT}
     issuances = Issuances(db, licences, source, clock=lambda: clock["now"])

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from ywtb.api.licence.v1 import licence_pb2_grpc
+from ywtb.common.case_facts import GrpcCaseFacts
 from ywtb.common.pii import PiiKeys
 from ywtb.common.runtime import Kit, Parts, ServiceSpec, run_service
 from ywtb.common.workers import periodic
 from ywtb.licence.attachments import Attachments
-from ywtb.licence.case_facts import GrpcCaseFacts
 from ywtb.licence.config import LicenceSettings
 from ywtb.licence.consumer import case_approved_consumer
 from ywtb.licence.credential_keys import CredentialKeys

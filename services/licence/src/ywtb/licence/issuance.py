@@ -18,11 +18,11 @@ from ywtb.api.approval.v1 import events_pb2 as approval_events
 from ywtb.api.catalog.v1 import catalog_pb2
 from ywtb.api.intake.v1 import intake_pb2
 from ywtb.common.calendar import WorkCalendar, local_date, national_calendar
+from ywtb.common.case_facts import CaseFacts
 from ywtb.common.clock import Clock, Clocked, utc, utc_now
 from ywtb.common.db import Database
 from ywtb.common.errors import InvalidArgument
 from ywtb.common.timestamps import from_timestamp
-from ywtb.licence.case_facts import CaseFacts
 from ywtb.licence.licence_types import LicenceTypes
 from ywtb.licence.licences import IssueOrder, Licences
 from ywtb.licence.models import AWAITING_CLERK, ISSUED, MANUAL, NOT_A_LICENCE, PENDING, Issuance, LicenceType
@@ -124,7 +124,7 @@ class Issuances(Clocked):
 
     def _issue(self, case_no: str, item_id: str) -> None:
         holder = self.facts.holder(case_no, [])
-        result = self.facts.result(item_id, holder.item_version)
+        result = self.facts.guide(item_id, holder.item_version).result
         with self.db.transaction() as session:
             issuance = session.get(Issuance, (case_no, item_id), with_for_update=True)
             if issuance is None or issuance.status != PENDING:

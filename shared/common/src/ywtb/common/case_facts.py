@@ -1,4 +1,6 @@
-"""What the licence service reads of an approved case: its holder (intake) and its item's result (catalog)."""
+"""What a service reads of a case from its peers: its holder (intake) and its item version's guide (catalog).
+
+The licence service reads the result it issues; the payment service the fees it charges."""
 
 from __future__ import annotations
 
@@ -15,13 +17,13 @@ GET_GUIDE = "ywtb.api.catalog.v1.CatalogService/GetGuide"
 
 
 class CaseFacts(Protocol):
-    """The facts a licence is issued from (tests pass fake servicers on real servers)."""
+    """The facts of a case kept by intake and the catalogue (tests pass fakes)."""
 
     def holder(self, case_no: str, fields: list[str]) -> intake_pb2.GetCaseHolderResponse:
         """The case's holder in clear and the form's values of `fields`."""
 
-    def result(self, item_id: str, version: int) -> catalog_pb2.Result:
-        """The result (办理结果) of the item version the case was submitted under."""
+    def guide(self, item_id: str, version: int) -> catalog_pb2.Guide:
+        """The guide of the item version the case was submitted under."""
 
 
 class GrpcCaseFacts:
@@ -53,6 +55,6 @@ class GrpcCaseFacts:
         with bound(principal=SYSTEM):
             return self._intake.GetCaseHolder(intake_pb2.GetCaseHolderRequest(case_no=case_no, fields=fields))
 
-    def result(self, item_id: str, version: int) -> catalog_pb2.Result:
+    def guide(self, item_id: str, version: int) -> catalog_pb2.Guide:
         request = catalog_pb2.GetGuideRequest(item_id=item_id, version=version)
-        return self._catalog.GetGuide(request).guide.guide.result
+        return self._catalog.GetGuide(request).guide.guide
