@@ -9,12 +9,14 @@ Run: YWTB_E2E_PORT_OFFSET=<n> uv run pytest e2e-tests/portal/test_accessibility.
 from __future__ import annotations
 
 import re
+import time
 from typing import Any
 
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Page, expect
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
+from ywtb.common.testing.case_flow import run_case_to_completion
 from ywtb.common.testing.demo import CITIZEN, FORM_FIELDS, ID_NUMBER, ITEM, PDF, submitted_case
 from ywtb.common.testing.pages import field
 
@@ -239,6 +241,25 @@ def test_workbench_pages_pass_axe(  # type: ignore[no-untyped-def]
     audit(clerk, "workbench case detail with tasks")
     clerk.goto(embedded_portal + "/workbench/issuances")
     audit(clerk, "issuing desk")
+
+    # 发证台账 with a licence of the department (its forms open), then its revocation refused
+    licensed = run_case_to_completion(embedded_gateway, login)
+    approver = workbench.open(embedded_portal, "jinjiang.approver", f"/workbench/licences?q={licensed}")
+    card = approver.locator("li.wb-licence").filter(has_text=licensed)
+    for _ in range(60):  # the licence service issues it on the case's completion event
+        if card.count():
+            break
+        time.sleep(1)
+        approver.reload()
+    card.locator("summary", has_text=re.compile("^变更/延续")).click()
+    card.locator("summary", has_text=re.compile("^注销")).click()
+    audit(approver, "licence register")
+    card.get_by_label("注销原因类别").select_option(label="错误发证")
+    with approver.expect_navigation() as refused:
+        card.get_by_role("button", name=re.compile("^注销证照")).click()
+    assert refused.value.status == 422
+    expect(approver.locator("#form-errors")).to_be_visible()
+    audit(approver, "licence register with errors")
     audit.done()
 
 

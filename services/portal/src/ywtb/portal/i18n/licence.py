@@ -20,6 +20,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "licence.holder": ("持证主体", "Holder"),
     "licence.identifier": ("证照标识", "Licence identifier"),
     "licence.download": ("下载", "Download"),
+    "licence.credential": ("下载可验证凭证（W3C VC）", "Download the verifiable credential (W3C VC)"),
     "licence.verify": ("核验", "Verify"),
     "licence.case": ("办件", "Application"),
     "licence.share": ("亮证", "Show"),

@@ -1,7 +1,8 @@
-"""我的证照 and 证照核验: the holder's wallet with its files, and verification open to anyone."""
+"""我的证照 and 证照核验: the holder's wallet with its files and W3C credentials, and verification open to anyone."""
 
 from __future__ import annotations
 
+import json
 import re
 from datetime import UTC, datetime
 from typing import Any
@@ -15,13 +16,15 @@ from starlette.datastructures import UploadFile
 from ywtb.portal.deadline import parse_instant
 from ywtb.portal.gateway import GatewayError
 from ywtb.portal.routes.citizen_common import context
-from ywtb.portal.routes.shared import local_time, path_id, proxied_file
+from ywtb.portal.routes.shared import LICENCE_ID, attachment, local_time, path_id, proxied_file
 from ywtb.portal.web import CurrentPage, Page
 
-IDENTIFIER = re.compile(r"^[0-9A-Za-z.]{20,120}$")
 TOKEN = re.compile(r"^[A-Za-z0-9_-]{43}$")
 QR_MAX = 300
 MAX_LICENCE_FILE = 5 * 1024 * 1024
+VC_MEDIA_TYPE = (
+    "application/vc"  # VC Data Model 2.0's media type of a credential (secured by an embedded proof)
+)
 
 
 def _verify_page(
@@ -70,8 +73,24 @@ def share_minutes(expires_at: str) -> int:
     return max(0, round(left.total_seconds() / 60))
 
 
+def credential_file_name(credential: dict[str, Any]) -> str:
+    """The download name of a licence's credential: <licence name>-<licence number>.vc.json."""
+    subject = credential.get("credentialSubject")
+    subject = subject if isinstance(subject, dict) else {}
+    parts = [str(subject.get(k) or "") for k in ("licenceTypeName", "licenceNumber")]
+    return "-".join(p for p in parts if p) + ".vc.json" if any(parts) else "licence.vc.json"
+
+
+def credential_download(credential: dict[str, Any]) -> Response:
+    """The credential as a JSON-LD file to save (its proof is over the canonical RDF, not these bytes)."""
+    body = json.dumps(credential, ensure_ascii=False, indent=2).encode()
+    headers = {"Content-Disposition": attachment(credential_file_name(credential))}
+    headers["Cache-Control"] = "private, no-store"
+    return Response(body, media_type=VC_MEDIA_TYPE, headers=headers)
+
+
 def build_licences_router() -> APIRouter:
-    """/licences (the wallet), /licences/{identifier}/file, and /verify (GET by identifier or QR, POST a file)."""
+    """/licences (the wallet), its files and credentials, and /verify (GET by identifier or QR, POST a file)."""
     router = APIRouter()
 
     @router.get("/licences")
@@ -83,13 +102,19 @@ def build_licences_router() -> APIRouter:
     @router.get("/licences/{identifier}/file")
     def licence_file(page: CurrentPage, identifier: str) -> Response:
         page.require("citizen")
-        path = f"/api/v1/licence/licences/{path_id(identifier, IDENTIFIER)}/file"
+        path = f"/api/v1/licence/licences/{path_id(identifier, LICENCE_ID)}/file"
         return proxied_file(page, "citizen", path, attachment=True)
+
+    @router.get("/licences/{identifier}/credential")
+    def licence_credential(page: CurrentPage, identifier: str) -> Response:
+        page.require("citizen")
+        path = f"/api/v1/licence/licences/{path_id(identifier, LICENCE_ID)}/credential"
+        return credential_download(page.get("citizen", path))
 
     @router.post("/licences/{identifier}/share")
     async def share(page: CurrentPage, identifier: str) -> Response:
         page.require("citizen")
-        path_id(identifier, IDENTIFIER)
+        path_id(identifier, LICENCE_ID)
         form = await page.form()
         minutes = int(form.get("minutes") or 0) if str(form.get("minutes") or "0").isdigit() else 0
         return await run_in_threadpool(_share_page, page, identifier, minutes)
@@ -119,7 +144,7 @@ def build_licences_router() -> APIRouter:
                 page, lambda: page.get(None, "/api/v1/licence/licences/verification", qr=qr), qr=qr
             )
         if identifier:
-            if not IDENTIFIER.match(identifier):
+            if not LICENCE_ID.match(identifier):
                 return _verify_page(
                     page, error=page.t("licence.verify.malformed"), status=422, identifier=identifier
                 )

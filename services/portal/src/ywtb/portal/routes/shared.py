@@ -18,6 +18,8 @@ from ywtb.portal.web import Area, Page
 
 CHINA_TIME = timezone(timedelta(hours=8))
 SAFE_ID = re.compile(r"^[0-9A-Za-z_.:-]{1,64}$")
+LICENCE_ID = re.compile(r"^[0-9A-Za-z.]{20,120}$")  # a licence identifier (GB/T 36904)
+UNSAFE_IN_NAMES = re.compile(r'[\x00-\x1f\x7f/\\:*?"<>|]')
 
 
 def path_id(value: str, pattern: re.Pattern[str] = SAFE_ID) -> str:
@@ -52,6 +54,13 @@ def refusal_errors(
     return {rename(key): message for key, message in error.field_errors().items()} or {
         "_form": page.message(error)
     }
+
+
+def attachment(file_name: str) -> str:
+    """A Content-Disposition of a download named `file_name`: an ASCII fallback and the UTF-8 name (RFC 6266)."""
+    name = UNSAFE_IN_NAMES.sub("_", file_name).strip() or "download"
+    fallback = "".join(c if c.isascii() and c.isprintable() else "_" for c in name)
+    return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(name, safe='')}"
 
 
 DOWNLOAD_HEADERS = ("content-length", "x-content-type-options", "etag")

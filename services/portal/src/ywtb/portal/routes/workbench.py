@@ -9,6 +9,7 @@ from ywtb.portal.roles import QUEUE_ROLES, has_role
 from ywtb.portal.routes.workbench_common import open_tasks, queue_cases, staff_user, urgent
 from ywtb.portal.routes.workbench_intake import build_intake_router
 from ywtb.portal.routes.workbench_issuances import build_issuances_router
+from ywtb.portal.routes.workbench_licences import build_licences_router
 from ywtb.portal.routes.workbench_tasks import build_tasks_router
 from ywtb.portal.web import CurrentPage
 
@@ -48,4 +49,5 @@ def build_workbench_router() -> APIRouter:
     router.include_router(build_intake_router())
     router.include_router(build_tasks_router())
     router.include_router(build_issuances_router())
+    router.include_router(build_licences_router())
     return router

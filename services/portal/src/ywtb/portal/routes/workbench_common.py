@@ -11,22 +11,31 @@ from ywtb.common.clock import utc_now
 from ywtb.portal.deadline import DeadlineState, deadline_state, intake_deadline, parse_instant
 from ywtb.portal.gateway import GatewayError
 from ywtb.portal.labels import Labels
-from ywtb.portal.roles import DESK_ROLES, QUEUE_ROLES, WORKBENCH_ADMIN_LINK_ROLES, WORKBENCH_ROLES, has_role
+from ywtb.portal.roles import (
+    DESK_ROLES,
+    QUEUE_ROLES,
+    REGISTER_ROLES,
+    WORKBENCH_ADMIN_LINK_ROLES,
+    WORKBENCH_ROLES,
+    has_role,
+)
 from ywtb.portal.routes.shared import local_time
 from ywtb.portal.web import Page
 
 PAGE_SIZE = 50
 
 
-def staff_user(page: Page, roles: frozenset[str] = WORKBENCH_ROLES) -> dict[str, Any]:
-    """The signed-in staff member holding one of `roles`; the workbench frame's context is set."""
-    user = page.require("staff", roles=roles)
+def staff_user(page: Page, roles: frozenset[str] = WORKBENCH_ROLES, forbidden: str = "") -> dict[str, Any]:
+    """The signed-in staff member holding one of `roles` (else the `forbidden` message key); the workbench
+    frame's context is set."""
+    user = page.require("staff", roles=roles, forbidden=forbidden)
     page.context.update(
         labels=Labels(page.lang),
         when=local_time,
         is_admin=has_role(user, WORKBENCH_ADMIN_LINK_ROLES),
         has_queue=has_role(user, QUEUE_ROLES),
         has_desk=has_role(user, DESK_ROLES),
+        has_register=has_role(user, REGISTER_ROLES),
     )
     return user
 
