@@ -1,7 +1,9 @@
-"""The demo case of `make run`: 张三's 个体工商户设立登记 driven to 办结 through the gateway by the demo
-accounts, so the platform starts with an approved case and its 营业执照 in 我的证照 (SAMPLE DATA).
+"""The demo cases of `make run`, driven through the gateway by the demo accounts (SAMPLE DATA): 张三's
+个体工商户设立登记 to 办结, so the platform starts with an approved case and its 营业执照 in 我的证照; and his
+临时居民身份证申领 decided, its 工本费 waiting to be paid on the non-tax platform simulator's page.
 
-Skipped when 张三 holds a licence already (the embedded data outlives a restart).
+Each is skipped when 张三 holds a licence, or has a payment order, already (the embedded data outlives a
+restart).
 Run alone against a running platform: uv run python tools/demo_case.py [http://127.0.0.1:8000]
 """
 
@@ -11,7 +13,7 @@ import sys
 
 import httpx
 
-from ywtb.common.testing.case_flow import do_task, ok
+from ywtb.common.testing.case_flow import approved_fee_case, do_task, ok
 from ywtb.common.testing.demo import CITIZEN, submitted_case
 
 TOKEN_PATH = "/realms/ywtb/protocol/openid-connect/token"  # the gateway's built-in issuer
@@ -40,6 +42,21 @@ def drive(base_url: str, *, again: bool = False) -> str | None:
         return case_no
 
 
+def drive_fee_case(base_url: str) -> str | None:
+    """The fee case, decided (its order awaits payment); None when 张三 has a payment order already."""
+    with httpx.Client(base_url=base_url, timeout=30) as gateway:
+        if ok(gateway.get("/api/v1/payment/orders/mine", headers=login(gateway, CITIZEN))):
+            return None
+        return approved_fee_case(gateway, login)
+
+
 if __name__ == "__main__":
-    done = drive(sys.argv[1] if len(sys.argv) > 1 else "http://127.0.0.1:8000")
+    base = sys.argv[1] if len(sys.argv) > 1 else "http://127.0.0.1:8000"
+    done = drive(base)
     print(f"demo case {done} approved" if done else "the demo citizen holds a licence already: nothing to do")
+    fee = drive_fee_case(base)
+    print(
+        f"demo fee case {fee} decided: its fee awaits payment"
+        if fee
+        else "the demo citizen has a fee order already"
+    )

@@ -41,7 +41,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from ywtb.common.components import Component, registry
+from ywtb.common.components import SHARED_SECRETS, Component, registry
 from ywtb.common.containers import (
     APP_UID,
     image_of,
@@ -63,7 +63,7 @@ RUN_DIR = Path(
 DB_PREFIX = os.environ.get("YWTB_DB_PREFIX", "ywtb")
 PORT_OFFSET = int(os.environ.get("YWTB_PORT_OFFSET", "0"))
 REPLICA_PORT_STEP = int(os.environ.get("YWTB_REPLICA_PORT_STEP", "100"))
-COMPONENTS = list(registry())
+COMPONENTS = [*registry().simulators(), *registry()]  # outside systems' stand-ins first
 DEMO_CASE = "--demo-case" in sys.argv  # make run: drive the demo case to its licence once the platform is up
 FROM_IMAGES = "--images" in sys.argv or os.environ.get("YWTB_PLATFORM_IMAGES") == "1"
 RESTARTS_PER_MINUTE = 5  # a replica dying faster than this is crash-looping: stop the platform
@@ -222,7 +222,11 @@ def component_env(component: Component, index: int = 0) -> dict[str, str]:
     for callee in component.calls:
         env[f"{p}{callee.upper()}_TARGET"] = address_of(callee)
     for secret in component.secrets:
-        env[p + secret.upper()] = local_secret(f"{component.name}-{secret.replace('_', '-')}.key")
+        owner = "" if secret in SHARED_SECRETS else f"{component.name}-"
+        env[p + secret.upper()] = local_secret(f"{owner}{secret.replace('_', '-')}.key")
+    for simulator in registry().simulators():  # an outside system's stand-in, where the setting points
+        if component.name in simulator.simulates:
+            env[p + simulator.simulates[component.name].upper()] = f"http://{address_of(simulator.name)}"
     for name, value in component.dev_env.items():
         env[p + name] = value
     if STACK == "local":
@@ -262,7 +266,9 @@ def wait_healthy(process: Process, timeout: float = 90) -> None:
 def start(component: Component, index: int, started: list[float] | None = None) -> Process:
     """Start replica `index` of the component (a container of its image with --images)."""
     env = component_env(component, index)
-    if FROM_IMAGES:
+    if (
+        FROM_IMAGES and not component.is_simulator
+    ):  # a simulator has no image: a process beside the containers
         podman("rm", "--force", "--ignore", container_name(component, index), check=False)
         proc = subprocess.Popen(["podman", *container_args(component, index, env)], env=podman_env())
     else:
@@ -326,6 +332,7 @@ def banner() -> str:
         f"  login (OIDC) {issuer}/.well-known/openid-configuration",
         f"  search       {gateway}/api/v1/catalog/search?q=yyzz  (sample catalogue: 83 items, 4 一件事 bundles)",
         *(f"  {c.name:<12} gRPC {address_of(c.name)}  ({c.description})" for c in registry().services()),
+        *(f"  {c.name:<12} http://{address_of(c.name)}/  ({c.description})" for c in registry().simulators()),
         *([f"  replicas     {', '.join(f'{n}={k}' for n, k in REPLICAS.items())}"] if REPLICAS else []),
         f"  data         {RUN_DIR}",
         *(
@@ -340,8 +347,9 @@ def banner() -> str:
 
 
 def demo_case() -> None:
-    """Drive the demo case (tools/demo_case.py) and say where its licence is; a failure is reported, not fatal."""
-    from demo_case import drive
+    """Drive the demo cases (tools/demo_case.py) and say where their licence and fee are; a failure is
+    reported, not fatal."""
+    from demo_case import drive, drive_fee_case
 
     gateway = f"http://{registry()['gateway'].target(offset=PORT_OFFSET)}"
     try:
@@ -351,6 +359,17 @@ def demo_case() -> None:
         return
     if case_no:
         print(f"demo case {case_no}: approved; its 营业执照 is in 张三's 我的证照 (/licences)", flush=True)
+    try:
+        fee_case = drive_fee_case(gateway)
+    except Exception as exc:
+        print(f"demo fee case: not driven ({type(exc).__name__}: {exc})", file=sys.stderr, flush=True)
+        return
+    if fee_case:
+        print(
+            f"demo fee case {fee_case}: decided; its 工本费 awaits payment "
+            f"(GET /api/v1/payment/cases/{fee_case}/orders: the pay_url on the platform simulator)",
+            flush=True,
+        )
 
 
 def main() -> None:
@@ -361,7 +380,7 @@ def main() -> None:
     check_replica_ports()
     if FROM_IMAGES and (reason := unavailable()):
         sys.exit(f"--images: {reason}")
-    if FROM_IMAGES and (missing := missing_images([c.name for c in COMPONENTS])):
+    if FROM_IMAGES and (missing := missing_images([c.name for c in registry()])):
         sys.exit(f"--images: not built: {', '.join(missing)} (make images)")
     RUN_DIR.mkdir(parents=True, exist_ok=True)
     processes: list[Process] = []

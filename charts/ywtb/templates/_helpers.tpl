@@ -83,6 +83,7 @@ kafka: {{ has "kafka" $backends }}
 redis: {{ has "redis" $backends }}
 keycloak: {{ has "keycloak" $backends }}
 piiKey: {{ has "pii_key" ($r.secrets | default list) }}
+nontaxKey: {{ has "nontax_key" ($r.secrets | default list) }}
 targets: {{ toJson $enabledTargets }}
 enabled: {{ include "ywtb.enabled" . }}
 {{- end -}}
@@ -149,6 +150,9 @@ enabled: {{ include "ywtb.enabled" . }}
 {{ include "ywtb.secretEnv" (dict "env" (printf "%sINTERNAL_SIGNING_KEY" $p) "secret" $v.secrets.existingSecret "key" $v.secrets.internalSigningKeyKey) }}
 {{- if $c.piiKey }}
 {{ include "ywtb.secretEnv" (dict "env" (printf "%sPII_KEY" $p) "secret" $v.secrets.existingSecret "key" $v.secrets.piiKeyKey) }}
+{{- end }}
+{{- if $c.nontaxKey }}
+{{ include "ywtb.secretEnv" (dict "env" (printf "%sNONTAX_KEY" $p) "secret" $v.secrets.existingSecret "key" $v.secrets.nontaxKeyKey) }}
 {{- end }}
 {{- if $c.database }}
 - name: {{ $p }}MIGRATE_ON_START

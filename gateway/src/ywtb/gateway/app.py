@@ -61,6 +61,7 @@ def create_app(
     intake: AsyncStub | None = None,
     approval: AsyncStub | None = None,
     licence: AsyncStub | None = None,
+    payment: AsyncStub | None = None,
 ) -> FastAPI:
     """Build the gateway: error handlers, request middleware, health endpoints and the API routes.
 
@@ -107,6 +108,7 @@ def create_app(
         "intake": intake,
         "approval": approval,
         "licence": licence,
+        "payment": payment,
     }
     for name, (stub_class, routes) in fronted_services().items():
         target, service = getattr(settings, f"{name}_target"), str(registry()[name].api)

@@ -57,6 +57,7 @@ class GatewaySettings(ServiceSettings):
     intake_target: str = Field(default_factory=lambda: registry()["intake"].target())
     approval_target: str = Field(default_factory=lambda: registry()["approval"].target())
     licence_target: str = Field(default_factory=lambda: registry()["licence"].target())
+    payment_target: str = Field(default_factory=lambda: registry()["payment"].target())
 
     @field_validator("auth_mode", mode="after")
     @classmethod

@@ -66,6 +66,7 @@ STAFF = [
     ("jinjiang.supervisor", "周监督", "11510104MB5234567", ["supervisor"]),
     ("qingyang.clerk", "刘青羊", "11510105MB6234567", ["window_clerk"]),
     ("jinjiang.clerk2", "钱受理", "11510104MB4234567", ["window_clerk"]),
+    ("jinjiang.police", "吴户政", "11510104MB1023456", ["window_clerk"]),  # 公安综合窗口 (fees paid online)
 ]
 CITIZEN = ("张三", "510104" + "19900307" + "123", "13800000001", "6222020200000000001")
 # The citizen is also the authorised agent (经办人) of this sample enterprise.

@@ -23,6 +23,7 @@ from ywtb.common.clock import Clock, Clocked, utc, utc_now
 from ywtb.common.db import Database
 from ywtb.common.errors import InvalidArgument
 from ywtb.common.timestamps import from_timestamp
+from ywtb.common.workers import backoff_s, failure_reason
 from ywtb.licence.licence_types import LicenceTypes
 from ywtb.licence.licences import IssueOrder, Licences
 from ywtb.licence.models import AWAITING_CLERK, ISSUED, MANUAL, NOT_A_LICENCE, PENDING, Issuance, LicenceType
@@ -31,7 +32,6 @@ log = logging.getLogger(__name__)
 
 ISSUE_WORKDAYS = 10  # 行政许可法 art. 44: the licence within ten (working) days of the decision
 ROUND_SIZE = 20
-MAX_BACKOFF_S = 600
 
 
 def order_of(
@@ -50,12 +50,6 @@ def order_of(
         owner=holder.owner,
         values=values,
     )
-
-
-def _reason(error: Exception) -> str:
-    """What went wrong, without the statement's parameters a database error carries (holder data)."""
-    cause = getattr(error, "orig", None) or error
-    return f"{type(cause).__name__}: {cause}"[:500]
 
 
 class Issuances(Clocked):
@@ -117,7 +111,7 @@ class Issuances(Clocked):
             self._issue(case_no, item_id)
             return True
         except Exception as exc:  # intake or the catalogue unreachable, a database error: try again later
-            reason = _reason(exc)
+            reason = failure_reason(exc)
             log.warning("issuance of case %s failed: %s", case_no, reason)
             self._retry_later(case_no, item_id, reason)
             return False
@@ -157,8 +151,7 @@ class Issuances(Clocked):
                 return
             issuance.attempts += 1
             issuance.last_error = reason
-            wait = min(2**issuance.attempts, MAX_BACKOFF_S)
-            issuance.next_at = self.now() + timedelta(seconds=wait)
+            issuance.next_at = self.now() + timedelta(seconds=backoff_s(issuance.attempts))
             issuance.updated_at = self.now()
 
     def overdue(self, today_at: datetime | None = None) -> list[Issuance]:

@@ -25,7 +25,10 @@ from ywtb.common.events.topics import TopicDefinitionError, load_topics
 _REPO_DEPLOY = Path(__file__).resolve().parents[5] / "deploy"
 NAME_RE = re.compile(r"^[a-z][a-z0-9]{1,30}$")
 Backend = Literal["postgresql", "kafka", "redis", "keycloak"]
-Secret = Literal["pii_key"]
+Secret = Literal["pii_key", "nontax_key"]
+SHARED_SECRETS = frozenset(
+    {"nontax_key"}
+)  # held alike by a service and the outside system (or simulator) it talks to
 
 
 class RegistryError(ValueError):
@@ -70,6 +73,13 @@ class Component(BaseModel):
     public_rpcs: tuple[str, ...] = ()
     dev_env: dict[str, str] = Field(default_factory=dict)
     debian_packages: tuple[Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9+.-]+$")], ...] = ()
+    # A simulator of an outside system: component → its setting that points at the simulator under make run.
+    simulates: dict[str, str] = Field(default_factory=dict)
+
+    @property
+    def is_simulator(self) -> bool:
+        """A stand-in for an outside system: started by make run / make up, never imaged or deployed."""
+        return bool(self.simulates)
 
     @property
     def is_grpc(self) -> bool:
@@ -107,11 +117,16 @@ class Registry:
         return name in self._by_name
 
     def __iter__(self) -> Iterator[Component]:
-        return iter(self._by_name.values())
+        """The platform's own components (simulators of outside systems apart)."""
+        return iter(c for c in self._by_name.values() if not c.is_simulator)
 
     def names(self) -> list[str]:
-        """Every component's name."""
-        return list(self._by_name)
+        """Every own component's name."""
+        return [c.name for c in self]
+
+    def simulators(self) -> list[Component]:
+        """The simulators of outside systems (make run / make up start them beside the platform)."""
+        return [c for c in self._by_name.values() if c.is_simulator]
 
     def services(self) -> list[Component]:
         """The gRPC services."""
@@ -133,7 +148,13 @@ def _check(c: Component, registry: dict[str, Component], topics: set[str] | None
     bad = []
     if not NAME_RE.match(c.name):
         bad.append("name must be lowercase letters and digits (2-31), starting with a letter")
-    if c.module != f"ywtb.{c.name}":
+    if c.is_simulator:
+        if not c.module.startswith("ywtb.") or c.is_grpc:
+            bad.append("a simulator is an HTTP process of a ywtb module")
+        for name in c.simulates:
+            if name not in registry or registry[name].is_simulator:
+                bad.append(f"simulates: {name!r} is not a component")
+    elif c.module != f"ywtb.{c.name}":
         bad.append(f"module must be ywtb.{c.name}")
     if c.env_prefix != f"YWTB_{c.name.upper()}_":
         bad.append(f"env_prefix must be YWTB_{c.name.upper()}_")

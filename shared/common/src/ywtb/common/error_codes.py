@@ -220,6 +220,12 @@ SPECIFIC = [
     _code("LICENCE_TYPE_INVALID", InvalidArgument, "The licence type's elements are malformed (see fields)."),
     _code("LICENCE_TYPE_NOT_FOUND", NotFound, "No licence type has this code."),
     _code("LICENCE_TYPES_EXHAUSTED", FailedPrecondition, "The department has used all 999 type codes."),
+    # payment 统一支付
+    _code(
+        "PAYMENT_CALLBACK_REJECTED", PermissionDenied, "A platform callback's signature or content is wrong."
+    ),
+    _code("PAYMENT_ORDER_NOT_FOUND", NotFound, "No payment order (or the caller may not see it)."),
+    _code("PAYMENT_STATE", FailedPrecondition, "The order's or refund's status does not allow this change."),
 ]
 ERROR_CODES: dict[str, ErrorCode] = {
     c.code: c for c in sorted(GENERIC + HTTP + SPECIFIC, key=lambda c: c.code)

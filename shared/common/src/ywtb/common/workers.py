@@ -30,3 +30,17 @@ def periodic(name: str, round_: Callable[[], object], *, interval_s: float) -> W
 
     run.__name__ = f"periodic_{name}"
     return run
+
+
+MAX_BACKOFF_S = 600
+
+
+def backoff_s(attempts: int) -> int:
+    """Seconds before the next try of a round's item that failed `attempts` times: doubling, at most 10 min."""
+    return min(2 ** max(attempts, 0), MAX_BACKOFF_S)
+
+
+def failure_reason(error: BaseException) -> str:
+    """What went wrong, without the statement's parameters a database error carries (personal data)."""
+    cause = getattr(error, "orig", None) or error
+    return f"{type(cause).__name__}: {cause}"[:500]

@@ -9,7 +9,7 @@ import uuid
 import httpx
 
 from ywtb.common.codes import make_credit_code
-from ywtb.common.testing.demo import CITIZEN, FORM, ID_NUMBER, PDF
+from ywtb.common.testing.demo import CITIZEN, FEE_FORM, FEE_ITEM, FORM, ID_NUMBER, PDF, submitted_case
 
 
 def ok(reply: httpx.Response, status: int = 200) -> dict:
@@ -160,4 +160,15 @@ def approved_food_case(gateway, login, given: dict[str, list[str]] | None = None
     do_task(gateway, clerk, case_no, "accept", "已受理")
     do_task(gateway, approver, case_no, "review", "审查通过")
     do_task(gateway, approver, case_no, "decide", "准予许可", "approve")
+    return case_no
+
+
+def approved_fee_case(gateway, login) -> str:  # type: ignore[no-untyped-def]
+    """张三's 临时居民身份证申领 submitted, accepted and decided by the 公安 window clerk (its 工本费 then due);
+    the case number."""
+    case_no, _ = submitted_case(gateway, login, item=(FEE_ITEM, "临时身份证"), form=FEE_FORM)
+    clerk = login(gateway, "jinjiang.police")
+    acceptance = {"mode": "ACCEPTANCE_MODE_NORMAL", "opinion": "材料齐全，予以受理"}
+    ok(gateway.post(f"/api/v1/cases/{case_no}/accept", headers=clerk, json=acceptance))
+    do_task(gateway, clerk, case_no, "accept_and_decide", "准予签发", "approve")
     return case_no

@@ -33,17 +33,30 @@ def pdf(name: str) -> bytes:
     return b"%PDF-1.4\n% " + name.encode() + b"\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 
+# 临时居民身份证申领 of 锦江公安分局: 工本费 10 元 paid online after approval, decided at the window at once.
+FEE_ITEM = "临时居民身份证申领"
+FEE_FORM = {"applicant_name": "张三", "id_number": ID_NUMBER, "mobile": "13800000001", "reason": "乘机急用"}
+
+
 def submitted_case(
-    gateway: httpx.Client, login: Callable[[httpx.Client, str], dict[str, str]]
+    gateway: httpx.Client,
+    login: Callable[[httpx.Client, str], dict[str, str]],
+    *,
+    item: tuple[str, str] = (ITEM, ITEM_QUERY),
+    form: dict[str, object] | None = None,
 ) -> tuple[str, dict[str, bytes]]:
-    """The demo citizen's complete online application for the item (status submitted): (case number, files)."""
+    """The demo citizen's complete online application (status submitted) for the item (name, search query;
+    the demo item by default): every required material uploaded that the applicant provides (all of them for
+    another item); (case number, files)."""
     citizen = login(gateway, CITIZEN)
-    hit = gateway.get("/api/v1/catalog/search", params={"q": ITEM_QUERY}).json()["hits"][0]
+    name, query = item
+    hits = gateway.get("/api/v1/catalog/search", params={"q": query}).json()["hits"]
+    hit = next(h for h in hits if h["name"] == name)
     guide = gateway.get(f"/api/v1/catalog/items/{hit['item_id']}/guide").json()
     names = [
         m["name"]
         for m in guide["guide"]["materials"]
-        if m["required"] and m["source"] == "MATERIAL_SOURCE_APPLICANT"
+        if m["required"] and (m["source"] == "MATERIAL_SOURCE_APPLICANT" or name != ITEM)
     ]
     files, materials = {}, []
     for name in names:
@@ -61,7 +74,7 @@ def submitted_case(
         "item_version": guide["version"],
         "channel": "CHANNEL_ONLINE",
         "applicant": {"applicant_type": 1, "name": "张三", "id_type": "111", "id_number": ID_NUMBER},
-        "form_data": FORM,
+        "form_data": form or FORM,
         "materials": materials,
     }
     reply = gateway.post(

@@ -1,0 +1,1 @@
+"""统一支付: the payment service."""

@@ -1,0 +1,80 @@
+"""Payment tables; the metadata holds the outbox and the inbox. Money is integer fen (分) throughout."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import JSON, BigInteger, DateTime, Integer, String, Text
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+from ywtb.common.db import TenantMixin
+from ywtb.common.tables import service_metadata
+
+metadata = service_metadata("payment")
+outbox, inbox = metadata.outbox, metadata.inbox
+
+
+class Base(DeclarativeBase):
+    """Declarative base of the payment database."""
+
+    metadata = metadata
+
+
+class Charge(TenantMixin, Base):
+    """收费节点: a case that reached acceptance or approval, waiting to have its fee order made (or none)."""
+
+    __tablename__ = "charges"
+    case_no: Mapped[str] = mapped_column(String(64), primary_key=True)
+    item_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    dept: Mapped[str] = mapped_column(String(18), index=True)
+    accepted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    approved_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    status: Mapped[str] = mapped_column(String(12), index=True)
+    order_no: Mapped[str] = mapped_column(String(32), default="")
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    last_error: Mapped[str] = mapped_column(Text, default="")
+    next_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+# Charge statuses: waiting for its point or a peer, ordered, or nothing to charge.
+WAITING, ORDERED, FREE = "waiting", "ordered", "free"
+
+
+class PaymentOrder(TenantMixin, Base):
+    """缴费订单: the fees of one case, in fen, and where their payment stands."""
+
+    __tablename__ = "orders"
+    order_no: Mapped[str] = mapped_column(String(32), primary_key=True)
+    dept: Mapped[str] = mapped_column(String(18), index=True)
+    case_no: Mapped[str] = mapped_column(String(64), index=True)
+    item_id: Mapped[str] = mapped_column(String(64))
+    payer_name: Mapped[str] = mapped_column(String(200))
+    owner: Mapped[str] = mapped_column(String(64), index=True, default="")
+    lines: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
+    total_fen: Mapped[int] = mapped_column(BigInteger)
+    status: Mapped[str] = mapped_column(String(12), index=True)
+    notice_no: Mapped[str] = mapped_column(String(64), default="", index=True)
+    pay_url: Mapped[str] = mapped_column(String(300), default="")
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    paid_fen: Mapped[int] = mapped_column(BigInteger, default=0)
+    paid_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    channel: Mapped[str] = mapped_column(String(20), default="")
+    receipt_no: Mapped[str] = mapped_column(String(64), default="")  # 财政电子票据号
+    created_by: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class OrderTransition(Base):
+    """One state change of an order (or a mismatch found on it): from what to what, why, by whom, when."""
+
+    __tablename__ = "order_transitions"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    order_no: Mapped[str] = mapped_column(String(32), index=True)
+    from_status: Mapped[str] = mapped_column(String(12))
+    to_status: Mapped[str] = mapped_column(String(12))
+    cause: Mapped[str] = mapped_column(String(200))
+    actor: Mapped[str] = mapped_column(String(64))
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True))

@@ -1,0 +1,30 @@
+"""非税收入统一缴款平台: the interface the payment service uses and its HTTP adapter (README.md here)."""
+
+from ywtb.payment.nontax.http_platform import HttpNonTaxPlatform
+from ywtb.payment.nontax.nonces import MemoryNonceStore, NonceStore
+from ywtb.payment.nontax.platform import (
+    CallbackRejected,
+    NonTaxPlatform,
+    Notice,
+    NoticeRequest,
+    NoticeState,
+    NoticeStatus,
+    Payment,
+    PlatformRefused,
+    PlatformUnavailable,
+)
+
+__all__ = [
+    "CallbackRejected",
+    "HttpNonTaxPlatform",
+    "MemoryNonceStore",
+    "NonTaxPlatform",
+    "NonceStore",
+    "Notice",
+    "NoticeRequest",
+    "NoticeState",
+    "NoticeStatus",
+    "Payment",
+    "PlatformRefused",
+    "PlatformUnavailable",
+]

@@ -1,0 +1,179 @@
+"""The wire's JSON bodies (snake_case), both ways; a body of the wrong shape raises WireError."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from typing import Any, TypeVar
+
+from ywtb.common.calendar import SHANGHAI
+from ywtb.payment.nontax.platform import (
+    NOTICE_STATES,
+    Notice,
+    NoticeRequest,
+    NoticeStatus,
+    Payment,
+)
+
+T = TypeVar("T")
+
+
+class WireError(ValueError):
+    """A body that is not the JSON the wire defines."""
+
+
+def dumps(body: dict[str, Any]) -> bytes:
+    """A body as compact UTF-8 JSON."""
+    return json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
+def loads(raw: bytes) -> dict[str, Any]:
+    """A JSON object from raw bytes."""
+    try:
+        body = json.loads(raw.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError) as error:
+        raise WireError(f"not JSON: {error}") from error
+    if not isinstance(body, dict):
+        raise WireError("not a JSON object")
+    return body
+
+
+def format_time(moment: datetime) -> str:
+    """An aware instant as ISO 8601 in Beijing time, to the second."""
+    if moment.tzinfo is None:
+        raise WireError("a naive datetime cannot go on the wire")
+    return moment.astimezone(SHANGHAI).isoformat(timespec="seconds")
+
+
+def parse_time(text: str) -> datetime:
+    """An ISO 8601 instant with its offset."""
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError as error:
+        raise WireError(f"not an ISO 8601 time: {text[:40]!r}") from error
+    if moment.tzinfo is None:
+        raise WireError(f"time without an offset: {text[:40]!r}")
+    return moment
+
+
+def field(body: dict[str, Any], name: str, kind: type[T]) -> T:
+    """body[name], which must be of `kind` (an int is never a bool)."""
+    value = body.get(name)
+    if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
+        raise WireError(f"{name}: expected {kind.__name__}")
+    return value
+
+
+def _time_field(body: dict[str, Any], name: str) -> datetime:
+    return parse_time(field(body, name, str))
+
+
+def request_to_json(request: NoticeRequest) -> dict[str, Any]:
+    """POST /v1/notices body."""
+    return {
+        "order_no": request.order_no,
+        "tenant": request.tenant,
+        "dept": request.dept,
+        "payer_name": request.payer_name,
+        "amount_fen": request.amount_fen,
+        "items": [{"name": name, "amount_fen": fen} for name, fen in request.items],
+        "expires_at": format_time(request.expires_at),
+    }
+
+
+def request_from_json(body: dict[str, Any]) -> NoticeRequest:
+    """A NoticeRequest from POST /v1/notices."""
+    items = field(body, "items", list)
+    if not all(isinstance(item, dict) for item in items):
+        raise WireError("items: expected objects")
+    return NoticeRequest(
+        order_no=field(body, "order_no", str),
+        tenant=field(body, "tenant", str),
+        dept=field(body, "dept", str),
+        payer_name=field(body, "payer_name", str),
+        amount_fen=field(body, "amount_fen", int),
+        items=tuple((field(item, "name", str), field(item, "amount_fen", int)) for item in items),
+        expires_at=_time_field(body, "expires_at"),
+    )
+
+
+def notice_to_json(notice: Notice) -> dict[str, Any]:
+    """POST /v1/notices answer."""
+    return {
+        "notice_no": notice.notice_no,
+        "pay_url": notice.pay_url,
+        "expires_at": format_time(notice.expires_at),
+    }
+
+
+def notice_from_json(body: dict[str, Any]) -> Notice:
+    """A Notice from POST /v1/notices."""
+    return Notice(
+        notice_no=field(body, "notice_no", str),
+        pay_url=field(body, "pay_url", str),
+        expires_at=_time_field(body, "expires_at"),
+    )
+
+
+def status_to_json(status: NoticeStatus) -> dict[str, Any]:
+    """GET /v1/notices/{notice_no} answer (and the cancel's)."""
+    return {
+        "notice_no": status.notice_no,
+        "order_no": status.order_no,
+        "amount_fen": status.amount_fen,
+        "state": status.state,
+        "paid_fen": status.paid_fen,
+        "paid_at": format_time(status.paid_at) if status.paid_at else None,
+        "receipt_no": status.receipt_no,
+        "channel": status.channel,
+    }
+
+
+def status_from_json(body: dict[str, Any]) -> NoticeStatus:
+    """A NoticeStatus from GET /v1/notices/{notice_no}."""
+    state = field(body, "state", str)
+    if state not in NOTICE_STATES:
+        raise WireError(f"state: unknown {state[:20]!r}")
+    paid_at = body.get("paid_at")
+    return NoticeStatus(
+        notice_no=field(body, "notice_no", str),
+        order_no=field(body, "order_no", str),
+        amount_fen=field(body, "amount_fen", int),
+        state=state,
+        paid_fen=field(body, "paid_fen", int),
+        paid_at=None if paid_at is None else _time_field(body, "paid_at"),
+        receipt_no=field(body, "receipt_no", str),
+        channel=field(body, "channel", str),
+    )
+
+
+def payment_to_json(payment: Payment) -> dict[str, Any]:
+    """A callback's body, or one line of a statement."""
+    return {
+        "notice_no": payment.notice_no,
+        "order_no": payment.order_no,
+        "paid_fen": payment.paid_fen,
+        "paid_at": format_time(payment.paid_at),
+        "receipt_no": payment.receipt_no,
+        "channel": payment.channel,
+    }
+
+
+def payment_from_json(body: dict[str, Any]) -> Payment:
+    """A Payment from a callback's body or a statement line."""
+    return Payment(
+        notice_no=field(body, "notice_no", str),
+        order_no=field(body, "order_no", str),
+        paid_fen=field(body, "paid_fen", int),
+        paid_at=_time_field(body, "paid_at"),
+        receipt_no=field(body, "receipt_no", str),
+        channel=field(body, "channel", str),
+    )
+
+
+def statement_from_json(body: dict[str, Any]) -> list[Payment]:
+    """The lines of GET /v1/statements/{day}."""
+    lines = field(body, "lines", list)
+    if not all(isinstance(line, dict) for line in lines):
+        raise WireError("lines: expected objects")
+    return [payment_from_json(line) for line in lines]

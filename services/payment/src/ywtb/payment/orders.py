@@ -1,0 +1,293 @@
+"""缴费订单: an order per case made at the charging point, its payment notice from the non-tax platform, and
+its payment — confirmed by the platform's status, never by a callback alone, and marked paid exactly once.
+
+Each use case owns its transaction; the platform is called outside any transaction (its notice is
+idempotent by order number), and its answer is applied under the order's row lock.
+"""
+
+from __future__ import annotations
+
+import logging
+import secrets
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from ywtb.api.payment.v1 import events_pb2
+from ywtb.common.auth.principal import Principal
+from ywtb.common.clock import Clock, Clocked, utc, utc_now
+from ywtb.common.db import Database
+from ywtb.common.errors import NotFound
+from ywtb.common.timestamps import timestamp
+from ywtb.common.workers import failure_reason
+from ywtb.payment import authz
+from ywtb.payment.events import publish
+from ywtb.payment.models import OrderTransition, PaymentOrder
+from ywtb.payment.nontax.platform import NonTaxPlatform, NoticeRequest, NoticeStatus
+from ywtb.payment.states import CREATED, EXPIRED, NOTIFIED, PAID, order_move
+
+log = logging.getLogger(__name__)
+
+SYSTEM_ACTOR = "system"
+ROUND_SIZE = 20
+
+
+def new_order_no(now: datetime) -> str:
+    """PO + the day (Beijing) + 12 random digits."""
+    return f"PO{utc(now) + timedelta(hours=8):%Y%m%d}{secrets.randbelow(10**12):012d}"
+
+
+def _move(session: Session, order: PaymentOrder, target: str, cause: str, actor: str, now: datetime) -> None:
+    """Change the order's status through the state machine, with its transition record."""
+    previous = order.status
+    order.status = order_move(previous, target)
+    order.updated_at = now
+    session.add(
+        OrderTransition(
+            order_no=order.order_no, from_status=previous, to_status=target, cause=cause, actor=actor, at=now
+        )
+    )
+
+
+class Orders(Clocked):
+    """Orders, their notices and their payments."""
+
+    def __init__(
+        self, db: Database, platform: NonTaxPlatform, *, notice_days: int = 15, clock: Clock = utc_now
+    ) -> None:
+        self.db = db
+        self.platform = platform
+        self.notice_days = notice_days
+        self.clock = clock
+
+    def create(
+        self,
+        session: Session,
+        case: dict[str, str],
+        lines: list[dict[str, Any]],
+        total: int,
+    ) -> PaymentOrder:
+        """A new order of a case (in the caller's transaction), waiting for its notice."""
+        now = self.now()
+        order = PaymentOrder(
+            order_no=new_order_no(now),
+            tenant=case["tenant"],
+            dept=case["dept"],
+            case_no=case["case_no"],
+            item_id=case["item_id"],
+            payer_name=case["payer_name"],
+            owner=case["owner"],
+            lines=lines,
+            total_fen=total,
+            status=CREATED,
+            expires_at=now + timedelta(days=self.notice_days),
+            created_by=SYSTEM_ACTOR,
+            created_at=now,
+            updated_at=now,
+        )
+        session.add(order)
+        session.add(
+            OrderTransition(
+                order_no=order.order_no,
+                from_status="",
+                to_status=CREATED,
+                cause="收费节点",
+                actor=SYSTEM_ACTOR,
+                at=now,
+            )
+        )
+        session.flush()
+        return order
+
+    def notify(self, order_no: str) -> bool:
+        """Ask the platform for the order's payment notice; True once the order is notified."""
+        with self.db.transaction() as session:
+            order = session.get(PaymentOrder, order_no)
+            if order is None or order.status != CREATED:
+                return order is not None
+            request = NoticeRequest(
+                order_no=order.order_no,
+                tenant=order.tenant,
+                dept=order.dept,
+                payer_name=order.payer_name,
+                amount_fen=order.total_fen,
+                items=tuple((line["name"], line["amount_fen"] * line["quantity"]) for line in order.lines),
+                expires_at=utc(order.expires_at),
+            )
+        notice = self.platform.issue_notice(request)
+        now = self.now()
+        with self.db.transaction() as session:
+            order = session.get(PaymentOrder, order_no, with_for_update=True)
+            if order is None or order.status != CREATED:
+                return True
+            order.notice_no, order.pay_url, order.expires_at = (
+                notice.notice_no,
+                notice.pay_url,
+                notice.expires_at,
+            )
+            _move(session, order, NOTIFIED, "缴款通知书已开具", SYSTEM_ACTOR, now)
+            event = events_pb2.OrderNotified(
+                order_no=order.order_no,
+                tenant=order.tenant,
+                dept=order.dept,
+                case_no=order.case_no,
+                item_id=order.item_id,
+                total_fen=order.total_fen,
+                expires_at=timestamp(utc(order.expires_at)),
+            )
+            publish(session, event, key=order.order_no, tenant=order.tenant)
+        return True
+
+    def notify_round(self) -> int:
+        """Notices for the orders still waiting for one (the platform was down when they were made)."""
+        with self.db.transaction() as session:
+            waiting = list(
+                session.scalars(
+                    select(PaymentOrder.order_no)
+                    .where(PaymentOrder.status == CREATED)
+                    .order_by(PaymentOrder.created_at)
+                    .limit(ROUND_SIZE)
+                )
+            )
+        done = 0
+        for order_no in waiting:
+            try:
+                done += self.notify(order_no)
+            except Exception as exc:  # the platform unreachable: the next round tries again
+                log.warning("notice of order %s failed: %s", order_no, failure_reason(exc))
+        return done
+
+    def confirm(self, notice_no: str, source: str) -> PaymentOrder:
+        """Apply what the platform says of a notice (asked now): paid once, or a mismatch reported once."""
+        status = self.platform.status(notice_no)
+        now = self.now()
+        with self.db.transaction() as session:
+            order = session.scalar(
+                select(PaymentOrder).where(PaymentOrder.notice_no == notice_no).with_for_update()
+            )
+            if order is None:
+                raise NotFound("未找到该缴款通知书对应的订单。", code="PAYMENT_ORDER_NOT_FOUND")
+            if status.state == "paid" and order.status != PAID:
+                self._paid(session, order, status, source, now)
+            elif status.state == "expired" and order.status == NOTIFIED:
+                _move(session, order, EXPIRED, "缴款期限已过", SYSTEM_ACTOR, now)
+            session.flush()
+            session.expunge(order)
+        return order
+
+    def _paid(
+        self, session: Session, order: PaymentOrder, status: NoticeStatus, source: str, now: datetime
+    ) -> None:
+        kind = ""
+        if status.order_no != order.order_no or status.paid_fen != order.total_fen:
+            kind = "amount"
+        elif order.status == EXPIRED:
+            kind = "late"
+        if kind:
+            self._mismatch(session, order, kind, status.paid_fen)
+            return
+        order.paid_fen, order.paid_at = status.paid_fen, status.paid_at or now
+        order.channel, order.receipt_no = status.channel, status.receipt_no
+        _move(session, order, PAID, f"平台确认已缴款（{source}）", SYSTEM_ACTOR, now)
+        event = events_pb2.PaymentPaid(
+            order_no=order.order_no,
+            tenant=order.tenant,
+            dept=order.dept,
+            case_no=order.case_no,
+            item_id=order.item_id,
+            paid_fen=order.paid_fen,
+            paid_at=timestamp(utc(order.paid_at)),
+            receipt_no=order.receipt_no,
+        )
+        publish(session, event, key=order.order_no, tenant=order.tenant)
+
+    def _mismatch(self, session: Session, order: PaymentOrder, kind: str, platform_fen: int) -> None:
+        cause = f"对账差异：{kind}"
+        seen = session.scalar(
+            select(OrderTransition.id).where(
+                OrderTransition.order_no == order.order_no, OrderTransition.cause == cause
+            )
+        )
+        if seen is not None:
+            return  # reported once per cause
+        session.add(
+            OrderTransition(
+                order_no=order.order_no,
+                from_status=order.status,
+                to_status=order.status,
+                cause=cause,
+                actor=SYSTEM_ACTOR,
+                at=self.now(),
+            )
+        )
+        event = events_pb2.PaymentMismatch(
+            order_no=order.order_no,
+            tenant=order.tenant,
+            dept=order.dept,
+            case_no=order.case_no,
+            kind=kind,
+            notice_no=order.notice_no,
+            expected_fen=order.total_fen,
+            platform_fen=platform_fen,
+        )
+        publish(session, event, key=order.order_no, tenant=order.tenant)
+
+    def check_round(self, older_than_s: float = 60.0) -> int:
+        """Early reconciliation: ask the platform about notified orders quiet for a while (a lost callback is
+        found here) and about the ones past their time (expired unless paid); how many changed."""
+        cutoff = self.now() - timedelta(seconds=older_than_s)
+        with self.db.transaction() as session:
+            quiet = list(
+                session.execute(
+                    select(PaymentOrder.notice_no, PaymentOrder.status)
+                    .where(PaymentOrder.status == NOTIFIED, PaymentOrder.updated_at <= cutoff)
+                    .order_by(PaymentOrder.updated_at)
+                    .limit(ROUND_SIZE)
+                )
+            )
+        changed = 0
+        for notice_no, before in quiet:
+            try:
+                changed += self.confirm(notice_no, "状态查询").status != before
+            except Exception as exc:  # the platform unreachable: the next round asks again
+                log.warning("status of notice %s unknown: %s", notice_no, failure_reason(exc))
+        with self.db.transaction() as session:  # asked again only after another quiet spell
+            session.execute(
+                update(PaymentOrder)
+                .where(PaymentOrder.notice_no.in_([n for n, _ in quiet]), PaymentOrder.status == NOTIFIED)
+                .values(updated_at=self.now())
+            )
+        return changed
+
+    def of_case(self, principal: Principal, case_no: str) -> list[PaymentOrder]:
+        """A case's orders, oldest first, to its applicant and its department's staff."""
+        with self.db.transaction() as session:
+            found = list(
+                session.scalars(
+                    select(PaymentOrder)
+                    .where(PaymentOrder.case_no == case_no)
+                    .order_by(PaymentOrder.created_at)
+                )
+            )
+            for order in found:
+                authz.require_order_read(principal, order)
+            session.expunge_all()
+        return found
+
+    def mine(self, principal: Principal, page_size: int = 50, offset: int = 0) -> list[PaymentOrder]:
+        """The caller's orders, newest first."""
+        authz.require_applicant(principal)
+        with self.db.transaction() as session:
+            found = list(
+                session.scalars(
+                    select(PaymentOrder)
+                    .where(PaymentOrder.owner == principal.subject)
+                    .order_by(PaymentOrder.created_at.desc(), PaymentOrder.order_no)
+                    .limit(min(max(page_size or 50, 1), 100))
+                    .offset(max(offset, 0))
+                )
+            )
+            session.expunge_all()
+        return found

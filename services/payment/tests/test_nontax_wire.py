@@ -1,0 +1,191 @@
+"""The non-tax wire: its signature (a changed byte, an old timestamp or a replay refused), its bodies, its isolation."""
+
+from __future__ import annotations
+
+import ast
+import hashlib
+import hmac
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from ywtb.payment.nontax.nonces import MemoryNonceStore
+from ywtb.payment.nontax.signing import (
+    NONCE_HEADER,
+    SIGNATURE_HEADER,
+    TIMESTAMP_HEADER,
+    SignatureInvalid,
+    check_key,
+    sign,
+    signature,
+    verify,
+)
+from ywtb.payment.nontax.wire import WireError, format_time, loads, parse_time, payment_from_json
+
+KEY = "test-key-0123456789abcdef"
+BODY = b'{"notice_no":"51010426073000000017","paid_fen":1500}'
+PATH = "/v1/notices"
+PACKAGE = Path(__file__).resolve().parents[1] / "src" / "ywtb" / "payment"
+
+
+def test_a_signed_request_verifies_and_matches_the_documented_formula() -> None:
+    headers = sign(KEY, "POST", PATH, BODY)
+    verify(KEY, "POST", PATH, BODY, headers, nonces=MemoryNonceStore())
+    expected = signature(KEY, "POST", PATH, headers[TIMESTAMP_HEADER], headers[NONCE_HEADER], BODY)
+    assert headers[SIGNATURE_HEADER] == expected
+    # The formula of README.md, computed here independently of the module.
+    canonical = "\n".join(
+        ["POST", PATH, headers[TIMESTAMP_HEADER], headers[NONCE_HEADER], hashlib.sha256(BODY).hexdigest()]
+    )
+    assert headers[SIGNATURE_HEADER] == hmac.new(KEY.encode(), canonical.encode(), hashlib.sha256).hexdigest()
+
+
+def test_header_names_are_case_insensitive() -> None:
+    headers = {k.lower(): v for k, v in sign(KEY, "GET", PATH, b"").items()}
+    verify(KEY, "GET", PATH, b"", headers)
+
+
+@pytest.mark.parametrize("position", [0, len(BODY) // 2, len(BODY) - 1])
+def test_one_changed_byte_of_the_body_is_refused(position: int) -> None:
+    headers = sign(KEY, "POST", PATH, BODY)
+    forged = BODY[:position] + bytes([BODY[position] ^ 0x01]) + BODY[position + 1 :]
+    with pytest.raises(SignatureInvalid, match="does not verify"):
+        verify(KEY, "POST", PATH, forged, headers)
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "key"),
+    [
+        ("GET", PATH, KEY),
+        ("POST", "/v1/notices/x/cancel", KEY),
+        ("POST", PATH, KEY + "x"),
+        ("RESPONSE", PATH, KEY),
+    ],
+)
+def test_another_method_path_or_key_is_refused(method: str, path: str, key: str) -> None:
+    headers = sign(KEY, "POST", PATH, BODY)
+    with pytest.raises(SignatureInvalid, match="does not verify"):
+        verify(key, method, path, BODY, headers)
+
+
+def test_a_changed_header_is_refused() -> None:
+    headers = sign(KEY, "POST", PATH, BODY)
+    for name in (TIMESTAMP_HEADER, NONCE_HEADER):
+        changed = dict(headers)
+        changed[name] = changed[name][:-1] + ("1" if changed[name][-1] != "1" else "2")
+        with pytest.raises(SignatureInvalid, match="does not verify"):
+            verify(KEY, "POST", PATH, BODY, changed)
+
+
+@pytest.mark.parametrize("offset", [-301, 301, -3600])
+def test_a_timestamp_more_than_300_s_off_is_refused(offset: int) -> None:
+    now = time.time()
+    headers = sign(KEY, "POST", PATH, BODY, now=now + offset)
+    with pytest.raises(SignatureInvalid, match="off"):
+        verify(KEY, "POST", PATH, BODY, headers, now=now)
+
+
+@pytest.mark.parametrize("offset", [-299, 0, 299])
+def test_a_timestamp_within_the_window_is_accepted(offset: int) -> None:
+    now = time.time()
+    verify(KEY, "POST", PATH, BODY, sign(KEY, "POST", PATH, BODY, now=now + offset), now=now)
+
+
+def test_a_replayed_nonce_is_refused_a_fresh_one_is_not() -> None:
+    nonces = MemoryNonceStore()
+    headers = sign(KEY, "POST", PATH, BODY)
+    verify(KEY, "POST", PATH, BODY, headers, nonces=nonces)
+    with pytest.raises(SignatureInvalid, match="replay"):
+        verify(KEY, "POST", PATH, BODY, headers, nonces=nonces)
+    verify(KEY, "POST", PATH, BODY, sign(KEY, "POST", PATH, BODY), nonces=nonces)
+
+
+def test_a_forged_message_does_not_burn_its_nonce() -> None:
+    nonces = MemoryNonceStore()
+    headers = sign(KEY, "POST", PATH, BODY)
+    with pytest.raises(SignatureInvalid):
+        verify(KEY, "POST", PATH, BODY + b" ", headers, nonces=nonces)
+    verify(KEY, "POST", PATH, BODY, headers, nonces=nonces)
+
+
+def test_the_nonce_store_forgets_after_its_ttl() -> None:
+    nonces = MemoryNonceStore(purge_every_s=0)
+    assert nonces.remember("abcdefgh", ttl_s=0.05)
+    assert not nonces.remember("abcdefgh", ttl_s=0.05)
+    time.sleep(0.06)
+    assert nonces.remember("abcdefgh", ttl_s=0.05)
+    assert len(nonces) == 1
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [
+        {},
+        {TIMESTAMP_HEADER: "1", NONCE_HEADER: "abcdefgh"},
+        {TIMESTAMP_HEADER: "soon", NONCE_HEADER: "abcdefgh", SIGNATURE_HEADER: "0" * 64},
+        {TIMESTAMP_HEADER: "1", NONCE_HEADER: "a b", SIGNATURE_HEADER: "0" * 64},
+        {TIMESTAMP_HEADER: "1", NONCE_HEADER: "abcdefgh", SIGNATURE_HEADER: "XYZ"},
+    ],
+)
+def test_missing_or_malformed_headers_are_refused(headers: dict[str, str]) -> None:
+    with pytest.raises(SignatureInvalid, match="missing|malformed"):
+        verify(KEY, "POST", PATH, BODY, headers)
+
+
+def test_a_short_key_is_refused() -> None:
+    with pytest.raises(ValueError, match="16 bytes"):
+        check_key("short")
+
+
+def test_times_go_out_in_beijing_time_and_need_an_offset() -> None:
+    moment = datetime(2026, 7, 30, 16, 30, tzinfo=UTC)
+    assert format_time(moment) == "2026-07-31T00:30:00+08:00"
+    assert parse_time("2026-07-31T00:30:00+08:00") == moment
+    with pytest.raises(WireError):
+        parse_time("2026-07-31T00:30:00")
+    with pytest.raises(WireError):
+        format_time(datetime(2026, 7, 31))
+
+
+def test_a_payment_of_the_wrong_shape_is_refused() -> None:
+    good = {
+        "notice_no": "1",
+        "order_no": "o",
+        "paid_fen": 100,
+        "paid_at": "2026-07-31T00:30:00+08:00",
+        "receipt_no": "r",
+        "channel": "wechat",
+    }
+    assert payment_from_json(good).paid_fen == 100
+    for broken in (
+        {**good, "paid_fen": "100"},
+        {**good, "paid_fen": True},
+        {k: v for k, v in good.items() if k != "order_no"},
+    ):
+        with pytest.raises(WireError):
+            payment_from_json(broken)
+    with pytest.raises(WireError):
+        loads(b"[1]")
+
+
+def _imports(path: Path) -> set[str]:
+    found: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            found.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            found.add(node.module)
+    return found
+
+
+def test_the_service_never_imports_the_simulator() -> None:
+    service_files = [p for p in PACKAGE.rglob("*.py") if "nontax_simulator" not in p.parts]
+    assert service_files
+    for path in service_files:
+        assert not any(name.startswith("ywtb.payment.nontax_simulator") for name in _imports(path)), path
+    for path in (PACKAGE / "nontax").rglob("*.py"):
+        assert not any(
+            name.split(".")[0] in {"fastapi", "starlette", "uvicorn"} for name in _imports(path)
+        ), path
