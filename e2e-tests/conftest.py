@@ -141,6 +141,7 @@ def chart_pods_gateway(built_images, tmp_path_factory) -> Iterator[httpx.Client]
         "ywtb-platform": {
             "internal-signing-key": secrets.token_urlsafe(48),
             "pii-key": secrets.token_urlsafe(48),
+            "nontax-key": secrets.token_urlsafe(48),
         },
         "ywtb-postgresql": {
             f"{name}-database-url": base.set(database=f"{prefix}_{name}").render_as_string(
