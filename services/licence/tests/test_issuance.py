@@ -80,9 +80,7 @@ def world(sqlite_url: str, facts: Facts):  # type: ignore[no-untyped-def]
     upgrade(script_location_of("ywtb.licence"), sqlite_url)
     db = Database(sqlite_url)
     licences = Licences(SealStore(SECRET), PiiKeys.from_secret(SECRET, "licence"))
-    source = type(
-        "Source", (), {"holder": staticmethod(facts.holder), "guide": staticmethod(facts.guide)}
-    )()
+    source = type("Source", (), {"holder": staticmethod(facts.holder), "guide": staticmethod(facts.guide)})()
     clock = {"now": APPROVED_AT}
     issuances = Issuances(db, licences, source, clock=lambda: clock["now"])
     return db, issuances, LicenceTypes(db, clock=lambda: APPROVED_AT), clock

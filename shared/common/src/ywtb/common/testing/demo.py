@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 
 import httpx
 
@@ -43,7 +43,7 @@ def submitted_case(
     login: Callable[[httpx.Client, str], dict[str, str]],
     *,
     item: tuple[str, str] = (ITEM, ITEM_QUERY),
-    form: dict[str, object] | None = None,
+    form: Mapping[str, object] | None = None,
 ) -> tuple[str, dict[str, bytes]]:
     """The demo citizen's complete online application (status submitted) for the item (name, search query;
     the demo item by default): every required material uploaded that the applicant provides (all of them for
@@ -74,7 +74,7 @@ def submitted_case(
         "item_version": guide["version"],
         "channel": "CHANNEL_ONLINE",
         "applicant": {"applicant_type": 1, "name": "张三", "id_type": "111", "id_number": ID_NUMBER},
-        "form_data": form or FORM,
+        "form_data": dict(form) if form else FORM,
         "materials": materials,
     }
     reply = gateway.post(
