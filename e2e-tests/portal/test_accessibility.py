@@ -16,7 +16,7 @@ from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Page, expect
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
-from ywtb.common.testing.case_flow import run_case_to_completion
+from ywtb.common.testing.case_flow import approved_fee_case, run_case_to_completion
 from ywtb.common.testing.demo import CITIZEN, FORM_FIELDS, ID_NUMBER, ITEM, PDF, submitted_case
 from ywtb.common.testing.pages import field
 
@@ -184,6 +184,16 @@ def test_citizen_pages_pass_axe(  # type: ignore[no-untyped-def]
     audit(page, "case detail")
     page.goto(embedded_portal + "/licences")
     audit(page, "my licences")
+    fee_case = approved_fee_case(embedded_gateway, login)
+    page.goto(f"{embedded_portal}/cases/{fee_case}")
+    for _ in range(60):  # its order is made and notified in the background
+        if page.get_by_role("link", name="去缴费").count():
+            break
+        time.sleep(1)
+        page.reload()
+    audit(page, "case with a fee due")
+    page.goto(embedded_portal + "/payments")
+    audit(page, "my payments")
     page.goto(embedded_portal + "/verify")
     audit(page, "licence verification")
     page.goto(embedded_portal + "/verify?identifier=1.2.156.3005.2.x")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ywtb.portal.i18n import admin, citizen, common, labels, licence, workbench
+from ywtb.portal.i18n import admin, citizen, common, labels, licence, payment, workbench
 
 LANGS = ("zh", "en")
 MESSAGES: dict[str, tuple[str, str]] = {
@@ -10,6 +10,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     **labels.MESSAGES,
     **citizen.MESSAGES,
     **licence.MESSAGES,
+    **payment.MESSAGES,
     **workbench.MESSAGES,
     **admin.MESSAGES,
 }

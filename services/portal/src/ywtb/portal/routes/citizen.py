@@ -10,6 +10,7 @@ from ywtb.portal.routes.citizen_bundle import build_bundle_apply_router
 from ywtb.portal.routes.citizen_cases import build_cases_router
 from ywtb.portal.routes.citizen_catalogue import build_catalogue_router
 from ywtb.portal.routes.citizen_licences import build_licences_router
+from ywtb.portal.routes.citizen_payments import build_payments_router
 
 
 def build_citizen_router() -> APIRouter:
@@ -20,4 +21,5 @@ def build_citizen_router() -> APIRouter:
     router.include_router(build_bundle_apply_router())
     router.include_router(build_cases_router())
     router.include_router(build_licences_router())
+    router.include_router(build_payments_router())
     return router

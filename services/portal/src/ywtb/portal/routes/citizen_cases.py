@@ -44,10 +44,44 @@ def _timeline(page: Page, case: dict[str, Any]) -> dict[str, Any] | None:
         return None
 
 
+def _orders(page: Page, case: dict[str, Any]) -> list[dict[str, Any]]:
+    """The case's payment orders (none before acceptance or while the payment service cannot answer)."""
+    if labels.short_code("case_status", case.get("status")) != "ACCEPTED":
+        return []
+    try:
+        found: list[dict[str, Any]] = page.get("citizen", f"/api/v1/payment/cases/{case['case_no']}/orders")
+    except GatewayError:
+        return []
+    return found
+
+
+def _fee_entries(page: Page, orders: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """A timeline entry per order waiting for payment or paid."""
+    entries = []
+    for order in orders:
+        amount = View.yuan(order.get("total_fen"))
+        if order.get("status") == "ORDER_STATUS_PAID":
+            entries.append(
+                {
+                    "title": page.t("citizen.timeline.fee_paid", amount=amount),
+                    "at": order.get("paid_at"),
+                    "done": True,
+                }
+            )
+        elif order.get("status") == "ORDER_STATUS_NOTIFIED":
+            entries.append(
+                {"title": page.t("citizen.timeline.fee_due", amount=amount), "at": None, "done": False}
+            )
+    return entries
+
+
 def timeline_entries(
-    page: Page, case: dict[str, Any], approval: dict[str, Any] | None
+    page: Page,
+    case: dict[str, Any],
+    approval: dict[str, Any] | None,
+    orders: list[dict[str, Any]] | None = None,
 ) -> list[dict[str, Any]]:
-    """Intake's facts (submitted, corrections, acceptance or rejection) followed by approval's steps."""
+    """Intake's facts (submitted, corrections, acceptance or rejection), approval's steps and the fees."""
     t, lb = page.t, labels.Labels(page.lang)
     entries = [{"title": t("citizen.timeline.submitted"), "at": case.get("submitted_at"), "done": True}]
     rounds = int(case.get("correction_round") or 0)
@@ -110,6 +144,7 @@ def timeline_entries(
                 "note": stop.get("reason", ""),
             }
         )
+    entries += _fee_entries(page, orders or [])
     return sorted(entries, key=lambda e: (e["at"] is None, e["at"] or ""))  # clock stops fall in place
 
 
@@ -131,6 +166,7 @@ def _case_page(page: Page, case_no: str, status: int = 200, **extra: Any) -> Res
     """The case page; `values` and `files` re-fill the correction form, `typed` a draft of it."""
     case = page.get("citizen", f"/api/v1/cases/{case_no}")
     approval = _timeline(page, case)
+    orders = _orders(page, case)
     try:
         version = case_version(page, case)
     except GatewayError:
@@ -154,7 +190,8 @@ def _case_page(page: Page, case_no: str, status: int = 200, **extra: Any) -> Res
             version=version,
             item_names={i["item_id"]: i["name"] for i in case.get("bundle_items", [])},
             given=given,
-            entries=timeline_entries(page, case, approval),
+            orders=orders,
+            entries=timeline_entries(page, case, approval, orders),
             form_rows=form_schema.form_rows(
                 page.lang,
                 form_schema.schema_fields((version or {}).get("guide", {}).get("form_schema")),

@@ -53,6 +53,12 @@ class View:
         return bool(value and URL.match(value.strip()))
 
     @staticmethod
+    def yuan(fen: Any) -> str:
+        """An amount in fen (an int64 arrives as JSON text) as yuan with two decimals."""
+        whole, cents = divmod(int(fen or 0), 100)
+        return f"{whole}.{cents:02d}"
+
+    @staticmethod
     def query(**params: Any) -> str:
         """A query string of the non-empty parameters."""
         return urlencode({k: v for k, v in params.items() if v not in (None, "", 0)})

@@ -1,0 +1,41 @@
+"""Texts of the payment pages: a case's fees and 我的缴费."""
+
+MESSAGES: dict[str, tuple[str, str]] = {
+    "nav.my_payments": ("我的缴费", "My payments"),
+    "payment.title": ("我的缴费", "My payments"),
+    "payment.lead": (
+        "办件的收费在非税收入统一缴款平台缴纳；缴款后，平台通知本网，订单状态自动更新，并开具财政电子票据。",
+        "Fees are paid on the provincial non-tax payment platform; once paid, the order updates itself and an "
+        "electronic receipt is issued.",
+    ),
+    "payment.empty": ("暂无缴费订单。", "No payment orders."),
+    "payment.case_section": ("缴费", "Fees"),
+    "payment.order_no": ("订单号", "Order"),
+    "payment.notice_no": ("缴款通知书编号", "Payment notice"),
+    "payment.amount": ("应缴金额", "Amount due"),
+    "payment.paid": ("实缴金额", "Paid"),
+    "payment.yuan": ("{amount} 元", "CNY {amount}"),
+    "payment.status": ("状态", "Status"),
+    "payment.status.ORDER_STATUS_CREATED": ("待开具缴款通知书", "Notice being issued"),
+    "payment.status.ORDER_STATUS_NOTIFIED": ("待缴费", "To pay"),
+    "payment.status.ORDER_STATUS_PAID": ("已缴费", "Paid"),
+    "payment.status.ORDER_STATUS_EXPIRED": ("已过期", "Expired"),
+    "payment.status.ORDER_STATUS_CANCELLED": ("已取消", "Cancelled"),
+    "payment.fees": ("收费项目", "Fees"),
+    "payment.basis": ("收费依据", "Basis"),
+    "payment.pay": ("去缴费", "Pay now"),
+    "payment.pay_hint": (
+        "在非税收入统一缴款平台选择银行柜台、网上银行、微信或支付宝缴款，请于 {date} 前缴纳。",
+        "Pay on the non-tax payment platform (bank counter, online banking, WeChat or Alipay) by {date}.",
+    ),
+    "payment.paid_at": ("缴款时间", "Paid at"),
+    "payment.channel": ("缴款渠道", "Channel"),
+    "payment.receipt": ("财政电子票据号", "Electronic receipt"),
+    "payment.case": ("办件", "Application"),
+    "payment.channel.bank_counter": ("银行柜台", "Bank counter"),
+    "payment.channel.online_banking": ("网上银行", "Online banking"),
+    "payment.channel.wechat": ("微信", "WeChat"),
+    "payment.channel.alipay": ("支付宝", "Alipay"),
+    "citizen.timeline.fee_due": ("待缴费 {amount} 元", "Fee due: CNY {amount}"),
+    "citizen.timeline.fee_paid": ("已缴费 {amount} 元", "Fee paid: CNY {amount}"),
+}
