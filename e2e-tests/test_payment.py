@@ -2,8 +2,9 @@
 
 张三 applies online for 临时居民身份证 (工本费 10 元, paid online, charged after approval); the 公安 window
 clerk accepts and decides it; the order appears on the case with its payment notice; a forged callback is
-refused; 张三 pays on the platform's page (微信); the platform calls back through the gateway and the
-payment service, having asked the platform, marks the order paid once with its electronic receipt.
+refused; the licence waits on the issuing desk (缴费后发证); 张三 pays on the platform's page (微信); the
+platform calls back through the gateway and the payment service, having asked the platform, marks the order
+paid once with its electronic receipt — and only then is the 临时居民身份证 issued into his wallet.
 """
 
 from __future__ import annotations
@@ -61,6 +62,14 @@ def test_a_fee_is_paid_once_through_the_platform(embedded_gateway, login) -> Non
 
     page = httpx.get(order["pay_url"], timeout=10)
     assert page.status_code == 200 and "10.00" in page.text and order["notice_no"] in page.text
+    clerk = login(gateway, "jinjiang.police")
+    desk = _desk_entry(gateway, clerk, case_no)
+    assert desk["status"] == "ISSUANCE_STATUS_AWAITING_PAYMENT", desk
+    assert not [
+        x
+        for x in ok(gateway.get("/api/v1/licence/licences/mine", headers=citizen))
+        if x["case_no"] == case_no
+    ]
     paid_page = httpx.post(order["pay_url"], data={"channel": "wechat"}, timeout=10)
     assert paid_page.status_code == 200 and "缴款成功" in paid_page.text
     (paid,) = _orders(gateway, citizen, case_no, "ORDER_STATUS_PAID")
@@ -71,3 +80,33 @@ def test_a_fee_is_paid_once_through_the_platform(embedded_gateway, login) -> Non
     again = httpx.post(order["pay_url"], data={"channel": "alipay"}, timeout=10)
     assert "已缴款" in again.text  # the platform takes one payment per notice
     assert _orders(gateway, citizen, case_no, "ORDER_STATUS_PAID")[0]["receipt_no"] == paid["receipt_no"]
+    (licence,) = _licences(gateway, citizen, case_no)
+    assert (licence["type_name"], licence["status"]) == ("临时居民身份证", "LICENCE_STATUS_VALID")
+
+
+def _desk_entry(gateway: httpx.Client, clerk: dict[str, str], case_no: str) -> dict:  # type: ignore[type-arg]
+    """The case's issuance on the issuing desk once it waits for the fees, up to 60 s."""
+    deadline = time.monotonic() + 60
+    while True:
+        found = [
+            i for i in ok(gateway.get("/api/v1/licence/issuances", headers=clerk)) if i["case_no"] == case_no
+        ]
+        if found and found[0]["status"] != "ISSUANCE_STATUS_PENDING":
+            return found[0]
+        assert time.monotonic() < deadline, f"no issuance of {case_no} waiting within 60 s: {found}"
+        time.sleep(0.5)
+
+
+def _licences(gateway: httpx.Client, citizen: dict[str, str], case_no: str) -> list[dict]:  # type: ignore[type-arg]
+    """The case's licences in the holder's wallet once there is one, up to 60 s."""
+    deadline = time.monotonic() + 60
+    while True:
+        found = [
+            x
+            for x in ok(gateway.get("/api/v1/licence/licences/mine", headers=citizen))
+            if x["case_no"] == case_no
+        ]
+        if found:
+            return found
+        assert time.monotonic() < deadline, f"no licence of {case_no} within 60 s"
+        time.sleep(0.5)

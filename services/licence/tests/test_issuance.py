@@ -11,6 +11,7 @@ from sqlalchemy import select
 from ywtb.api.approval.v1 import events_pb2 as approval_events
 from ywtb.api.catalog.v1 import catalog_pb2
 from ywtb.api.intake.v1 import intake_pb2
+from ywtb.api.payment.v1 import events_pb2 as payment_events
 from ywtb.common.auth.principal import Principal
 from ywtb.common.db import Database
 from ywtb.common.errors import Unavailable
@@ -23,6 +24,7 @@ from ywtb.licence.licences import Licences
 from ywtb.licence.models import (
     AUTOMATIC,
     AWAITING_CLERK,
+    AWAITING_PAYMENT,
     ISSUED,
     MANUAL,
     NOT_A_LICENCE,
@@ -47,6 +49,7 @@ class Facts:
         )
         self.form = {"business_scope": "小吃服务"}
         self.down = False
+        self.pay_before_licence = False
 
     def holder(self, case_no: str, fields: list[str]) -> intake_pb2.GetCaseHolderResponse:
         if self.down:
@@ -67,7 +70,7 @@ class Facts:
 
     def guide(self, item_id: str, version: int) -> catalog_pb2.Guide:
         assert (item_id, version) == ("item-1", 3)
-        return catalog_pb2.Guide(result=self.result)
+        return catalog_pb2.Guide(result=self.result, pay_before_licence=self.pay_before_licence)
 
 
 @pytest.fixture
@@ -128,6 +131,31 @@ def test_an_automatic_type_is_issued_from_the_form(world) -> None:  # type: igno
             "citizen-1",
         )
     assert issuances.run_round() == 0
+
+
+def test_a_licence_issued_once_paid_waits_for_the_fees(world, facts) -> None:  # type: ignore[no-untyped-def]
+    db, issuances, types, _clock = world
+    types.define(
+        ADMIN, LicenceTypeDraft("营业执照", (("business_scope", "经营范围", True),), 0, "", AUTOMATIC)
+    )
+    facts.pay_before_licence = True
+    _approve(db, issuances)
+    issuances.run_round()
+    assert _issuance(db).status == AWAITING_PAYMENT
+    assert issuances.run_round() == 0  # not retried while unpaid
+    paid = payment_events.PaymentPaid(
+        case_no="C-1", order_no="PO-1", paid_fen=1000, paid_at=timestamp(APPROVED_AT)
+    )
+    with db.transaction() as session:
+        issuances.record_paid(session, paid)
+        issuances.record_paid(session, paid)  # a redelivered event adds nothing
+    assert issuances.run_round() == 1 and _issuance(db).status == ISSUED
+    _approve(db, issuances, "C-2")  # paid before its approval (charged after acceptance)
+    with db.transaction() as session:
+        issuances.record_paid(
+            session, payment_events.PaymentPaid(case_no="C-2", order_no="PO-2", paid_fen=1000)
+        )
+    assert issuances.run_round() == 1 and _issuance(db, "C-2").status == ISSUED
 
 
 def test_a_manual_type_or_a_field_the_form_lacks_waits_for_the_clerk(world, facts) -> None:  # type: ignore[no-untyped-def]

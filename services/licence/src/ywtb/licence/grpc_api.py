@@ -26,6 +26,7 @@ from ywtb.licence.licence_types import LicenceTypeDraft, LicenceTypes
 from ywtb.licence.models import (
     AUTOMATIC,
     AWAITING_CLERK,
+    AWAITING_PAYMENT,
     MANUAL,
     PENDING,
     REVOKED,
@@ -124,7 +125,11 @@ def _licence(licence: Licence) -> pb.Licence:
     )
 
 
-ISSUANCE_STATUS_PB = {PENDING: pb.ISSUANCE_STATUS_PENDING, AWAITING_CLERK: pb.ISSUANCE_STATUS_AWAITING_CLERK}
+ISSUANCE_STATUS_PB = {
+    PENDING: pb.ISSUANCE_STATUS_PENDING,
+    AWAITING_CLERK: pb.ISSUANCE_STATUS_AWAITING_CLERK,
+    AWAITING_PAYMENT: pb.ISSUANCE_STATUS_AWAITING_PAYMENT,
+}
 
 
 def _issuance(entry: DeskEntry) -> pb.Issuance:

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from ywtb.api.approval.v1 import events_pb2 as approval_events
 from ywtb.api.catalog.v1 import catalog_pb2
 from ywtb.api.intake.v1 import intake_pb2
+from ywtb.api.payment.v1 import events_pb2 as payment_events
 from ywtb.common.calendar import WorkCalendar, local_date, national_calendar
 from ywtb.common.case_facts import CaseFacts
 from ywtb.common.clock import Clock, Clocked, utc, utc_now
@@ -26,7 +27,17 @@ from ywtb.common.timestamps import from_timestamp
 from ywtb.common.workers import backoff_s, failure_reason
 from ywtb.licence.licence_types import LicenceTypes
 from ywtb.licence.licences import IssueOrder, Licences
-from ywtb.licence.models import AWAITING_CLERK, ISSUED, MANUAL, NOT_A_LICENCE, PENDING, Issuance, LicenceType
+from ywtb.licence.models import (
+    AWAITING_CLERK,
+    AWAITING_PAYMENT,
+    ISSUED,
+    MANUAL,
+    NOT_A_LICENCE,
+    PENDING,
+    CasePayment,
+    Issuance,
+    LicenceType,
+)
 
 log = logging.getLogger(__name__)
 
@@ -94,6 +105,17 @@ class Issuances(Clocked):
         )
         return True
 
+    def record_paid(self, session: Session, paid: payment_events.PaymentPaid) -> None:
+        """Note a case's fees paid (in the consumer's transaction); its issuance waiting for them is due again."""
+        if session.get(CasePayment, paid.case_no) is None:
+            paid_at = from_timestamp(paid.paid_at) or self.now()
+            session.add(CasePayment(case_no=paid.case_no, order_no=paid.order_no, paid_at=paid_at))
+        waiting = session.scalars(
+            select(Issuance).where(Issuance.case_no == paid.case_no, Issuance.status == AWAITING_PAYMENT)
+        )
+        for issuance in waiting:
+            issuance.status, issuance.next_at, issuance.updated_at = PENDING, self.now(), self.now()
+
     def run_round(self) -> int:
         """Try the pending issuances that are due a try; how many left the pending state."""
         now = self.now()
@@ -118,7 +140,8 @@ class Issuances(Clocked):
 
     def _issue(self, case_no: str, item_id: str) -> None:
         holder = self.facts.holder(case_no, [])
-        result = self.facts.guide(item_id, holder.item_version).result
+        guide = self.facts.guide(item_id, holder.item_version)
+        result = guide.result
         with self.db.transaction() as session:
             issuance = session.get(Issuance, (case_no, item_id), with_for_update=True)
             if issuance is None or issuance.status != PENDING:
@@ -126,6 +149,9 @@ class Issuances(Clocked):
             issuance.updated_at = self.now()
             if result.type != catalog_pb2.RESULT_TYPE_LICENCE or not result.licence_type.strip():
                 issuance.status = NOT_A_LICENCE
+                return
+            if guide.pay_before_licence and session.get(CasePayment, case_no) is None:
+                issuance.status = AWAITING_PAYMENT  # PaymentPaid puts it back in the round
                 return
             kind = LicenceTypes.resolve(session, result.licence_type, issuance.dept, issuance.tenant)
             if kind is None:
@@ -161,7 +187,10 @@ class Issuances(Clocked):
             found = list(
                 session.scalars(
                     select(Issuance)
-                    .where(Issuance.status.in_((PENDING, AWAITING_CLERK)), Issuance.due_on < today)
+                    .where(
+                        Issuance.status.in_((PENDING, AWAITING_CLERK, AWAITING_PAYMENT)),
+                        Issuance.due_on < today,
+                    )
                     .order_by(Issuance.due_on)
                 )
             )

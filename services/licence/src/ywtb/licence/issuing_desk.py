@@ -10,10 +10,18 @@ from ywtb.common import tenancy
 from ywtb.common.auth.principal import Principal
 from ywtb.common.errors import FailedPrecondition, NotFound, PermissionDenied
 from ywtb.licence.issuance import Issuances, order_of
-from ywtb.licence.models import AWAITING_CLERK, ISSUED, PENDING, Issuance, Licence, LicenceType
+from ywtb.licence.models import (
+    AWAITING_CLERK,
+    AWAITING_PAYMENT,
+    ISSUED,
+    PENDING,
+    Issuance,
+    Licence,
+    LicenceType,
+)
 
 DESK_ROLES = (tenancy.WINDOW_CLERK, tenancy.APPROVER)
-OPEN = (PENDING, AWAITING_CLERK)
+OPEN = (PENDING, AWAITING_CLERK, AWAITING_PAYMENT)
 
 
 @dataclass(frozen=True)

@@ -171,3 +171,13 @@ VALID, REVOKED, SUPERSEDED = "valid", "revoked", "superseded"
 # Why a licence is revoked (注销): issued in error, a 告知承诺 promise proved false, the holder asked, other.
 REVOKE_KINDS = ("error", "promise_false", "holder_request", "other")
 PENDING, AWAITING_CLERK, ISSUED, NOT_A_LICENCE = "pending", "clerk", "issued", "none"
+AWAITING_PAYMENT = "payment"  # 缴费后发证: issued once the case's fees are paid
+
+
+class CasePayment(Base):
+    """A case's fees paid (PaymentPaid), for items whose licence is issued only once they are."""
+
+    __tablename__ = "case_payments"
+    case_no: Mapped[str] = mapped_column(String(64), primary_key=True)
+    order_no: Mapped[str] = mapped_column(String(32))
+    paid_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))

@@ -16,6 +16,10 @@ log = logging.getLogger(__name__)
 
 # (tenant, 17-character prefix of the defining department's credit code), as identity's demo seed.
 DEPARTMENTS = [("510104", "11510104MB3234567"), ("510105", "11510105MB6234567")]
+POLICE = (
+    "510104",
+    "11510104MB1023456",
+)  # 锦江公安分局: the result of 临时居民身份证申领 (issued once its fee is paid)
 TYPES = [
     LicenceTypeDraft(
         name="营业执照",
@@ -38,14 +42,23 @@ TYPES = [
 ]
 
 
+TEMPORARY_ID = LicenceTypeDraft(
+    name="临时居民身份证",
+    fields=(),
+    validity_months=3,
+    template_title="临时居民身份证",
+    issue_mode=AUTOMATIC,
+)
+
+
 def seed_demo(types: LicenceTypes) -> None:
     """Define the demo types of each demo department that does not have them yet."""
-    for tenant, prefix in DEPARTMENTS:
+    plan = [(d, draft) for d in DEPARTMENTS for draft in TYPES] + [(POLICE, TEMPORARY_ID)]
+    for (tenant, prefix), draft in plan:
         dept = make_credit_code(prefix)
         admin = Principal(subject="demo-seed", tenant=tenant, dept=dept, roles=frozenset({DEPT_ADMIN}))
-        for draft in TYPES:
-            try:
-                types.define(admin, draft)
-            except AlreadyExists:
-                continue
-    log.info("demo licence types ready for %d departments", len(DEPARTMENTS))
+        try:
+            types.define(admin, draft)
+        except AlreadyExists:
+            continue
+    log.info("demo licence types ready for %d departments", len(DEPARTMENTS) + 1)

@@ -15,6 +15,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "workbench.issuances.untyped": ("证照类型待确定", "Licence type to be resolved"),
     "workbench.issuances.issue": ("签发证照", "Issue the licence"),
     "workbench.issuances.automatic": ("自动出证中", "Being issued automatically"),
+    "workbench.issuances.awaiting_payment": (
+        "缴费后发证：待申请人缴费",
+        "Issued once the applicant pays the fees",
+    ),
     "workbench.issuances.empty": ("暂无待出证的办件。", "No licence is waiting to be issued."),
     "workbench.issuances.done": ("已签发{name}（证照编号 {no}）。", "{name} issued (number {no})."),
     # 发证台账

@@ -116,6 +116,8 @@ class _IssuanceStatusEnumTypeWrapper(_enum_type_wrapper._EnumTypeWrapper[_Issuan
     """Being issued automatically (retried while intake or the catalogue cannot be reached)."""
     ISSUANCE_STATUS_AWAITING_CLERK: _IssuanceStatus.ValueType  # 2
     """Left to the issuing clerk (a type issued by hand, or a field the form lacks)."""
+    ISSUANCE_STATUS_AWAITING_PAYMENT: _IssuanceStatus.ValueType  # 3
+    """缴费后发证: issued once the case's fees are paid."""
 
 class IssuanceStatus(_IssuanceStatus, metaclass=_IssuanceStatusEnumTypeWrapper):
     """Where an issuance stands."""
@@ -126,6 +128,8 @@ ISSUANCE_STATUS_PENDING: IssuanceStatus.ValueType  # 1
 """Being issued automatically (retried while intake or the catalogue cannot be reached)."""
 ISSUANCE_STATUS_AWAITING_CLERK: IssuanceStatus.ValueType  # 2
 """Left to the issuing clerk (a type issued by hand, or a field the form lacks)."""
+ISSUANCE_STATUS_AWAITING_PAYMENT: IssuanceStatus.ValueType  # 3
+"""缴费后发证: issued once the case's fees are paid."""
 Global___IssuanceStatus: _TypeAlias = IssuanceStatus  # noqa: Y015
 
 class _ReissueKind:
