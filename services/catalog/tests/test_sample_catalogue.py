@@ -35,7 +35,13 @@ GUIDE_KEYS = {
     "place", "hours", "consult_phone", "complaint_phone", "service_objects", "themes", "result", "faqs",
     "appointment", "express_delivery", "online_payment", "process", "materials", "form_schema",
 }  # fmt: skip
-OPTIONAL_GUIDE_KEYS = {"flow", "special_procedures", "min_real_name_level"}
+OPTIONAL_GUIDE_KEYS = {
+    "flow",
+    "special_procedures",
+    "min_real_name_level",
+    "charge_point",
+    "pay_before_licence",
+}
 MATERIAL_KEYS = {
     "name", "required", "may_be_missing", "kind", "source", "licence_type", "copies", "blank_form", "sample",
     "standard",
