@@ -69,6 +69,7 @@ BY_NAME: dict[str, Any] = {
     "description": "个体工商户开业涉及的登记、税务、社保事项一次办理。",
     "item_ids": "3f2b6c1e-8a4d-4f0e-9b7a-2c5d1e6f7a80",
     "version": "2026.1",
+    "day": "2026-12-01",
 }
 # Values of a field in one message (its short name), before BY_NAME.
 BY_MESSAGE: dict[str, Any] = {

@@ -5,17 +5,18 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Depends, Path, Query, Request
 from pydantic import BaseModel, ConfigDict, Field
 
 from ywtb.api.payment.v1 import payment_pb2 as pb
 from ywtb.gateway.auth import CurrentPrincipal, OptionalPrincipal
-from ywtb.gateway.contract.answers import answers
+from ywtb.gateway.contract.answers import WRITE, answers
+from ywtb.gateway.contract.models import input_model
 from ywtb.gateway.grpc_aio import AsyncStub
-from ywtb.gateway.routes.grpc_json import app_state, to_json
+from ywtb.gateway.routes.grpc_json import app_state, to_json, to_proto
 
 SERVICE = "ywtb.api.payment.v1.PaymentService"
-READS = [f"{SERVICE}/{m}" for m in ("ListCaseOrders", "ListMyOrders")]
+READS = [f"{SERVICE}/{m}" for m in ("ListCaseOrders", "ListMyOrders", "ListMismatches")]
 
 Stub = Annotated[AsyncStub, Depends(app_state("payment"))]  # ywtb.api.payment.v1.PaymentService
 
@@ -44,6 +45,17 @@ class PlatformCallbackIn(BaseModel):
     paid_at: str = Field(max_length=40)
     receipt_no: str = Field(max_length=64)
     channel: str = Field(max_length=20)
+
+
+ResolutionIn = input_model(
+    pb.ResolveMismatchRequest.DESCRIPTOR,
+    exclude=("id",),
+    required=("reason",),
+    rules={"reason": Field(min_length=2, max_length=200)},
+)
+ReconcileIn = input_model(
+    pb.ReconcileDayRequest.DESCRIPTOR, required=("day",), rules={"day": Field(pattern=r"^\d{4}-\d{2}-\d{2}$")}
+)
 
 
 def build_payment_router() -> APIRouter:
@@ -83,5 +95,40 @@ def build_payment_router() -> APIRouter:
             pb.HandlePlatformCallbackRequest(body=body, headers=headers)
         )
         return to_json(reply)
+
+    @router.get(
+        "/mismatches",
+        summary="对账差异（部门管理员、租户管理员）",
+        **answers(pb.Mismatch, many=True),
+    )
+    async def mismatches(
+        principal: CurrentPrincipal,
+        stub: Stub,
+        status: Annotated[str, Query(pattern=r"^(|open|resolved)$")] = "",
+    ) -> list[dict[str, Any]]:
+        reply = await stub.ListMismatches(pb.ListMismatchesRequest(status=status))
+        return [to_json(m) for m in reply.mismatches]
+
+    @router.post(
+        "/mismatches/{mismatch_id}/resolution",
+        summary="处理对账差异：说明处理结果（部门管理员、租户管理员）",
+        **answers(pb.Mismatch, errors=WRITE),
+    )
+    async def resolve(
+        mismatch_id: Annotated[int, Path(ge=1, le=2**62)],
+        body: ResolutionIn,  # type: ignore[valid-type]
+        principal: CurrentPrincipal,
+        stub: Stub,
+    ) -> dict[str, Any]:
+        request = to_proto(body, pb.ResolveMismatchRequest(id=mismatch_id))
+        return to_json((await stub.ResolveMismatch(request)).mismatch)
+
+    @router.post(
+        "/reconciliations",
+        summary="对某日的平台对账单进行对账（租户管理员、平台管理员）",
+        **answers(pb.ReconcileDayResponse, errors=WRITE),
+    )
+    async def reconcile(body: ReconcileIn, principal: CurrentPrincipal, stub: Stub) -> dict[str, Any]:  # type: ignore[valid-type]
+        return to_json(await stub.ReconcileDay(to_proto(body, pb.ReconcileDayRequest())))
 
     return router

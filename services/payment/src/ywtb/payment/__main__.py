@@ -11,9 +11,11 @@ from ywtb.payment.charges import Charges
 from ywtb.payment.config import PaymentSettings
 from ywtb.payment.consumer import case_consumer
 from ywtb.payment.grpc_api import PaymentServicer
+from ywtb.payment.mismatches import Mismatches
 from ywtb.payment.models import metadata
 from ywtb.payment.nontax.http_platform import HttpNonTaxPlatform
 from ywtb.payment.orders import Orders
+from ywtb.payment.reconciliation import Reconciler
 
 
 def build(kit: Kit[PaymentSettings]) -> Parts:
@@ -25,13 +27,17 @@ def build(kit: Kit[PaymentSettings]) -> Parts:
     orders = Orders(kit.db, platform, notice_days=settings.notice_days)
     facts = GrpcCaseFacts(settings.intake_target, settings.catalog_target, kit.signing_key)
     charges = Charges(kit.db, facts, orders)
-    servicer = PaymentServicer(orders, Callbacks(orders, platform))
+    reconciler = Reconciler(kit.db, platform, orders)
+    servicer = PaymentServicer(orders, Callbacks(orders, platform), Mismatches(kit.db), reconciler)
     return Parts(
         servicers=[(payment_pb2_grpc.add_PaymentServiceServicer_to_server, servicer)],
         workers={
             "cases": case_consumer(kit.bus, kit.db, charges).run,
             "charges": periodic("charges", charges.run_round, interval_s=settings.charge_interval_s),
             "notices": periodic("notices", orders.notify_round, interval_s=settings.charge_interval_s),
+            "reconciliation": periodic(
+                "reconciliation", reconciler.daily_round, interval_s=settings.reconcile_interval_s
+            ),
             "checks": periodic(
                 "checks",
                 lambda: orders.check_round(settings.check_after_s),

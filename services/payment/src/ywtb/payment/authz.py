@@ -5,7 +5,7 @@ from __future__ import annotations
 from ywtb.common import tenancy
 from ywtb.common.auth.principal import Principal
 from ywtb.common.errors import NotFound, PermissionDenied
-from ywtb.payment.models import PaymentOrder
+from ywtb.payment.models import Mismatch, PaymentOrder
 
 
 def require_applicant(principal: Principal) -> None:
@@ -26,3 +26,27 @@ def require_order_read(principal: Principal, order: PaymentOrder) -> None:
     ):
         return
     raise NotFound("未找到该办件的缴费订单。", code="PAYMENT_ORDER_NOT_FOUND")
+
+
+RECONCILER_ROLES = (tenancy.DEPT_ADMIN, tenancy.TENANT_ADMIN, tenancy.PLATFORM_ADMIN)
+
+
+def may_reconcile(principal: Principal, mismatch: Mismatch) -> bool:
+    """A department admin of the order's department, a tenant admin above its tenant, a platform admin (who
+    alone sees a payment of no order)."""
+    if principal.has_role(tenancy.PLATFORM_ADMIN):
+        return True
+    if not mismatch.tenant:
+        return False
+    return tenancy.is_department_staff(
+        principal, mismatch.tenant, mismatch.dept, (tenancy.DEPT_ADMIN,)
+    ) or tenancy.administers(principal, mismatch.tenant)
+
+
+def require_reconciler(principal: Principal) -> None:
+    """A tenant or platform admin (a day's statement spans departments)."""
+    if principal.has_role(tenancy.TENANT_ADMIN, tenancy.PLATFORM_ADMIN):
+        return
+    raise PermissionDenied(
+        "只有租户管理员或平台管理员可以发起对账。", message_en="tenant or platform admins only"
+    )

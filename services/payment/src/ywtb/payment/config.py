@@ -25,3 +25,4 @@ class PaymentSettings(ServiceSettings):
     charge_interval_s: float = Field(default=2.0, gt=0)
     check_interval_s: float = Field(default=30.0, gt=0)  # early reconciliation of quiet notified orders
     check_after_s: float = Field(default=60.0, gt=0)
+    reconcile_interval_s: float = Field(default=3600.0, gt=0)  # yesterday's statement, once it is due

@@ -9,11 +9,14 @@ from ywtb.common.clock import utc
 from ywtb.common.context import current_principal
 from ywtb.common.errors import Unauthenticated
 from ywtb.common.grpc import allow, public
-from ywtb.common.tenancy import APPLICANT_ROLES, STAFF_ROLES, UNBOUND_ROLES
+from ywtb.common.tenancy import APPLICANT_ROLES, PLATFORM_ADMIN, STAFF_ROLES, TENANT_ADMIN, UNBOUND_ROLES
 from ywtb.common.timestamps import timestamp
+from ywtb.payment.authz import RECONCILER_ROLES
 from ywtb.payment.callbacks import Callbacks
-from ywtb.payment.models import PaymentOrder
+from ywtb.payment.mismatches import Mismatches
+from ywtb.payment.models import Mismatch, PaymentOrder
 from ywtb.payment.orders import Orders
+from ywtb.payment.reconciliation import Reconciler
 from ywtb.payment.states import CANCELLED, CREATED, EXPIRED, NOTIFIED, PAID
 
 STATUS_PB = {
@@ -54,12 +57,34 @@ def _order(order: PaymentOrder) -> pb.PaymentOrder:
     )
 
 
+def _mismatch(mismatch: Mismatch) -> pb.Mismatch:
+    return pb.Mismatch(
+        id=mismatch.id,
+        day=mismatch.day.isoformat(),
+        kind=mismatch.kind,
+        notice_no=mismatch.notice_no,
+        order_no=mismatch.order_no,
+        tenant=mismatch.tenant,
+        dept=mismatch.dept,
+        expected_fen=mismatch.expected_fen,
+        platform_fen=mismatch.platform_fen,
+        status=mismatch.status,
+        found_at=timestamp(utc(mismatch.found_at)),
+        resolution=mismatch.resolution,
+        resolved_by=mismatch.resolved_by,
+    )
+
+
 class PaymentServicer(payment_pb2_grpc.PaymentServiceServicer):
     """PaymentService over gRPC."""
 
-    def __init__(self, orders: Orders, callbacks: Callbacks) -> None:
+    def __init__(
+        self, orders: Orders, callbacks: Callbacks, mismatches: Mismatches, reconciler: Reconciler
+    ) -> None:
         self.orders = orders
         self.callbacks = callbacks
+        self.mismatches = mismatches
+        self.reconciler = reconciler
 
     # The door of each RPC (@public or @allow(*roles); the kit refuses to serve an undeclared one): the roles
     # its use case can admit at all. The use case (authz) still decides tenant and department.
@@ -77,3 +102,20 @@ class PaymentServicer(payment_pb2_grpc.PaymentServiceServicer):
     def HandlePlatformCallback(self, request, context):  # noqa: N802
         order = self.callbacks.handle(request.body, dict(request.headers))
         return pb.HandlePlatformCallbackResponse(order=_order(order))
+
+    @allow(*RECONCILER_ROLES)
+    def ListMismatches(self, request, context):  # noqa: N802
+        found = self.mismatches.report_of(_caller(), request.status)
+        return pb.ListMismatchesResponse(mismatches=[_mismatch(m) for m in found])
+
+    @allow(*RECONCILER_ROLES)
+    def ResolveMismatch(self, request, context):  # noqa: N802
+        resolved = self.mismatches.resolve(_caller(), request.id, request.reason)
+        return pb.ResolveMismatchResponse(mismatch=_mismatch(resolved))
+
+    @allow(TENANT_ADMIN, PLATFORM_ADMIN)
+    def ReconcileDay(self, request, context):  # noqa: N802
+        done = self.reconciler.reconcile_on_request(_caller(), request.day)
+        return pb.ReconcileDayResponse(
+            day=done.day.isoformat(), lines=done.lines, matched=done.matched, mismatched=done.mismatched
+        )

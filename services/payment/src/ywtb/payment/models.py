@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, DateTime, Integer, String, Text
+from sqlalchemy import JSON, BigInteger, Date, DateTime, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from ywtb.common.db import TenantMixin
@@ -78,3 +78,40 @@ class OrderTransition(Base):
     cause: Mapped[str] = mapped_column(String(200))
     actor: Mapped[str] = mapped_column(String(64))
     at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class Mismatch(Base):
+    """对账差异: the platform's record of a payment disagrees with the order's; a finance clerk resolves it."""
+
+    __tablename__ = "mismatches"
+    __table_args__ = (UniqueConstraint("kind", "notice_no", name="uq_mismatches_kind_notice"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    day: Mapped[date] = mapped_column(Date, index=True)  # the Beijing day it concerns
+    kind: Mapped[str] = mapped_column(String(12))
+    notice_no: Mapped[str] = mapped_column(String(64))
+    order_no: Mapped[str] = mapped_column(String(32), default="")
+    tenant: Mapped[str] = mapped_column(String(6), default="", index=True)  # "" for a payment of no order
+    dept: Mapped[str] = mapped_column(String(18), default="", index=True)
+    expected_fen: Mapped[int] = mapped_column(BigInteger, default=0)
+    platform_fen: Mapped[int] = mapped_column(BigInteger, default=0)
+    status: Mapped[str] = mapped_column(String(10), index=True)
+    found_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    resolution: Mapped[str] = mapped_column(String(200), default="")
+    resolved_by: Mapped[str] = mapped_column(String(64), default="")
+    resolved_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+
+
+# Mismatch kinds: paid ≠ owed, paid after expiry, paid here but not on the statement, on it but no order here.
+AMOUNT, LATE, MISSING, EXTRA = "amount", "late", "missing", "extra"
+OPEN_MISMATCH, RESOLVED = "open", "resolved"
+
+
+class Reconciliation(Base):
+    """One day's statement compared with the orders (日终对账)."""
+
+    __tablename__ = "reconciliations"
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    lines: Mapped[int] = mapped_column(Integer)
+    matched: Mapped[int] = mapped_column(Integer)
+    mismatched: Mapped[int] = mapped_column(Integer)
+    run_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))

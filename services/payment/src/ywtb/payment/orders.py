@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from ywtb.api.payment.v1 import events_pb2
 from ywtb.common.auth.principal import Principal
+from ywtb.common.calendar import local_date
 from ywtb.common.clock import Clock, Clocked, utc, utc_now
 from ywtb.common.db import Database
 from ywtb.common.errors import NotFound
@@ -24,7 +25,8 @@ from ywtb.common.timestamps import timestamp
 from ywtb.common.workers import failure_reason
 from ywtb.payment import authz
 from ywtb.payment.events import publish
-from ywtb.payment.models import OrderTransition, PaymentOrder
+from ywtb.payment.mismatches import report
+from ywtb.payment.models import AMOUNT, LATE, OrderTransition, PaymentOrder
 from ywtb.payment.nontax.platform import NonTaxPlatform, NoticeRequest, NoticeStatus
 from ywtb.payment.states import CREATED, EXPIRED, NOTIFIED, PAID, order_move
 
@@ -36,7 +38,7 @@ ROUND_SIZE = 20
 
 def new_order_no(now: datetime) -> str:
     """PO + the day (Beijing) + 12 random digits."""
-    return f"PO{utc(now) + timedelta(hours=8):%Y%m%d}{secrets.randbelow(10**12):012d}"
+    return f"PO{local_date(now):%Y%m%d}{secrets.randbelow(10**12):012d}"
 
 
 def _move(session: Session, order: PaymentOrder, target: str, cause: str, actor: str, now: datetime) -> None:
@@ -182,11 +184,11 @@ class Orders(Clocked):
     ) -> None:
         kind = ""
         if status.order_no != order.order_no or status.paid_fen != order.total_fen:
-            kind = "amount"
+            kind = AMOUNT
         elif order.status == EXPIRED:
-            kind = "late"
+            kind = LATE
         if kind:
-            self._mismatch(session, order, kind, status.paid_fen)
+            report(session, kind, order.notice_no, order, status.paid_fen, now)
             return
         order.paid_fen, order.paid_at = status.paid_fen, status.paid_at or now
         order.channel, order.receipt_no = status.channel, status.receipt_no
@@ -200,37 +202,6 @@ class Orders(Clocked):
             paid_fen=order.paid_fen,
             paid_at=timestamp(utc(order.paid_at)),
             receipt_no=order.receipt_no,
-        )
-        publish(session, event, key=order.order_no, tenant=order.tenant)
-
-    def _mismatch(self, session: Session, order: PaymentOrder, kind: str, platform_fen: int) -> None:
-        cause = f"对账差异：{kind}"
-        seen = session.scalar(
-            select(OrderTransition.id).where(
-                OrderTransition.order_no == order.order_no, OrderTransition.cause == cause
-            )
-        )
-        if seen is not None:
-            return  # reported once per cause
-        session.add(
-            OrderTransition(
-                order_no=order.order_no,
-                from_status=order.status,
-                to_status=order.status,
-                cause=cause,
-                actor=SYSTEM_ACTOR,
-                at=self.now(),
-            )
-        )
-        event = events_pb2.PaymentMismatch(
-            order_no=order.order_no,
-            tenant=order.tenant,
-            dept=order.dept,
-            case_no=order.case_no,
-            kind=kind,
-            notice_no=order.notice_no,
-            expected_fen=order.total_fen,
-            platform_fen=platform_fen,
         )
         publish(session, event, key=order.order_no, tenant=order.tenant)
 

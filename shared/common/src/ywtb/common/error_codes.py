@@ -224,7 +224,11 @@ SPECIFIC = [
     _code(
         "PAYMENT_CALLBACK_REJECTED", PermissionDenied, "A platform callback's signature or content is wrong."
     ),
+    _code("PAYMENT_DAY_INVALID", InvalidArgument, "A reconciliation day is a past date, YYYY-MM-DD."),
+    _code("PAYMENT_MISMATCH_NOT_FOUND", NotFound, "No mismatch has this id (or the caller may not see it)."),
+    _code("PAYMENT_MISMATCH_RESOLVED", FailedPrecondition, "The mismatch is resolved already."),
     _code("PAYMENT_ORDER_NOT_FOUND", NotFound, "No payment order (or the caller may not see it)."),
+    _code("PAYMENT_RESOLUTION_INVALID", InvalidArgument, "A resolution needs a reason of 2-200 characters."),
     _code("PAYMENT_STATE", FailedPrecondition, "The order's or refund's status does not allow this change."),
 ]
 ERROR_CODES: dict[str, ErrorCode] = {

@@ -363,3 +363,229 @@ class HandlePlatformCallbackResponse(_message.Message):
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
 Global___HandlePlatformCallbackResponse: _TypeAlias = HandlePlatformCallbackResponse  # noqa: Y015
+
+@_typing.final
+class Mismatch(_message.Message):
+    """A disagreement between the platform's record and an order (对账差异)."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    ID_FIELD_NUMBER: _builtins.int
+    DAY_FIELD_NUMBER: _builtins.int
+    KIND_FIELD_NUMBER: _builtins.int
+    NOTICE_NO_FIELD_NUMBER: _builtins.int
+    ORDER_NO_FIELD_NUMBER: _builtins.int
+    TENANT_FIELD_NUMBER: _builtins.int
+    DEPT_FIELD_NUMBER: _builtins.int
+    EXPECTED_FEN_FIELD_NUMBER: _builtins.int
+    PLATFORM_FEN_FIELD_NUMBER: _builtins.int
+    STATUS_FIELD_NUMBER: _builtins.int
+    FOUND_AT_FIELD_NUMBER: _builtins.int
+    RESOLUTION_FIELD_NUMBER: _builtins.int
+    RESOLVED_BY_FIELD_NUMBER: _builtins.int
+    id: _builtins.int
+    """Id."""
+    day: _builtins.str
+    """The Beijing day it concerns, YYYY-MM-DD."""
+    kind: _builtins.str
+    """amount (paid differs from owed), late (paid after expiry), missing (paid here, not on the statement),
+    extra (on the statement, no order here).
+    """
+    notice_no: _builtins.str
+    """The platform's notice number."""
+    order_no: _builtins.str
+    """Order number (empty for extra)."""
+    tenant: _builtins.str
+    """Tenant (empty for extra)."""
+    dept: _builtins.str
+    """Department (empty for extra)."""
+    expected_fen: _builtins.int
+    """Owed, in fen."""
+    platform_fen: _builtins.int
+    """Paid according to the platform, in fen."""
+    status: _builtins.str
+    """open or resolved."""
+    resolution: _builtins.str
+    """The clerk's reason, once resolved."""
+    resolved_by: _builtins.str
+    """Who resolved it."""
+    @_builtins.property
+    def found_at(self) -> _timestamp_pb2.Timestamp:
+        """When it was found."""
+
+    def __init__(
+        self,
+        *,
+        id: _builtins.int = ...,
+        day: _builtins.str = ...,
+        kind: _builtins.str = ...,
+        notice_no: _builtins.str = ...,
+        order_no: _builtins.str = ...,
+        tenant: _builtins.str = ...,
+        dept: _builtins.str = ...,
+        expected_fen: _builtins.int = ...,
+        platform_fen: _builtins.int = ...,
+        status: _builtins.str = ...,
+        found_at: _timestamp_pb2.Timestamp | None = ...,
+        resolution: _builtins.str = ...,
+        resolved_by: _builtins.str = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["found_at", b"found_at"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["day", b"day", "dept", b"dept", "expected_fen", b"expected_fen", "found_at", b"found_at", "id", b"id", "kind", b"kind", "notice_no", b"notice_no", "order_no", b"order_no", "platform_fen", b"platform_fen", "resolution", b"resolution", "resolved_by", b"resolved_by", "status", b"status", "tenant", b"tenant"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___Mismatch: _TypeAlias = Mismatch  # noqa: Y015
+
+@_typing.final
+class ListMismatchesRequest(_message.Message):
+    """ListMismatches request."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    STATUS_FIELD_NUMBER: _builtins.int
+    status: _builtins.str
+    """open, resolved, or empty for both."""
+    def __init__(
+        self,
+        *,
+        status: _builtins.str = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["status", b"status"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___ListMismatchesRequest: _TypeAlias = ListMismatchesRequest  # noqa: Y015
+
+@_typing.final
+class ListMismatchesResponse(_message.Message):
+    """ListMismatches response."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    MISMATCHES_FIELD_NUMBER: _builtins.int
+    @_builtins.property
+    def mismatches(self) -> _containers.RepeatedCompositeFieldContainer[Global___Mismatch]:
+        """The mismatches of the last 31 days, newest first."""
+
+    def __init__(
+        self,
+        *,
+        mismatches: _abc.Iterable[Global___Mismatch] | None = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["mismatches", b"mismatches"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___ListMismatchesResponse: _TypeAlias = ListMismatchesResponse  # noqa: Y015
+
+@_typing.final
+class ResolveMismatchRequest(_message.Message):
+    """ResolveMismatch request."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    ID_FIELD_NUMBER: _builtins.int
+    REASON_FIELD_NUMBER: _builtins.int
+    id: _builtins.int
+    """Id."""
+    reason: _builtins.str
+    """What was done, 2-200 characters."""
+    def __init__(
+        self,
+        *,
+        id: _builtins.int = ...,
+        reason: _builtins.str = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["id", b"id", "reason", b"reason"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___ResolveMismatchRequest: _TypeAlias = ResolveMismatchRequest  # noqa: Y015
+
+@_typing.final
+class ResolveMismatchResponse(_message.Message):
+    """ResolveMismatch response."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    MISMATCH_FIELD_NUMBER: _builtins.int
+    @_builtins.property
+    def mismatch(self) -> Global___Mismatch:
+        """The mismatch, resolved."""
+
+    def __init__(
+        self,
+        *,
+        mismatch: Global___Mismatch | None = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["mismatch", b"mismatch"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["mismatch", b"mismatch"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___ResolveMismatchResponse: _TypeAlias = ResolveMismatchResponse  # noqa: Y015
+
+@_typing.final
+class ReconcileDayRequest(_message.Message):
+    """ReconcileDay request."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    DAY_FIELD_NUMBER: _builtins.int
+    day: _builtins.str
+    """The Beijing day, YYYY-MM-DD, before today."""
+    def __init__(
+        self,
+        *,
+        day: _builtins.str = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["day", b"day"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___ReconcileDayRequest: _TypeAlias = ReconcileDayRequest  # noqa: Y015
+
+@_typing.final
+class ReconcileDayResponse(_message.Message):
+    """ReconcileDay response: one day's statement against the orders."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    DAY_FIELD_NUMBER: _builtins.int
+    LINES_FIELD_NUMBER: _builtins.int
+    MATCHED_FIELD_NUMBER: _builtins.int
+    MISMATCHED_FIELD_NUMBER: _builtins.int
+    day: _builtins.str
+    """The day."""
+    lines: _builtins.int
+    """Statement lines."""
+    matched: _builtins.int
+    """Lines that match a paid order."""
+    mismatched: _builtins.int
+    """Mismatches found (reported once each)."""
+    def __init__(
+        self,
+        *,
+        day: _builtins.str = ...,
+        lines: _builtins.int = ...,
+        matched: _builtins.int = ...,
+        mismatched: _builtins.int = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["day", b"day", "lines", b"lines", "matched", b"matched", "mismatched", b"mismatched"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___ReconcileDayResponse: _TypeAlias = ReconcileDayResponse  # noqa: Y015

@@ -51,6 +51,21 @@ class PaymentServiceStub:
                 request_serializer=ywtb_dot_api_dot_payment_dot_v1_dot_payment__pb2.HandlePlatformCallbackRequest.SerializeToString,
                 response_deserializer=ywtb_dot_api_dot_payment_dot_v1_dot_payment__pb2.HandlePlatformCallbackResponse.FromString,
                 _registered_method=True)
+        self.ListMismatches = channel.unary_unary(
+                '/ywtb.api.payment.v1.PaymentService/ListMismatches',
+                request_serializer=ywtb_dot_api_dot_payment_dot_v1_dot_payment__pb2.ListMismatchesRequest.SerializeToString,
+                response_deserializer=ywtb_dot_api_dot_payment_dot_v1_dot_payment__pb2.ListMismatchesResponse.FromString,
+                _registered_method=True)
+        self.ResolveMismatch = channel.unary_unary(
+                '/ywtb.api.payment.v1.PaymentService/ResolveMismatch',
+                request_serializer=ywtb_dot_api_dot_payment_dot_v1_dot_payment__pb2.ResolveMismatchRequest.SerializeToString,
+                response_deserializer=ywtb_dot_api_dot_payment_dot_v1_dot_payment__pb2.ResolveMismatchResponse.FromString,
+                _registered_method=True)
+        self.ReconcileDay = channel.unary_unary(
+                '/ywtb.api.payment.v1.PaymentService/ReconcileDay',
+                request_serializer=ywtb_dot_api_dot_payment_dot_v1_dot_payment__pb2.ReconcileDayRequest.SerializeToString,
+                response_deserializer=ywtb_dot_api_dot_payment_dot_v1_dot_payment__pb2.ReconcileDayResponse.FromString,
+                _registered_method=True)
 
 
 class PaymentServiceServicer:
@@ -80,6 +95,27 @@ class PaymentServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def ListMismatches(self, request, context):
+        """对账差异: the reconciliation report of the caller's department or tenants (department and tenant admins).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ResolveMismatch(self, request, context):
+        """Resolve a mismatch with a reason; it is kept, never deleted (department and tenant admins).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ReconcileDay(self, request, context):
+        """Reconcile one day's statement now (the daily job does it for yesterday; tenant and platform admins).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_PaymentServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -97,6 +133,21 @@ def add_PaymentServiceServicer_to_server(servicer, server):
                     servicer.HandlePlatformCallback,
                     request_deserializer=ywtb_dot_api_dot_payment_dot_v1_dot_payment__pb2.HandlePlatformCallbackRequest.FromString,
                     response_serializer=ywtb_dot_api_dot_payment_dot_v1_dot_payment__pb2.HandlePlatformCallbackResponse.SerializeToString,
+            ),
+            'ListMismatches': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListMismatches,
+                    request_deserializer=ywtb_dot_api_dot_payment_dot_v1_dot_payment__pb2.ListMismatchesRequest.FromString,
+                    response_serializer=ywtb_dot_api_dot_payment_dot_v1_dot_payment__pb2.ListMismatchesResponse.SerializeToString,
+            ),
+            'ResolveMismatch': grpc.unary_unary_rpc_method_handler(
+                    servicer.ResolveMismatch,
+                    request_deserializer=ywtb_dot_api_dot_payment_dot_v1_dot_payment__pb2.ResolveMismatchRequest.FromString,
+                    response_serializer=ywtb_dot_api_dot_payment_dot_v1_dot_payment__pb2.ResolveMismatchResponse.SerializeToString,
+            ),
+            'ReconcileDay': grpc.unary_unary_rpc_method_handler(
+                    servicer.ReconcileDay,
+                    request_deserializer=ywtb_dot_api_dot_payment_dot_v1_dot_payment__pb2.ReconcileDayRequest.FromString,
+                    response_serializer=ywtb_dot_api_dot_payment_dot_v1_dot_payment__pb2.ReconcileDayResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -182,6 +233,87 @@ class PaymentService:
             '/ywtb.api.payment.v1.PaymentService/HandlePlatformCallback',
             ywtb_dot_api_dot_payment_dot_v1_dot_payment__pb2.HandlePlatformCallbackRequest.SerializeToString,
             ywtb_dot_api_dot_payment_dot_v1_dot_payment__pb2.HandlePlatformCallbackResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListMismatches(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/ywtb.api.payment.v1.PaymentService/ListMismatches',
+            ywtb_dot_api_dot_payment_dot_v1_dot_payment__pb2.ListMismatchesRequest.SerializeToString,
+            ywtb_dot_api_dot_payment_dot_v1_dot_payment__pb2.ListMismatchesResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ResolveMismatch(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/ywtb.api.payment.v1.PaymentService/ResolveMismatch',
+            ywtb_dot_api_dot_payment_dot_v1_dot_payment__pb2.ResolveMismatchRequest.SerializeToString,
+            ywtb_dot_api_dot_payment_dot_v1_dot_payment__pb2.ResolveMismatchResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ReconcileDay(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/ywtb.api.payment.v1.PaymentService/ReconcileDay',
+            ywtb_dot_api_dot_payment_dot_v1_dot_payment__pb2.ReconcileDayRequest.SerializeToString,
+            ywtb_dot_api_dot_payment_dot_v1_dot_payment__pb2.ReconcileDayResponse.FromString,
             options,
             channel_credentials,
             insecure,

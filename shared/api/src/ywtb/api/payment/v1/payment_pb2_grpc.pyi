@@ -43,6 +43,12 @@ class PaymentServiceStub:
     """A callback of the non-tax payment platform, as delivered (anyone may deliver it: its signature is
     verified, then the platform's status is queried before the order is marked paid).
     """
+    ListMismatches: _grpc.UnaryUnaryMultiCallable[_payment_pb2.ListMismatchesRequest, _payment_pb2.ListMismatchesResponse]
+    """对账差异: the reconciliation report of the caller's department or tenants (department and tenant admins)."""
+    ResolveMismatch: _grpc.UnaryUnaryMultiCallable[_payment_pb2.ResolveMismatchRequest, _payment_pb2.ResolveMismatchResponse]
+    """Resolve a mismatch with a reason; it is kept, never deleted (department and tenant admins)."""
+    ReconcileDay: _grpc.UnaryUnaryMultiCallable[_payment_pb2.ReconcileDayRequest, _payment_pb2.ReconcileDayResponse]
+    """Reconcile one day's statement now (the daily job does it for yesterday; tenant and platform admins)."""
 
 @_typing.type_check_only
 class PaymentServiceAsyncStub(PaymentServiceStub):
@@ -59,6 +65,12 @@ class PaymentServiceAsyncStub(PaymentServiceStub):
     """A callback of the non-tax payment platform, as delivered (anyone may deliver it: its signature is
     verified, then the platform's status is queried before the order is marked paid).
     """
+    ListMismatches: _aio.UnaryUnaryMultiCallable[_payment_pb2.ListMismatchesRequest, _payment_pb2.ListMismatchesResponse]  # type: ignore[assignment]
+    """对账差异: the reconciliation report of the caller's department or tenants (department and tenant admins)."""
+    ResolveMismatch: _aio.UnaryUnaryMultiCallable[_payment_pb2.ResolveMismatchRequest, _payment_pb2.ResolveMismatchResponse]  # type: ignore[assignment]
+    """Resolve a mismatch with a reason; it is kept, never deleted (department and tenant admins)."""
+    ReconcileDay: _aio.UnaryUnaryMultiCallable[_payment_pb2.ReconcileDayRequest, _payment_pb2.ReconcileDayResponse]  # type: ignore[assignment]
+    """Reconcile one day's statement now (the daily job does it for yesterday; tenant and platform admins)."""
 
 class PaymentServiceServicer(metaclass=_abc_1.ABCMeta):
     """The payment service: fee orders made at an item's charging point, paid through the provincial non-tax
@@ -90,5 +102,29 @@ class PaymentServiceServicer(metaclass=_abc_1.ABCMeta):
         """A callback of the non-tax payment platform, as delivered (anyone may deliver it: its signature is
         verified, then the platform's status is queried before the order is marked paid).
         """
+
+    @_abc_1.abstractmethod
+    def ListMismatches(
+        self,
+        request: _payment_pb2.ListMismatchesRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_payment_pb2.ListMismatchesResponse, _abc.Awaitable[_payment_pb2.ListMismatchesResponse]]:
+        """对账差异: the reconciliation report of the caller's department or tenants (department and tenant admins)."""
+
+    @_abc_1.abstractmethod
+    def ResolveMismatch(
+        self,
+        request: _payment_pb2.ResolveMismatchRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_payment_pb2.ResolveMismatchResponse, _abc.Awaitable[_payment_pb2.ResolveMismatchResponse]]:
+        """Resolve a mismatch with a reason; it is kept, never deleted (department and tenant admins)."""
+
+    @_abc_1.abstractmethod
+    def ReconcileDay(
+        self,
+        request: _payment_pb2.ReconcileDayRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_payment_pb2.ReconcileDayResponse, _abc.Awaitable[_payment_pb2.ReconcileDayResponse]]:
+        """Reconcile one day's statement now (the daily job does it for yesterday; tenant and platform admins)."""
 
 def add_PaymentServiceServicer_to_server(servicer: PaymentServiceServicer, server: _typing.Union[_grpc.Server, _aio.Server]) -> None: ...
