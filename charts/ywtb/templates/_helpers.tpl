@@ -45,15 +45,20 @@ app.kubernetes.io/component: {{ .name }}
 {{- toYaml $out -}}
 {{- end -}}
 
-{{/* The component registry: files/components.yaml, a copy of deploy/components.yaml (root context) -> YAML */}}
+{{/* The component registry: files/components.yaml, a copy of deploy/components.yaml, without the simulators of
+outside systems (make run only) (root context) -> YAML */}}
 {{- define "ywtb.registry" -}}
 {{- $reg := .Files.Get "files/components.yaml" | fromYaml -}}
+{{- $own := dict -}}
+{{- range $name, $c := $reg.components }}
+{{- if not $c.simulates }}{{ $_ := set $own $name $c }}{{ end }}
+{{- end }}
 {{- range $name, $_ := .Values.components }}
-{{- if not (hasKey $reg.components $name) }}
+{{- if not (hasKey $own $name) }}
 {{- fail (printf "components.%s is not a component of files/components.yaml (deploy/components.yaml)" $name) }}
 {{- end }}
 {{- end -}}
-{{- toYaml $reg.components -}}
+{{- toYaml $own -}}
 {{- end -}}
 
 {{/* Whether a component is enabled: components.<name>.enabled, else default.enabled, else true: (dict "root" $ "name" $name) */}}

@@ -18,7 +18,12 @@ from .policies import (
 )
 
 # The components the chart renders: its copy of the registry (deploy/components.yaml).
-REGISTRY = yaml.safe_load((CHART / "files" / "components.yaml").read_text())["components"]
+# The chart's components: the registry's, its simulators of outside systems apart (make run only).
+REGISTRY = {
+    name: c
+    for name, c in yaml.safe_load((CHART / "files" / "components.yaml").read_text())["components"].items()
+    if not c.get("simulates")
+}
 GRPC = {name for name, c in REGISTRY.items() if c["ports"].get("grpc")}
 WITH_DATABASE = {name for name, c in REGISTRY.items() if "postgresql" in c.get("backends", [])}
 
