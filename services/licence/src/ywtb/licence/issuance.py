@@ -9,7 +9,7 @@ A failed read is retried with backoff; nothing is lost while intake or the catal
 from __future__ import annotations
 
 import logging
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
@@ -24,7 +24,7 @@ from ywtb.common.clock import Clock, Clocked, utc, utc_now
 from ywtb.common.db import Database
 from ywtb.common.errors import InvalidArgument
 from ywtb.common.timestamps import from_timestamp
-from ywtb.common.workers import backoff_s, failure_reason
+from ywtb.common.workers import failure_reason, retry_later
 from ywtb.licence.licence_types import LicenceTypes
 from ywtb.licence.licences import IssueOrder, Licences
 from ywtb.licence.models import (
@@ -175,10 +175,7 @@ class Issuances(Clocked):
             issuance = session.get(Issuance, (case_no, item_id), with_for_update=True)
             if issuance is None or issuance.status != PENDING:
                 return
-            issuance.attempts += 1
-            issuance.last_error = reason
-            issuance.next_at = self.now() + timedelta(seconds=backoff_s(issuance.attempts))
-            issuance.updated_at = self.now()
+            retry_later(issuance, reason, self.now())
 
     def overdue(self, today_at: datetime | None = None) -> list[Issuance]:
         """Issuances not issued by their due day (for the workbench and supervision)."""

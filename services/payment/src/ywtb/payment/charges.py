@@ -8,7 +8,7 @@ the case's holder (intake) and its item version's fees and charging point (catal
 from __future__ import annotations
 
 import logging
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from ywtb.common.case_facts import CaseFacts
 from ywtb.common.clock import Clock, Clocked, utc_now
 from ywtb.common.db import Database
-from ywtb.common.workers import backoff_s, failure_reason
+from ywtb.common.workers import failure_reason, retry_later
 from ywtb.payment.fees import charged_now, fee_lines, total_fen
 from ywtb.payment.models import FREE, ORDERED, WAITING, Charge
 from ywtb.payment.orders import Orders
@@ -128,7 +128,4 @@ class Charges(Clocked):
             charge = session.get(Charge, (case_no, item_id), with_for_update=True)
             if charge is None or charge.status != WAITING:
                 return
-            charge.attempts += 1
-            charge.last_error = reason
-            charge.next_at = self.now() + timedelta(seconds=backoff_s(charge.attempts))
-            charge.updated_at = self.now()
+            retry_later(charge, reason, self.now())

@@ -5,6 +5,8 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable
+from datetime import datetime, timedelta
+from typing import Protocol
 
 log = logging.getLogger(__name__)
 
@@ -44,3 +46,20 @@ def failure_reason(error: BaseException) -> str:
     """What went wrong, without the statement's parameters a database error carries (personal data)."""
     cause = getattr(error, "orig", None) or error
     return f"{type(cause).__name__}: {cause}"[:500]
+
+
+class RetriedRow(Protocol):
+    """A round's item that remembers its failures."""
+
+    attempts: int
+    last_error: str
+    next_at: datetime | None
+    updated_at: datetime
+
+
+def retry_later(row: RetriedRow, reason: str, now: datetime) -> None:
+    """Note a failed try on the item's row: one more attempt, why, and when to try again (backoff_s)."""
+    row.attempts += 1
+    row.last_error = reason
+    row.next_at = now + timedelta(seconds=backoff_s(row.attempts))
+    row.updated_at = now
