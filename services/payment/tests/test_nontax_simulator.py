@@ -27,6 +27,9 @@ from ywtb.payment.nontax import (
     PlatformRefused,
     PlatformUnavailable,
 )
+from ywtb.payment.nontax.platform import Payment, RefundRequest, RefundStatus
+from ywtb.payment.nontax.signing import sign
+from ywtb.payment.nontax.wire import dumps, refund_request_to_json, refund_status_to_json
 from ywtb.payment.nontax_simulator.numbers import luhn_valid
 
 KEY = "sim-test-key-0123456789abcdef"
@@ -386,3 +389,209 @@ def test_a_restart_keeps_the_notices_and_the_callbacks_to_deliver(
     assert platform.status(late.notice_no).state == "paid"
     assert platform.exchange("GET", "/v1/faults")["callback_mode"] == "normal"  # switches reset
     receiver.wait(late.notice_no, 1)
+
+
+_refunds = iter(range(1, 10_000))
+
+
+def refund_faults(platform: HttpNonTaxPlatform, mode: str, delay_s: float = 2.0) -> None:
+    """Switch the simulator's refund mode."""
+    platform.exchange("PUT", "/v1/faults", {"refund_mode": mode, "refund_delay_s": delay_s})
+
+
+def paid_notice(platform: HttpNonTaxPlatform, amount_fen: int = 1500) -> Notice:
+    """A notice issued and paid in full (its callback lost: the refund tests do not need it)."""
+    faults(platform, "lost")
+    notice = platform.issue_notice(order(amount_fen))
+    pay(platform, notice)
+    return notice
+
+
+def refund(notice: Notice, amount_fen: int, reason: str = "多缴退付") -> RefundRequest:
+    """A fresh refund request of part or all of a notice."""
+    return RefundRequest(f"RF-{os.getpid()}-{next(_refunds)}", notice.notice_no, amount_fen, reason)
+
+
+def refused_code(call: Any, *args: Any) -> tuple[int, str]:
+    """The status and code of the PlatformRefused a call raises."""
+    with pytest.raises(PlatformRefused) as refused:
+        call(*args)
+    return refused.value.status, refused.value.code
+
+
+def signed_post(sim: SimulatorProcess, path: str, body: dict[str, Any]) -> httpx.Response:
+    """A signed POST whose status code the test reads (the adapter keeps it to itself)."""
+    content = dumps(body)
+    headers = {"Content-Type": "application/json", **sign(KEY, "POST", path, content)}
+    return httpx.post(f"{sim.url}{path}", content=content, headers=headers)
+
+
+def test_a_full_refund_is_refunded_at_once_and_asked_again_answers_the_same(
+    platform: HttpNonTaxPlatform, sim: SimulatorProcess
+) -> None:
+    refund_faults(platform, "normal")
+    notice = paid_notice(platform)
+    request = refund(notice, 1500)
+    before = utc_now()
+    created = signed_post(sim, "/v1/refunds", refund_request_to_json(request))
+    assert created.status_code == 201
+    done = platform.refund(request)
+    assert refund_status_to_json(done) == created.json()
+    assert (done.refund_no, done.notice_no, done.amount_fen, done.state, done.failure) == (
+        request.refund_no,
+        notice.notice_no,
+        1500,
+        "refunded",
+        "",
+    )
+    assert done.refunded_at is not None and before - timedelta(seconds=1) <= done.refunded_at <= utc_now()
+    assert platform.refund_status(request.refund_no) == done
+    again = signed_post(sim, "/v1/refunds", refund_request_to_json(request))
+    assert (again.status_code, again.json()) == (200, created.json())
+    other_amount = RefundRequest(request.refund_no, notice.notice_no, 1000, request.reason)
+    assert refused_code(platform.refund, other_amount) == (409, "REFUND_CONFLICT")
+    other_notice = RefundRequest(request.refund_no, paid_notice(platform).notice_no, 1500, request.reason)
+    assert refused_code(platform.refund, other_notice) == (409, "REFUND_CONFLICT")
+    assert refused_code(platform.refund, refund(notice, 1)) == (409, "REFUND_EXCEEDS_PAID")
+    assert "已退付</th><td>15.00 元" in httpx.get(notice.pay_url).text
+    assert refused_code(platform.refund_status, "RF-nobody") == (404, "REFUND_NOT_FOUND")
+
+
+def test_partial_refunds_up_to_the_paid_amount_then_refused(platform: HttpNonTaxPlatform) -> None:
+    refund_faults(platform, "normal")
+    notice = paid_notice(platform)
+    assert platform.refund(refund(notice, 500)).state == "refunded"
+    assert platform.refund(refund(notice, 900)).state == "refunded"
+    with pytest.raises(PlatformRefused, match="尚可退付 1.00 元") as refused:
+        platform.refund(refund(notice, 101))
+    assert (refused.value.status, refused.value.code) == (409, "REFUND_EXCEEDS_PAID")
+    assert platform.refund(refund(notice, 100)).state == "refunded"
+    assert refused_code(platform.refund, refund(notice, 1)) == (409, "REFUND_EXCEEDS_PAID")
+
+
+def test_a_refund_of_an_unpaid_or_unknown_notice_or_of_a_wrong_shape_is_refused(
+    platform: HttpNonTaxPlatform,
+) -> None:
+    refund_faults(platform, "normal")
+    unpaid = platform.issue_notice(order())
+    assert refused_code(platform.refund, refund(unpaid, 100)) == (409, "NOTICE_NOT_PAID")
+    unknown = Notice("00000000000000000000", "", utc_now())
+    assert refused_code(platform.refund, refund(unknown, 100)) == (404, "NOTICE_NOT_FOUND")
+    notice = paid_notice(platform)
+    for broken in (
+        refund(notice, 0),
+        refund(notice, -1),
+        refund(notice, 100, ""),
+        refund(notice, 100, "退" * 201),
+    ):
+        assert refused_code(platform.refund, broken) == (400, "BAD_REQUEST")
+    assert refused_code(platform.refund, RefundRequest("a b", notice.notice_no, 100, "多缴")) == (
+        400,
+        "BAD_REQUEST",
+    )
+    with pytest.raises(PlatformRefused, match="退付申请格式错误"):
+        platform.exchange("POST", "/v1/refunds", {"refund_no": "RF-x", "notice_no": notice.notice_no})
+    assert platform.refund(refund(notice, 1500, "退" * 200)).state == "refunded"
+
+
+def test_processing_mode_turns_refunded_after_the_delay(platform: HttpNonTaxPlatform) -> None:
+    refund_faults(platform, "processing", delay_s=0.5)
+    notice = paid_notice(platform)
+    request = refund(notice, 1500)
+    asked = utc_now()
+    processing = platform.refund(request)
+    assert (processing.state, processing.refunded_at, processing.failure) == ("processing", None, "")
+    assert platform.refund(request) == processing
+    assert refused_code(platform.refund, refund(notice, 1)) == (409, "REFUND_EXCEEDS_PAID")  # it counts
+    time.sleep(0.6)
+    done = platform.refund_status(request.refund_no)
+    assert done.state == "refunded" and done.refunded_at is not None
+    assert done.refunded_at >= asked - timedelta(seconds=1)
+    assert platform.refund_status(request.refund_no) == done
+    refund_faults(platform, "normal")
+
+
+def test_fail_mode_fails_and_a_failed_refund_does_not_count(platform: HttpNonTaxPlatform) -> None:
+    refund_faults(platform, "fail")
+    notice = paid_notice(platform)
+    request = refund(notice, 1500)
+    failed = platform.refund(request)
+    assert (failed.state, failed.refunded_at, failed.failure) == (
+        "failed",
+        None,
+        "收款账户状态异常，退付失败",
+    )
+    assert platform.refund_status(request.refund_no) == failed
+    refund_faults(platform, "normal")
+    assert platform.refund(request) == failed  # the same refund_no stays failed: a retry needs a new one
+    assert platform.refund(refund(notice, 1500)).state == "refunded"
+
+
+def race(clients: list[HttpNonTaxPlatform], requests: list[RefundRequest]) -> list[object]:
+    """Each client asks its refund in its own thread, all released at once; what each got."""
+    barrier = threading.Barrier(len(clients))
+    outcomes: list[object] = []
+
+    def ask(client: HttpNonTaxPlatform, request: RefundRequest) -> None:
+        barrier.wait()
+        try:
+            outcomes.append(client.refund(request))
+        except PlatformRefused as refused:
+            outcomes.append(refused)
+
+    threads = [threading.Thread(target=ask, args=pair) for pair in zip(clients, requests, strict=True)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(10)
+    return outcomes
+
+
+def test_two_concurrent_full_refunds_one_is_refunded_one_refused(sim: SimulatorProcess) -> None:
+    with HttpNonTaxPlatform(sim.url, KEY, callback_path=CALLBACK_PATH) as setup:
+        refund_faults(setup, "normal")
+        notices = [paid_notice(setup) for _ in range(5)]
+    clients = [HttpNonTaxPlatform(sim.url, KEY, callback_path=CALLBACK_PATH) for _ in range(2)]
+    try:
+        for notice in notices:
+            outcomes = race(clients, [refund(notice, 1500), refund(notice, 1500)])
+            refunded = [o for o in outcomes if isinstance(o, RefundStatus) and o.state == "refunded"]
+            refused = [o for o in outcomes if isinstance(o, PlatformRefused)]
+            assert len(refunded) == 1 and len(refused) == 1, outcomes
+            assert (refused[0].status, refused[0].code) == (409, "REFUND_EXCEEDS_PAID")
+    finally:
+        for client in clients:
+            client.close()
+
+
+def test_the_statement_lists_the_day_s_refunds_beside_its_payments(platform: HttpNonTaxPlatform) -> None:
+    refund_faults(platform, "normal")
+    notice = paid_notice(platform)
+    done = platform.refund(refund(notice, 700))
+    refund_faults(platform, "fail")
+    failed = platform.refund(refund(notice, 800))
+    refund_faults(platform, "processing", delay_s=3600)
+    processing = platform.refund(refund(notice, 800))
+    refund_faults(platform, "normal")
+    today = beijing_today()
+    body = platform.exchange("GET", f"/v1/statements/{today.isoformat()}")
+    assert refund_status_to_json(done) in body["refunds"]
+    listed = {line["refund_no"] for line in body["refunds"]}
+    assert failed.refund_no not in listed and processing.refund_no not in listed
+    assert notice.notice_no in {line["notice_no"] for line in body["lines"]}
+    yesterday = platform.exchange("GET", f"/v1/statements/{(today - timedelta(days=1)).isoformat()}")
+    assert done.refund_no not in {line["refund_no"] for line in yesterday["refunds"]}
+    payments = platform.statement(today)
+    assert payments and all(isinstance(line, Payment) for line in payments)
+
+
+def test_the_refund_switches_are_read_and_checked(platform: HttpNonTaxPlatform) -> None:
+    refund_faults(platform, "processing", delay_s=0.25)
+    switches = platform.exchange("GET", "/v1/faults")
+    assert (switches["refund_mode"], switches["refund_delay_s"]) == ("processing", 0.25)
+    for wrong in ({"refund_mode": "slow"}, {"refund_delay_s": -1}, {"refund_delay_s": True}):
+        with pytest.raises(PlatformRefused) as refused:
+            platform.exchange("PUT", "/v1/faults", wrong)
+        assert refused.value.status == 400
+    assert platform.exchange("GET", "/v1/faults")["refund_mode"] == "processing"
+    refund_faults(platform, "normal")

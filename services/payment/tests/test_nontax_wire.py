@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from ywtb.payment.nontax.nonces import MemoryNonceStore
+from ywtb.payment.nontax.platform import RefundRequest, RefundStatus
 from ywtb.payment.nontax.signing import (
     NONCE_HEADER,
     SIGNATURE_HEADER,
@@ -22,7 +23,18 @@ from ywtb.payment.nontax.signing import (
     signature,
     verify,
 )
-from ywtb.payment.nontax.wire import WireError, format_time, loads, parse_time, payment_from_json
+from ywtb.payment.nontax.wire import (
+    WireError,
+    dumps,
+    format_time,
+    loads,
+    parse_time,
+    payment_from_json,
+    refund_request_from_json,
+    refund_request_to_json,
+    refund_status_from_json,
+    refund_status_to_json,
+)
 
 KEY = "test-key-0123456789abcdef"
 BODY = b'{"notice_no":"51010426073000000017","paid_fen":1500}'
@@ -168,6 +180,67 @@ def test_a_payment_of_the_wrong_shape_is_refused() -> None:
             payment_from_json(broken)
     with pytest.raises(WireError):
         loads(b"[1]")
+
+
+def test_a_refund_request_goes_both_ways_and_the_wrong_shape_is_refused() -> None:
+    request = RefundRequest(refund_no="RF-1", notice_no="51010426073000000017", amount_fen=500, reason="多缴")
+    body = refund_request_to_json(request)
+    assert body == {
+        "refund_no": "RF-1",
+        "notice_no": "51010426073000000017",
+        "amount_fen": 500,
+        "reason": "多缴",
+    }
+    assert refund_request_from_json(loads(dumps(body))) == request
+    for broken in (
+        {**body, "amount_fen": "500"},
+        {**body, "amount_fen": True},
+        {**body, "reason": None},
+        {k: v for k, v in body.items() if k != "refund_no"},
+    ):
+        with pytest.raises(WireError):
+            refund_request_from_json(broken)
+
+
+@pytest.mark.parametrize(
+    "status",
+    [
+        RefundStatus("RF-1", "1", 500, "refunded", datetime(2026, 7, 30, 16, 30, tzinfo=UTC), ""),
+        RefundStatus("RF-2", "1", 500, "processing", None, ""),
+        RefundStatus("RF-3", "1", 500, "failed", None, "收款账户状态异常，退付失败"),
+    ],
+)
+def test_a_refund_status_goes_both_ways(status: RefundStatus) -> None:
+    body = refund_status_to_json(status)
+    assert set(body) == {"refund_no", "notice_no", "amount_fen", "state", "refunded_at", "failure"}
+    assert refund_status_from_json(loads(dumps(body))) == status
+
+
+def test_refunded_at_goes_out_in_beijing_time() -> None:
+    status = RefundStatus("RF-1", "1", 500, "refunded", datetime(2026, 7, 30, 16, 30, tzinfo=UTC), "")
+    assert refund_status_to_json(status)["refunded_at"] == "2026-07-31T00:30:00+08:00"
+
+
+def test_a_refund_status_of_the_wrong_shape_is_refused() -> None:
+    good = {
+        "refund_no": "RF-1",
+        "notice_no": "1",
+        "amount_fen": 500,
+        "state": "refunded",
+        "refunded_at": "2026-07-31T00:30:00+08:00",
+        "failure": "",
+    }
+    assert refund_status_from_json(good).amount_fen == 500
+    for broken in (
+        {**good, "state": "paid"},
+        {**good, "state": 1},
+        {**good, "amount_fen": 5.0},
+        {**good, "refunded_at": "2026-07-31T00:30:00"},
+        {**good, "refunded_at": 1},
+        {k: v for k, v in good.items() if k != "failure"},
+    ):
+        with pytest.raises(WireError):
+            refund_status_from_json(broken)
 
 
 def _imports(path: Path) -> set[str]:

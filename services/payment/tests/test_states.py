@@ -12,7 +12,12 @@ from ywtb.payment import states
 
 ORDER_STATES = sorted(states.ORDER_MOVES)
 REFUND_STATES = sorted(states.REFUND_MOVES)
-DECISIONS = st.sampled_from(["", states.LATE_PAYMENT_ACCEPTED, "other"])
+DECISIONS = st.sampled_from(["", states.LATE_PAYMENT_ACCEPTED, states.FULLY_EXEMPTED, "other"])
+# The moves that need a recorded decision, and which.
+DECIDED = {
+    (states.EXPIRED, states.PAID): states.LATE_PAYMENT_ACCEPTED,
+    (states.CREATED, states.PAID): states.FULLY_EXEMPTED,
+}
 
 
 @given(st.lists(st.tuples(st.sampled_from(ORDER_STATES), DECISIONS), max_size=30))
@@ -24,19 +29,18 @@ def test_any_sequence_of_order_moves_keeps_the_rules(moves: list[tuple[str, str]
             status = states.order_move(status, target, decision)
         except FailedPrecondition as refused:
             assert refused.code == "PAYMENT_STATE"
-            assert target not in states.ORDER_MOVES[before] or (
-                before == states.EXPIRED and decision != states.LATE_PAYMENT_ACCEPTED
-            )
+            needed = DECIDED.get((before, target))
+            assert target not in states.ORDER_MOVES[before] or (needed and decision != needed)
             continue
         assert target in states.ORDER_MOVES[before]
-        if before == states.EXPIRED:
-            assert decision == states.LATE_PAYMENT_ACCEPTED
+        assert DECIDED.get((before, target), decision) == decision
         paid += status == states.PAID
     assert paid <= 1
     if status in (states.PAID, states.CANCELLED):
         for target in ORDER_STATES:
             with pytest.raises(FailedPrecondition):
-                states.order_move(status, target, states.LATE_PAYMENT_ACCEPTED)
+                for decision in DECIDED.values():
+                    states.order_move(status, target, decision)
 
 
 @given(st.lists(st.sampled_from(REFUND_STATES), max_size=20))
@@ -59,4 +63,6 @@ def test_the_drawn_moves() -> None:
         states.order_move(states.EXPIRED, states.PAID)
     assert "已过期" in refused.value.message
     with pytest.raises(FailedPrecondition):
-        states.order_move(states.CREATED, states.PAID)  # never paid without a notice
+        states.order_move(states.CREATED, states.PAID)  # never paid without a notice, unless nothing is owed
+    assert states.order_move(states.CREATED, states.PAID, states.FULLY_EXEMPTED) == states.PAID
+    assert states.order_move(states.EXPIRED, states.CANCELLED) == states.CANCELLED  # replaced

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
-import json
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -14,7 +12,8 @@ from ywtb.api.catalog.v1 import catalog_pb2
 from ywtb.api.intake.v1 import intake_pb2 as pb
 from ywtb.common.auth.principal import Principal
 from ywtb.common.calendar import local_date
-from ywtb.common.errors import Conflict, FailedPrecondition, InvalidArgument, PermissionDenied
+from ywtb.common.errors import FailedPrecondition, InvalidArgument, PermissionDenied
+from ywtb.common.idempotency import idempotency_key, request_digest, require_same_request
 from ywtb.common.pii import encrypt, mask_id_number, mask_phone
 from ywtb.intake import applicants, authz
 from ywtb.intake.applicants import LEGAL_PERSON_TYPES, ApplicantIn
@@ -48,11 +47,7 @@ class Submissions(IntakeCore):
         if channel not in (pb.CHANNEL_ONLINE, pb.CHANNEL_WINDOW):
             raise invalid("channel", "申办渠道不正确。", "unknown channel")
         self._check_submitter(principal, channel)
-        key = submission.idempotency_key.strip()
-        if channel == pb.CHANNEL_ONLINE and not key:
-            raise invalid("idempotency_key", "缺少幂等键（Idempotency-Key），请刷新页面后重新提交。")
-        if len(key) > 128:
-            raise invalid("idempotency_key", "幂等键不能超过128个字符。")
+        key = idempotency_key(submission.idempotency_key, required=channel == pb.CHANNEL_ONLINE)
         request_hash = _request_hash(submission, channel)
         if key:
             existing = self._replay(principal, key, request_hash)
@@ -147,12 +142,8 @@ class Submissions(IntakeCore):
             case = session.scalar(
                 select(Case).where(Case.submitted_by == principal.subject, Case.idempotency_key == key)
             )
-            if case is not None and case.request_hash != request_hash:
-                raise Conflict(
-                    "该幂等键已用于另一份申请，请刷新页面后重新提交。",
-                    code="IDEMPOTENCY_KEY_REUSED",
-                    message_en="idempotency key reused for a different submission",
-                )
+            if case is not None:
+                require_same_request(case.request_hash, request_hash, "份申请")
             return case
 
     def _applicant(
@@ -204,4 +195,4 @@ def _request_hash(submission: Submission, channel: int) -> str:
         "form": submission.form_data,
         "materials": {k: sorted(v) for k, v in sorted(submission.materials.items())},
     }
-    return hashlib.sha256(json.dumps(body, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
+    return request_digest(body)

@@ -16,6 +16,7 @@ from ywtb.payment.models import metadata
 from ywtb.payment.nontax.http_platform import HttpNonTaxPlatform
 from ywtb.payment.orders import Orders
 from ywtb.payment.reconciliation import Reconciler
+from ywtb.payment.refunds import Refunds
 
 
 def build(kit: Kit[PaymentSettings]) -> Parts:
@@ -28,13 +29,15 @@ def build(kit: Kit[PaymentSettings]) -> Parts:
     facts = GrpcCaseFacts(settings.intake_target, settings.catalog_target, kit.signing_key)
     charges = Charges(kit.db, facts, orders)
     reconciler = Reconciler(kit.db, platform, orders)
-    servicer = PaymentServicer(orders, Callbacks(orders, platform), Mismatches(kit.db), reconciler)
+    refunds = Refunds(kit.db, platform)
+    servicer = PaymentServicer(orders, Callbacks(orders, platform), Mismatches(kit.db), reconciler, refunds)
     return Parts(
         servicers=[(payment_pb2_grpc.add_PaymentServiceServicer_to_server, servicer)],
         workers={
             "cases": case_consumer(kit.bus, kit.db, charges).run,
             "charges": periodic("charges", charges.run_round, interval_s=settings.charge_interval_s),
             "notices": periodic("notices", orders.notify_round, interval_s=settings.charge_interval_s),
+            "refunds": periodic("refunds", refunds.run_round, interval_s=settings.charge_interval_s),
             "reconciliation": periodic(
                 "reconciliation", reconciler.daily_round, interval_s=settings.reconcile_interval_s
             ),

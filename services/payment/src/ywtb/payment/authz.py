@@ -50,3 +50,26 @@ def require_reconciler(principal: Principal) -> None:
     raise PermissionDenied(
         "只有租户管理员或平台管理员可以发起对账。", message_en="tenant or platform admins only"
     )
+
+
+ORDER_MAKER_ROLES = (tenancy.WINDOW_CLERK, tenancy.APPROVER, tenancy.DEPT_ADMIN)
+FINANCE_ROLES = (tenancy.DEPT_ADMIN,)  # the department's finance decisions: refunds, late payments
+
+
+def require_department_role(principal: Principal, order: PaymentOrder, roles: tuple[str, ...]) -> None:
+    """Staff of the order's department with one of `roles`; other staff see no such order (NotFound)."""
+    if tenancy.is_department_staff(principal, order.tenant, order.dept, roles):
+        return
+    if tenancy.is_department_staff(principal, order.tenant, order.dept):
+        raise PermissionDenied(
+            "此项操作须由本部门相应岗位（减免由窗口或审批人员，退款和逾期缴款由部门管理员）办理。",
+            message_en=f"one of {', '.join(roles)} of the order's department required",
+        )
+    raise NotFound("未找到该缴费订单。", code="PAYMENT_ORDER_NOT_FOUND")
+
+
+def require_department_staff(principal: Principal) -> None:
+    """Staff bound to a department (the workbench's order list is their department's)."""
+    if principal.dept and principal.has_role(*tenancy.STAFF_ROLES):
+        return
+    raise PermissionDenied("请使用部门工作人员账号查看本部门缴费订单。", message_en="department staff only")

@@ -11,13 +11,15 @@ from ywtb.common.errors import Unauthenticated
 from ywtb.common.grpc import allow, public
 from ywtb.common.tenancy import APPLICANT_ROLES, PLATFORM_ADMIN, STAFF_ROLES, TENANT_ADMIN, UNBOUND_ROLES
 from ywtb.common.timestamps import timestamp
-from ywtb.payment.authz import RECONCILER_ROLES
+from ywtb.payment.authz import FINANCE_ROLES, ORDER_MAKER_ROLES, RECONCILER_ROLES
 from ywtb.payment.callbacks import Callbacks
 from ywtb.payment.mismatches import Mismatches
-from ywtb.payment.models import Mismatch, PaymentOrder
+from ywtb.payment.models import Mismatch, PaymentOrder, Refund
 from ywtb.payment.orders import Orders
 from ywtb.payment.reconciliation import Reconciler
-from ywtb.payment.states import CANCELLED, CREATED, EXPIRED, NOTIFIED, PAID
+from ywtb.payment.reductions import OrderAsk, Reduction, Reductions
+from ywtb.payment.refunds import RefundAsk, Refunds
+from ywtb.payment.states import CANCELLED, CREATED, EXPIRED, FAILED, NOTIFIED, PAID, REFUNDED, SUBMITTED
 
 STATUS_PB = {
     CREATED: pb.ORDER_STATUS_CREATED,
@@ -25,6 +27,13 @@ STATUS_PB = {
     PAID: pb.ORDER_STATUS_PAID,
     EXPIRED: pb.ORDER_STATUS_EXPIRED,
     CANCELLED: pb.ORDER_STATUS_CANCELLED,
+}
+STATUS_OF_PB = {number: status for status, number in STATUS_PB.items()}
+REFUND_STATUS_PB = {
+    CREATED: pb.REFUND_STATUS_CREATED,
+    SUBMITTED: pb.REFUND_STATUS_SUBMITTED,
+    REFUNDED: pb.REFUND_STATUS_REFUNDED,
+    FAILED: pb.REFUND_STATUS_FAILED,
 }
 
 
@@ -35,7 +44,22 @@ def _caller() -> Principal:
     return principal
 
 
-def _order(order: PaymentOrder) -> pb.PaymentOrder:
+def _refund(refund: Refund) -> pb.Refund:
+    return pb.Refund(
+        refund_no=refund.refund_no,
+        order_no=refund.order_no,
+        amount_fen=refund.amount_fen,
+        reason=refund.reason,
+        status=REFUND_STATUS_PB[refund.status],
+        failure=refund.failure,
+        requested_by=refund.requested_by,
+        created_at=timestamp(utc(refund.created_at)),
+        refunded_at=timestamp(utc(refund.refunded_at)) if refund.refunded_at else None,
+    )
+
+
+def _order(order: PaymentOrder, refunds: list[Refund] | None = None) -> pb.PaymentOrder:
+    refunds = refunds or []
     return pb.PaymentOrder(
         order_no=order.order_no,
         tenant=order.tenant,
@@ -54,6 +78,10 @@ def _order(order: PaymentOrder) -> pb.PaymentOrder:
         channel=order.channel,
         receipt_no=order.receipt_no,
         created_at=timestamp(utc(order.created_at)),
+        created_by=order.created_by,
+        refunds=[_refund(r) for r in refunds],
+        refunded_fen=sum(r.amount_fen for r in refunds if r.status == REFUNDED),
+        refundable_fen=order.paid_fen - sum(r.amount_fen for r in refunds if r.status != FAILED),
     )
 
 
@@ -79,29 +107,75 @@ class PaymentServicer(payment_pb2_grpc.PaymentServiceServicer):
     """PaymentService over gRPC."""
 
     def __init__(
-        self, orders: Orders, callbacks: Callbacks, mismatches: Mismatches, reconciler: Reconciler
+        self,
+        orders: Orders,
+        callbacks: Callbacks,
+        mismatches: Mismatches,
+        reconciler: Reconciler,
+        refunds: Refunds,
     ) -> None:
         self.orders = orders
         self.callbacks = callbacks
         self.mismatches = mismatches
         self.reconciler = reconciler
+        self.refunds = refunds
+        self.reductions = Reductions(orders)
+
+    def _orders(self, found: list[PaymentOrder]) -> list[pb.PaymentOrder]:
+        refunds = self.refunds.of_orders([o.order_no for o in found])
+        return [_order(o, refunds[o.order_no]) for o in found]
 
     # The door of each RPC (@public or @allow(*roles); the kit refuses to serve an undeclared one): the roles
     # its use case can admit at all. The use case (authz) still decides tenant and department.
     @allow(*APPLICANT_ROLES, *STAFF_ROLES, *UNBOUND_ROLES)
     def ListCaseOrders(self, request, context):  # noqa: N802
         found = self.orders.of_case(_caller(), request.case_no)
-        return pb.ListCaseOrdersResponse(orders=[_order(o) for o in found])
+        return pb.ListCaseOrdersResponse(orders=self._orders(found))
 
     @allow(*APPLICANT_ROLES)
     def ListMyOrders(self, request, context):  # noqa: N802
         found = self.orders.mine(_caller(), request.page_size, request.offset)
-        return pb.ListMyOrdersResponse(orders=[_order(o) for o in found])
+        return pb.ListMyOrdersResponse(orders=self._orders(found))
+
+    @allow(*STAFF_ROLES)
+    def ListDepartmentOrders(self, request, context):  # noqa: N802
+        found = self.orders.of_department(
+            _caller(),
+            STATUS_OF_PB.get(request.status, ""),
+            request.case_no,
+            request.page_size,
+            request.offset,
+        )
+        return pb.ListDepartmentOrdersResponse(orders=self._orders(found))
+
+    @allow(*ORDER_MAKER_ROLES)
+    def CreateOrder(self, request, context):  # noqa: N802
+        reductions = tuple(Reduction(r.fee_name, r.reduction_fen, r.basis) for r in request.reductions)
+        ask = OrderAsk(request.case_no, reductions, request.reason, request.idempotency_key)
+        order, replayed = self.reductions.make(_caller(), ask)
+        return pb.CreateOrderResponse(order=self._orders([order])[0], replayed=replayed)
+
+    @allow(*FINANCE_ROLES)
+    def AcceptLatePayment(self, request, context):  # noqa: N802
+        order = self.orders.accept_late(_caller(), request.order_no, request.reason)
+        return pb.AcceptLatePaymentResponse(order=self._orders([order])[0])
+
+    @allow(*FINANCE_ROLES)
+    def RequestRefund(self, request, context):  # noqa: N802
+        ask = RefundAsk(
+            request.order_no,
+            request.amount_fen,
+            request.expected_refundable_fen,
+            request.reason,
+            request.idempotency_key,
+        )
+        refund, replayed = self.refunds.request(_caller(), ask)
+        return pb.RequestRefundResponse(refund=_refund(refund), replayed=replayed)
 
     @public  # the platform calls back without an account: the signature is checked, then the status asked
     def HandlePlatformCallback(self, request, context):  # noqa: N802
         order = self.callbacks.handle(request.body, dict(request.headers))
-        return pb.HandlePlatformCallbackResponse(order=_order(order))
+        return pb.HandlePlatformCallbackResponse(order=self._orders([order])[0])
 
     @allow(*RECONCILER_ROLES)
     def ListMismatches(self, request, context):  # noqa: N802

@@ -13,10 +13,11 @@ from ywtb.common.auth.principal import Principal
 from ywtb.common.calendar import local_date
 from ywtb.common.clock import Clock, Clocked, utc_now
 from ywtb.common.db import Database
-from ywtb.common.errors import FailedPrecondition, InvalidArgument, NotFound
+from ywtb.common.errors import FailedPrecondition, NotFound
 from ywtb.payment import authz
 from ywtb.payment.events import publish
 from ywtb.payment.models import OPEN_MISMATCH, RESOLVED, Mismatch, PaymentOrder
+from ywtb.payment.reasons import reason_of
 
 
 def report(
@@ -58,6 +59,18 @@ def report(
     return True
 
 
+def resolve_found(
+    session: Session, kind: str, notice_no: str, reason: str, actor: str, now: datetime
+) -> None:
+    """Resolve the open mismatch of this kind and notice, if any, by a decision taken on the order."""
+    mismatch = session.scalar(
+        select(Mismatch).where(Mismatch.kind == kind, Mismatch.notice_no == notice_no).with_for_update()
+    )
+    if mismatch is not None and mismatch.status == OPEN_MISMATCH:
+        mismatch.status, mismatch.resolution = RESOLVED, reason
+        mismatch.resolved_by, mismatch.resolved_at = actor, now
+
+
 class Mismatches(Clocked):
     """The reconciliation report a finance clerk works through."""
 
@@ -78,10 +91,7 @@ class Mismatches(Clocked):
 
     def resolve(self, principal: Principal, mismatch_id: int, reason: str) -> Mismatch:
         """Close an open mismatch with the clerk's reason (2-200 characters)."""
-        reason = reason.strip()
-        if not 2 <= len(reason) <= 200:
-            message = "请填写处理说明（2 至 200 字），例如已核实退款或已补记收款。"
-            raise InvalidArgument(message, code="PAYMENT_RESOLUTION_INVALID", fields={"reason": message})
+        reason = reason_of(reason, "请填写处理说明（2 至 200 字），例如已核实退款或已补记收款。")
         with self.db.transaction() as session:
             mismatch = session.get(Mismatch, mismatch_id, with_for_update=True)
             if mismatch is None or not authz.may_reconcile(principal, mismatch):

@@ -46,6 +46,7 @@ class PaymentOrder(TenantMixin, Base):
     """缴费订单: the fees of one case, in fen, and where their payment stands."""
 
     __tablename__ = "orders"
+    __table_args__ = (UniqueConstraint("created_by", "idempotency_key", name="uq_orders_idempotency"),)
     order_no: Mapped[str] = mapped_column(String(32), primary_key=True)
     dept: Mapped[str] = mapped_column(String(18), index=True)
     case_no: Mapped[str] = mapped_column(String(64), index=True)
@@ -63,16 +64,43 @@ class PaymentOrder(TenantMixin, Base):
     channel: Mapped[str] = mapped_column(String(20), default="")
     receipt_no: Mapped[str] = mapped_column(String(64), default="")  # 财政电子票据号
     created_by: Mapped[str] = mapped_column(String(64))
+    # A clerk-made order's Idempotency-Key and its request's digest (none for the charging point's own).
+    idempotency_key: Mapped[str | None] = mapped_column(String(128), nullable=True)
+    request_hash: Mapped[str] = mapped_column(String(64), default="", server_default="")
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
 
+class Refund(TenantMixin, Base):
+    """退款: part or all of a paid order's money given back to its payer through the platform."""
+
+    __tablename__ = "refunds"
+    __table_args__ = (UniqueConstraint("requested_by", "idempotency_key", name="uq_refunds_idempotency"),)
+    refund_no: Mapped[str] = mapped_column(String(32), primary_key=True)
+    order_no: Mapped[str] = mapped_column(String(32), index=True)
+    dept: Mapped[str] = mapped_column(String(18), index=True)
+    case_no: Mapped[str] = mapped_column(String(64))
+    amount_fen: Mapped[int] = mapped_column(BigInteger)
+    reason: Mapped[str] = mapped_column(String(200))
+    status: Mapped[str] = mapped_column(String(12), index=True)
+    failure: Mapped[str] = mapped_column(String(200), default="")
+    idempotency_key: Mapped[str] = mapped_column(String(128))
+    request_hash: Mapped[str] = mapped_column(String(64))
+    requested_by: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    refunded_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+
+
 class OrderTransition(Base):
-    """One state change of an order (or a mismatch found on it): from what to what, why, by whom, when."""
+    """One state change of an order or of one of its refunds: from what to what, why, by whom, when."""
 
     __tablename__ = "order_transitions"
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     order_no: Mapped[str] = mapped_column(String(32), index=True)
+    refund_no: Mapped[str] = mapped_column(
+        String(32), default="", server_default=""
+    )  # set when a refund of the order moved
     from_status: Mapped[str] = mapped_column(String(12))
     to_status: Mapped[str] = mapped_column(String(12))
     cause: Mapped[str] = mapped_column(String(200))

@@ -20,15 +20,16 @@ from ywtb.common.auth.principal import Principal
 from ywtb.common.calendar import local_date
 from ywtb.common.clock import Clock, Clocked, utc, utc_now
 from ywtb.common.db import Database
-from ywtb.common.errors import NotFound
+from ywtb.common.errors import FailedPrecondition, NotFound
 from ywtb.common.timestamps import timestamp
 from ywtb.common.workers import failure_reason
 from ywtb.payment import authz
 from ywtb.payment.events import publish
-from ywtb.payment.mismatches import report
+from ywtb.payment.mismatches import report, resolve_found
 from ywtb.payment.models import AMOUNT, LATE, OrderTransition, PaymentOrder
 from ywtb.payment.nontax.platform import NonTaxPlatform, NoticeRequest, NoticeStatus
-from ywtb.payment.states import CREATED, EXPIRED, NOTIFIED, PAID, order_move
+from ywtb.payment.reasons import reason_of
+from ywtb.payment.states import CANCELLED, CREATED, EXPIRED, LATE_PAYMENT_ACCEPTED, NOTIFIED, PAID, order_move
 
 log = logging.getLogger(__name__)
 
@@ -36,21 +37,44 @@ SYSTEM_ACTOR = "system"
 ROUND_SIZE = 20
 
 
-def new_order_no(now: datetime) -> str:
-    """PO + the day (Beijing) + 12 random digits."""
-    return f"PO{local_date(now):%Y%m%d}{secrets.randbelow(10**12):012d}"
+def new_number(prefix: str, now: datetime) -> str:
+    """An order (PO) or refund (RF) number: the prefix, the day (Beijing), 12 random digits."""
+    return f"{prefix}{local_date(now):%Y%m%d}{secrets.randbelow(10**12):012d}"
 
 
-def _move(session: Session, order: PaymentOrder, target: str, cause: str, actor: str, now: datetime) -> None:
+def move(
+    session: Session,
+    order: PaymentOrder,
+    target: str,
+    cause: str,
+    actor: str,
+    now: datetime,
+    decision: str = "",
+) -> None:
     """Change the order's status through the state machine, with its transition record."""
     previous = order.status
-    order.status = order_move(previous, target)
+    order.status = order_move(previous, target, decision)
     order.updated_at = now
     session.add(
         OrderTransition(
             order_no=order.order_no, from_status=previous, to_status=target, cause=cause, actor=actor, at=now
         )
     )
+
+
+def publish_paid(session: Session, order: PaymentOrder) -> None:
+    """payment.paid of the order, in the transaction that marked it paid."""
+    event = events_pb2.PaymentPaid(
+        order_no=order.order_no,
+        tenant=order.tenant,
+        dept=order.dept,
+        case_no=order.case_no,
+        item_id=order.item_id,
+        paid_fen=order.paid_fen,
+        paid_at=timestamp(utc(order.paid_at or order.updated_at)),
+        receipt_no=order.receipt_no,
+    )
+    publish(session, event, key=order.order_no, tenant=order.tenant)
 
 
 class Orders(Clocked):
@@ -70,11 +94,17 @@ class Orders(Clocked):
         case: dict[str, str],
         lines: list[dict[str, Any]],
         total: int,
+        *,
+        made_by: str = SYSTEM_ACTOR,
+        cause: str = "收费节点",
+        key: str | None = None,
+        digest: str = "",
     ) -> PaymentOrder:
-        """A new order of a case (in the caller's transaction), waiting for its notice."""
+        """A new order of a case (in the caller's transaction), waiting for its notice; made at the charging
+        point, or by a clerk under an Idempotency-Key."""
         now = self.now()
         order = PaymentOrder(
-            order_no=new_order_no(now),
+            order_no=new_number("PO", now),
             tenant=case["tenant"],
             dept=case["dept"],
             case_no=case["case_no"],
@@ -85,7 +115,9 @@ class Orders(Clocked):
             total_fen=total,
             status=CREATED,
             expires_at=now + timedelta(days=self.notice_days),
-            created_by=SYSTEM_ACTOR,
+            created_by=made_by,
+            idempotency_key=key,
+            request_hash=digest,
             created_at=now,
             updated_at=now,
         )
@@ -95,8 +127,8 @@ class Orders(Clocked):
                 order_no=order.order_no,
                 from_status="",
                 to_status=CREATED,
-                cause="收费节点",
-                actor=SYSTEM_ACTOR,
+                cause=cause,
+                actor=made_by,
                 at=now,
             )
         )
@@ -129,7 +161,7 @@ class Orders(Clocked):
                 notice.pay_url,
                 notice.expires_at,
             )
-            _move(session, order, NOTIFIED, "缴款通知书已开具", SYSTEM_ACTOR, now)
+            move(session, order, NOTIFIED, "缴款通知书已开具", SYSTEM_ACTOR, now)
             event = events_pb2.OrderNotified(
                 order_no=order.order_no,
                 tenant=order.tenant,
@@ -174,7 +206,9 @@ class Orders(Clocked):
             if status.state == "paid" and order.status != PAID:
                 self._paid(session, order, status, source, now)
             elif status.state == "expired" and order.status == NOTIFIED:
-                _move(session, order, EXPIRED, "缴款期限已过", SYSTEM_ACTOR, now)
+                move(session, order, EXPIRED, "缴款期限已过", SYSTEM_ACTOR, now)
+            elif status.state == "cancelled" and order.status in (NOTIFIED, EXPIRED):
+                move(session, order, CANCELLED, "缴款通知书已撤销", SYSTEM_ACTOR, now)
             session.flush()
             session.expunge(order)
         return order
@@ -182,6 +216,7 @@ class Orders(Clocked):
     def _paid(
         self, session: Session, order: PaymentOrder, status: NoticeStatus, source: str, now: datetime
     ) -> None:
+        """Paid once, or a mismatch reported once (paid another amount or after expiry)."""
         kind = ""
         if status.order_no != order.order_no or status.paid_fen != order.total_fen:
             kind = AMOUNT
@@ -192,18 +227,40 @@ class Orders(Clocked):
             return
         order.paid_fen, order.paid_at = status.paid_fen, status.paid_at or now
         order.channel, order.receipt_no = status.channel, status.receipt_no
-        _move(session, order, PAID, f"平台确认已缴款（{source}）", SYSTEM_ACTOR, now)
-        event = events_pb2.PaymentPaid(
-            order_no=order.order_no,
-            tenant=order.tenant,
-            dept=order.dept,
-            case_no=order.case_no,
-            item_id=order.item_id,
-            paid_fen=order.paid_fen,
-            paid_at=timestamp(utc(order.paid_at)),
-            receipt_no=order.receipt_no,
-        )
-        publish(session, event, key=order.order_no, tenant=order.tenant)
+        move(session, order, PAID, f"平台确认已缴款（{source}）", SYSTEM_ACTOR, now)
+        publish_paid(session, order)
+
+    def accept_late(self, principal: Principal, order_no: str, reason: str) -> PaymentOrder:
+        """逾期缴款认可: a department admin's recorded decision that an expired order's payment (the platform
+        says it is paid, in full) stands; the late-payment mismatch is resolved with the same reason."""
+        reason = reason_of(reason, "请填写认可逾期缴款的理由（2 至 200 字），例如已核实缴款人在期限内缴款。")
+        with self.db.transaction() as session:
+            order = session.get(PaymentOrder, order_no)
+            if order is None:
+                raise NotFound("未找到该缴费订单。", code="PAYMENT_ORDER_NOT_FOUND")
+            authz.require_department_role(principal, order, authz.FINANCE_ROLES)
+            if order.status != EXPIRED:
+                raise FailedPrecondition("只有已过期的订单才能认可逾期缴款。", code="PAYMENT_STATE")
+        status = self.platform.status(order.notice_no)
+        if status.state != "paid" or status.paid_fen != order.total_fen or status.order_no != order.order_no:
+            raise FailedPrecondition(
+                "缴款平台未显示该订单已足额缴款，不能认可；请核实后再办理。",
+                code="PAYMENT_NOT_PAID_ON_PLATFORM",
+            )
+        now = self.now()
+        with self.db.transaction() as session:
+            order = session.get(PaymentOrder, order_no, with_for_update=True)
+            assert order is not None
+            order.paid_fen, order.paid_at = status.paid_fen, status.paid_at or now
+            order.channel, order.receipt_no = status.channel, status.receipt_no
+            move(
+                session, order, PAID, f"认可逾期缴款：{reason}", principal.subject, now, LATE_PAYMENT_ACCEPTED
+            )
+            publish_paid(session, order)
+            resolve_found(session, LATE, order.notice_no, reason, principal.subject, now)
+            session.flush()
+            session.expunge(order)
+        return order
 
     def check_round(self, older_than_s: float = 60.0) -> int:
         """Early reconciliation: ask the platform about notified orders quiet for a while (a lost callback is
@@ -244,6 +301,29 @@ class Orders(Clocked):
             )
             for order in found:
                 authz.require_order_read(principal, order)
+            session.expunge_all()
+        return found
+
+    def of_department(
+        self, principal: Principal, status: str = "", case_no: str = "", page_size: int = 50, offset: int = 0
+    ) -> list[PaymentOrder]:
+        """The orders of the caller's department, newest first; by status and case number when given."""
+        authz.require_department_staff(principal)
+        statement = select(PaymentOrder).where(
+            PaymentOrder.tenant == principal.tenant, PaymentOrder.dept == principal.dept
+        )
+        if status:
+            statement = statement.where(PaymentOrder.status == status)
+        if case_no.strip():
+            statement = statement.where(PaymentOrder.case_no == case_no.strip())
+        with self.db.transaction() as session:
+            found = list(
+                session.scalars(
+                    statement.order_by(PaymentOrder.created_at.desc(), PaymentOrder.order_no)
+                    .limit(min(max(page_size or 50, 1), 100))
+                    .offset(max(offset, 0))
+                )
+            )
             session.expunge_all()
         return found
 

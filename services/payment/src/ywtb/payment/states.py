@@ -2,6 +2,8 @@
 
 order:  created ──▶ notified ──▶ paid
            │            ├──────▶ expired ──(late payment accepted, a recorded decision)──▶ paid
+           │            │           └──────▶ cancelled (replaced by a clerk-made order)
+           ├──(fully exempted: nothing to pay)──▶ paid
            └────────────┴──────▶ cancelled
 refund: created ──▶ submitted ──▶ refunded
                         └───────▶ failed
@@ -14,11 +16,12 @@ from ywtb.common.errors import FailedPrecondition
 CREATED, NOTIFIED, PAID, EXPIRED, CANCELLED = "created", "notified", "paid", "expired", "cancelled"
 SUBMITTED, REFUNDED, FAILED = "submitted", "refunded", "failed"
 LATE_PAYMENT_ACCEPTED = "late_payment_accepted"
+FULLY_EXEMPTED = "fully_exempted"
 
 ORDER_MOVES: dict[str, frozenset[str]] = {
-    CREATED: frozenset({NOTIFIED, CANCELLED}),
+    CREATED: frozenset({NOTIFIED, PAID, CANCELLED}),  # to paid only when FULLY_EXEMPTED
     NOTIFIED: frozenset({PAID, EXPIRED, CANCELLED}),
-    EXPIRED: frozenset({PAID}),  # only with LATE_PAYMENT_ACCEPTED
+    EXPIRED: frozenset({PAID, CANCELLED}),  # to paid only with LATE_PAYMENT_ACCEPTED
     PAID: frozenset(),
     CANCELLED: frozenset(),
 }
@@ -40,9 +43,10 @@ REFUND_LABELS = {CREATED: "已创建", SUBMITTED: "退款中", REFUNDED: "已退
 
 def order_move(current: str, target: str, decision: str = "") -> str:
     """The order's next status; FailedPrecondition when the move is not allowed (an expired order is paid
-    only on a recorded decision to accept the late payment)."""
+    only on a recorded decision to accept the late payment, an unnotified one only when nothing is owed)."""
     allowed = target in ORDER_MOVES.get(current, frozenset())
-    if current == EXPIRED and decision != LATE_PAYMENT_ACCEPTED:
+    needed = {(EXPIRED, PAID): LATE_PAYMENT_ACCEPTED, (CREATED, PAID): FULLY_EXEMPTED}.get((current, target))
+    if needed and decision != needed:
         allowed = False
     if not allowed:
         raise FailedPrecondition(

@@ -19,6 +19,7 @@ from ywtb.common.errors import (
     InvalidArgument,
     NotFound,
     PermissionDenied,
+    PreconditionFailed,
     ResourceExhausted,
     Unauthenticated,
     Unavailable,
@@ -51,6 +52,11 @@ GENERIC = [
     _code(AlreadyExists.default_code, AlreadyExists, "The thing exists already."),
     _code(Conflict.default_code, Conflict, "Changed by someone else meanwhile; reload and retry."),
     _code(FailedPrecondition.default_code, FailedPrecondition, "The current state does not allow this."),
+    _code(
+        PreconditionFailed.default_code,
+        PreconditionFailed,
+        "What the request expected of the current state is no longer true; reload and decide again.",
+    ),
     _code(ResourceExhausted.default_code, ResourceExhausted, "Too many requests; retry later."),
     _code(
         DeadlineExceeded.default_code, DeadlineExceeded, "A service did not answer in time; do not resubmit."
@@ -227,8 +233,22 @@ SPECIFIC = [
     _code("PAYMENT_DAY_INVALID", InvalidArgument, "A reconciliation day is a past date, YYYY-MM-DD."),
     _code("PAYMENT_MISMATCH_NOT_FOUND", NotFound, "No mismatch has this id (or the caller may not see it)."),
     _code("PAYMENT_MISMATCH_RESOLVED", FailedPrecondition, "The mismatch is resolved already."),
+    _code(
+        "PAYMENT_NOT_PAID_ON_PLATFORM",
+        FailedPrecondition,
+        "The platform does not show the expired order paid in full: its late payment cannot be accepted.",
+    ),
     _code("PAYMENT_ORDER_NOT_FOUND", NotFound, "No payment order (or the caller may not see it)."),
-    _code("PAYMENT_RESOLUTION_INVALID", InvalidArgument, "A resolution needs a reason of 2-200 characters."),
+    _code(
+        "PAYMENT_REFUNDABLE_CHANGED",
+        PreconditionFailed,
+        "The refundable amount is not the one the caller expected (another refund came first): reload.",
+    ),
+    _code("PAYMENT_REFUND_EXCEEDS_PAID", InvalidArgument, "A refund cannot exceed what is left refundable."),
+    _code("PAYMENT_REFUND_NOT_FOUND", NotFound, "No refund has this number."),
+    _code(
+        "PAYMENT_REASON_INVALID", InvalidArgument, "A payment decision needs a reason of 2-200 characters."
+    ),
     _code("PAYMENT_STATE", FailedPrecondition, "The order's or refund's status does not allow this change."),
 ]
 ERROR_CODES: dict[str, ErrorCode] = {

@@ -92,6 +92,14 @@ class FailedPrecondition(YwtbError):
     default_message = "当前状态不允许此操作，请刷新查看最新办理状态。"
 
 
+class PreconditionFailed(FailedPrecondition):
+    """What the caller expected of the current state is no longer true (HTTP 412): reload, then decide again."""
+
+    http_status = 412
+    default_code = "PRECONDITION_FAILED"
+    default_message = "办理依据的数据已变化，请刷新后重新核对。"
+
+
 class ResourceExhausted(YwtbError):
     grpc_status = grpc.StatusCode.RESOURCE_EXHAUSTED
     http_status = 429
@@ -124,6 +132,11 @@ class ConfigError(YwtbError):
     default_message = "配置错误"
 
 
+# The classes a gRPC status carries besides its own, told apart by the HTTP status in the error trailer.
+_REFINEMENTS: dict[tuple[grpc.StatusCode, int], type[YwtbError]] = {
+    (PreconditionFailed.grpc_status, PreconditionFailed.http_status): PreconditionFailed,
+}
+
 _BY_GRPC_STATUS: dict[grpc.StatusCode, type[YwtbError]] = {
     cls.grpc_status: cls
     for cls in (
@@ -142,6 +155,6 @@ _BY_GRPC_STATUS: dict[grpc.StatusCode, type[YwtbError]] = {
 }
 
 
-def error_class_for(status: grpc.StatusCode) -> type[YwtbError]:
-    """The error class a gRPC status maps back to."""
-    return _BY_GRPC_STATUS.get(status, Internal)
+def error_class_for(status: grpc.StatusCode, http_status: int = 0) -> type[YwtbError]:
+    """The error class a gRPC status (and the HTTP status its trailer names) maps back to."""
+    return _REFINEMENTS.get((status, http_status)) or _BY_GRPC_STATUS.get(status, Internal)

@@ -18,6 +18,8 @@ from ywtb.payment.nontax.platform import (
     Payment,
     PlatformRefused,
     PlatformUnavailable,
+    RefundRequest,
+    RefundStatus,
 )
 from ywtb.payment.nontax.signing import RESPONSE, SignatureInvalid, check_key, sign, verify
 from ywtb.payment.nontax.wire import (
@@ -27,6 +29,8 @@ from ywtb.payment.nontax.wire import (
     loads,
     notice_from_json,
     payment_from_json,
+    refund_request_to_json,
+    refund_status_from_json,
     request_to_json,
     statement_from_json,
     status_from_json,
@@ -75,6 +79,14 @@ class HttpNonTaxPlatform:
     def cancel(self, notice_no: str) -> NoticeStatus:
         """Cancel an unpaid notice; a paid one is refused (PlatformRefused, 409)."""
         return self._answer(status_from_json, "POST", f"/v1/notices/{_segment(notice_no)}/cancel", {})
+
+    def refund(self, request: RefundRequest) -> RefundStatus:
+        """Ask for a refund; idempotent by refund_no; more than is left of the payment: refused (409)."""
+        return self._answer(refund_status_from_json, "POST", "/v1/refunds", refund_request_to_json(request))
+
+    def refund_status(self, refund_no: str) -> RefundStatus:
+        """The refund as the platform knows it now."""
+        return self._answer(refund_status_from_json, "GET", f"/v1/refunds/{_segment(refund_no)}")
 
     def statement(self, day: date) -> list[Payment]:
         """对账单: the payments of that day (Beijing time)."""
@@ -142,7 +154,7 @@ class HttpNonTaxPlatform:
 
 
 def _segment(value: str) -> str:
-    """A notice number as one path segment (it is opaque: quote whatever it holds)."""
+    """A notice or refund number as one path segment (it is opaque: quote whatever it holds)."""
     return quote(value, safe="")
 
 

@@ -11,6 +11,8 @@ from ywtb.common.errors import InvalidArgument, Unavailable
 
 NoticeState = Literal["unpaid", "paid", "expired", "cancelled"]
 NOTICE_STATES: tuple[NoticeState, ...] = ("unpaid", "paid", "expired", "cancelled")
+RefundState = Literal["processing", "refunded", "failed"]
+REFUND_STATES: tuple[RefundState, ...] = ("processing", "refunded", "failed")
 
 
 @dataclass(frozen=True)
@@ -61,6 +63,28 @@ class Payment:
     channel: str
 
 
+@dataclass(frozen=True)
+class RefundRequest:
+    """退付申请: give back part or all of a paid notice's money to its payer."""
+
+    refund_no: str  # the service's number: the platform's idempotency key
+    notice_no: str
+    amount_fen: int
+    reason: str
+
+
+@dataclass(frozen=True)
+class RefundStatus:
+    """The platform's view of one refund: processing, refunded (with when), or failed (with why)."""
+
+    refund_no: str
+    notice_no: str
+    amount_fen: int
+    state: RefundState
+    refunded_at: datetime | None  # None unless refunded
+    failure: str  # "" unless failed
+
+
 class PlatformUnavailable(Unavailable):
     """The platform could not be asked: network error, timeout, 5xx, refused signature, unverifiable answer."""
 
@@ -108,6 +132,15 @@ class NonTaxPlatform(Protocol):
 
     def cancel(self, notice_no: str) -> NoticeStatus:
         """Cancel an unpaid notice; a paid one is refused (PlatformRefused)."""
+        ...
+
+    def refund(self, request: RefundRequest) -> RefundStatus:
+        """Ask for a refund; idempotent by refund_no (the same refund asked again answers its status); a
+        refund beyond what is left of the payment, or of an unpaid notice, is refused (PlatformRefused)."""
+        ...
+
+    def refund_status(self, refund_no: str) -> RefundStatus:
+        """The refund as the platform knows it now."""
         ...
 
     def statement(self, day: date) -> list[Payment]:

@@ -9,10 +9,13 @@ from typing import Any, TypeVar
 from ywtb.common.calendar import SHANGHAI
 from ywtb.payment.nontax.platform import (
     NOTICE_STATES,
+    REFUND_STATES,
     Notice,
     NoticeRequest,
     NoticeStatus,
     Payment,
+    RefundRequest,
+    RefundStatus,
 )
 
 T = TypeVar("T")
@@ -177,3 +180,51 @@ def statement_from_json(body: dict[str, Any]) -> list[Payment]:
     if not all(isinstance(line, dict) for line in lines):
         raise WireError("lines: expected objects")
     return [payment_from_json(line) for line in lines]
+
+
+def refund_request_to_json(request: RefundRequest) -> dict[str, Any]:
+    """POST /v1/refunds body."""
+    return {
+        "refund_no": request.refund_no,
+        "notice_no": request.notice_no,
+        "amount_fen": request.amount_fen,
+        "reason": request.reason,
+    }
+
+
+def refund_request_from_json(body: dict[str, Any]) -> RefundRequest:
+    """A RefundRequest from POST /v1/refunds."""
+    return RefundRequest(
+        refund_no=field(body, "refund_no", str),
+        notice_no=field(body, "notice_no", str),
+        amount_fen=field(body, "amount_fen", int),
+        reason=field(body, "reason", str),
+    )
+
+
+def refund_status_to_json(status: RefundStatus) -> dict[str, Any]:
+    """POST /v1/refunds and GET /v1/refunds/{refund_no} answer, and one refund of a statement."""
+    return {
+        "refund_no": status.refund_no,
+        "notice_no": status.notice_no,
+        "amount_fen": status.amount_fen,
+        "state": status.state,
+        "refunded_at": format_time(status.refunded_at) if status.refunded_at else None,
+        "failure": status.failure,
+    }
+
+
+def refund_status_from_json(body: dict[str, Any]) -> RefundStatus:
+    """A RefundStatus from POST /v1/refunds or GET /v1/refunds/{refund_no}."""
+    state = field(body, "state", str)
+    if state not in REFUND_STATES:
+        raise WireError(f"state: unknown {state[:20]!r}")
+    refunded_at = body.get("refunded_at")
+    return RefundStatus(
+        refund_no=field(body, "refund_no", str),
+        notice_no=field(body, "notice_no", str),
+        amount_fen=field(body, "amount_fen", int),
+        state=state,
+        refunded_at=None if refunded_at is None else _time_field(body, "refunded_at"),
+        failure=field(body, "failure", str),
+    )

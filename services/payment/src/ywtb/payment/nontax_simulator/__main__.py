@@ -19,12 +19,13 @@ def main() -> None:
     settings = load_settings_or_exit(SimulatorSettings)
     configure_logging(SERVICE_NAME, settings.log_level)
     logging.getLogger("ywtb.payment.nontax_simulator").warning(
-        "non-tax platform SIMULATOR (tests and demos only) on %s:%d, data in %s, callbacks to %s (%s)",
+        "non-tax platform SIMULATOR (tests and demos only) on %s:%d, data in %s, callbacks to %s (%s), refunds %s",
         settings.http_host,
         settings.http_port,
         settings.data_dir,
         settings.callback_to() or "nowhere",
         settings.callback_mode,
+        settings.refund_mode,
     )
     uvicorn.run(
         create_app(settings),

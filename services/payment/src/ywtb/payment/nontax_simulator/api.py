@@ -1,4 +1,4 @@
-"""The platform's signed JSON routes (/v1/...): notices, statements, and the test switches."""
+"""The platform's signed JSON routes (/v1/...): notices, refunds, statements, and the test switches."""
 
 from __future__ import annotations
 
@@ -15,6 +15,8 @@ from ywtb.payment.nontax.wire import (
     loads,
     notice_to_json,
     payment_to_json,
+    refund_request_from_json,
+    refund_status_to_json,
     request_from_json,
     status_to_json,
 )
@@ -50,6 +52,19 @@ def build_api(sim: Simulator) -> APIRouter:
     async def cancel_notice(notice_no: str) -> dict[str, Any]:
         return status_to_json(await run_in_threadpool(sim.notices.cancel, notice_no))
 
+    @router.post("/refunds")
+    async def refund(request: Request) -> JSONResponse:
+        try:
+            refund_request = refund_request_from_json(await _body(request))
+        except WireError as error:
+            raise bad_request(f"退付申请格式错误：{error}") from error
+        status, created = await run_in_threadpool(sim.refunds.request, refund_request)
+        return JSONResponse(refund_status_to_json(status), status_code=201 if created else 200)
+
+    @router.get("/refunds/{refund_no}")
+    async def refund_status(refund_no: str) -> dict[str, Any]:
+        return refund_status_to_json(await run_in_threadpool(sim.refunds.status, refund_no))
+
     @router.get("/statements/{day}")
     async def statement(day: str) -> dict[str, Any]:
         try:
@@ -57,7 +72,12 @@ def build_api(sim: Simulator) -> APIRouter:
         except ValueError as error:
             raise bad_request("对账日期须为 YYYY-MM-DD。") from error
         lines = await run_in_threadpool(sim.notices.statement, parsed)
-        return {"day": parsed.isoformat(), "lines": [payment_to_json(line) for line in lines]}
+        refunds = await run_in_threadpool(sim.refunds.of_day, parsed)
+        return {
+            "day": parsed.isoformat(),
+            "lines": [payment_to_json(line) for line in lines],
+            "refunds": [refund_status_to_json(refund) for refund in refunds],
+        }
 
     @router.post("/test/pay/{notice_no}")
     async def test_pay(notice_no: str, request: Request) -> dict[str, Any]:

@@ -12,10 +12,11 @@ from ywtb.payment.nontax.signing import MIN_KEY_BYTES
 
 GATEWAY_CALLBACK_PATH = "/api/v1/payment/callbacks/nontax"
 CallbackMode = Literal["normal", "duplicate", "late", "lost"]
+RefundMode = Literal["normal", "processing", "fail"]
 
 
 class SimulatorSettings(ServiceSettings):
-    """Where the simulator listens, the key it shares with the service, where and how it calls back."""
+    """Where the simulator listens, the key it shares with the service, where and how it calls back and refunds."""
 
     model_config = SettingsConfigDict(env_prefix="YWTB_NONTAXSIM_")
     required_outside_embedded: ClassVar[frozenset[str]] = frozenset()  # its own SQLite file, no Kafka
@@ -33,6 +34,8 @@ class SimulatorSettings(ServiceSettings):
     callback_attempts: int = Field(default=5, ge=1, le=20)  # one delivery and its retries
     callback_backoff_s: float = Field(default=1.0, gt=0, le=600)  # doubled after each failed attempt
     callback_timeout_s: float = Field(default=5.0, gt=0, le=120)
+    refund_mode: RefundMode = "normal"
+    refund_delay_s: float = Field(default=2.0, ge=0, le=3600)  # until a refund of the processing mode is done
 
     @field_validator("callback_url", "public_url")
     @classmethod

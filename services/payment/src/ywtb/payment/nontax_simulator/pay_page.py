@@ -10,6 +10,7 @@ from fastapi.responses import HTMLResponse
 from starlette.concurrency import run_in_threadpool
 
 from ywtb.common.calendar import SHANGHAI
+from ywtb.common.money import yuan
 from ywtb.payment.nontax.platform import NoticeRequest, NoticeStatus
 from ywtb.payment.nontax_simulator.notices import CHANNELS
 from ywtb.payment.nontax_simulator.refusals import Refusal
@@ -29,14 +30,10 @@ table{{border-collapse:collapse;width:100%}}td,th{{border:1px solid #ccc;padding
 STATE_NAMES = {"unpaid": "待缴款", "paid": "已缴款", "expired": "已过期", "cancelled": "已撤销"}
 
 
-def yuan(fen: int) -> str:
-    """An amount in fen as 元 with two decimals."""
-    return f"{fen // 100}.{fen % 100:02d}"
-
-
-def _details(status: NoticeStatus, issued: NoticeRequest) -> str:
+def _details(status: NoticeStatus, issued: NoticeRequest, refunded_fen: int) -> str:
     items = "".join(f"<tr><td>{escape(name)}</td><td>{yuan(fen)} 元</td></tr>" for name, fen in issued.items)
     expires = issued.expires_at.astimezone(SHANGHAI).strftime("%Y-%m-%d %H:%M")
+    refunded = f"<tr><th>已退付</th><td>{yuan(refunded_fen)} 元</td></tr>" if refunded_fen else ""
     return (
         "<table>"
         f"<tr><th>收款单位</th><td>{escape(issued.dept)}（区划 {escape(issued.tenant)}）</td></tr>"
@@ -45,6 +42,7 @@ def _details(status: NoticeStatus, issued: NoticeRequest) -> str:
         f"<tr><th>金额</th><td>{yuan(status.amount_fen)} 元</td></tr>"
         f"<tr><th>缴款期限</th><td>{expires}</td></tr>"
         f"<tr><th>状态</th><td>{STATE_NAMES[status.state]}</td></tr>"
+        f"{refunded}"
         f"</table><h2>收费项目</h2><table>{items}</table>"
     )
 
@@ -71,8 +69,9 @@ def build_pay_page(sim: Simulator) -> APIRouter:
             status, issued = await run_in_threadpool(sim.notices.detail, notice_no)
         except Refusal as refusal:
             return _page(f"<p>{escape(refusal.message)}</p>", refusal.status)
+        refunded_fen = await run_in_threadpool(sim.refunds.refunded_fen, notice_no)
         form = _form(notice_no) if status.state == "unpaid" else ""
-        return _page(_details(status, issued) + form)
+        return _page(_details(status, issued, refunded_fen) + form)
 
     @router.post("/{notice_no}", response_class=HTMLResponse)
     async def pay(notice_no: str, request: Request) -> HTMLResponse:

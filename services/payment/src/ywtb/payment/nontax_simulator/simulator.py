@@ -1,4 +1,4 @@
-"""The simulated platform's parts, built from its settings: database, notices, faults, callback sender."""
+"""The simulated platform's parts, built from its settings: database, notices, refunds, faults, callback sender."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from ywtb.payment.nontax_simulator.callbacks import CallbackSender
 from ywtb.payment.nontax_simulator.config import SimulatorSettings
 from ywtb.payment.nontax_simulator.faults import Faults
 from ywtb.payment.nontax_simulator.notices import Notices
+from ywtb.payment.nontax_simulator.refunds import Refunds
 from ywtb.payment.nontax_simulator.tables import Base
 
 DB_FILE = "nontax-simulator.db"
@@ -23,6 +24,7 @@ class Simulator:
 
     db: Database
     notices: Notices
+    refunds: Refunds
     faults: Faults
     sender: CallbackSender
 
@@ -41,10 +43,18 @@ def build(settings: SimulatorSettings) -> Simulator:
     db = Database(f"sqlite:///{settings.data_dir / DB_FILE}")
     Base.metadata.create_all(db.engine)
     key = settings.nontax_key.get_secret_value()
+    faults = Faults(
+        settings.callback_mode,
+        settings.callback_delay_s,
+        bool(settings.callback_to()),
+        refund_mode=settings.refund_mode,
+        refund_delay_s=settings.refund_delay_s,
+    )
     return Simulator(
         db=db,
         notices=Notices(db, settings.pay_base_url()),
-        faults=Faults(settings.callback_mode, settings.callback_delay_s, bool(settings.callback_to())),
+        refunds=Refunds(db, faults),
+        faults=faults,
         sender=CallbackSender(
             db,
             settings.callback_to(),

@@ -1,4 +1,4 @@
-"""The simulator's SQLite tables: notices and the callbacks still to deliver (its own outbox)."""
+"""The simulator's SQLite tables: notices, their refunds and the callbacks still to deliver (its own outbox)."""
 
 from __future__ import annotations
 
@@ -46,3 +46,21 @@ class CallbackRow(Base):
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     state: Mapped[str] = mapped_column(String(10), default="pending")  # pending | delivered | failed
     last_error: Mapped[str] = mapped_column(String(200), default="")
+
+
+class RefundRow(Base):
+    """One 退付 of a paid notice: processing until due_at, then refunded; or failed at once."""
+
+    __tablename__ = "refunds"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    refund_no: Mapped[str] = mapped_column(String(64), unique=True)
+    notice_no: Mapped[str] = mapped_column(String(32), index=True)
+    amount_fen: Mapped[int] = mapped_column(Integer)
+    reason: Mapped[str] = mapped_column(String(200))
+    state: Mapped[str] = mapped_column(String(10))  # processing | refunded | failed
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    due_at: Mapped[datetime | None] = mapped_column(
+        DateTime(timezone=True), nullable=True
+    )  # processing's end
+    refunded_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True, index=True)
+    failure: Mapped[str] = mapped_column(String(200), default="")

@@ -11,6 +11,7 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 from urllib.parse import urlencode
 
+from ywtb.common.money import yuan
 from ywtb.portal import application_form as af
 from ywtb.portal import labels
 from ywtb.portal.form_schema import MaterialSlot
@@ -52,11 +53,7 @@ class View:
         """A http(s) link (else a file name or a description)."""
         return bool(value and URL.match(value.strip()))
 
-    @staticmethod
-    def yuan(fen: Any) -> str:
-        """An amount in fen (an int64 arrives as JSON text) as yuan with two decimals."""
-        whole, cents = divmod(int(fen or 0), 100)
-        return f"{whole}.{cents:02d}"
+    yuan = staticmethod(yuan)
 
     @staticmethod
     def query(**params: Any) -> str:

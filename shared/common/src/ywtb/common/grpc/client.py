@@ -98,8 +98,9 @@ def _family(address: str) -> str:
 def error_from_rpc(error: grpc.RpcError) -> YwtbError:
     """The YwtbError of a failed call: class from the status; message, code, fields from the trailer."""
     code = error.code() if callable(getattr(error, "code", None)) else grpc.StatusCode.UNKNOWN
-    cls = error_class_for(code)
     body = _error_body(error)
+    http_status = body.get("http_status") if body else 0
+    cls = error_class_for(code, http_status if isinstance(http_status, int) else 0)
     if body:
         fields = body.get("fields")
         return cls(

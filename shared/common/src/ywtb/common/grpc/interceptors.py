@@ -130,7 +130,9 @@ class ErrorInterceptor(_ContextInterceptor):
 
 def _abort(context: grpc.ServicerContext, error: YwtbError) -> None:
     """Abort the call with the error's status and message, and its JSON in the trailer."""
-    body = json.dumps(error.to_dict(), ensure_ascii=False).encode("utf-8")
+    body = json.dumps({**error.to_dict(), "http_status": error.http_status}, ensure_ascii=False).encode(
+        "utf-8"
+    )
     context.set_trailing_metadata(((ERROR_HEADER, body),))
     context.abort(error.grpc_status, error.message)
 

@@ -166,3 +166,55 @@ class PaymentMismatch(_message.Message):
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
 Global___PaymentMismatch: _TypeAlias = PaymentMismatch  # noqa: Y015
+
+@_typing.final
+class PaymentRefunded(_message.Message):
+    """payment.refunded — money of a paid order was paid back to its payer (once per refund)."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    REFUND_NO_FIELD_NUMBER: _builtins.int
+    ORDER_NO_FIELD_NUMBER: _builtins.int
+    TENANT_FIELD_NUMBER: _builtins.int
+    DEPT_FIELD_NUMBER: _builtins.int
+    CASE_NO_FIELD_NUMBER: _builtins.int
+    AMOUNT_FEN_FIELD_NUMBER: _builtins.int
+    REASON_FIELD_NUMBER: _builtins.int
+    REFUNDED_AT_FIELD_NUMBER: _builtins.int
+    refund_no: _builtins.str
+    """Refund number."""
+    order_no: _builtins.str
+    """Order number."""
+    tenant: _builtins.str
+    """Tenant."""
+    dept: _builtins.str
+    """Handling department."""
+    case_no: _builtins.str
+    """Case number."""
+    amount_fen: _builtins.int
+    """Refunded, in fen."""
+    reason: _builtins.str
+    """Why."""
+    @_builtins.property
+    def refunded_at(self) -> _timestamp_pb2.Timestamp:
+        """When."""
+
+    def __init__(
+        self,
+        *,
+        refund_no: _builtins.str = ...,
+        order_no: _builtins.str = ...,
+        tenant: _builtins.str = ...,
+        dept: _builtins.str = ...,
+        case_no: _builtins.str = ...,
+        amount_fen: _builtins.int = ...,
+        reason: _builtins.str = ...,
+        refunded_at: _timestamp_pb2.Timestamp | None = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["refunded_at", b"refunded_at"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["amount_fen", b"amount_fen", "case_no", b"case_no", "dept", b"dept", "order_no", b"order_no", "reason", b"reason", "refund_no", b"refund_no", "refunded_at", b"refunded_at", "tenant", b"tenant"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___PaymentRefunded: _TypeAlias = PaymentRefunded  # noqa: Y015

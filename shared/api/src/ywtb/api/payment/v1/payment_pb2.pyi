@@ -56,6 +56,38 @@ ORDER_STATUS_CANCELLED: OrderStatus.ValueType  # 5
 """Cancelled."""
 Global___OrderStatus: _TypeAlias = OrderStatus  # noqa: Y015
 
+class _RefundStatus:
+    ValueType = _typing.NewType("ValueType", _builtins.int)
+    V: _TypeAlias = ValueType  # noqa: Y015
+
+class _RefundStatusEnumTypeWrapper(_enum_type_wrapper._EnumTypeWrapper[_RefundStatus.ValueType], _builtins.type):
+    DESCRIPTOR: _descriptor.EnumDescriptor
+    REFUND_STATUS_UNSPECIFIED: _RefundStatus.ValueType  # 0
+    """Not set."""
+    REFUND_STATUS_CREATED: _RefundStatus.ValueType  # 1
+    """Recorded, not yet submitted to the platform."""
+    REFUND_STATUS_SUBMITTED: _RefundStatus.ValueType  # 2
+    """Submitted: the platform is paying it back."""
+    REFUND_STATUS_REFUNDED: _RefundStatus.ValueType  # 3
+    """Paid back to the payer."""
+    REFUND_STATUS_FAILED: _RefundStatus.ValueType  # 4
+    """The platform could not pay it back (the amount is refundable again)."""
+
+class RefundStatus(_RefundStatus, metaclass=_RefundStatusEnumTypeWrapper):
+    """Where a refund stands."""
+
+REFUND_STATUS_UNSPECIFIED: RefundStatus.ValueType  # 0
+"""Not set."""
+REFUND_STATUS_CREATED: RefundStatus.ValueType  # 1
+"""Recorded, not yet submitted to the platform."""
+REFUND_STATUS_SUBMITTED: RefundStatus.ValueType  # 2
+"""Submitted: the platform is paying it back."""
+REFUND_STATUS_REFUNDED: RefundStatus.ValueType  # 3
+"""Paid back to the payer."""
+REFUND_STATUS_FAILED: RefundStatus.ValueType  # 4
+"""The platform could not pay it back (the amount is refundable again)."""
+Global___RefundStatus: _TypeAlias = RefundStatus  # noqa: Y015
+
 @_typing.final
 class OrderLine(_message.Message):
     """One fee of an order."""
@@ -125,6 +157,10 @@ class PaymentOrder(_message.Message):
     CHANNEL_FIELD_NUMBER: _builtins.int
     RECEIPT_NO_FIELD_NUMBER: _builtins.int
     CREATED_AT_FIELD_NUMBER: _builtins.int
+    CREATED_BY_FIELD_NUMBER: _builtins.int
+    REFUNDS_FIELD_NUMBER: _builtins.int
+    REFUNDED_FEN_FIELD_NUMBER: _builtins.int
+    REFUNDABLE_FEN_FIELD_NUMBER: _builtins.int
     order_no: _builtins.str
     """Order number."""
     tenant: _builtins.str
@@ -151,6 +187,12 @@ class PaymentOrder(_message.Message):
     """How it was paid (the platform's channel)."""
     receipt_no: _builtins.str
     """The electronic receipt's number (财政电子票据号)."""
+    created_by: _builtins.str
+    """Who made it: "system" at the charging point, else the clerk's account."""
+    refunded_fen: _builtins.int
+    """Refunded so far, in fen."""
+    refundable_fen: _builtins.int
+    """What may still be refunded, in fen (paid less every refund not failed)."""
     @_builtins.property
     def lines(self) -> _containers.RepeatedCompositeFieldContainer[Global___OrderLine]:
         """Fees."""
@@ -166,6 +208,10 @@ class PaymentOrder(_message.Message):
     @_builtins.property
     def created_at(self) -> _timestamp_pb2.Timestamp:
         """When it was made."""
+
+    @_builtins.property
+    def refunds(self) -> _containers.RepeatedCompositeFieldContainer[Global___Refund]:
+        """Its refunds, oldest first."""
 
     def __init__(
         self,
@@ -187,14 +233,76 @@ class PaymentOrder(_message.Message):
         channel: _builtins.str = ...,
         receipt_no: _builtins.str = ...,
         created_at: _timestamp_pb2.Timestamp | None = ...,
+        created_by: _builtins.str = ...,
+        refunds: _abc.Iterable[Global___Refund] | None = ...,
+        refunded_fen: _builtins.int = ...,
+        refundable_fen: _builtins.int = ...,
     ) -> None: ...
     _HasFieldArgType: _TypeAlias = _typing.Literal["created_at", b"created_at", "expires_at", b"expires_at", "paid_at", b"paid_at"]  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["case_no", b"case_no", "channel", b"channel", "created_at", b"created_at", "dept", b"dept", "expires_at", b"expires_at", "item_id", b"item_id", "lines", b"lines", "notice_no", b"notice_no", "order_no", b"order_no", "paid_at", b"paid_at", "paid_fen", b"paid_fen", "pay_url", b"pay_url", "payer_name", b"payer_name", "receipt_no", b"receipt_no", "status", b"status", "tenant", b"tenant", "total_fen", b"total_fen"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["case_no", b"case_no", "channel", b"channel", "created_at", b"created_at", "created_by", b"created_by", "dept", b"dept", "expires_at", b"expires_at", "item_id", b"item_id", "lines", b"lines", "notice_no", b"notice_no", "order_no", b"order_no", "paid_at", b"paid_at", "paid_fen", b"paid_fen", "pay_url", b"pay_url", "payer_name", b"payer_name", "receipt_no", b"receipt_no", "refundable_fen", b"refundable_fen", "refunded_fen", b"refunded_fen", "refunds", b"refunds", "status", b"status", "tenant", b"tenant", "total_fen", b"total_fen"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
 Global___PaymentOrder: _TypeAlias = PaymentOrder  # noqa: Y015
+
+@_typing.final
+class Refund(_message.Message):
+    """A refund (退款) of a paid order."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    REFUND_NO_FIELD_NUMBER: _builtins.int
+    ORDER_NO_FIELD_NUMBER: _builtins.int
+    AMOUNT_FEN_FIELD_NUMBER: _builtins.int
+    REASON_FIELD_NUMBER: _builtins.int
+    STATUS_FIELD_NUMBER: _builtins.int
+    FAILURE_FIELD_NUMBER: _builtins.int
+    REQUESTED_BY_FIELD_NUMBER: _builtins.int
+    CREATED_AT_FIELD_NUMBER: _builtins.int
+    REFUNDED_AT_FIELD_NUMBER: _builtins.int
+    refund_no: _builtins.str
+    """Refund number."""
+    order_no: _builtins.str
+    """Order number."""
+    amount_fen: _builtins.int
+    """Amount, in fen."""
+    reason: _builtins.str
+    """Why."""
+    status: Global___RefundStatus.ValueType
+    """Status."""
+    failure: _builtins.str
+    """Why the platform could not pay it back."""
+    requested_by: _builtins.str
+    """Who asked for it."""
+    @_builtins.property
+    def created_at(self) -> _timestamp_pb2.Timestamp:
+        """When it was asked for."""
+
+    @_builtins.property
+    def refunded_at(self) -> _timestamp_pb2.Timestamp:
+        """When it was paid back."""
+
+    def __init__(
+        self,
+        *,
+        refund_no: _builtins.str = ...,
+        order_no: _builtins.str = ...,
+        amount_fen: _builtins.int = ...,
+        reason: _builtins.str = ...,
+        status: Global___RefundStatus.ValueType = ...,
+        failure: _builtins.str = ...,
+        requested_by: _builtins.str = ...,
+        created_at: _timestamp_pb2.Timestamp | None = ...,
+        refunded_at: _timestamp_pb2.Timestamp | None = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["created_at", b"created_at", "refunded_at", b"refunded_at"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["amount_fen", b"amount_fen", "created_at", b"created_at", "failure", b"failure", "order_no", b"order_no", "reason", b"reason", "refund_no", b"refund_no", "refunded_at", b"refunded_at", "requested_by", b"requested_by", "status", b"status"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___Refund: _TypeAlias = Refund  # noqa: Y015
 
 @_typing.final
 class ListCaseOrdersRequest(_message.Message):
@@ -291,6 +399,274 @@ class ListMyOrdersResponse(_message.Message):
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
 Global___ListMyOrdersResponse: _TypeAlias = ListMyOrdersResponse  # noqa: Y015
+
+@_typing.final
+class ListDepartmentOrdersRequest(_message.Message):
+    """ListDepartmentOrders request."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    STATUS_FIELD_NUMBER: _builtins.int
+    CASE_NO_FIELD_NUMBER: _builtins.int
+    PAGE_SIZE_FIELD_NUMBER: _builtins.int
+    OFFSET_FIELD_NUMBER: _builtins.int
+    status: Global___OrderStatus.ValueType
+    """Only orders in this status (unset: all)."""
+    case_no: _builtins.str
+    """Only the orders of this case."""
+    page_size: _builtins.int
+    """At most this many (1-100, default 50)."""
+    offset: _builtins.int
+    """Skip this many."""
+    def __init__(
+        self,
+        *,
+        status: Global___OrderStatus.ValueType = ...,
+        case_no: _builtins.str = ...,
+        page_size: _builtins.int = ...,
+        offset: _builtins.int = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["case_no", b"case_no", "offset", b"offset", "page_size", b"page_size", "status", b"status"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___ListDepartmentOrdersRequest: _TypeAlias = ListDepartmentOrdersRequest  # noqa: Y015
+
+@_typing.final
+class ListDepartmentOrdersResponse(_message.Message):
+    """ListDepartmentOrders response."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    ORDERS_FIELD_NUMBER: _builtins.int
+    @_builtins.property
+    def orders(self) -> _containers.RepeatedCompositeFieldContainer[Global___PaymentOrder]:
+        """The department's orders, newest first."""
+
+    def __init__(
+        self,
+        *,
+        orders: _abc.Iterable[Global___PaymentOrder] | None = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["orders", b"orders"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___ListDepartmentOrdersResponse: _TypeAlias = ListDepartmentOrdersResponse  # noqa: Y015
+
+@_typing.final
+class FeeReduction(_message.Message):
+    """A reduction of one fee of an order."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    FEE_NAME_FIELD_NUMBER: _builtins.int
+    REDUCTION_FEN_FIELD_NUMBER: _builtins.int
+    BASIS_FIELD_NUMBER: _builtins.int
+    fee_name: _builtins.str
+    """The fee's name, as the case's order lists it."""
+    reduction_fen: _builtins.int
+    """Reduced by, in fen (at most the fee's amount; all of it exempts the fee)."""
+    basis: _builtins.str
+    """Basis (减免依据): the document and its number, 2-200 characters."""
+    def __init__(
+        self,
+        *,
+        fee_name: _builtins.str = ...,
+        reduction_fen: _builtins.int = ...,
+        basis: _builtins.str = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["basis", b"basis", "fee_name", b"fee_name", "reduction_fen", b"reduction_fen"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___FeeReduction: _TypeAlias = FeeReduction  # noqa: Y015
+
+@_typing.final
+class CreateOrderRequest(_message.Message):
+    """CreateOrder request."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    CASE_NO_FIELD_NUMBER: _builtins.int
+    REDUCTIONS_FIELD_NUMBER: _builtins.int
+    REASON_FIELD_NUMBER: _builtins.int
+    IDEMPOTENCY_KEY_FIELD_NUMBER: _builtins.int
+    case_no: _builtins.str
+    """Case number."""
+    reason: _builtins.str
+    """Why the order is re-issued, 2-200 characters."""
+    idempotency_key: _builtins.str
+    """Idempotency key (at most 128 characters): a retry with the same key and body answers the same order."""
+    @_builtins.property
+    def reductions(self) -> _containers.RepeatedCompositeFieldContainer[Global___FeeReduction]:
+        """The reductions (none: the standard amounts again)."""
+
+    def __init__(
+        self,
+        *,
+        case_no: _builtins.str = ...,
+        reductions: _abc.Iterable[Global___FeeReduction] | None = ...,
+        reason: _builtins.str = ...,
+        idempotency_key: _builtins.str = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["case_no", b"case_no", "idempotency_key", b"idempotency_key", "reason", b"reason", "reductions", b"reductions"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___CreateOrderRequest: _TypeAlias = CreateOrderRequest  # noqa: Y015
+
+@_typing.final
+class CreateOrderResponse(_message.Message):
+    """CreateOrder response."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    ORDER_FIELD_NUMBER: _builtins.int
+    REPLAYED_FIELD_NUMBER: _builtins.int
+    replayed: _builtins.bool
+    """True when the key's first request made it."""
+    @_builtins.property
+    def order(self) -> Global___PaymentOrder:
+        """The new order (paid at once when nothing is left to pay)."""
+
+    def __init__(
+        self,
+        *,
+        order: Global___PaymentOrder | None = ...,
+        replayed: _builtins.bool = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["order", b"order"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["order", b"order", "replayed", b"replayed"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___CreateOrderResponse: _TypeAlias = CreateOrderResponse  # noqa: Y015
+
+@_typing.final
+class AcceptLatePaymentRequest(_message.Message):
+    """AcceptLatePayment request."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    ORDER_NO_FIELD_NUMBER: _builtins.int
+    REASON_FIELD_NUMBER: _builtins.int
+    order_no: _builtins.str
+    """Order number."""
+    reason: _builtins.str
+    """Why the late payment stands, 2-200 characters (recorded with the decision)."""
+    def __init__(
+        self,
+        *,
+        order_no: _builtins.str = ...,
+        reason: _builtins.str = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["order_no", b"order_no", "reason", b"reason"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___AcceptLatePaymentRequest: _TypeAlias = AcceptLatePaymentRequest  # noqa: Y015
+
+@_typing.final
+class AcceptLatePaymentResponse(_message.Message):
+    """AcceptLatePayment response."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    ORDER_FIELD_NUMBER: _builtins.int
+    @_builtins.property
+    def order(self) -> Global___PaymentOrder:
+        """The order, paid."""
+
+    def __init__(
+        self,
+        *,
+        order: Global___PaymentOrder | None = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["order", b"order"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["order", b"order"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___AcceptLatePaymentResponse: _TypeAlias = AcceptLatePaymentResponse  # noqa: Y015
+
+@_typing.final
+class RequestRefundRequest(_message.Message):
+    """RequestRefund request."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    ORDER_NO_FIELD_NUMBER: _builtins.int
+    AMOUNT_FEN_FIELD_NUMBER: _builtins.int
+    EXPECTED_REFUNDABLE_FEN_FIELD_NUMBER: _builtins.int
+    REASON_FIELD_NUMBER: _builtins.int
+    IDEMPOTENCY_KEY_FIELD_NUMBER: _builtins.int
+    order_no: _builtins.str
+    """Order number."""
+    amount_fen: _builtins.int
+    """Amount to refund, in fen (at most what is refundable)."""
+    expected_refundable_fen: _builtins.int
+    """What the caller saw as refundable, in fen; another amount now is refused (412)."""
+    reason: _builtins.str
+    """Why, 2-200 characters."""
+    idempotency_key: _builtins.str
+    """Idempotency key (at most 128 characters)."""
+    def __init__(
+        self,
+        *,
+        order_no: _builtins.str = ...,
+        amount_fen: _builtins.int = ...,
+        expected_refundable_fen: _builtins.int = ...,
+        reason: _builtins.str = ...,
+        idempotency_key: _builtins.str = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["amount_fen", b"amount_fen", "expected_refundable_fen", b"expected_refundable_fen", "idempotency_key", b"idempotency_key", "order_no", b"order_no", "reason", b"reason"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___RequestRefundRequest: _TypeAlias = RequestRefundRequest  # noqa: Y015
+
+@_typing.final
+class RequestRefundResponse(_message.Message):
+    """RequestRefund response."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    REFUND_FIELD_NUMBER: _builtins.int
+    REPLAYED_FIELD_NUMBER: _builtins.int
+    replayed: _builtins.bool
+    """True when the key's first request made it."""
+    @_builtins.property
+    def refund(self) -> Global___Refund:
+        """The refund as it stands after the platform was asked."""
+
+    def __init__(
+        self,
+        *,
+        refund: Global___Refund | None = ...,
+        replayed: _builtins.bool = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["refund", b"refund"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["refund", b"refund", "replayed", b"replayed"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___RequestRefundResponse: _TypeAlias = RequestRefundResponse  # noqa: Y015
 
 @_typing.final
 class HandlePlatformCallbackRequest(_message.Message):

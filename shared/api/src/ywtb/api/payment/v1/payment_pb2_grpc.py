@@ -46,6 +46,26 @@ class PaymentServiceStub:
                 request_serializer=ywtb_dot_api_dot_payment_dot_v1_dot_payment__pb2.ListMyOrdersRequest.SerializeToString,
                 response_deserializer=ywtb_dot_api_dot_payment_dot_v1_dot_payment__pb2.ListMyOrdersResponse.FromString,
                 _registered_method=True)
+        self.ListDepartmentOrders = channel.unary_unary(
+                '/ywtb.api.payment.v1.PaymentService/ListDepartmentOrders',
+                request_serializer=ywtb_dot_api_dot_payment_dot_v1_dot_payment__pb2.ListDepartmentOrdersRequest.SerializeToString,
+                response_deserializer=ywtb_dot_api_dot_payment_dot_v1_dot_payment__pb2.ListDepartmentOrdersResponse.FromString,
+                _registered_method=True)
+        self.CreateOrder = channel.unary_unary(
+                '/ywtb.api.payment.v1.PaymentService/CreateOrder',
+                request_serializer=ywtb_dot_api_dot_payment_dot_v1_dot_payment__pb2.CreateOrderRequest.SerializeToString,
+                response_deserializer=ywtb_dot_api_dot_payment_dot_v1_dot_payment__pb2.CreateOrderResponse.FromString,
+                _registered_method=True)
+        self.AcceptLatePayment = channel.unary_unary(
+                '/ywtb.api.payment.v1.PaymentService/AcceptLatePayment',
+                request_serializer=ywtb_dot_api_dot_payment_dot_v1_dot_payment__pb2.AcceptLatePaymentRequest.SerializeToString,
+                response_deserializer=ywtb_dot_api_dot_payment_dot_v1_dot_payment__pb2.AcceptLatePaymentResponse.FromString,
+                _registered_method=True)
+        self.RequestRefund = channel.unary_unary(
+                '/ywtb.api.payment.v1.PaymentService/RequestRefund',
+                request_serializer=ywtb_dot_api_dot_payment_dot_v1_dot_payment__pb2.RequestRefundRequest.SerializeToString,
+                response_deserializer=ywtb_dot_api_dot_payment_dot_v1_dot_payment__pb2.RequestRefundResponse.FromString,
+                _registered_method=True)
         self.HandlePlatformCallback = channel.unary_unary(
                 '/ywtb.api.payment.v1.PaymentService/HandlePlatformCallback',
                 request_serializer=ywtb_dot_api_dot_payment_dot_v1_dot_payment__pb2.HandlePlatformCallbackRequest.SerializeToString,
@@ -82,6 +102,38 @@ class PaymentServiceServicer:
 
     def ListMyOrders(self, request, context):
         """The caller's payment orders (我的缴费), newest first (the applicant's account).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ListDepartmentOrders(self, request, context):
+        """The payment orders of the caller's department (the workbench), newest first.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def CreateOrder(self, request, context):
+        """减免: re-issue a case's unpaid order with reductions and their basis, under an idempotency key (the
+        same key with another body is refused, ABORTED / 409); the unpaid order is cancelled. Window clerks,
+        approvers and department admins of the order's department.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def AcceptLatePayment(self, request, context):
+        """逾期缴款认可: accept the payment of an expired order the platform says is paid in full, with a reason
+        (department admins).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def RequestRefund(self, request, context):
+        """退款: refund part or all of a paid order, under an idempotency key, against the amount the caller
+        expects to be refundable (it differs: FAILED_PRECONDITION / 412); department admins.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -128,6 +180,26 @@ def add_PaymentServiceServicer_to_server(servicer, server):
                     servicer.ListMyOrders,
                     request_deserializer=ywtb_dot_api_dot_payment_dot_v1_dot_payment__pb2.ListMyOrdersRequest.FromString,
                     response_serializer=ywtb_dot_api_dot_payment_dot_v1_dot_payment__pb2.ListMyOrdersResponse.SerializeToString,
+            ),
+            'ListDepartmentOrders': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListDepartmentOrders,
+                    request_deserializer=ywtb_dot_api_dot_payment_dot_v1_dot_payment__pb2.ListDepartmentOrdersRequest.FromString,
+                    response_serializer=ywtb_dot_api_dot_payment_dot_v1_dot_payment__pb2.ListDepartmentOrdersResponse.SerializeToString,
+            ),
+            'CreateOrder': grpc.unary_unary_rpc_method_handler(
+                    servicer.CreateOrder,
+                    request_deserializer=ywtb_dot_api_dot_payment_dot_v1_dot_payment__pb2.CreateOrderRequest.FromString,
+                    response_serializer=ywtb_dot_api_dot_payment_dot_v1_dot_payment__pb2.CreateOrderResponse.SerializeToString,
+            ),
+            'AcceptLatePayment': grpc.unary_unary_rpc_method_handler(
+                    servicer.AcceptLatePayment,
+                    request_deserializer=ywtb_dot_api_dot_payment_dot_v1_dot_payment__pb2.AcceptLatePaymentRequest.FromString,
+                    response_serializer=ywtb_dot_api_dot_payment_dot_v1_dot_payment__pb2.AcceptLatePaymentResponse.SerializeToString,
+            ),
+            'RequestRefund': grpc.unary_unary_rpc_method_handler(
+                    servicer.RequestRefund,
+                    request_deserializer=ywtb_dot_api_dot_payment_dot_v1_dot_payment__pb2.RequestRefundRequest.FromString,
+                    response_serializer=ywtb_dot_api_dot_payment_dot_v1_dot_payment__pb2.RequestRefundResponse.SerializeToString,
             ),
             'HandlePlatformCallback': grpc.unary_unary_rpc_method_handler(
                     servicer.HandlePlatformCallback,
@@ -206,6 +278,114 @@ class PaymentService:
             '/ywtb.api.payment.v1.PaymentService/ListMyOrders',
             ywtb_dot_api_dot_payment_dot_v1_dot_payment__pb2.ListMyOrdersRequest.SerializeToString,
             ywtb_dot_api_dot_payment_dot_v1_dot_payment__pb2.ListMyOrdersResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListDepartmentOrders(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/ywtb.api.payment.v1.PaymentService/ListDepartmentOrders',
+            ywtb_dot_api_dot_payment_dot_v1_dot_payment__pb2.ListDepartmentOrdersRequest.SerializeToString,
+            ywtb_dot_api_dot_payment_dot_v1_dot_payment__pb2.ListDepartmentOrdersResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def CreateOrder(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/ywtb.api.payment.v1.PaymentService/CreateOrder',
+            ywtb_dot_api_dot_payment_dot_v1_dot_payment__pb2.CreateOrderRequest.SerializeToString,
+            ywtb_dot_api_dot_payment_dot_v1_dot_payment__pb2.CreateOrderResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def AcceptLatePayment(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/ywtb.api.payment.v1.PaymentService/AcceptLatePayment',
+            ywtb_dot_api_dot_payment_dot_v1_dot_payment__pb2.AcceptLatePaymentRequest.SerializeToString,
+            ywtb_dot_api_dot_payment_dot_v1_dot_payment__pb2.AcceptLatePaymentResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def RequestRefund(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/ywtb.api.payment.v1.PaymentService/RequestRefund',
+            ywtb_dot_api_dot_payment_dot_v1_dot_payment__pb2.RequestRefundRequest.SerializeToString,
+            ywtb_dot_api_dot_payment_dot_v1_dot_payment__pb2.RequestRefundResponse.FromString,
             options,
             channel_credentials,
             insecure,

@@ -39,6 +39,21 @@ class PaymentServiceStub:
     """The payment orders of a case: to its applicant and the staff of its handling department."""
     ListMyOrders: _grpc.UnaryUnaryMultiCallable[_payment_pb2.ListMyOrdersRequest, _payment_pb2.ListMyOrdersResponse]
     """The caller's payment orders (我的缴费), newest first (the applicant's account)."""
+    ListDepartmentOrders: _grpc.UnaryUnaryMultiCallable[_payment_pb2.ListDepartmentOrdersRequest, _payment_pb2.ListDepartmentOrdersResponse]
+    """The payment orders of the caller's department (the workbench), newest first."""
+    CreateOrder: _grpc.UnaryUnaryMultiCallable[_payment_pb2.CreateOrderRequest, _payment_pb2.CreateOrderResponse]
+    """减免: re-issue a case's unpaid order with reductions and their basis, under an idempotency key (the
+    same key with another body is refused, ABORTED / 409); the unpaid order is cancelled. Window clerks,
+    approvers and department admins of the order's department.
+    """
+    AcceptLatePayment: _grpc.UnaryUnaryMultiCallable[_payment_pb2.AcceptLatePaymentRequest, _payment_pb2.AcceptLatePaymentResponse]
+    """逾期缴款认可: accept the payment of an expired order the platform says is paid in full, with a reason
+    (department admins).
+    """
+    RequestRefund: _grpc.UnaryUnaryMultiCallable[_payment_pb2.RequestRefundRequest, _payment_pb2.RequestRefundResponse]
+    """退款: refund part or all of a paid order, under an idempotency key, against the amount the caller
+    expects to be refundable (it differs: FAILED_PRECONDITION / 412); department admins.
+    """
     HandlePlatformCallback: _grpc.UnaryUnaryMultiCallable[_payment_pb2.HandlePlatformCallbackRequest, _payment_pb2.HandlePlatformCallbackResponse]
     """A callback of the non-tax payment platform, as delivered (anyone may deliver it: its signature is
     verified, then the platform's status is queried before the order is marked paid).
@@ -61,6 +76,21 @@ class PaymentServiceAsyncStub(PaymentServiceStub):
     """The payment orders of a case: to its applicant and the staff of its handling department."""
     ListMyOrders: _aio.UnaryUnaryMultiCallable[_payment_pb2.ListMyOrdersRequest, _payment_pb2.ListMyOrdersResponse]  # type: ignore[assignment]
     """The caller's payment orders (我的缴费), newest first (the applicant's account)."""
+    ListDepartmentOrders: _aio.UnaryUnaryMultiCallable[_payment_pb2.ListDepartmentOrdersRequest, _payment_pb2.ListDepartmentOrdersResponse]  # type: ignore[assignment]
+    """The payment orders of the caller's department (the workbench), newest first."""
+    CreateOrder: _aio.UnaryUnaryMultiCallable[_payment_pb2.CreateOrderRequest, _payment_pb2.CreateOrderResponse]  # type: ignore[assignment]
+    """减免: re-issue a case's unpaid order with reductions and their basis, under an idempotency key (the
+    same key with another body is refused, ABORTED / 409); the unpaid order is cancelled. Window clerks,
+    approvers and department admins of the order's department.
+    """
+    AcceptLatePayment: _aio.UnaryUnaryMultiCallable[_payment_pb2.AcceptLatePaymentRequest, _payment_pb2.AcceptLatePaymentResponse]  # type: ignore[assignment]
+    """逾期缴款认可: accept the payment of an expired order the platform says is paid in full, with a reason
+    (department admins).
+    """
+    RequestRefund: _aio.UnaryUnaryMultiCallable[_payment_pb2.RequestRefundRequest, _payment_pb2.RequestRefundResponse]  # type: ignore[assignment]
+    """退款: refund part or all of a paid order, under an idempotency key, against the amount the caller
+    expects to be refundable (it differs: FAILED_PRECONDITION / 412); department admins.
+    """
     HandlePlatformCallback: _aio.UnaryUnaryMultiCallable[_payment_pb2.HandlePlatformCallbackRequest, _payment_pb2.HandlePlatformCallbackResponse]  # type: ignore[assignment]
     """A callback of the non-tax payment platform, as delivered (anyone may deliver it: its signature is
     verified, then the platform's status is queried before the order is marked paid).
@@ -92,6 +122,45 @@ class PaymentServiceServicer(metaclass=_abc_1.ABCMeta):
         context: _ServicerContext,
     ) -> _typing.Union[_payment_pb2.ListMyOrdersResponse, _abc.Awaitable[_payment_pb2.ListMyOrdersResponse]]:
         """The caller's payment orders (我的缴费), newest first (the applicant's account)."""
+
+    @_abc_1.abstractmethod
+    def ListDepartmentOrders(
+        self,
+        request: _payment_pb2.ListDepartmentOrdersRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_payment_pb2.ListDepartmentOrdersResponse, _abc.Awaitable[_payment_pb2.ListDepartmentOrdersResponse]]:
+        """The payment orders of the caller's department (the workbench), newest first."""
+
+    @_abc_1.abstractmethod
+    def CreateOrder(
+        self,
+        request: _payment_pb2.CreateOrderRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_payment_pb2.CreateOrderResponse, _abc.Awaitable[_payment_pb2.CreateOrderResponse]]:
+        """减免: re-issue a case's unpaid order with reductions and their basis, under an idempotency key (the
+        same key with another body is refused, ABORTED / 409); the unpaid order is cancelled. Window clerks,
+        approvers and department admins of the order's department.
+        """
+
+    @_abc_1.abstractmethod
+    def AcceptLatePayment(
+        self,
+        request: _payment_pb2.AcceptLatePaymentRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_payment_pb2.AcceptLatePaymentResponse, _abc.Awaitable[_payment_pb2.AcceptLatePaymentResponse]]:
+        """逾期缴款认可: accept the payment of an expired order the platform says is paid in full, with a reason
+        (department admins).
+        """
+
+    @_abc_1.abstractmethod
+    def RequestRefund(
+        self,
+        request: _payment_pb2.RequestRefundRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_payment_pb2.RequestRefundResponse, _abc.Awaitable[_payment_pb2.RequestRefundResponse]]:
+        """退款: refund part or all of a paid order, under an idempotency key, against the amount the caller
+        expects to be refundable (it differs: FAILED_PRECONDITION / 412); department admins.
+        """
 
     @_abc_1.abstractmethod
     def HandlePlatformCallback(
