@@ -13,7 +13,7 @@ from ywtb.api.common.v1 import common_pb2
 from ywtb.common.error_codes import ERROR_CODES
 from ywtb.gateway.contract.comments import comment
 from ywtb.gateway.contract.examples import message_example
-from ywtb.gateway.contract.models import field_info, field_type, message_model
+from ywtb.gateway.contract.models import field_info, field_type, message_model, model_name
 
 CODES_DOC = "docs/error-codes.md"
 ErrorCodeType = Literal[tuple(ERROR_CODES)]  # type: ignore[valid-type]
@@ -53,6 +53,7 @@ ERROR_DESCRIPTIONS = {
     403: "无权办理：角色、租户或申请人身份不符（PERMISSION_DENIED 等）",
     404: "未找到，或调用者无权看到（…_NOT_FOUND）",
     409: "状态不允许或已存在、已被他人修改（FAILED_PRECONDITION、ALREADY_EXISTS、CONFLICT 等）",
+    412: "请求所依据的数据已变化（PRECONDITION_FAILED 等），请刷新后重新核对",
     413: "请求内容超过网关的大小限制（PAYLOAD_TOO_LARGE）",
     422: "提交的信息有误，fields 指明哪一项（INVALID_ARGUMENT 等）",
     500: "系统内部错误（INTERNAL），凭 request_id 查询日志",
@@ -122,3 +123,10 @@ def model_answers(
 
 def _summary(descriptor: Descriptor) -> str:
     return comment(descriptor.full_name) or descriptor.name
+
+
+def replayed(message: type[Message], description: str) -> dict[str, Any]:
+    """`openapi_extra` of a creating route under an Idempotency-Key: its 200, the first request's answer."""
+    schema = {"$ref": f"#/components/schemas/{model_name(message.DESCRIPTOR)}"}
+    content = {"application/json": {"schema": schema}}
+    return {"responses": {"200": {"description": description, "content": content}}}

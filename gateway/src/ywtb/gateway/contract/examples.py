@@ -70,6 +70,11 @@ BY_NAME: dict[str, Any] = {
     "item_ids": "3f2b6c1e-8a4d-4f0e-9b7a-2c5d1e6f7a80",
     "version": "2026.1",
     "day": "2026-12-01",
+    "fee_name": "工本费",
+    "reduction_fen": "1000",
+    "basis": "《居民身份证法》第二十条：首次申领免收工本费",
+    "amount_fen": "1000",
+    "expected_refundable_fen": "1000",
 }
 # Values of a field in one message (its short name), before BY_NAME.
 BY_MESSAGE: dict[str, Any] = {

@@ -12,8 +12,8 @@ from pydantic import Field
 from ywtb.api.intake.v1 import intake_pb2 as pb
 from ywtb.common.errors import InvalidArgument
 from ywtb.gateway.auth import CurrentPrincipal
-from ywtb.gateway.contract.answers import READ, WRITE, answers
-from ywtb.gateway.contract.models import input_model, model_name
+from ywtb.gateway.contract.answers import READ, WRITE, answers, replayed
+from ywtb.gateway.contract.models import input_model
 from ywtb.gateway.grpc_aio import AsyncStub, ResponseStream
 from ywtb.gateway.routes.files import BINARY, content_disposition, file_part, upload_body
 from ywtb.gateway.routes.grpc_json import app_state, to_json, to_proto
@@ -39,9 +39,6 @@ AttachIn = input_model(
 RejectIn = input_model(pb.RejectCaseRequest.DESCRIPTOR, exclude=("case_no",))
 UPLOAD_BODY = upload_body("材料文件")
 MATERIAL_TYPES = ("application/pdf", "image/jpeg", "image/png", "application/ofd")
-CASE_JSON = {
-    "application/json": {"schema": {"$ref": f"#/components/schemas/{model_name(pb.Case.DESCRIPTOR)}"}}
-}
 
 
 Stub = Annotated[AsyncStub, Depends(app_state("intake"))]  # ywtb.api.intake.v1.IntakeService
@@ -86,9 +83,7 @@ def build_intake_router() -> APIRouter:
         summary="申办（在线申请须带 Idempotency-Key 请求头）",
         **answers(pb.Case, status=201, errors=WRITE),
         # A retry with the same Idempotency-Key answers the case created the first time.
-        openapi_extra={
-            "responses": {"200": {"description": "重复提交：首次创建的办件", "content": CASE_JSON}}
-        },
+        openapi_extra=replayed(pb.Case, "重复提交：首次创建的办件"),
     )
     async def submit(
         body: SubmitIn,  # type: ignore[valid-type]

@@ -1,22 +1,32 @@
-"""统一支付 REST routes: a case's payment orders and the caller's, and the non-tax payment platform's
-callback (public: the payment service verifies its signature and asks the platform before anything)."""
+"""统一支付 REST routes: a case's payment orders and the caller's, the department's orders, reductions,
+late payments and refunds, the reconciliation report, and the non-tax payment platform's callback (public:
+the payment service verifies its signature and asks the platform before anything)."""
 
 from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Path, Query, Request
+from fastapi import APIRouter, Depends, Header, Path, Query, Request, Response
 from pydantic import BaseModel, ConfigDict, Field
 
 from ywtb.api.payment.v1 import payment_pb2 as pb
 from ywtb.gateway.auth import CurrentPrincipal, OptionalPrincipal
-from ywtb.gateway.contract.answers import WRITE, answers
+from ywtb.gateway.contract.answers import WRITE, answers, replayed
 from ywtb.gateway.contract.models import input_model
 from ywtb.gateway.grpc_aio import AsyncStub
 from ywtb.gateway.routes.grpc_json import app_state, to_json, to_proto
 
 SERVICE = "ywtb.api.payment.v1.PaymentService"
-READS = [f"{SERVICE}/{m}" for m in ("ListCaseOrders", "ListMyOrders", "ListMismatches")]
+READS = [
+    f"{SERVICE}/{m}" for m in ("ListCaseOrders", "ListMyOrders", "ListDepartmentOrders", "ListMismatches")
+]
+ORDER_STATUSES = "|".join(v.name for v in pb.OrderStatus.DESCRIPTOR.values if v.number)
+NUMBER = r"^[A-Za-z0-9_-]{1,64}$"
+# A retry with the same Idempotency-Key (and body) answers what the first request made, with 200.
+IdempotencyKey = Annotated[
+    str, Header(min_length=1, max_length=128, description="幂等键：重试时使用同一个值；同一键不同内容返回 409")
+]
+REPLAYED = "重复提交（同一幂等键、同一内容）：首次创建的结果"
 
 Stub = Annotated[AsyncStub, Depends(app_state("payment"))]  # ywtb.api.payment.v1.PaymentService
 
@@ -53,6 +63,38 @@ ResolutionIn = input_model(
     required=("reason",),
     rules={"reason": Field(min_length=2, max_length=200)},
 )
+ReductionIn = input_model(
+    pb.FeeReduction.DESCRIPTOR,
+    required=("fee_name", "reduction_fen", "basis"),
+    rules={
+        "fee_name": Field(min_length=1, max_length=100),
+        "reduction_fen": Field(ge=1, le=10**12),
+        "basis": Field(min_length=2, max_length=200),
+    },
+)
+CreateOrderIn = input_model(
+    pb.CreateOrderRequest.DESCRIPTOR,
+    exclude=("case_no", "idempotency_key"),
+    required=("reason",),
+    rules={"reason": Field(min_length=2, max_length=200), "reductions": Field(max_length=50)},
+    types={"reductions": list[ReductionIn]},  # type: ignore[valid-type]
+)
+LatePaymentIn = input_model(
+    pb.AcceptLatePaymentRequest.DESCRIPTOR,
+    exclude=("order_no",),
+    required=("reason",),
+    rules={"reason": Field(min_length=2, max_length=200)},
+)
+RefundIn = input_model(
+    pb.RequestRefundRequest.DESCRIPTOR,
+    exclude=("order_no", "idempotency_key"),
+    required=("amount_fen", "expected_refundable_fen", "reason"),
+    rules={
+        "amount_fen": Field(ge=1, le=10**12),
+        "expected_refundable_fen": Field(ge=0, le=10**12),
+        "reason": Field(min_length=2, max_length=200),
+    },
+)
 ReconcileIn = input_model(
     pb.ReconcileDayRequest.DESCRIPTOR, required=("day",), rules={"day": Field(pattern=r"^\d{4}-\d{2}-\d{2}$")}
 )
@@ -80,6 +122,77 @@ def build_payment_router() -> APIRouter:
     ) -> list[dict[str, Any]]:
         reply = await stub.ListMyOrders(pb.ListMyOrdersRequest(page_size=page_size, offset=offset))
         return [to_json(order) for order in reply.orders]
+
+    @router.get("/orders", summary="本部门的缴费订单（部门工作人员）", **answers(pb.PaymentOrder, many=True))
+    async def department_orders(
+        principal: CurrentPrincipal,
+        stub: Stub,
+        status: Annotated[str, Query(pattern=f"^(|{ORDER_STATUSES})$")] = "",
+        case_no: Annotated[str, Query(max_length=64)] = "",
+        page_size: Annotated[int, Query(ge=1, le=100)] = 50,
+        offset: Annotated[int, Query(ge=0, le=100000)] = 0,
+    ) -> list[dict[str, Any]]:
+        request = pb.ListDepartmentOrdersRequest(
+            status=pb.OrderStatus.Value(status) if status else 0,
+            case_no=case_no,
+            page_size=page_size,
+            offset=offset,
+        )
+        return [to_json(order) for order in (await stub.ListDepartmentOrders(request)).orders]
+
+    @router.post(
+        "/cases/{case_no}/orders",
+        summary="减免：按减免依据重新开具办件的缴费订单（须带 Idempotency-Key；原未缴订单作废）",
+        **answers(pb.PaymentOrder, status=201, errors=WRITE),
+        openapi_extra=replayed(pb.PaymentOrder, REPLAYED),
+    )
+    async def create_order(
+        case_no: Annotated[str, Path(pattern=NUMBER)],
+        body: CreateOrderIn,  # type: ignore[valid-type]
+        principal: CurrentPrincipal,
+        stub: Stub,
+        response: Response,
+        idempotency_key: IdempotencyKey,
+    ) -> dict[str, Any]:
+        request = to_proto(body, pb.CreateOrderRequest(case_no=case_no, idempotency_key=idempotency_key))
+        reply = await stub.CreateOrder(request)
+        if reply.replayed:
+            response.status_code = 200
+        return to_json(reply.order)
+
+    @router.post(
+        "/orders/{order_no}/late-payment",
+        summary="认可逾期缴款（部门管理员；平台须显示已足额缴款）",
+        **answers(pb.PaymentOrder, errors=WRITE),
+    )
+    async def accept_late_payment(
+        order_no: Annotated[str, Path(pattern=NUMBER)],
+        body: LatePaymentIn,  # type: ignore[valid-type]
+        principal: CurrentPrincipal,
+        stub: Stub,
+    ) -> dict[str, Any]:
+        request = to_proto(body, pb.AcceptLatePaymentRequest(order_no=order_no))
+        return to_json((await stub.AcceptLatePayment(request)).order)
+
+    @router.post(
+        "/orders/{order_no}/refunds",
+        summary="退款（部门管理员；须带 Idempotency-Key 和核对的可退金额，可退金额已变返回 412）",
+        **answers(pb.Refund, status=201, errors=(*WRITE, 412)),
+        openapi_extra=replayed(pb.Refund, REPLAYED),
+    )
+    async def request_refund(
+        order_no: Annotated[str, Path(pattern=NUMBER)],
+        body: RefundIn,  # type: ignore[valid-type]
+        principal: CurrentPrincipal,
+        stub: Stub,
+        response: Response,
+        idempotency_key: IdempotencyKey,
+    ) -> dict[str, Any]:
+        request = to_proto(body, pb.RequestRefundRequest(order_no=order_no, idempotency_key=idempotency_key))
+        reply = await stub.RequestRefund(request)
+        if reply.replayed:
+            response.status_code = 200
+        return to_json(reply.refund)
 
     @router.post(
         "/callbacks/nontax",
