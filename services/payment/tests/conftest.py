@@ -22,9 +22,13 @@ from ywtb.payment.nontax.platform import (
     NoticeRequest,
     NoticeStatus,
     Payment,
+    PlatformRefused,
     PlatformUnavailable,
+    RefundRequest,
+    RefundStatus,
 )
 from ywtb.payment.orders import Orders
+from ywtb.payment.refunds import Refunds
 
 NOW = datetime(2026, 12, 1, 2, 0, tzinfo=UTC)  # 10:00 Beijing, 1 Dec
 DEPT = "11510104MB3234567X"
@@ -38,6 +42,9 @@ class Platform:
         self.down = False
         self.extra_lines: list[Payment] = []
         self.hidden: set[str] = set()  # paid, but left off the statement
+        self.refunds: dict[str, RefundStatus] = {}
+        self.refund_mode = "refunded"  # or processing, failed
+        self.refund_calls = 0
 
     def issue_notice(self, request: NoticeRequest) -> Notice:
         if self.down:
@@ -64,7 +71,49 @@ class Platform:
         )
 
     def cancel(self, notice_no: str) -> NoticeStatus:
-        raise NotImplementedError
+        if self.down:
+            raise PlatformUnavailable("connection refused")
+        notice = self.notices[notice_no]
+        if notice.state == "paid":
+            raise PlatformRefused(409, "NOTICE_PAID", "该缴款通知书已缴款，不能撤销。")
+        self.notices[notice_no] = replace(notice, state="cancelled")
+        return self.notices[notice_no]
+
+    def refund(self, request: RefundRequest) -> RefundStatus:
+        self.refund_calls += 1
+        if self.down:
+            raise PlatformUnavailable("connection refused")
+        if request.refund_no in self.refunds:
+            return self.refunds[request.refund_no]
+        notice = self.notices[request.notice_no]
+        held = sum(
+            r.amount_fen
+            for r in self.refunds.values()
+            if r.notice_no == notice.notice_no and r.state != "failed"
+        )
+        if notice.state != "paid" or held + request.amount_fen > notice.paid_fen:
+            raise PlatformRefused(409, "REFUND_EXCEEDS_PAID", "退付金额超过可退金额。")
+        state = self.refund_mode
+        self.refunds[request.refund_no] = RefundStatus(
+            request.refund_no,
+            request.notice_no,
+            request.amount_fen,
+            state,  # type: ignore[arg-type]
+            NOW if state == "refunded" else None,
+            "账户异常" if state == "failed" else "",
+        )
+        return self.refunds[request.refund_no]
+
+    def refund_status(self, refund_no: str) -> RefundStatus:
+        if self.down:
+            raise PlatformUnavailable("connection refused")
+        return self.refunds[refund_no]
+
+    def settle_refunds(self) -> None:
+        """Every processing refund is paid back now."""
+        for refund_no, status in self.refunds.items():
+            if status.state == "processing":
+                self.refunds[refund_no] = replace(status, state="refunded", refunded_at=NOW)
 
     def statement(self, day: date) -> list[Payment]:
         paid = [
@@ -118,3 +167,10 @@ def world(sqlite_url: str):  # type: ignore[no-untyped-def]
     source = type("Source", (), {"holder": staticmethod(facts.holder), "guide": staticmethod(facts.guide_of)})
     charges = Charges(db, source(), orders, clock=lambda: clock["now"])
     return db, platform, facts, orders, charges, clock
+
+
+@pytest.fixture
+def refunds(world):  # type: ignore[no-untyped-def]
+    """The refunds of the world's orders."""
+    db, platform, _facts, _orders, _charges, clock = world
+    return Refunds(db, platform, clock=lambda: clock["now"])

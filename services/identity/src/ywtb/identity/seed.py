@@ -67,6 +67,7 @@ STAFF = [
     ("qingyang.clerk", "刘青羊", "11510105MB6234567", ["window_clerk"]),
     ("jinjiang.clerk2", "钱受理", "11510104MB4234567", ["window_clerk"]),
     ("jinjiang.police", "吴户政", "11510104MB1023456", ["window_clerk"]),  # 公安综合窗口 (fees paid online)
+    ("jinjiang.policeadmin", "郑财务", "11510104MB1023456", ["dept_admin"]),  # its refunds, late payments
 ]
 CITIZEN = ("张三", "510104" + "19900307" + "123", "13800000001", "6222020200000000001")
 # The citizen is also the authorised agent (经办人) of this sample enterprise.

@@ -289,6 +289,15 @@ class Orders(Clocked):
             )
         return changed
 
+    def get(self, order_no: str) -> PaymentOrder:
+        """The order as it stands (for the use case that just changed it)."""
+        with self.db.transaction() as session:
+            order = session.get(PaymentOrder, order_no)
+            if order is None:
+                raise NotFound("未找到该缴费订单。", code="PAYMENT_ORDER_NOT_FOUND")
+            session.expunge(order)
+        return order
+
     def of_case(self, principal: Principal, case_no: str) -> list[PaymentOrder]:
         """A case's orders, oldest first, to its applicant and its department's staff."""
         with self.db.transaction() as session:

@@ -128,7 +128,7 @@ class Reductions(Clocked):
                 self.orders.notify(order.order_no)
             except Exception as exc:  # the order stays created; the notice round asks again
                 log.warning("notice of order %s failed: %s", order.order_no, failure_reason(exc))
-        return order, False
+        return self.orders.get(order.order_no), False
 
     def _replace(
         self,
