@@ -303,6 +303,12 @@ def platform_log():  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture
+def platform_secret():  # type: ignore[no-untyped-def]
+    """`platform_secret(gateway_client, "nontax-key.key")`: a secret the platform's run made (its run dir)."""
+    return lambda client, name: (PLATFORM_LOGS[client].parent / name).read_text().strip()
+
+
+@pytest.fixture
 def embedded_portal(embedded_gateway) -> str:  # type: ignore[no-untyped-def]
     """Base URL of the embedded platform's portal."""
     return PORTAL_URLS[embedded_gateway]

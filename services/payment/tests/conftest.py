@@ -43,6 +43,7 @@ class Platform:
         self.extra_lines: list[Payment] = []
         self.hidden: set[str] = set()  # paid, but left off the statement
         self.refunds: dict[str, RefundStatus] = {}
+        self.issued: dict[str, NoticeRequest] = {}
         self.refund_mode = "refunded"  # or processing, failed
         self.refund_calls = 0
 
@@ -50,6 +51,10 @@ class Platform:
         if self.down:
             raise PlatformUnavailable("connection refused")
         notice_no = f"N{request.order_no}"
+        assert sum(fen for _, fen in request.items) == request.amount_fen and all(
+            f > 0 for _, f in request.items
+        )
+        self.issued[request.order_no] = request
         self.notices.setdefault(
             notice_no,
             NoticeStatus(notice_no, request.order_no, request.amount_fen, "unpaid", 0, None, "", ""),

@@ -161,6 +161,7 @@ def test_a_reduced_order_replaces_the_unpaid_one_and_a_full_exemption_is_paid_at
         "clerk-1",
     )
     assert platform.notices[first.notice_no].state == "cancelled"
+    assert platform.issued[reduced.order_no].items == (("工本费", 500),)  # the notice asks the reduced amount
     assert reductions.make(CLERK, ask)[1] is True
     with pytest.raises(Conflict):
         reductions.make(CLERK, replace(ask, reason="另一个理由"))

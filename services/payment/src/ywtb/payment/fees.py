@@ -24,9 +24,14 @@ def fee_lines(guide: catalog_pb2.Guide) -> list[dict[str, Any]]:
     ]
 
 
+def line_fen(line: dict[str, Any]) -> int:
+    """What one fee comes to: its amount times its quantity, less its reduction."""
+    return int(line["amount_fen"] * line["quantity"] - line["reduction_fen"])
+
+
 def total_fen(lines: list[dict[str, Any]]) -> int:
-    """What the payer owes: each line's amount times its quantity, less its reduction."""
-    return sum(line["amount_fen"] * line["quantity"] - line["reduction_fen"] for line in lines)
+    """What the payer owes: the sum of its fees' amounts."""
+    return sum(line_fen(line) for line in lines)
 
 
 def charged_now(guide: catalog_pb2.Guide, approved: bool) -> bool:

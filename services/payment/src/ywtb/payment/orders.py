@@ -25,6 +25,7 @@ from ywtb.common.timestamps import timestamp
 from ywtb.common.workers import failure_reason
 from ywtb.payment import authz
 from ywtb.payment.events import publish
+from ywtb.payment.fees import line_fen
 from ywtb.payment.mismatches import report, resolve_found
 from ywtb.payment.models import AMOUNT, LATE, OrderTransition, PaymentOrder
 from ywtb.payment.nontax.platform import NonTaxPlatform, NoticeRequest, NoticeStatus
@@ -147,7 +148,7 @@ class Orders(Clocked):
                 dept=order.dept,
                 payer_name=order.payer_name,
                 amount_fen=order.total_fen,
-                items=tuple((line["name"], line["amount_fen"] * line["quantity"]) for line in order.lines),
+                items=tuple((line["name"], fen) for line in order.lines if (fen := line_fen(line)) > 0),
                 expires_at=utc(order.expires_at),
             )
         notice = self.platform.issue_notice(request)
