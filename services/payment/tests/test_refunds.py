@@ -6,6 +6,7 @@ expired order paid only on a department admin's recorded decision."""
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import select
@@ -24,6 +25,7 @@ from ywtb.common.errors import (
 from ywtb.payment.models import Mismatch, OrderTransition, PaymentOrder, outbox
 from ywtb.payment.reductions import OrderAsk, Reduction, Reductions
 from ywtb.payment.refunds import RefundAsk, Refunds
+from ywtb.payment.seen_nonces import DatabaseNonceStore
 from ywtb.payment.states import CANCELLED, EXPIRED, FAILED, NOTIFIED, PAID, REFUNDED, SUBMITTED
 
 from .conftest import DEPT, NOW
@@ -210,3 +212,12 @@ def test_an_expired_order_is_paid_only_on_a_recorded_decision(world) -> None:  #
     assert (decision.actor, "银行回单" in decision.cause) == ("admin-1", True)
     assert (late.kind, late.status, late.resolved_by) == ("late", "resolved", "admin-1")
     assert _events(db, "ywtb.payment.v1.PaymentPaid") == 1
+
+
+def test_a_callback_nonce_is_refused_on_every_replica_within_its_window(world) -> None:  # type: ignore[no-untyped-def]
+    db, clock = world[0], world[5]
+    first, second = (DatabaseNonceStore(db, clock=lambda: clock["now"]) for _ in range(2))
+    assert first.remember("n-1", 300) is True
+    assert second.remember("n-1", 300) is False  # the other replica saw it
+    clock["now"] = NOW + timedelta(seconds=301)
+    assert second.purge() == 1 and second.remember("n-1", 300) is True

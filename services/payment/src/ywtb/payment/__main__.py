@@ -17,13 +17,18 @@ from ywtb.payment.nontax.http_platform import HttpNonTaxPlatform
 from ywtb.payment.orders import Orders
 from ywtb.payment.reconciliation import Reconciler
 from ywtb.payment.refunds import Refunds
+from ywtb.payment.seen_nonces import DatabaseNonceStore
 
 
 def build(kit: Kit[PaymentSettings]) -> Parts:
     """The use cases, their servicer, the case consumer and the charge, notice and check rounds."""
     settings = kit.settings
+    nonces = DatabaseNonceStore(kit.db)
     platform = HttpNonTaxPlatform(
-        settings.nontax_url, settings.nontax_key.get_secret_value(), callback_path=settings.callback_path
+        settings.nontax_url,
+        settings.nontax_key.get_secret_value(),
+        callback_path=settings.callback_path,
+        nonces=nonces,
     )
     orders = Orders(kit.db, platform, notice_days=settings.notice_days)
     facts = GrpcCaseFacts(settings.intake_target, settings.catalog_target, kit.signing_key)
@@ -37,6 +42,7 @@ def build(kit: Kit[PaymentSettings]) -> Parts:
             "cases": case_consumer(kit.bus, kit.db, charges).run,
             "charges": periodic("charges", charges.run_round, interval_s=settings.charge_interval_s),
             "notices": periodic("notices", orders.notify_round, interval_s=settings.charge_interval_s),
+            "nonces": periodic("nonces", nonces.purge, interval_s=settings.reconcile_interval_s),
             "refunds": periodic("refunds", refunds.run_round, interval_s=settings.charge_interval_s),
             "reconciliation": periodic(
                 "reconciliation", reconciler.daily_round, interval_s=settings.reconcile_interval_s

@@ -143,3 +143,11 @@ class Reconciliation(Base):
     matched: Mapped[int] = mapped_column(Integer)
     mismatched: Mapped[int] = mapped_column(Integer)
     run_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class SeenNonce(Base):
+    """A nonce of a verified platform callback, remembered until its signature's window has passed."""
+
+    __tablename__ = "seen_nonces"
+    nonce: Mapped[str] = mapped_column(String(64), primary_key=True)
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)

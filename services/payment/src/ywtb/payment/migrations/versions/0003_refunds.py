@@ -1,4 +1,4 @@
-"""refunds; clerk-made orders' idempotency keys; refund transitions
+"""refunds; clerk-made orders' idempotency keys; refund transitions; seen callback nonces
 
 Revision ID: 0003
 Revises: 0002
@@ -37,6 +37,14 @@ def upgrade() -> None:
     with op.batch_alter_table("refunds", schema=None) as batch_op:
         for column in ("dept", "order_no", "status", "tenant"):
             batch_op.create_index(batch_op.f(f"ix_refunds_{column}"), [column], unique=False)
+    op.create_table(
+        "seen_nonces",
+        sa.Column("nonce", sa.String(length=64), nullable=False),
+        sa.Column("expires_at", sa.DateTime(timezone=True), nullable=False),
+        sa.PrimaryKeyConstraint("nonce"),
+    )
+    with op.batch_alter_table("seen_nonces", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_seen_nonces_expires_at"), ["expires_at"], unique=False)
     with op.batch_alter_table("orders", schema=None) as batch_op:
         batch_op.add_column(sa.Column("idempotency_key", sa.String(length=128), nullable=True))
         batch_op.add_column(
@@ -54,4 +62,5 @@ def downgrade() -> None:
         batch_op.drop_constraint("uq_orders_idempotency", type_="unique")
         batch_op.drop_column("request_hash")
         batch_op.drop_column("idempotency_key")
+    op.drop_table("seen_nonces")
     op.drop_table("refunds")
