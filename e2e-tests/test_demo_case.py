@@ -31,3 +31,22 @@ def test_the_demo_case_ends_in_a_licence_and_runs_once(embedded_gateway) -> None
         assert time.monotonic() < deadline, f"no licence for the demo case {case_no} within 60 s"
         time.sleep(0.5)
     assert demo_case.drive(base) is None  # 张三 holds a licence: a restart adds no second demo case
+
+
+def test_the_demo_refund_case_is_paid_refunded_in_part_and_licensed(embedded_gateway) -> None:  # type: ignore[no-untyped-def]
+    case_no = demo_case.drive_refunded_fee_case(str(embedded_gateway.base_url))
+    citizen = demo_case.login(embedded_gateway, "13800000001")
+    (order,) = ok(embedded_gateway.get(f"/api/v1/payment/cases/{case_no}/orders", headers=citizen))
+    assert (order["status"], order["refunded_fen"], order["refundable_fen"]) == (
+        "ORDER_STATUS_PAID",
+        "500",
+        "500",
+    )
+    assert [r["status"] for r in order["refunds"]] == ["REFUND_STATUS_REFUNDED"]
+    deadline = time.monotonic() + 60
+    while not any(
+        x["case_no"] == case_no
+        for x in ok(embedded_gateway.get("/api/v1/licence/licences/mine", headers=citizen))
+    ):
+        assert time.monotonic() < deadline, f"no 临时居民身份证 for the paid demo case {case_no} within 60 s"
+        time.sleep(0.5)

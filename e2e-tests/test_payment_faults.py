@@ -17,23 +17,11 @@ import httpx
 import pytest
 
 from ywtb.common.calendar import SHANGHAI
-from ywtb.common.testing.case_flow import approved_fee_case, ok
+from ywtb.common.testing.case_flow import approved_fee_case, fee_order, ok
 from ywtb.common.testing.demo import CITIZEN
 from ywtb.payment.nontax.http_platform import HttpNonTaxPlatform
 
 pytestmark = pytest.mark.integration  # the full local stack; run once (other stacks run the happy path)
-
-
-def _current_order(gateway: httpx.Client, headers: dict[str, str], case_no: str, status: str) -> dict:  # type: ignore[type-arg]
-    """The case's live order once it has `status`, waited for up to 90 s."""
-    deadline = time.monotonic() + 90
-    while True:
-        found = ok(gateway.get(f"/api/v1/payment/cases/{case_no}/orders", headers=headers))
-        live = [o for o in found if o["status"] == status]
-        if live:
-            return live[-1]
-        assert time.monotonic() < deadline, f"no {status} order of {case_no} within 90 s: {found}"
-        time.sleep(0.5)
 
 
 def _platform(order: dict, key: str) -> HttpNonTaxPlatform:  # type: ignore[type-arg]
@@ -58,8 +46,7 @@ def test_nothing_is_paid_twice_or_lost_under_faults(local_gateway, login, platfo
         mode: approved_fee_case(gateway, login) for mode in ("duplicate", "late", "lost", "amount", "reduced")
     }
     orders = {
-        mode: _current_order(gateway, citizen, case_no, "ORDER_STATUS_NOTIFIED")
-        for mode, case_no in cases.items()
+        mode: fee_order(gateway, citizen, case_no, "ORDER_STATUS_NOTIFIED") for mode, case_no in cases.items()
     }
     platform = _platform(orders["duplicate"], key)
 
@@ -93,7 +80,7 @@ def test_nothing_is_paid_twice_or_lost_under_faults(local_gateway, login, platfo
     assert ok(gateway.post(path, headers=reduce_key, json=reduction))["order_no"] == reduced["order_no"]
     other = {**reduction, "reason": "另一理由"}
     assert gateway.post(path, headers=reduce_key, json=other).status_code == 409
-    orders["reduced"] = _current_order(gateway, citizen, cases["reduced"], "ORDER_STATUS_NOTIFIED")
+    orders["reduced"] = fee_order(gateway, citizen, cases["reduced"], "ORDER_STATUS_NOTIFIED")
     assert int(orders["reduced"]["total_fen"]) == 500
 
     try:
@@ -109,7 +96,7 @@ def test_nothing_is_paid_twice_or_lost_under_faults(local_gateway, login, platfo
         platform.exchange("PUT", "/v1/faults", {"callback_mode": "normal"})
 
     paid = {
-        mode: _current_order(gateway, citizen, cases[mode], "ORDER_STATUS_PAID")
+        mode: fee_order(gateway, citizen, cases[mode], "ORDER_STATUS_PAID")
         for mode in ("duplicate", "late", "lost", "reduced")
     }
     assert int(paid["reduced"]["paid_fen"]) == 500

@@ -1,6 +1,7 @@
 """The demo cases of `make run`, driven through the gateway by the demo accounts (SAMPLE DATA): 张三's
 个体工商户设立登记 to 办结, so the platform starts with an approved case and its 营业执照 in 我的证照; and his
-临时居民身份证申领 decided, its 工本费 waiting to be paid on the non-tax platform simulator's page.
+临时居民身份证申领 decided twice: one 工本费 waiting to be paid on the non-tax platform simulator's page, the
+other paid (its 临时居民身份证 issued) and 5.00 元 of it refunded by the 公安 department's admin.
 
 Each is skipped when 张三 holds a licence, or has a payment order, already (the embedded data outlives a
 restart).
@@ -13,7 +14,7 @@ import sys
 
 import httpx
 
-from ywtb.common.testing.case_flow import approved_fee_case, do_task, ok
+from ywtb.common.testing.case_flow import approved_fee_case, do_task, ok, paid_fee_case
 from ywtb.common.testing.demo import CITIZEN, submitted_case
 
 TOKEN_PATH = "/realms/ywtb/protocol/openid-connect/token"  # the gateway's built-in issuer
@@ -50,6 +51,19 @@ def drive_fee_case(base_url: str) -> str | None:
         return approved_fee_case(gateway, login)
 
 
+def drive_refunded_fee_case(base_url: str) -> str:
+    """A fee case paid on the platform simulator, then 5.00 元 refunded (the workbench's 退款 shows it)."""
+    with httpx.Client(base_url=base_url, timeout=30) as gateway:
+        case_no, order = paid_fee_case(gateway, login)
+        body = {"amount_fen": 500, "expected_refundable_fen": 1000, "reason": "多收工本费，退还 5 元（示例）"}
+        headers = {**login(gateway, "jinjiang.policeadmin"), "Idempotency-Key": f"demo-refund-{case_no}"}
+        ok(
+            gateway.post(f"/api/v1/payment/orders/{order['order_no']}/refunds", headers=headers, json=body),
+            201,
+        )
+        return case_no
+
+
 if __name__ == "__main__":
     base = sys.argv[1] if len(sys.argv) > 1 else "http://127.0.0.1:8000"
     done = drive(base)
@@ -60,3 +74,5 @@ if __name__ == "__main__":
         if fee
         else "the demo citizen has a fee order already"
     )
+    if fee:
+        print(f"demo fee case {drive_refunded_fee_case(base)} paid, 5.00 元 refunded")

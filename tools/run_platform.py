@@ -349,7 +349,7 @@ def banner() -> str:
 def demo_case() -> None:
     """Drive the demo cases (tools/demo_case.py) and say where their licence and fee are; a failure is
     reported, not fatal."""
-    from demo_case import drive, drive_fee_case
+    from demo_case import drive, drive_fee_case, drive_refunded_fee_case
 
     gateway = f"http://{registry()['gateway'].target(offset=PORT_OFFSET)}"
     try:
@@ -364,12 +364,22 @@ def demo_case() -> None:
     except Exception as exc:
         print(f"demo fee case: not driven ({type(exc).__name__}: {exc})", file=sys.stderr, flush=True)
         return
-    if fee_case:
-        print(
-            f"demo fee case {fee_case}: decided; its 工本费 awaits payment "
-            f"(GET /api/v1/payment/cases/{fee_case}/orders: the pay_url on the platform simulator)",
-            flush=True,
-        )
+    if not fee_case:
+        return
+    print(
+        f"demo fee case {fee_case}: decided; its 工本费 awaits payment "
+        f"(GET /api/v1/payment/cases/{fee_case}/orders: the pay_url on the platform simulator)",
+        flush=True,
+    )
+    try:
+        refunded = drive_refunded_fee_case(gateway)
+    except Exception as exc:
+        print(f"demo refund: not driven ({type(exc).__name__}: {exc})", file=sys.stderr, flush=True)
+        return
+    print(
+        f"demo fee case {refunded}: paid, 5.00 元 refunded (workbench 缴费订单, jinjiang.policeadmin)",
+        flush=True,
+    )
 
 
 def main() -> None:

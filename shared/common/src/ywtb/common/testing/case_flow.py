@@ -172,3 +172,26 @@ def approved_fee_case(gateway, login) -> str:  # type: ignore[no-untyped-def]
     ok(gateway.post(f"/api/v1/cases/{case_no}/accept", headers=clerk, json=acceptance))
     do_task(gateway, clerk, case_no, "accept_and_decide", "准予签发", "approve")
     return case_no
+
+
+def fee_order(gateway, headers: dict[str, str], case_no: str, status: str, wait_s: float = 90) -> dict:  # type: ignore[no-untyped-def,type-arg]
+    """The case's latest order in `status` (ORDER_STATUS_…), waited for; the charging works in the background."""
+    deadline = time.monotonic() + wait_s
+    while True:
+        found = ok(gateway.get(f"/api/v1/payment/cases/{case_no}/orders", headers=headers))
+        matching = [order for order in found if order["status"] == status]
+        if matching:
+            return matching[-1]
+        assert time.monotonic() < deadline, f"no {status} order of {case_no} within {wait_s:g} s: {found}"
+        time.sleep(0.5)
+
+
+def paid_fee_case(gateway, login) -> tuple[str, dict]:  # type: ignore[no-untyped-def,type-arg]
+    """An approved fee case whose 工本费 张三 paid on the platform simulator's page (微信): its number and
+    its paid order."""
+    case_no = approved_fee_case(gateway, login)
+    citizen = login(gateway, CITIZEN)
+    notified = fee_order(gateway, citizen, case_no, "ORDER_STATUS_NOTIFIED")
+    paid_page = httpx.post(notified["pay_url"], data={"channel": "wechat"}, timeout=10)
+    assert paid_page.status_code == 200 and "缴款成功" in paid_page.text, paid_page.text[-500:]
+    return case_no, fee_order(gateway, citizen, case_no, "ORDER_STATUS_PAID")
