@@ -270,6 +270,31 @@ def test_workbench_pages_pass_axe(  # type: ignore[no-untyped-def]
     assert refused.value.status == 422
     expect(approver.locator("#form-errors")).to_be_visible()
     audit(approver, "licence register with errors")
+
+    # 缴费订单 with a fee case's 减免重开 form open, then refused; 对账差异 of a department and of the tenant
+    fee_case = approved_fee_case(embedded_gateway, login)
+    police = workbench.open(embedded_portal, "jinjiang.police", f"/workbench/payments?case_no={fee_case}")
+    order = police.locator("li.wb-order").filter(has_text="待缴费")
+    for _ in range(60):  # its order is made and notified in the background
+        if order.count():
+            break
+        time.sleep(1)
+        police.reload()
+    order.locator("summary", has_text=re.compile("^减免重开")).click()
+    audit(police, "payment orders")
+    order.get_by_label("减免金额（元）").fill("abc")
+    with police.expect_navigation() as refused:
+        order.get_by_role("button", name=re.compile("^重新开具订单")).click()
+    assert refused.value.status == 422
+    expect(police.locator("#form-errors")).to_be_visible()
+    audit(police, "payment orders with errors")
+    finance = workbench.open(embedded_portal, "jinjiang.policeadmin", "/workbench/reconciliation")
+    audit(finance, "reconciliation")
+    tenant = workbench.open(embedded_portal, "jinjiang.admin", "/workbench/reconciliation")
+    audit(tenant, "reconciliation with the day form")
+    tenant.get_by_label("对账日期").fill("")
+    assert _post(tenant, "对账") == 422
+    audit(tenant, "reconciliation with errors", phone=False)
     audit.done()
 
 

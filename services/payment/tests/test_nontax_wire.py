@@ -6,7 +6,7 @@ import ast
 import hashlib
 import hmac
 import time
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -262,3 +262,8 @@ def test_the_service_never_imports_the_simulator() -> None:
         assert not any(
             name.split(".")[0] in {"fastapi", "starlette", "uvicorn"} for name in _imports(path)
         ), path
+
+
+def test_a_time_off_the_wire_is_utc_so_a_database_without_zones_keeps_the_instant() -> None:
+    moment = parse_time("2026-12-01T10:00:00+08:00")
+    assert moment == datetime(2026, 12, 1, 2, 0, tzinfo=UTC) and moment.utcoffset() == timedelta(0)

@@ -160,7 +160,7 @@ class Orders(Clocked):
             order.notice_no, order.pay_url, order.expires_at = (
                 notice.notice_no,
                 notice.pay_url,
-                notice.expires_at,
+                utc(notice.expires_at),
             )
             move(session, order, NOTIFIED, "缴款通知书已开具", SYSTEM_ACTOR, now)
             event = events_pb2.OrderNotified(
@@ -226,7 +226,7 @@ class Orders(Clocked):
         if kind:
             report(session, kind, order.notice_no, order, status.paid_fen, now)
             return
-        order.paid_fen, order.paid_at = status.paid_fen, status.paid_at or now
+        order.paid_fen, order.paid_at = status.paid_fen, utc(status.paid_at or now)
         order.channel, order.receipt_no = status.channel, status.receipt_no
         move(session, order, PAID, f"平台确认已缴款（{source}）", SYSTEM_ACTOR, now)
         publish_paid(session, order)
@@ -252,7 +252,7 @@ class Orders(Clocked):
         with self.db.transaction() as session:
             order = session.get(PaymentOrder, order_no, with_for_update=True)
             assert order is not None
-            order.paid_fen, order.paid_at = status.paid_fen, status.paid_at or now
+            order.paid_fen, order.paid_at = status.paid_fen, utc(status.paid_at or now)
             order.channel, order.receipt_no = status.channel, status.receipt_no
             move(
                 session, order, PAID, f"认可逾期缴款：{reason}", principal.subject, now, LATE_PAYMENT_ACCEPTED

@@ -58,10 +58,11 @@ def reduced_lines(lines: list[dict[str, Any]], reductions: tuple[Reduction, ...]
         line["reduction_fen"], line["reduction_basis"] = 0, ""
     for index, reduction in enumerate(reductions):
         field = f"reductions[{index}]"
-        line = by_name.get(reduction.fee_name)
-        if line is None:
+        found = by_name.get(reduction.fee_name)
+        if found is None:
             message = f"收费项目“{reduction.fee_name[:40]}”不在该办件的收费清单中。"
             raise InvalidArgument(message, fields={field: message})
+        line = found
         owed = line["amount_fen"] * line["quantity"]
         if not 0 < reduction.reduction_fen <= owed:
             message = f"“{line['name']}”的减免金额须大于零且不超过 {yuan(owed)} 元。"

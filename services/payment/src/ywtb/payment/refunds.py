@@ -213,7 +213,7 @@ class Refunds(Clocked):
                     refund.failure = (refusal or (status.failure if status else ""))[:200]
                     _move(session, refund, FAILED, f"平台退付失败：{refund.failure}", SYSTEM_ACTOR, now)
                 elif status is not None and status.state == "refunded":
-                    refund.refunded_at = status.refunded_at or now
+                    refund.refunded_at = utc(status.refunded_at or now)
                     _move(session, refund, REFUNDED, "平台已退付", SYSTEM_ACTOR, now)
                     self._publish_refunded(session, refund)
             session.flush()

@@ -38,4 +38,5 @@ class DatabaseNonceStore(Clocked):
     def purge(self) -> int:
         """Forget the nonces past their time; how many."""
         with self.db.transaction() as session:
-            return session.execute(delete(SeenNonce).where(SeenNonce.expires_at <= self.now())).rowcount or 0
+            result = session.execute(delete(SeenNonce).where(SeenNonce.expires_at <= self.now()))
+            return int(getattr(result, "rowcount", 0) or 0)

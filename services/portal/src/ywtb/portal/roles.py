@@ -15,6 +15,9 @@ QUEUE_ROLES = frozenset({*tenancy.CASE_HANDLER_ROLES, tenancy.SUPERVISOR})
 DESK_ROLES = frozenset(tenancy.CASE_HANDLER_ROLES)  # 出证台: the issuing department's clerks and approvers
 # 发证台账 (revoke, new versions): the issuing department's approvers and department admins
 REGISTER_ROLES = frozenset({tenancy.APPROVER, tenancy.DEPT_ADMIN})
+# 缴费订单 (reductions; refunds and late payments by department admins) and 对账差异.
+PAYMENT_ROLES = frozenset({tenancy.WINDOW_CLERK, tenancy.APPROVER, tenancy.DEPT_ADMIN})
+RECONCILE_ROLES = frozenset({tenancy.DEPT_ADMIN, tenancy.TENANT_ADMIN, tenancy.PLATFORM_ADMIN})
 WORKBENCH_ADMIN_LINK_ROLES = frozenset({tenancy.DEPT_ADMIN, tenancy.TENANT_ADMIN})
 # The admin pages; tenant admins (and the platform admin) manage the whole tenant and review items.
 ADMIN_ROLES = frozenset({tenancy.TENANT_ADMIN, tenancy.DEPT_ADMIN, tenancy.PLATFORM_ADMIN})

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any, TypeVar
 
 from ywtb.common.calendar import SHANGHAI
@@ -49,14 +49,14 @@ def format_time(moment: datetime) -> str:
 
 
 def parse_time(text: str) -> datetime:
-    """An ISO 8601 instant with its offset."""
+    """An ISO 8601 instant with its offset, as an aware UTC datetime (what every column stores)."""
     try:
         moment = datetime.fromisoformat(text)
     except ValueError as error:
         raise WireError(f"not an ISO 8601 time: {text[:40]!r}") from error
     if moment.tzinfo is None:
         raise WireError(f"time without an offset: {text[:40]!r}")
-    return moment
+    return moment.astimezone(UTC)
 
 
 def field(body: dict[str, Any], name: str, kind: type[T]) -> T:

@@ -2,7 +2,16 @@
 
 from __future__ import annotations
 
-from ywtb.portal.i18n import admin, citizen, common, labels, licence, payment, workbench
+from ywtb.portal.i18n import (
+    admin,
+    citizen,
+    common,
+    labels,
+    licence,
+    payment,
+    workbench,
+    workbench_payment,
+)
 
 LANGS = ("zh", "en")
 MESSAGES: dict[str, tuple[str, str]] = {
@@ -12,6 +21,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     **licence.MESSAGES,
     **payment.MESSAGES,
     **workbench.MESSAGES,
+    **workbench_payment.MESSAGES,
     **admin.MESSAGES,
 }
 

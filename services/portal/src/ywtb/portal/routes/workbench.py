@@ -10,6 +10,8 @@ from ywtb.portal.routes.workbench_common import open_tasks, queue_cases, staff_u
 from ywtb.portal.routes.workbench_intake import build_intake_router
 from ywtb.portal.routes.workbench_issuances import build_issuances_router
 from ywtb.portal.routes.workbench_licences import build_licences_router
+from ywtb.portal.routes.workbench_payments import build_payments_router
+from ywtb.portal.routes.workbench_reconciliation import build_reconciliation_router
 from ywtb.portal.routes.workbench_tasks import build_tasks_router
 from ywtb.portal.web import CurrentPage
 
@@ -50,4 +52,6 @@ def build_workbench_router() -> APIRouter:
     router.include_router(build_tasks_router())
     router.include_router(build_issuances_router())
     router.include_router(build_licences_router())
+    router.include_router(build_payments_router())
+    router.include_router(build_reconciliation_router())
     return router

@@ -13,7 +13,9 @@ from ywtb.portal.gateway import GatewayError
 from ywtb.portal.labels import Labels
 from ywtb.portal.roles import (
     DESK_ROLES,
+    PAYMENT_ROLES,
     QUEUE_ROLES,
+    RECONCILE_ROLES,
     REGISTER_ROLES,
     WORKBENCH_ADMIN_LINK_ROLES,
     WORKBENCH_ROLES,
@@ -36,6 +38,8 @@ def staff_user(page: Page, roles: frozenset[str] = WORKBENCH_ROLES, forbidden: s
         has_queue=has_role(user, QUEUE_ROLES),
         has_desk=has_role(user, DESK_ROLES),
         has_register=has_role(user, REGISTER_ROLES),
+        has_payments=has_role(user, PAYMENT_ROLES),
+        has_reconciliation=has_role(user, RECONCILE_ROLES),
     )
     return user
 
