@@ -8,7 +8,7 @@ import time
 
 from playwright.sync_api import expect
 
-from ywtb.common.testing.case_flow import approved_fee_case
+from ywtb.common.testing.case_flow import approved_fee_case, paid_fee_case
 from ywtb.common.testing.demo import CITIZEN
 
 
@@ -53,3 +53,21 @@ def test_the_citizen_pays_the_fee_of_a_case_on_the_platform(
     order = page.locator("li.cz-order").filter(has=page.locator(f'a[href="/cases/{case_no}"]'))
     expect(order).to_contain_text("已缴费")
     screenshot(page, "payments")
+
+
+def test_the_citizen_sees_a_refund_of_the_fee_on_the_case_page(
+    embedded_gateway, embedded_portal, login, new_page, issuer_login
+) -> None:  # type: ignore[no-untyped-def]
+    case_no, order = paid_fee_case(embedded_gateway, login)
+    body = {"amount_fen": 500, "expected_refundable_fen": 1000, "reason": "多收工本费，退还 5 元"}
+    headers = {**login(embedded_gateway, "jinjiang.policeadmin"), "Idempotency-Key": f"refund-{case_no}"}
+    refund = embedded_gateway.post(
+        f"/api/v1/payment/orders/{order['order_no']}/refunds", headers=headers, json=body
+    )
+    assert refund.status_code == 201, refund.text
+    page = new_page()
+    page.goto(f"{embedded_portal}/cases/{case_no}")
+    issuer_login(page, CITIZEN)
+    _case_page_with(page, embedded_portal, case_no, "已退款")
+    for fact in ("5.00 元", "多收工本费，退还 5 元", "已缴费"):
+        expect(page.locator("#fees")).to_contain_text(fact)

@@ -23,6 +23,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "payment.status.ORDER_STATUS_CANCELLED": ("已取消", "Cancelled"),
     "payment.fees": ("收费项目", "Fees"),
     "payment.basis": ("收费依据", "Basis"),
+    "payment.reduction": ("减免 {amount} 元（依据：{basis}）", "Reduced by CNY {amount} (basis: {basis})"),
+    "payment.refunds": ("退款", "Refunds"),
+    "payment.refund_status.REFUND_STATUS_CREATED": ("退款已受理", "Refund recorded"),
+    "payment.refund_status.REFUND_STATUS_SUBMITTED": ("退款中", "Being refunded"),
+    "payment.refund_status.REFUND_STATUS_REFUNDED": ("已退款", "Refunded"),
+    "payment.refund_status.REFUND_STATUS_FAILED": ("退款失败，请联系办理部门", "Refund failed: contact the department"),
     "payment.pay": ("去缴费", "Pay now"),
     "payment.pay_hint": (
         "在非税收入统一缴款平台选择银行柜台、网上银行、微信或支付宝缴款，请于 {date} 前缴纳。",
