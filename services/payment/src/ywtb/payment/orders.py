@@ -27,10 +27,11 @@ from ywtb.payment import authz
 from ywtb.payment.events import publish
 from ywtb.payment.fees import line_fen
 from ywtb.payment.mismatches import report, resolve_found
-from ywtb.payment.models import AMOUNT, LATE, OrderTransition, PaymentOrder
+from ywtb.payment.models import AMOUNT, LATE, PaymentOrder
 from ywtb.payment.nontax.platform import NonTaxPlatform, NoticeRequest, NoticeStatus
 from ywtb.payment.reasons import reason_of
 from ywtb.payment.states import CANCELLED, CREATED, EXPIRED, LATE_PAYMENT_ACCEPTED, NOTIFIED, PAID, order_move
+from ywtb.payment.transitions import Change, record
 
 log = logging.getLogger(__name__)
 
@@ -56,11 +57,7 @@ def move(
     previous = order.status
     order.status = order_move(previous, target, decision)
     order.updated_at = now
-    session.add(
-        OrderTransition(
-            order_no=order.order_no, from_status=previous, to_status=target, cause=cause, actor=actor, at=now
-        )
-    )
+    record(session, Change(order.order_no, previous, target), cause, actor, now)
 
 
 def publish_paid(session: Session, order: PaymentOrder) -> None:
@@ -123,16 +120,7 @@ class Orders(Clocked):
             updated_at=now,
         )
         session.add(order)
-        session.add(
-            OrderTransition(
-                order_no=order.order_no,
-                from_status="",
-                to_status=CREATED,
-                cause=cause,
-                actor=made_by,
-                at=now,
-            )
-        )
+        record(session, Change(order.order_no, "", CREATED), cause, made_by, now)
         session.flush()
         return order
 

@@ -27,7 +27,7 @@ from ywtb.common.timestamps import timestamp
 from ywtb.common.workers import failure_reason
 from ywtb.payment import authz
 from ywtb.payment.events import publish
-from ywtb.payment.models import OrderTransition, PaymentOrder, Refund
+from ywtb.payment.models import PaymentOrder, Refund
 from ywtb.payment.nontax.platform import (
     NonTaxPlatform,
     PlatformRefused,
@@ -38,6 +38,7 @@ from ywtb.payment.nontax.platform import (
 from ywtb.payment.orders import SYSTEM_ACTOR, new_number
 from ywtb.payment.reasons import reason_of
 from ywtb.payment.states import CREATED, FAILED, PAID, REFUNDED, SUBMITTED, refund_move
+from ywtb.payment.transitions import Change, record
 
 log = logging.getLogger(__name__)
 
@@ -69,17 +70,7 @@ def _move(session: Session, refund: Refund, target: str, cause: str, actor: str,
     previous = refund.status
     refund.status = refund_move(previous, target)
     refund.updated_at = now
-    session.add(
-        OrderTransition(
-            order_no=refund.order_no,
-            refund_no=refund.refund_no,
-            from_status=previous,
-            to_status=target,
-            cause=cause,
-            actor=actor,
-            at=now,
-        )
-    )
+    record(session, Change(refund.order_no, previous, target, refund.refund_no), cause, actor, now)
 
 
 class Refunds(Clocked):
@@ -156,17 +147,8 @@ class Refunds(Clocked):
                 updated_at=now,
             )
             session.add(refund)
-            session.add(
-                OrderTransition(
-                    order_no=order.order_no,
-                    refund_no=refund.refund_no,
-                    from_status="",
-                    to_status=CREATED,
-                    cause=f"申请退款：{reason}",
-                    actor=principal.subject,
-                    at=now,
-                )
-            )
+            change = Change(order.order_no, "", CREATED, refund.refund_no)
+            record(session, change, f"申请退款：{reason}", principal.subject, now)
             session.flush()
             return refund.refund_no
 
