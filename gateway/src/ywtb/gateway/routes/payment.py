@@ -24,7 +24,8 @@ ORDER_STATUSES = "|".join(v.name for v in pb.OrderStatus.DESCRIPTOR.values if v.
 NUMBER = r"^[A-Za-z0-9_-]{1,64}$"
 # A retry with the same Idempotency-Key (and body) answers what the first request made, with 200.
 IdempotencyKey = Annotated[
-    str, Header(min_length=1, max_length=128, description="幂等键：重试时使用同一个值；同一键不同内容返回 409")
+    str,
+    Header(min_length=1, max_length=128, description="幂等键：重试时使用同一个值；同一键不同内容返回 409"),
 ]
 REPLAYED = "重复提交（同一幂等键、同一内容）：首次创建的结果"
 

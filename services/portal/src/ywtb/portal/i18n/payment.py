@@ -28,7 +28,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "payment.refund_status.REFUND_STATUS_CREATED": ("退款已受理", "Refund recorded"),
     "payment.refund_status.REFUND_STATUS_SUBMITTED": ("退款中", "Being refunded"),
     "payment.refund_status.REFUND_STATUS_REFUNDED": ("已退款", "Refunded"),
-    "payment.refund_status.REFUND_STATUS_FAILED": ("退款失败，请联系办理部门", "Refund failed: contact the department"),
+    "payment.refund_status.REFUND_STATUS_FAILED": (
+        "退款失败，请联系办理部门",
+        "Refund failed: contact the department",
+    ),
     "payment.pay": ("去缴费", "Pay now"),
     "payment.pay_hint": (
         "在非税收入统一缴款平台选择银行柜台、网上银行、微信或支付宝缴款，请于 {date} 前缴纳。",
