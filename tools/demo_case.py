@@ -14,8 +14,8 @@ import sys
 
 import httpx
 
-from ywtb.common.testing.case_flow import approved_fee_case, do_task, ok, paid_fee_case
-from ywtb.common.testing.demo import CITIZEN, submitted_case
+from ywtb.common.testing.case_flow import approved_fee_case, completed_case, ok, paid_fee_case
+from ywtb.common.testing.demo import CITIZEN
 
 TOKEN_PATH = "/realms/ywtb/protocol/openid-connect/token"  # the gateway's built-in issuer
 PASSWORD = "Demo2026ywtb"
@@ -32,15 +32,7 @@ def drive(base_url: str, *, again: bool = False) -> str | None:
     with httpx.Client(base_url=base_url, timeout=30) as gateway:
         if not again and ok(gateway.get("/api/v1/licence/licences/mine", headers=login(gateway, CITIZEN))):
             return None
-        case_no, _ = submitted_case(gateway, login)
-        clerk, approver = login(gateway, "jinjiang.clerk"), login(gateway, "jinjiang.approver")
-        acceptance = {"mode": "ACCEPTANCE_MODE_NORMAL", "opinion": "材料齐全，予以受理"}
-        ok(gateway.post(f"/api/v1/cases/{case_no}/accept", headers=clerk, json=acceptance))
-        do_task(gateway, clerk, case_no, "accept", "已受理")
-        do_task(gateway, approver, case_no, "review", "审查通过")
-        do_task(gateway, approver, case_no, "decide", "准予登记", "approve")
-        do_task(gateway, clerk, case_no, "complete", "已办结，电子营业执照已签发")
-        return case_no
+        return completed_case(gateway, login)
 
 
 def drive_fee_case(base_url: str) -> str | None:

@@ -62,6 +62,7 @@ def create_app(
     approval: AsyncStub | None = None,
     licence: AsyncStub | None = None,
     payment: AsyncStub | None = None,
+    evaluation: AsyncStub | None = None,
 ) -> FastAPI:
     """Build the gateway: error handlers, request middleware, health endpoints and the API routes.
 
@@ -109,6 +110,7 @@ def create_app(
         "approval": approval,
         "licence": licence,
         "payment": payment,
+        "evaluation": evaluation,
     }
     for name, (stub_class, routes) in fronted_services().items():
         target, service = getattr(settings, f"{name}_target"), str(registry()[name].api)

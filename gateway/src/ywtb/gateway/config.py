@@ -58,6 +58,7 @@ class GatewaySettings(ServiceSettings):
     approval_target: str = Field(default_factory=lambda: registry()["approval"].target())
     licence_target: str = Field(default_factory=lambda: registry()["licence"].target())
     payment_target: str = Field(default_factory=lambda: registry()["payment"].target())
+    evaluation_target: str = Field(default_factory=lambda: registry()["evaluation"].target())
 
     @field_validator("auth_mode", mode="after")
     @classmethod

@@ -75,6 +75,9 @@ BY_NAME: dict[str, Any] = {
     "basis": "《居民身份证法》第二十条：首次申领免收工本费",
     "amount_fen": "1000",
     "expected_refundable_fen": "1000",
+    "note": "已电话回访，申请人反映窗口等候时间较长。",
+    "evidence": "窗口服务录音（2026-12-01 10:05）和叫号记录显示按时办理。",
+    "comment": "办理很快，指南清楚。",
 }
 # Values of a field in one message (its short name), before BY_NAME.
 BY_MESSAGE: dict[str, Any] = {
@@ -98,6 +101,14 @@ BY_MESSAGE: dict[str, Any] = {
     "GetBundleRequest.code": "510104-KBYGTGSH",
     "Task.step": "review",
     "Task.title": "审查",
+    "RecordRectificationRequest.result": "增开一个综合窗口，推行预约办理，高峰期等候缩短到 15 分钟内。",
+    "Rectification.result": "增开一个综合窗口，推行预约办理，高峰期等候缩短到 15 分钟内。",
+    "DecideAppealRequest.decision": "经核查录音和办件记录，评价与事实不符，申诉成立。",
+    "Appeal.decision": "经核查录音和办件记录，评价与事实不符，申诉成立。",
+    "RateCaseRequest.level": 5,
+    "Rating.level": 5,
+    "Rectification.level": 1,
+    "Appeal.level": 1,
 }
 _TYPES = {
     FieldDescriptor.CPPTYPE_STRING: str,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ywtb.common import tenancy
+from ywtb.common import pii, tenancy
 from ywtb.common.auth.principal import Principal
 from ywtb.common.errors import PermissionDenied
 
@@ -62,4 +62,4 @@ def mask_name(name: str) -> str:
         return "工作人员"
     if name == "系统":
         return name
-    return name[0] + "*" * max(len(name) - 1, 2)
+    return pii.mask_name(name, min_stars=2)

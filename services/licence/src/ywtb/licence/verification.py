@@ -11,6 +11,7 @@ from ywtb.common.calendar import local_date
 from ywtb.common.clock import Clock, Clocked, utc, utc_now
 from ywtb.common.db import Database
 from ywtb.common.errors import InvalidArgument
+from ywtb.common.pii import mask_name
 from ywtb.licence import gbt36903
 from ywtb.licence.licence_file import identifier_of_pdf
 from ywtb.licence.licences import CREDIT_CODE, Licences
@@ -50,7 +51,7 @@ class Verification:
     def holder_name(self) -> str:
         """The holder as a verifier sees it: an organisation in full, a person after the first character masked."""
         name = self.licence.holder_name
-        return name if self.licence.holder_code_type == CREDIT_CODE else name[:1] + "*" * (len(name) - 1)
+        return name if self.licence.holder_code_type == CREDIT_CODE else mask_name(name, min_stars=0)
 
     @property
     def valid(self) -> bool:

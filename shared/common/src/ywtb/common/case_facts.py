@@ -30,7 +30,7 @@ class GrpcCaseFacts:
     """IntakeService.GetCaseHolder and CatalogService.GetGuide as the service itself, with retries."""
 
     def __init__(
-        self, intake_target: str, catalog_target: str, signing_key: bytes, *, timeout_s: float = 3.0
+        self, intake_target: str, catalog_target: str | None, signing_key: bytes, *, timeout_s: float = 3.0
     ):
         self._intake = intake_pb2_grpc.IntakeServiceStub(
             channel(
@@ -41,13 +41,17 @@ class GrpcCaseFacts:
                 default_timeout_s=timeout_s,
             )
         )
-        self._catalog = catalog_pb2_grpc.CatalogServiceStub(
-            channel(
-                catalog_target,
-                signing_key=signing_key,
-                idempotent_methods=[GET_GUIDE],
-                default_timeout_s=timeout_s,
+        self._catalog = (  # None for a service that reads only holders
+            catalog_pb2_grpc.CatalogServiceStub(
+                channel(
+                    catalog_target,
+                    signing_key=signing_key,
+                    idempotent_methods=[GET_GUIDE],
+                    default_timeout_s=timeout_s,
+                )
             )
+            if catalog_target
+            else None
         )
 
     def holder(self, case_no: str, fields: list[str]) -> intake_pb2.GetCaseHolderResponse:
@@ -56,5 +60,7 @@ class GrpcCaseFacts:
             return self._intake.GetCaseHolder(intake_pb2.GetCaseHolderRequest(case_no=case_no, fields=fields))
 
     def guide(self, item_id: str, version: int) -> catalog_pb2.Guide:
+        if self._catalog is None:
+            raise RuntimeError("GrpcCaseFacts made without a catalog target reads no guide")
         request = catalog_pb2.GetGuideRequest(item_id=item_id, version=version)
         return self._catalog.GetGuide(request).guide.guide

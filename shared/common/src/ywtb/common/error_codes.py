@@ -227,6 +227,20 @@ SPECIFIC = [
     _code("LICENCE_TYPE_NOT_FOUND", NotFound, "No licence type has this code."),
     _code("LICENCE_TYPES_EXHAUSTED", FailedPrecondition, "The department has used all 999 type codes."),
     # payment 统一支付
+    _code("EVALUATION_ALREADY_RATED", AlreadyExists, "The stage is rated already (and followed up once)."),
+    _code(
+        "EVALUATION_APPEAL_PENDING", FailedPrecondition, "The rating has an appeal waiting for its decision."
+    ),
+    _code(
+        "EVALUATION_NOT_FOUND",
+        NotFound,
+        "No such rating, rectification or appeal (or the caller may not see it).",
+    ),
+    _code("EVALUATION_NOT_RATEABLE", NotFound, "Not the caller's case, or it has not reached the stage yet."),
+    _code("EVALUATION_NOT_RATED", FailedPrecondition, "A follow-up needs the stage's first rating."),
+    _code(
+        "EVALUATION_STATE", FailedPrecondition, "The rectification's or appeal's status does not allow this."
+    ),
     _code(
         "PAYMENT_CALLBACK_REJECTED", PermissionDenied, "A platform callback's signature or content is wrong."
     ),

@@ -56,6 +56,12 @@ def mask_phone(value: str) -> str:
     return _mask(value, 3, 4)
 
 
+def mask_name(name: str, min_stars: int = 1) -> str:
+    """Mask a person's name keeping the surname: 张三 → 张*; at least `min_stars` stars ("" stays "")."""
+    name = name.strip()
+    return name[:1] + "*" * max(len(name) - 1, min_stars) if name else ""
+
+
 def _mask_id_match(match: re.Match[str]) -> str:
     # Case numbers also start with a region code and a date; mask only what passes the check digit.
     text = match.group(0)

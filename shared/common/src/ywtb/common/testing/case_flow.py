@@ -195,3 +195,17 @@ def paid_fee_case(gateway, login) -> tuple[str, dict]:  # type: ignore[no-untype
     paid_page = httpx.post(notified["pay_url"], data={"channel": "wechat"}, timeout=10)
     assert paid_page.status_code == 200 and "缴款成功" in paid_page.text, paid_page.text[-500:]
     return case_no, fee_order(gateway, citizen, case_no, "ORDER_STATUS_PAID")
+
+
+def completed_case(gateway, login) -> str:  # type: ignore[no-untyped-def]
+    """张三's 个体工商户设立登记 submitted, accepted, approved and completed (办结) by the 锦江 clerk and approver;
+    the case number."""
+    case_no, _ = submitted_case(gateway, login)
+    clerk, approver = login(gateway, "jinjiang.clerk"), login(gateway, "jinjiang.approver")
+    acceptance = {"mode": "ACCEPTANCE_MODE_NORMAL", "opinion": "材料齐全，予以受理"}
+    ok(gateway.post(f"/api/v1/cases/{case_no}/accept", headers=clerk, json=acceptance))
+    do_task(gateway, clerk, case_no, "accept", "已受理")
+    do_task(gateway, approver, case_no, "review", "审查通过")
+    do_task(gateway, approver, case_no, "decide", "准予登记", "approve")
+    do_task(gateway, clerk, case_no, "complete", "已办结，电子营业执照已签发")
+    return case_no

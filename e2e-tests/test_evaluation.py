@@ -1,0 +1,133 @@
+"""好差评 end to end through the gateway on the embedded platform: 张三's completed 个体工商户 case is open to
+his rating; he rates it 1 (非常不满意); a rectification opens for the handling department with its callback
+due in one working day; the clerk sees the rater masked, the department admin in full, a clerk of another
+department nothing; the clerk calls back and records the rectification; 张三 sees the result and confirms
+it; a second rating is refused, a follow-up accepted once; the department appeals another bad review and
+the tenant admin's approval takes it out of the indicators without deleting it.
+"""
+
+from __future__ import annotations
+
+import time
+
+import httpx
+
+from ywtb.common.testing.case_flow import completed_case, ok
+from ywtb.common.testing.demo import CITIZEN
+
+
+def _rateable(gateway: httpx.Client, citizen: dict[str, str], case_no: str) -> dict:  # type: ignore[type-arg]
+    """The case's ratings once its completion is open to rating (the services work in the background)."""
+    deadline = time.monotonic() + 60
+    while True:
+        reply = gateway.get(f"/api/v1/evaluation/cases/{case_no}/ratings", headers=citizen)
+        if reply.status_code == 200 and reply.json()["rateable"]:
+            return reply.json()
+        assert time.monotonic() < deadline, f"{case_no} not open to rating within 60 s: {reply.text}"
+        time.sleep(0.5)
+
+
+def _bad_review(gateway: httpx.Client, login, comment: str) -> tuple[str, dict]:  # type: ignore[no-untyped-def,type-arg]
+    citizen = login(gateway, CITIZEN)
+    case_no = completed_case(gateway, login)
+    stages = _rateable(gateway, citizen, case_no)["rateable"]
+    assert [(s["stage"], s["rated"]) for s in stages] == [("STAGE_COMPLETION", False)]
+    body = {"level": 1, "comment": comment, "indicators": {"efficiency": 1, "convenience": 2}, "channel": 1}
+    rating = ok(gateway.post(f"/api/v1/evaluation/cases/{case_no}/ratings", headers=citizen, json=body), 201)
+    return case_no, rating
+
+
+def test_a_bad_review_is_called_back_rectified_and_confirmed(embedded_gateway, login) -> None:  # type: ignore[no-untyped-def]
+    gateway = embedded_gateway
+    citizen, clerk = login(gateway, CITIZEN), login(gateway, "jinjiang.clerk")
+    admin, other = login(gateway, "jinjiang.deptadmin"), login(gateway, "jinjiang.clerk2")
+    case_no, rating = _bad_review(gateway, login, "窗口等候时间太长")
+    assert (rating["level"], rating["rater_name"], rating["real_name"]) == (1, "张三", True)
+
+    seen_by_clerk = ok(gateway.get(f"/api/v1/evaluation/cases/{case_no}/ratings", headers=clerk))["ratings"]
+    assert [(r["rater_name"], r["rater"]) for r in seen_by_clerk] == [("张*", "")]
+    seen_by_admin = ok(gateway.get(f"/api/v1/evaluation/cases/{case_no}/ratings", headers=admin))["ratings"]
+    assert seen_by_admin[0]["rater_name"] == "张三" and seen_by_admin[0]["rater"]
+    assert gateway.get(f"/api/v1/evaluation/cases/{case_no}/ratings", headers=other).status_code == 404
+    assert case_no not in [r["case_no"] for r in ok(gateway.get("/api/v1/evaluation/ratings", headers=other))]
+
+    (rectification,) = [
+        r
+        for r in ok(gateway.get("/api/v1/evaluation/rectifications?open_only=true", headers=clerk))
+        if r["case_no"] == case_no
+    ]
+    assert rectification["status"] == "RECTIFICATION_STATUS_TO_CALL" and rectification["callback_due"]
+    path = f"/api/v1/evaluation/rectifications/{rectification['id']}"
+    early = gateway.post(f"{path}/result", headers=clerk, json={"result": "增开窗口"})
+    assert (early.status_code, early.json()["error"]["code"]) == (409, "EVALUATION_STATE")
+    ok(gateway.post(f"{path}/callback", headers=clerk, json={"note": "已电话回访，申请人反映高峰期等候久"}))
+    result = "增开一个综合窗口，推行预约办理"
+    done = ok(gateway.post(f"{path}/result", headers=clerk, json={"result": result}))
+    assert done["status"] == "RECTIFICATION_STATUS_RECTIFIED"
+
+    mine = ok(gateway.get("/api/v1/evaluation/ratings/mine", headers=citizen))
+    (told,) = [r for r in mine["rectifications"] if r["case_no"] == case_no]
+    assert told["result"] == result and told["callback_note"]
+    confirmed = ok(
+        gateway.post(f"{path}/confirmation", headers=citizen, json={"satisfied": True, "comment": "好"})
+    )
+    assert (confirmed["status"], confirmed["rater_verdict"]) == (
+        "RECTIFICATION_STATUS_CONFIRMED",
+        "satisfied",
+    )
+
+    again = gateway.post(f"/api/v1/evaluation/cases/{case_no}/ratings", headers=citizen, json={"level": 5})
+    assert (again.status_code, again.json()["error"]["code"]) == (409, "EVALUATION_ALREADY_RATED")
+    follow_up = {"level": 4, "comment": "整改后满意", "follow_up": True}
+    ok(gateway.post(f"/api/v1/evaluation/cases/{case_no}/ratings", headers=citizen, json=follow_up), 201)
+    twice = gateway.post(f"/api/v1/evaluation/cases/{case_no}/ratings", headers=citizen, json=follow_up)
+    assert twice.status_code == 409
+
+
+def test_an_approved_appeal_takes_a_rating_out_of_the_indicators(embedded_gateway, login) -> None:  # type: ignore[no-untyped-def]
+    gateway = embedded_gateway
+    admin, tenant_admin = login(gateway, "jinjiang.deptadmin"), login(gateway, "jinjiang.admin")
+    clerk = login(gateway, "jinjiang.clerk")
+    before = ok(gateway.get("/api/v1/evaluation/indicators", headers=admin))
+    case_no, rating = _bad_review(gateway, login, "恶意差评测试")
+    counted = ok(gateway.get("/api/v1/evaluation/indicators", headers=admin))
+    assert counted["bad"] == before["bad"] + 1
+
+    body = {"reason": "评价内容与办件无关，系恶意差评", "evidence": "窗口录音和叫号记录显示按时办结"}
+    refused = gateway.post(f"/api/v1/evaluation/ratings/{rating['id']}/appeals", headers=clerk, json=body)
+    assert refused.status_code == 403
+    appeal = ok(
+        gateway.post(f"/api/v1/evaluation/ratings/{rating['id']}/appeals", headers=admin, json=body), 201
+    )
+    pending = ok(gateway.get("/api/v1/evaluation/appeals?pending_only=true", headers=tenant_admin))
+    assert appeal["id"] in [a["id"] for a in pending]
+    decision = {"approve": True, "decision": "经核查录音，评价与事实不符，申诉成立"}
+    decided = ok(
+        gateway.post(
+            f"/api/v1/evaluation/appeals/{appeal['id']}/decision", headers=tenant_admin, json=decision
+        )
+    )
+    assert decided["status"] == "APPEAL_STATUS_APPROVED"
+
+    after = ok(gateway.get("/api/v1/evaluation/indicators", headers=admin))
+    assert after["bad"] == before["bad"] and after["ratings"] == before["ratings"]
+    kept = ok(gateway.get(f"/api/v1/evaluation/cases/{case_no}/ratings", headers=tenant_admin))["ratings"]
+    assert kept[0]["excluded"] and kept[0]["excluded_reason"]
+
+
+def test_the_tenant_admin_sets_the_rules_and_staff_read_them(embedded_gateway, login) -> None:  # type: ignore[no-untyped-def]
+    gateway = embedded_gateway
+    tenant_admin, clerk = login(gateway, "jinjiang.admin"), login(gateway, "jinjiang.clerk")
+    rules = {"default_after_days": 10, "default_level": 4, "callback_workdays": 1, "rectify_workdays": 10}
+    assert gateway.put("/api/v1/evaluation/settings", headers=clerk, json=rules).status_code == 403
+    wrong = gateway.put(
+        "/api/v1/evaluation/settings", headers=tenant_admin, json={**rules, "default_level": 1}
+    )
+    assert wrong.status_code == 422
+    ok(gateway.put("/api/v1/evaluation/settings", headers=tenant_admin, json=rules))
+    assert ok(gateway.get("/api/v1/evaluation/settings", headers=clerk))["rectify_workdays"] == 10
+    ok(
+        gateway.put(
+            "/api/v1/evaluation/settings", headers=tenant_admin, json={**rules, "rectify_workdays": 15}
+        )
+    )

@@ -1,0 +1,144 @@
+"""Evaluation tables (好差评); the metadata holds the outbox and the inbox."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import JSON, Boolean, DateTime, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+from ywtb.common.db import TenantMixin
+from ywtb.common.tables import service_metadata
+
+metadata = service_metadata("evaluation")
+outbox, inbox = metadata.outbox, metadata.inbox
+
+
+class Base(DeclarativeBase):
+    """Declarative base of the evaluation database."""
+
+    metadata = metadata
+
+
+class TenantSettings(Base):
+    """A tenant's 好差评 rules (a tenant without a row has the defaults of tenant_settings.py)."""
+
+    __tablename__ = "tenant_settings"
+    tenant: Mapped[str] = mapped_column(String(6), primary_key=True)
+    rate_at_receipt: Mapped[bool] = mapped_column(Boolean)
+    rate_at_acceptance: Mapped[bool] = mapped_column(Boolean)
+    default_after_days: Mapped[int] = mapped_column(Integer)
+    default_level: Mapped[int] = mapped_column(Integer)
+    callback_workdays: Mapped[int] = mapped_column(Integer)
+    rectify_workdays: Mapped[int] = mapped_column(Integer)
+    updated_by: Mapped[str] = mapped_column(String(64))
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class Rateable(TenantMixin, Base):
+    """A case at a stage its applicant may rate (收件, 受理, 办结), until rated or rated by default."""
+
+    __tablename__ = "rateables"
+    case_no: Mapped[str] = mapped_column(String(64), primary_key=True)
+    stage: Mapped[str] = mapped_column(String(12), primary_key=True)
+    dept: Mapped[str] = mapped_column(String(18), index=True)
+    item_id: Mapped[str] = mapped_column(String(64), index=True)
+    item_name: Mapped[str] = mapped_column(String(200), default="")
+    owner: Mapped[str] = mapped_column(String(64), default="", index=True)
+    holder_name: Mapped[str] = mapped_column(String(200), default="")
+    status: Mapped[str] = mapped_column(String(10), index=True)
+    reached_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    default_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True, index=True)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    last_error: Mapped[str] = mapped_column(Text, default="")
+    next_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+# Rateable statuses: the holder not read yet, open to its applicant, rated, rated by default (channel 7).
+PENDING, OPEN, RATED, DEFAULTED = "pending", "open", "rated", "defaulted"
+# Stages (在收件、受理、办结进行评价).
+RECEIPT, ACCEPTANCE, COMPLETION = "receipt", "acceptance", "completion"
+
+
+class Rating(TenantMixin, Base):
+    """评价: one per case and stage (一事一评) and one follow-up; never deleted (an appeal excludes it)."""
+
+    __tablename__ = "ratings"
+    __table_args__ = (UniqueConstraint("case_no", "stage", "follow_up", name="uq_ratings_case_stage"),)
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    case_no: Mapped[str] = mapped_column(String(64), index=True)
+    stage: Mapped[str] = mapped_column(String(12))
+    dept: Mapped[str] = mapped_column(String(18), index=True)
+    item_id: Mapped[str] = mapped_column(String(64), index=True)
+    item_name: Mapped[str] = mapped_column(String(200), default="")
+    rater: Mapped[str] = mapped_column(String(64), default="", index=True)  # "" for a default rating
+    rater_name: Mapped[str] = mapped_column(String(200), default="")
+    real_name: Mapped[bool] = mapped_column(Boolean)
+    level: Mapped[int] = mapped_column(Integer)
+    indicators: Mapped[dict[str, Any]] = mapped_column(JSON)
+    comment: Mapped[str] = mapped_column(String(500), default="")
+    channel: Mapped[int] = mapped_column(Integer)
+    follow_up: Mapped[bool] = mapped_column(Boolean)
+    system_default: Mapped[bool] = mapped_column(Boolean)
+    excluded: Mapped[bool] = mapped_column(Boolean, default=False)
+    excluded_reason: Mapped[str] = mapped_column(String(200), default="")
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+
+
+class Rectification(TenantMixin, Base):
+    """整改: a bad review's callback and rectification by the handling department, told to the rater."""
+
+    __tablename__ = "rectifications"
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    rating_id: Mapped[str] = mapped_column(String(32), unique=True)
+    case_no: Mapped[str] = mapped_column(String(64), index=True)
+    dept: Mapped[str] = mapped_column(String(18), index=True)
+    rater: Mapped[str] = mapped_column(String(64), default="", index=True)
+    status: Mapped[str] = mapped_column(String(12), index=True)
+    callback_due: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    rectify_due: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    callback_note: Mapped[str] = mapped_column(String(500), default="")
+    called_back_by: Mapped[str] = mapped_column(String(64), default="")
+    called_back_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    result: Mapped[str] = mapped_column(String(1000), default="")
+    rectified_by: Mapped[str] = mapped_column(String(64), default="")
+    rectified_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    rater_verdict: Mapped[str] = mapped_column(String(12), default="")
+    rater_comment: Mapped[str] = mapped_column(String(500), default="")
+    callback_overdue: Mapped[bool] = mapped_column(Boolean, default=False)
+    rectify_overdue: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+# Rectification statuses.
+TO_CALL, CALLED_BACK, RECTIFIED, CONFIRMED, DISPUTED, WITHDRAWN = (
+    "to_call",
+    "called_back",
+    "rectified",
+    "confirmed",
+    "disputed",
+    "withdrawn",
+)
+
+
+class Appeal(TenantMixin, Base):
+    """申诉: a department asks to remove a mistaken or malicious rating; the tenant's 政务服务管理 decides."""
+
+    __tablename__ = "appeals"
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    rating_id: Mapped[str] = mapped_column(String(32), index=True)
+    dept: Mapped[str] = mapped_column(String(18), index=True)
+    reason: Mapped[str] = mapped_column(String(500))
+    evidence: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(10), index=True)
+    requested_by: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    decided_by: Mapped[str] = mapped_column(String(64), default="")
+    decision: Mapped[str] = mapped_column(String(500), default="")
+    decided_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+
+
+APPEAL_PENDING, APPEAL_APPROVED, APPEAL_REJECTED = "pending", "approved", "rejected"
