@@ -118,7 +118,14 @@ def test_an_approved_appeal_takes_a_rating_out_of_the_indicators(embedded_gatewa
 def test_the_tenant_admin_sets_the_rules_and_staff_read_them(embedded_gateway, login) -> None:  # type: ignore[no-untyped-def]
     gateway = embedded_gateway
     tenant_admin, clerk = login(gateway, "jinjiang.admin"), login(gateway, "jinjiang.clerk")
-    rules = {"default_after_days": 10, "default_level": 4, "callback_workdays": 1, "rectify_workdays": 10}
+    rules = {
+        "default_after_days": 10,
+        "default_level": 4,
+        "callback_workdays": 1,
+        "rectify_workdays": 10,
+        "consultation_workdays": 5,
+        "complaint_workdays": 5,
+    }
     assert gateway.put("/api/v1/evaluation/settings", headers=clerk, json=rules).status_code == 403
     wrong = gateway.put(
         "/api/v1/evaluation/settings", headers=tenant_admin, json={**rules, "default_level": 1}
@@ -131,3 +138,66 @@ def test_the_tenant_admin_sets_the_rules_and_staff_read_them(embedded_gateway, l
             "/api/v1/evaluation/settings", headers=tenant_admin, json={**rules, "rectify_workdays": 15}
         )
     )
+
+
+def test_a_consultation_is_answered_and_published_and_a_complaint_escalated(embedded_gateway, login) -> None:  # type: ignore[no-untyped-def]
+    gateway = embedded_gateway
+    citizen, clerk = login(gateway, CITIZEN), login(gateway, "jinjiang.clerk")
+    other, tenant_admin = login(gateway, "jinjiang.clerk2"), login(gateway, "jinjiang.admin")
+    case_no = completed_case(gateway, login)
+    item_id = ok(gateway.get(f"/api/v1/cases/{case_no}", headers=citizen))["item_id"]
+    question = {
+        "kind": "consultation",
+        "title": "个体户登记材料",
+        "question": "请问个体工商户设立登记需要携带经营场所证明原件吗？",
+        "item_id": item_id,
+        "consent_to_publish": True,
+    }
+    asked = ok(gateway.post("/api/v1/evaluation/inquiries", headers=citizen, json=question), 201)
+    assert asked["status"] == "INQUIRY_STATUS_ASKED" and asked["reply_due"] and asked["dept_name"]
+    assert asked["id"] in [
+        i["id"] for i in ok(gateway.get("/api/v1/evaluation/inquiries?open_only=true", headers=clerk))
+    ]
+    assert asked["id"] not in [
+        i["id"] for i in ok(gateway.get("/api/v1/evaluation/inquiries", headers=other))
+    ]
+    answer = {"reply": "网上申报时上传电子件即可，无需携带原件。", "publish": True}
+    answered = ok(
+        gateway.post(f"/api/v1/evaluation/inquiries/{asked['id']}/reply", headers=clerk, json=answer)
+    )
+    assert (answered["status"], answered["published"], answered["answered_late"]) == (
+        "INQUIRY_STATUS_ANSWERED",
+        True,
+        False,
+    )
+    public = ok(
+        httpx.get(f"{gateway.base_url}/api/v1/evaluation/replies", params={"query": "经营场所证明原件"})
+    )
+    (shown,) = [r for r in public if r["id"] == asked["id"]]
+    assert shown["reply"] == answer["reply"] and shown["dept_name"] and "asker" not in shown
+
+    complaint = {
+        "kind": "complaint",
+        "title": "办理不满意",
+        "question": "办件过程中多次被要求补正，希望改进。",
+        "case_no": case_no,
+    }
+    filed = ok(gateway.post("/api/v1/evaluation/inquiries", headers=citizen, json=complaint), 201)
+    escalated = ok(
+        gateway.post(
+            f"/api/v1/evaluation/inquiries/{filed['id']}/escalation",
+            headers=citizen,
+            json={"reason": "希望上级督办"},
+        )
+    )
+    assert escalated["status"] == "INQUIRY_STATUS_ESCALATED"
+    assert (
+        gateway.post(
+            f"/api/v1/evaluation/inquiries/{filed['id']}/reply", headers=clerk, json=answer
+        ).status_code
+        == 404
+    )
+    reply = {"reply": "已督促部门一次性告知补正材料，并向您致歉。", "publish": False}
+    ok(gateway.post(f"/api/v1/evaluation/inquiries/{filed['id']}/reply", headers=tenant_admin, json=reply))
+    mine = ok(gateway.get("/api/v1/evaluation/inquiries/mine", headers=citizen))
+    assert {i["id"]: i["status"] for i in mine}[filed["id"]] == "INQUIRY_STATUS_ANSWERED"

@@ -7,12 +7,14 @@ from datetime import UTC, datetime
 
 import pytest
 
+from ywtb.api.catalog.v1 import catalog_pb2
 from ywtb.api.intake.v1 import intake_pb2
 from ywtb.common.auth.principal import Principal
 from ywtb.common.db import Database
 from ywtb.common.migrations import script_location_of, upgrade
 from ywtb.evaluation.appeals import Appeals
 from ywtb.evaluation.indicators import Indicators
+from ywtb.evaluation.inquiries import Inquiries
 from ywtb.evaluation.rateables import Rateables
 from ywtb.evaluation.ratings import Ratings
 from ywtb.evaluation.reads import Reads
@@ -52,11 +54,26 @@ class Facts:
         if self.down:
             raise ConnectionError("intake down")
         return intake_pb2.GetCaseHolderResponse(
-            case_no=case_no, owner="citizen-1", holder_name="张三", item_name="个体工商户设立登记"
+            case_no=case_no,
+            tenant="510104",
+            dept=DEPT,
+            dept_name="成都市锦江区市场监督管理局",
+            owner="citizen-1",
+            holder_name="张三",
+            item_name="个体工商户设立登记",
         )
 
     def guide(self, item_id: str, version: int):  # type: ignore[no-untyped-def]
         raise AssertionError("the evaluation service reads no guide")
+
+    def item(self, item_id: str) -> catalog_pb2.GuideVersion:
+        return catalog_pb2.GuideVersion(
+            item_id=item_id,
+            tenant="510104",
+            dept=DEPT,
+            dept_name="成都市锦江区市场监督管理局",
+            guide=catalog_pb2.Guide(name="个体工商户设立登记"),
+        )
 
 
 @dataclass
@@ -73,6 +90,7 @@ class World:
     appeals: Appeals
     rules: TenantRules
     indicators: Indicators
+    inquiries: Inquiries
 
     def complete(self, case_no: str = "C-1", tenant: str = "510104", dept: str = DEPT) -> None:
         """The case completed (as the consumer notes it) and its holder read."""
@@ -99,4 +117,5 @@ def world(sqlite_url: str) -> World:
         appeals=Appeals(db, rectifications, clock=clock),
         rules=TenantRules(db, clock=clock),
         indicators=Indicators(db, clock=clock),
+        inquiries=Inquiries(db, facts, clock=clock),
     )

@@ -48,7 +48,14 @@ TENANT_ADMIN = Principal(subject="admin-1", tenant="510104", roles=frozenset({"t
 
 def test_settings_changed_then_read_over_grpc(stub: evaluation_pb2_grpc.EvaluationServiceStub) -> None:
     admin = list(sign_principal(TENANT_ADMIN, KEY.encode()).items())
-    wanted = pb.Settings(default_after_days=7, default_level=4, callback_workdays=1, rectify_workdays=5)
+    wanted = pb.Settings(
+        default_after_days=7,
+        default_level=4,
+        callback_workdays=1,
+        rectify_workdays=5,
+        consultation_workdays=5,
+        complaint_workdays=5,
+    )
     stub.UpdateSettings(pb.UpdateSettingsRequest(settings=wanted), metadata=admin, timeout=10)
     clerk = list(sign_principal(CLERK, KEY.encode()).items())
     got = stub.GetSettings(pb.GetSettingsRequest(), metadata=clerk, timeout=10)

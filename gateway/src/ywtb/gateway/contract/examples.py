@@ -109,6 +109,14 @@ BY_MESSAGE: dict[str, Any] = {
     "Rating.level": 5,
     "Rectification.level": 1,
     "Appeal.level": 1,
+    "AskQuestionRequest.kind": "consultation",
+    "AskQuestionRequest.title": "个体工商户登记需要哪些材料",
+    "AskQuestionRequest.question": "请问在锦江区办理个体工商户设立登记，需要携带哪些材料原件？",
+    "Inquiry.kind": "consultation",
+    "PublishedReply.kind": "consultation",
+    "AnswerInquiryRequest.reply": "需携带经营者身份证和经营场所使用证明，可在网上提交电子材料。",
+    "Inquiry.reply": "需携带经营者身份证和经营场所使用证明，可在网上提交电子材料。",
+    "PublishedReply.reply": "需携带经营者身份证和经营场所使用证明，可在网上提交电子材料。",
 }
 _TYPES = {
     FieldDescriptor.CPPTYPE_STRING: str,

@@ -1,6 +1,6 @@
 """好差评 REST routes: a case's ratings and rating it, the caller's ratings, the department's ratings and
 rectifications (callback, result), the rater's confirmation, appeals and their decision, settings and the
-indicators."""
+indicators; 咨询投诉: asking, the department's queue, answers, escalation, the public replies."""
 
 from __future__ import annotations
 
@@ -10,8 +10,8 @@ from fastapi import APIRouter, Depends, Path, Query
 from pydantic import Field
 
 from ywtb.api.evaluation.v1 import evaluation_pb2 as pb
-from ywtb.gateway.auth import CurrentPrincipal
-from ywtb.gateway.contract.answers import WRITE, answers
+from ywtb.gateway.auth import CurrentPrincipal, OptionalPrincipal
+from ywtb.gateway.contract.answers import PUBLIC, WRITE, answers
 from ywtb.gateway.contract.models import input_model
 from ywtb.gateway.grpc_aio import AsyncStub
 from ywtb.gateway.routes.grpc_json import app_state, to_json, to_proto
@@ -27,6 +27,9 @@ READS = [
         "ListAppeals",
         "GetSettings",
         "GetIndicators",
+        "ListMyInquiries",
+        "ListInquiries",
+        "ListPublishedReplies",
     )
 ]
 ID = r"^[A-Za-z0-9_-]{1,64}$"
@@ -70,15 +73,49 @@ DecisionIn = input_model(
     required=("approve", "decision"),
     rules={"decision": Field(min_length=2, max_length=500)},
 )
+AskIn = input_model(
+    pb.AskQuestionRequest.DESCRIPTOR,
+    required=("kind", "title", "question"),
+    rules={
+        "kind": Field(pattern="^(consultation|complaint)$"),
+        "title": Field(min_length=2, max_length=100),
+        "question": Field(min_length=5, max_length=2000),
+        "item_id": Field(max_length=64),
+        "case_no": Field(max_length=64),
+        "dept": Field(max_length=18),
+        "tenant": Field(pattern=r"^(|\d{6})$"),
+    },
+)
+AnswerIn = input_model(
+    pb.AnswerInquiryRequest.DESCRIPTOR,
+    exclude=("id",),
+    required=("reply",),
+    rules={"reply": Field(min_length=2, max_length=2000)},
+)
+EscalateIn = input_model(
+    pb.EscalateComplaintRequest.DESCRIPTOR,
+    exclude=("id",),
+    required=("reason",),
+    rules={"reason": Field(min_length=2, max_length=500)},
+)
 SettingsIn = input_model(
     pb.Settings.DESCRIPTOR,
     exclude=("tenant",),
-    required=("default_after_days", "default_level", "callback_workdays", "rectify_workdays"),
+    required=(
+        "default_after_days",
+        "default_level",
+        "callback_workdays",
+        "rectify_workdays",
+        "consultation_workdays",
+        "complaint_workdays",
+    ),
     rules={
         "default_after_days": Field(ge=1, le=60),
         "default_level": Field(ge=3, le=5),
         "callback_workdays": Field(ge=1, le=5),
         "rectify_workdays": Field(ge=1, le=60),
+        "consultation_workdays": Field(ge=1, le=30),
+        "complaint_workdays": Field(ge=1, le=30),
     },
 )
 
@@ -254,5 +291,71 @@ def build_evaluation_router() -> APIRouter:
     ) -> dict[str, Any]:
         request = pb.GetIndicatorsRequest(tenant=tenant, dept=dept, item_id=item_id, since=since, until=until)
         return to_json(await stub.GetIndicators(request))
+
+    @router.post(
+        "/inquiries",
+        summary="咨询事项或投诉办件、部门（个人或法人账号）",
+        **answers(pb.Inquiry, status=201, errors=WRITE),
+    )
+    async def ask(body: AskIn, principal: CurrentPrincipal, stub: Stub) -> dict[str, Any]:  # type: ignore[valid-type]
+        return to_json((await stub.AskQuestion(to_proto(body, pb.AskQuestionRequest()))).inquiry)
+
+    @router.get("/inquiries/mine", summary="我的咨询投诉及答复", **answers(pb.Inquiry, many=True))
+    async def my_inquiries(principal: CurrentPrincipal, stub: Stub) -> list[dict[str, Any]]:
+        reply = await stub.ListMyInquiries(pb.ListMyInquiriesRequest())
+        return [to_json(i) for i in reply.inquiries]
+
+    @router.get(
+        "/inquiries",
+        summary="本部门待答复的咨询投诉（租户管理员：升级的投诉），按答复期限排序",
+        **answers(pb.Inquiry, many=True),
+    )
+    async def inquiries(
+        principal: CurrentPrincipal, stub: Stub, open_only: bool = False
+    ) -> list[dict[str, Any]]:
+        reply = await stub.ListInquiries(pb.ListInquiriesRequest(open_only=open_only))
+        return [to_json(i) for i in reply.inquiries]
+
+    @router.post(
+        "/inquiries/{inquiry_id}/reply",
+        summary="答复咨询投诉（提问人同意时可公开）",
+        **answers(pb.Inquiry, errors=WRITE),
+    )
+    async def answer(
+        inquiry_id: Annotated[str, Path(pattern=ID)],
+        body: AnswerIn,  # type: ignore[valid-type]
+        principal: CurrentPrincipal,
+        stub: Stub,
+    ) -> dict[str, Any]:
+        request = to_proto(body, pb.AnswerInquiryRequest(id=inquiry_id))
+        return to_json((await stub.AnswerInquiry(request)).inquiry)
+
+    @router.post(
+        "/inquiries/{inquiry_id}/escalation",
+        summary="投诉升级到本级政务服务管理部门（投诉人）",
+        **answers(pb.Inquiry, errors=WRITE),
+    )
+    async def escalate(
+        inquiry_id: Annotated[str, Path(pattern=ID)],
+        body: EscalateIn,  # type: ignore[valid-type]
+        principal: CurrentPrincipal,
+        stub: Stub,
+    ) -> dict[str, Any]:
+        request = to_proto(body, pb.EscalateComplaintRequest(id=inquiry_id))
+        return to_json((await stub.EscalateComplaint(request)).inquiry)
+
+    @router.get(
+        "/replies",
+        summary="公开的咨询投诉答复（可检索，无需登录）",
+        **answers(pb.PublishedReply, many=True, errors=PUBLIC),
+    )
+    async def published_replies(
+        principal: OptionalPrincipal,
+        stub: Stub,
+        tenant: Annotated[str, Query(pattern=r"^(|\d{6})$")] = "",
+        query: Annotated[str, Query(max_length=50)] = "",
+    ) -> list[dict[str, Any]]:
+        reply = await stub.ListPublishedReplies(pb.ListPublishedRepliesRequest(tenant=tenant, query=query))
+        return [to_json(r) for r in reply.replies]
 
     return router

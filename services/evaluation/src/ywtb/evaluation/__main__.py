@@ -11,6 +11,7 @@ from ywtb.evaluation.config import EvaluationSettings
 from ywtb.evaluation.consumer import case_consumer
 from ywtb.evaluation.grpc_api import EvaluationServicer
 from ywtb.evaluation.indicators import Indicators
+from ywtb.evaluation.inquiries import Inquiries
 from ywtb.evaluation.models import metadata
 from ywtb.evaluation.rateables import Rateables
 from ywtb.evaluation.ratings import Ratings
@@ -23,7 +24,8 @@ def build(kit: Kit[EvaluationSettings]) -> Parts:
     """The use cases, their servicer, the case consumer and the holder, default and overdue rounds."""
     settings = kit.settings
     rectifications = Rectifications(kit.db)
-    facts = GrpcCaseFacts(settings.intake_target, None, kit.signing_key)
+    facts = GrpcCaseFacts(settings.intake_target, settings.catalog_target, kit.signing_key)
+    inquiries = Inquiries(kit.db, facts)
     rateables = Rateables(kit.db, facts, rectifications)
     ratings = Ratings(kit.db, rectifications)
     servicer = EvaluationServicer(
@@ -32,6 +34,7 @@ def build(kit: Kit[EvaluationSettings]) -> Parts:
         Appeals(kit.db, rectifications),
         TenantRules(kit.db),
         Indicators(kit.db),
+        inquiries,
     )
     return Parts(
         servicers=[(evaluation_pb2_grpc.add_EvaluationServiceServicer_to_server, servicer)],
@@ -40,6 +43,7 @@ def build(kit: Kit[EvaluationSettings]) -> Parts:
             "holders": periodic("holders", rateables.holder_round, interval_s=settings.holder_interval_s),
             "defaults": periodic("defaults", rateables.default_round, interval_s=settings.sweep_interval_s),
             "overdue": periodic("overdue", rectifications.sweep, interval_s=settings.sweep_interval_s),
+            "inquiries": periodic("inquiries", inquiries.sweep, interval_s=settings.sweep_interval_s),
         },
     )
 

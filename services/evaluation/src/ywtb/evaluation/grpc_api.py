@@ -5,30 +5,35 @@ from __future__ import annotations
 from ywtb.api.evaluation.v1 import evaluation_pb2 as pb
 from ywtb.api.evaluation.v1 import evaluation_pb2_grpc
 from ywtb.common.auth.principal import Principal
-from ywtb.common.clock import utc
+from ywtb.common.clock import utc, utc_now
 from ywtb.common.context import current_principal
 from ywtb.common.errors import Unauthenticated
-from ywtb.common.grpc import allow
+from ywtb.common.grpc import allow, public
 from ywtb.common.tenancy import APPLICANT_ROLES, PLATFORM_ADMIN, STAFF_ROLES, TENANT_ADMIN, UNBOUND_ROLES
 from ywtb.common.timestamps import timestamp
 from ywtb.evaluation.appeals import Appeals
 from ywtb.evaluation.authz import APPEAL_ROLES, HANDLER_ROLES
 from ywtb.evaluation.indicators import Indicators, scope_of
+from ywtb.evaluation.inquiries import Inquiries, Question, overdue_now
 from ywtb.evaluation.models import (
     ACCEPTANCE,
+    ANSWERED,
     APPEAL_APPROVED,
     APPEAL_PENDING,
     APPEAL_REJECTED,
+    ASKED,
     CALLED_BACK,
     COMPLETION,
     CONFIRMED,
     DISPUTED,
+    ESCALATED,
     OPEN,
     RECEIPT,
     RECTIFIED,
     TO_CALL,
     WITHDRAWN,
     Appeal,
+    Inquiry,
     Rateable,
     Rating,
     Rectification,
@@ -46,6 +51,11 @@ RECTIFICATION_PB = {
     CONFIRMED: pb.RECTIFICATION_STATUS_CONFIRMED,
     DISPUTED: pb.RECTIFICATION_STATUS_DISPUTED,
     WITHDRAWN: pb.RECTIFICATION_STATUS_WITHDRAWN,
+}
+INQUIRY_PB = {
+    ASKED: pb.INQUIRY_STATUS_ASKED,
+    ANSWERED: pb.INQUIRY_STATUS_ANSWERED,
+    ESCALATED: pb.INQUIRY_STATUS_ESCALATED,
 }
 APPEAL_PB = {
     APPEAL_PENDING: pb.APPEAL_STATUS_PENDING,
@@ -140,6 +150,45 @@ def _appeal(appeal: Appeal, rating: Rating | None = None) -> pb.Appeal:
     )
 
 
+def _inquiry(inquiry: Inquiry) -> pb.Inquiry:
+    return pb.Inquiry(
+        id=inquiry.id,
+        kind=inquiry.kind,
+        tenant=inquiry.tenant,
+        dept=inquiry.dept,
+        dept_name=inquiry.dept_name,
+        item_id=inquiry.item_id,
+        item_name=inquiry.item_name,
+        case_no=inquiry.case_no,
+        title=inquiry.title,
+        question=inquiry.question,
+        consent_to_publish=inquiry.consent_to_publish,
+        status=INQUIRY_PB[inquiry.status],
+        reply_due=timestamp(utc(inquiry.reply_due)),
+        reply=inquiry.reply,
+        replied_at=timestamp(utc(inquiry.replied_at)) if inquiry.replied_at else None,
+        answered_late=inquiry.answered_late,
+        overdue=overdue_now(inquiry, utc_now()),
+        published=inquiry.published,
+        escalation=inquiry.escalation,
+        created_at=timestamp(utc(inquiry.created_at)),
+    )
+
+
+def _published(inquiry: Inquiry) -> pb.PublishedReply:
+    return pb.PublishedReply(
+        id=inquiry.id,
+        kind=inquiry.kind,
+        title=inquiry.title,
+        question=inquiry.question,
+        reply=inquiry.reply,
+        dept_name=inquiry.dept_name,
+        item_name=inquiry.item_name,
+        asked_at=timestamp(utc(inquiry.created_at)),
+        replied_at=timestamp(utc(inquiry.replied_at)) if inquiry.replied_at else None,
+    )
+
+
 def _settings(rules: Rules) -> pb.Settings:
     return pb.Settings(
         tenant=rules.tenant,
@@ -149,6 +198,8 @@ def _settings(rules: Rules) -> pb.Settings:
         default_level=rules.default_level,
         callback_workdays=rules.callback_workdays,
         rectify_workdays=rules.rectify_workdays,
+        consultation_workdays=rules.consultation_workdays,
+        complaint_workdays=rules.complaint_workdays,
     )
 
 
@@ -162,6 +213,7 @@ class EvaluationServicer(evaluation_pb2_grpc.EvaluationServiceServicer):
         appeals: Appeals,
         rules: TenantRules,
         indicators: Indicators,
+        inquiries: Inquiries,
     ) -> None:
         self.ratings = ratings
         self.reads = reads
@@ -169,6 +221,7 @@ class EvaluationServicer(evaluation_pb2_grpc.EvaluationServiceServicer):
         self.appeals = appeals
         self.rules = rules
         self.indicators = indicators
+        self.inquiries = inquiries
 
     # The door of each RPC (@public or @allow(*roles); the kit refuses to serve an undeclared one): the roles
     # its use case can admit at all. The use case (authz) still decides tenant and department.
@@ -261,6 +314,8 @@ class EvaluationServicer(evaluation_pb2_grpc.EvaluationServiceServicer):
             default_level=given.default_level,
             callback_workdays=given.callback_workdays,
             rectify_workdays=given.rectify_workdays,
+            consultation_workdays=given.consultation_workdays,
+            complaint_workdays=given.complaint_workdays,
         )
         return _settings(self.rules.update(_caller(), wanted))
 
@@ -271,3 +326,42 @@ class EvaluationServicer(evaluation_pb2_grpc.EvaluationServiceServicer):
         )
         figures = self.indicators.of(scope)
         return pb.Indicators(**figures.__dict__)
+
+    @allow(*APPLICANT_ROLES)
+    def AskQuestion(self, request, context):  # noqa: N802
+        asked = Question(
+            kind=request.kind,
+            title=request.title,
+            question=request.question,
+            item_id=request.item_id,
+            case_no=request.case_no,
+            tenant=request.tenant,
+            dept=request.dept,
+            consent_to_publish=request.consent_to_publish,
+        )
+        return pb.InquiryResponse(inquiry=_inquiry(self.inquiries.ask(_caller(), asked)))
+
+    @allow(*APPLICANT_ROLES)
+    def ListMyInquiries(self, request, context):  # noqa: N802
+        return pb.ListInquiriesResponse(inquiries=[_inquiry(i) for i in self.inquiries.mine(_caller())])
+
+    @allow(*STAFF_ROLES)
+    def ListInquiries(self, request, context):  # noqa: N802
+        found = self.inquiries.queue(_caller(), request.open_only)
+        return pb.ListInquiriesResponse(inquiries=[_inquiry(i) for i in found])
+
+    @allow(*HANDLER_ROLES, TENANT_ADMIN)
+    def AnswerInquiry(self, request, context):  # noqa: N802
+        done = self.inquiries.answer(_caller(), request.id, request.reply, request.publish)
+        return pb.InquiryResponse(inquiry=_inquiry(done))
+
+    @allow(*APPLICANT_ROLES)
+    def EscalateComplaint(self, request, context):  # noqa: N802
+        return pb.InquiryResponse(
+            inquiry=_inquiry(self.inquiries.escalate(_caller(), request.id, request.reason))
+        )
+
+    @public  # the published questions and answers are public (no asker in them)
+    def ListPublishedReplies(self, request, context):  # noqa: N802
+        found = self.inquiries.published(request.tenant, request.query)
+        return pb.ListPublishedRepliesResponse(replies=[_published(i) for i in found])

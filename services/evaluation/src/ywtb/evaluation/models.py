@@ -32,6 +32,8 @@ class TenantSettings(Base):
     default_level: Mapped[int] = mapped_column(Integer)
     callback_workdays: Mapped[int] = mapped_column(Integer)
     rectify_workdays: Mapped[int] = mapped_column(Integer)
+    consultation_workdays: Mapped[int] = mapped_column(Integer)
+    complaint_workdays: Mapped[int] = mapped_column(Integer)
     updated_by: Mapped[str] = mapped_column(String(64))
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
@@ -142,3 +144,37 @@ class Appeal(TenantMixin, Base):
 
 
 APPEAL_PENDING, APPEAL_APPROVED, APPEAL_REJECTED = "pending", "approved", "rejected"
+
+
+class Inquiry(TenantMixin, Base):
+    """咨询 about an item or 投诉 about a case or a department, routed to the department, answered in time."""
+
+    __tablename__ = "inquiries"
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(12), index=True)
+    dept: Mapped[str] = mapped_column(String(18), index=True)
+    dept_name: Mapped[str] = mapped_column(String(200), default="")
+    item_id: Mapped[str] = mapped_column(String(64), default="", index=True)
+    item_name: Mapped[str] = mapped_column(String(200), default="")
+    case_no: Mapped[str] = mapped_column(String(64), default="")
+    asker: Mapped[str] = mapped_column(String(64), index=True)
+    asker_name: Mapped[str] = mapped_column(String(200), default="")
+    title: Mapped[str] = mapped_column(String(100))
+    question: Mapped[str] = mapped_column(Text)
+    consent_to_publish: Mapped[bool] = mapped_column(Boolean)
+    status: Mapped[str] = mapped_column(String(10), index=True)
+    reply_due: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    reply: Mapped[str] = mapped_column(Text, default="")
+    replied_by: Mapped[str] = mapped_column(String(64), default="")
+    replied_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    answered_late: Mapped[bool] = mapped_column(Boolean, default=False)
+    overdue_raised: Mapped[bool] = mapped_column(Boolean, default=False)
+    published: Mapped[bool] = mapped_column(Boolean, default=False, index=True)
+    escalation: Mapped[str] = mapped_column(String(500), default="")
+    escalated_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+
+
+CONSULTATION, COMPLAINT = "consultation", "complaint"
+# Inquiry statuses: waiting for the department's reply, answered, escalated to the tenant (政务服务管理).
+ASKED, ANSWERED, ESCALATED = "asked", "answered", "escalated"

@@ -20,12 +20,15 @@ LIMITS = (
     ("default_level", 3, 5, "默认评价须为基本满意（3）至非常满意（5）。"),
     ("callback_workdays", 1, 5, "差评回访时限须为 1 至 5 个工作日。"),
     ("rectify_workdays", 1, 60, "差评整改时限须为 1 至 60 个工作日。"),
+    ("consultation_workdays", 1, 30, "咨询答复时限须为 1 至 30 个工作日。"),
+    ("complaint_workdays", 1, 30, "投诉答复时限须为 1 至 30 个工作日。"),
 )
 
 
 @dataclass(frozen=True)
 class Rules:
-    """A tenant's rules (defaults: rate at completion only, 满意 after 10 days, callback 1, rectify 15)."""
+    """A tenant's rules (defaults: rate at completion only, 满意 after 10 days, callback 1, rectify 15, a
+    consultation answered in 5 working days — the seed indicators' figure — and a complaint in 5)."""
 
     tenant: str
     rate_at_receipt: bool = False
@@ -34,6 +37,8 @@ class Rules:
     default_level: int = 4
     callback_workdays: int = 1
     rectify_workdays: int = 15
+    consultation_workdays: int = 5
+    complaint_workdays: int = 5
 
 
 def rules_of(session: Session, tenant: str) -> Rules:
@@ -49,6 +54,8 @@ def rules_of(session: Session, tenant: str) -> Rules:
         default_level=row.default_level,
         callback_workdays=row.callback_workdays,
         rectify_workdays=row.rectify_workdays,
+        consultation_workdays=row.consultation_workdays,
+        complaint_workdays=row.complaint_workdays,
     )
 
 

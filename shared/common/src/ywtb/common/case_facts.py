@@ -25,6 +25,9 @@ class CaseFacts(Protocol):
     def guide(self, item_id: str, version: int) -> catalog_pb2.Guide:
         """The guide of the item version the case was submitted under."""
 
+    def item(self, item_id: str) -> catalog_pb2.GuideVersion:
+        """The item's live published version: its tenant, department and guide."""
+
 
 class GrpcCaseFacts:
     """IntakeService.GetCaseHolder and CatalogService.GetGuide as the service itself, with retries."""
@@ -60,7 +63,12 @@ class GrpcCaseFacts:
             return self._intake.GetCaseHolder(intake_pb2.GetCaseHolderRequest(case_no=case_no, fields=fields))
 
     def guide(self, item_id: str, version: int) -> catalog_pb2.Guide:
+        return self._version(item_id, version).guide
+
+    def item(self, item_id: str) -> catalog_pb2.GuideVersion:
+        return self._version(item_id, 0)
+
+    def _version(self, item_id: str, version: int) -> catalog_pb2.GuideVersion:
         if self._catalog is None:
             raise RuntimeError("GrpcCaseFacts made without a catalog target reads no guide")
-        request = catalog_pb2.GetGuideRequest(item_id=item_id, version=version)
-        return self._catalog.GetGuide(request).guide.guide
+        return self._catalog.GetGuide(catalog_pb2.GetGuideRequest(item_id=item_id, version=version)).guide

@@ -1,4 +1,4 @@
-"""outbox inbox tenant_settings rateables ratings rectifications appeals
+"""outbox inbox tenant_settings rateables ratings rectifications appeals inquiries
 
 Revision ID: 0001
 Revises:
@@ -37,6 +37,42 @@ def upgrade() -> None:
     op.create_index(op.f("ix_appeals_rating_id"), "appeals", ["rating_id"], unique=False)
     op.create_index(op.f("ix_appeals_status"), "appeals", ["status"], unique=False)
     op.create_index(op.f("ix_appeals_tenant"), "appeals", ["tenant"], unique=False)
+    op.create_table(
+        "inquiries",
+        sa.Column("id", sa.String(length=32), nullable=False),
+        sa.Column("kind", sa.String(length=12), nullable=False),
+        sa.Column("dept", sa.String(length=18), nullable=False),
+        sa.Column("dept_name", sa.String(length=200), nullable=False),
+        sa.Column("item_id", sa.String(length=64), nullable=False),
+        sa.Column("item_name", sa.String(length=200), nullable=False),
+        sa.Column("case_no", sa.String(length=64), nullable=False),
+        sa.Column("asker", sa.String(length=64), nullable=False),
+        sa.Column("asker_name", sa.String(length=200), nullable=False),
+        sa.Column("title", sa.String(length=100), nullable=False),
+        sa.Column("question", sa.Text(), nullable=False),
+        sa.Column("consent_to_publish", sa.Boolean(), nullable=False),
+        sa.Column("status", sa.String(length=10), nullable=False),
+        sa.Column("reply_due", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("reply", sa.Text(), nullable=False),
+        sa.Column("replied_by", sa.String(length=64), nullable=False),
+        sa.Column("replied_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("answered_late", sa.Boolean(), nullable=False),
+        sa.Column("overdue_raised", sa.Boolean(), nullable=False),
+        sa.Column("published", sa.Boolean(), nullable=False),
+        sa.Column("escalation", sa.String(length=500), nullable=False),
+        sa.Column("escalated_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("tenant", sa.String(length=6), nullable=False),
+        sa.PrimaryKeyConstraint("id"),
+    )
+    op.create_index(op.f("ix_inquiries_asker"), "inquiries", ["asker"], unique=False)
+    op.create_index(op.f("ix_inquiries_created_at"), "inquiries", ["created_at"], unique=False)
+    op.create_index(op.f("ix_inquiries_dept"), "inquiries", ["dept"], unique=False)
+    op.create_index(op.f("ix_inquiries_item_id"), "inquiries", ["item_id"], unique=False)
+    op.create_index(op.f("ix_inquiries_kind"), "inquiries", ["kind"], unique=False)
+    op.create_index(op.f("ix_inquiries_published"), "inquiries", ["published"], unique=False)
+    op.create_index(op.f("ix_inquiries_status"), "inquiries", ["status"], unique=False)
+    op.create_index(op.f("ix_inquiries_tenant"), "inquiries", ["tenant"], unique=False)
     op.create_table(
         "rateables",
         sa.Column("case_no", sa.String(length=64), nullable=False),
@@ -132,6 +168,8 @@ def upgrade() -> None:
         sa.Column("default_level", sa.Integer(), nullable=False),
         sa.Column("callback_workdays", sa.Integer(), nullable=False),
         sa.Column("rectify_workdays", sa.Integer(), nullable=False),
+        sa.Column("consultation_workdays", sa.Integer(), nullable=False),
+        sa.Column("complaint_workdays", sa.Integer(), nullable=False),
         sa.Column("updated_by", sa.String(length=64), nullable=False),
         sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
         sa.PrimaryKeyConstraint("tenant"),
@@ -143,5 +181,6 @@ def downgrade() -> None:
     op.drop_table("rectifications")
     op.drop_table("ratings")
     op.drop_table("rateables")
+    op.drop_table("inquiries")
     op.drop_table("appeals")
     drop_messaging_tables()

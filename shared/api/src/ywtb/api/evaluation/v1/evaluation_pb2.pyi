@@ -116,6 +116,34 @@ APPEAL_STATUS_REJECTED: AppealStatus.ValueType  # 3
 """Rejected: the rating stands."""
 Global___AppealStatus: _TypeAlias = AppealStatus  # noqa: Y015
 
+class _InquiryStatus:
+    ValueType = _typing.NewType("ValueType", _builtins.int)
+    V: _TypeAlias = ValueType  # noqa: Y015
+
+class _InquiryStatusEnumTypeWrapper(_enum_type_wrapper._EnumTypeWrapper[_InquiryStatus.ValueType], _builtins.type):
+    DESCRIPTOR: _descriptor.EnumDescriptor
+    INQUIRY_STATUS_UNSPECIFIED: _InquiryStatus.ValueType  # 0
+    """Not set."""
+    INQUIRY_STATUS_ASKED: _InquiryStatus.ValueType  # 1
+    """Waiting for the department's answer."""
+    INQUIRY_STATUS_ANSWERED: _InquiryStatus.ValueType  # 2
+    """Answered."""
+    INQUIRY_STATUS_ESCALATED: _InquiryStatus.ValueType  # 3
+    """A complaint taken to the tenant's 政务服务管理, waiting for its answer."""
+
+class InquiryStatus(_InquiryStatus, metaclass=_InquiryStatusEnumTypeWrapper):
+    """Where a consultation or complaint stands."""
+
+INQUIRY_STATUS_UNSPECIFIED: InquiryStatus.ValueType  # 0
+"""Not set."""
+INQUIRY_STATUS_ASKED: InquiryStatus.ValueType  # 1
+"""Waiting for the department's answer."""
+INQUIRY_STATUS_ANSWERED: InquiryStatus.ValueType  # 2
+"""Answered."""
+INQUIRY_STATUS_ESCALATED: InquiryStatus.ValueType  # 3
+"""A complaint taken to the tenant's 政务服务管理, waiting for its answer."""
+Global___InquiryStatus: _TypeAlias = InquiryStatus  # noqa: Y015
+
 @_typing.final
 class Rating(_message.Message):
     """A rating (评价) of a case."""
@@ -1017,6 +1045,8 @@ class Settings(_message.Message):
     DEFAULT_LEVEL_FIELD_NUMBER: _builtins.int
     CALLBACK_WORKDAYS_FIELD_NUMBER: _builtins.int
     RECTIFY_WORKDAYS_FIELD_NUMBER: _builtins.int
+    CONSULTATION_WORKDAYS_FIELD_NUMBER: _builtins.int
+    COMPLAINT_WORKDAYS_FIELD_NUMBER: _builtins.int
     tenant: _builtins.str
     """Tenant."""
     rate_at_receipt: _builtins.bool
@@ -1031,6 +1061,10 @@ class Settings(_message.Message):
     """A bad review's callback within this many working days (1-5, default 1)."""
     rectify_workdays: _builtins.int
     """Its rectification within this many working days (1-60, default 15)."""
+    consultation_workdays: _builtins.int
+    """A consultation answered within this many working days (1-30, default 5)."""
+    complaint_workdays: _builtins.int
+    """A complaint answered within this many working days (1-30, default 5)."""
     def __init__(
         self,
         *,
@@ -1041,10 +1075,12 @@ class Settings(_message.Message):
         default_level: _builtins.int = ...,
         callback_workdays: _builtins.int = ...,
         rectify_workdays: _builtins.int = ...,
+        consultation_workdays: _builtins.int = ...,
+        complaint_workdays: _builtins.int = ...,
     ) -> None: ...
     _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["callback_workdays", b"callback_workdays", "default_after_days", b"default_after_days", "default_level", b"default_level", "rate_at_acceptance", b"rate_at_acceptance", "rate_at_receipt", b"rate_at_receipt", "rectify_workdays", b"rectify_workdays", "tenant", b"tenant"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["callback_workdays", b"callback_workdays", "complaint_workdays", b"complaint_workdays", "consultation_workdays", b"consultation_workdays", "default_after_days", b"default_after_days", "default_level", b"default_level", "rate_at_acceptance", b"rate_at_acceptance", "rate_at_receipt", b"rate_at_receipt", "rectify_workdays", b"rectify_workdays", "tenant", b"tenant"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
@@ -1191,3 +1227,408 @@ class Indicators(_message.Message):
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
 Global___Indicators: _TypeAlias = Indicators  # noqa: Y015
+
+@_typing.final
+class Inquiry(_message.Message):
+    """A consultation (咨询) or complaint (投诉)."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    ID_FIELD_NUMBER: _builtins.int
+    KIND_FIELD_NUMBER: _builtins.int
+    TENANT_FIELD_NUMBER: _builtins.int
+    DEPT_FIELD_NUMBER: _builtins.int
+    DEPT_NAME_FIELD_NUMBER: _builtins.int
+    ITEM_ID_FIELD_NUMBER: _builtins.int
+    ITEM_NAME_FIELD_NUMBER: _builtins.int
+    CASE_NO_FIELD_NUMBER: _builtins.int
+    TITLE_FIELD_NUMBER: _builtins.int
+    QUESTION_FIELD_NUMBER: _builtins.int
+    CONSENT_TO_PUBLISH_FIELD_NUMBER: _builtins.int
+    STATUS_FIELD_NUMBER: _builtins.int
+    REPLY_DUE_FIELD_NUMBER: _builtins.int
+    REPLY_FIELD_NUMBER: _builtins.int
+    REPLIED_AT_FIELD_NUMBER: _builtins.int
+    ANSWERED_LATE_FIELD_NUMBER: _builtins.int
+    OVERDUE_FIELD_NUMBER: _builtins.int
+    PUBLISHED_FIELD_NUMBER: _builtins.int
+    ESCALATION_FIELD_NUMBER: _builtins.int
+    CREATED_AT_FIELD_NUMBER: _builtins.int
+    id: _builtins.str
+    """Id."""
+    kind: _builtins.str
+    """consultation or complaint."""
+    tenant: _builtins.str
+    """Tenant."""
+    dept: _builtins.str
+    """The responsible department."""
+    dept_name: _builtins.str
+    """Its name."""
+    item_id: _builtins.str
+    """The item asked about."""
+    item_name: _builtins.str
+    """Its name."""
+    case_no: _builtins.str
+    """The case complained about."""
+    title: _builtins.str
+    """Title."""
+    question: _builtins.str
+    """The question or complaint."""
+    consent_to_publish: _builtins.bool
+    """The asker agreed to publish it with its answer."""
+    status: Global___InquiryStatus.ValueType
+    """Status."""
+    reply: _builtins.str
+    """The answer."""
+    answered_late: _builtins.bool
+    """Answered after its deadline."""
+    overdue: _builtins.bool
+    """Unanswered past its deadline now."""
+    published: _builtins.bool
+    """Published with its answer."""
+    escalation: _builtins.str
+    """Why the complainant escalated it."""
+    @_builtins.property
+    def reply_due(self) -> _timestamp_pb2.Timestamp:
+        """Answer by then (end of the last working day)."""
+
+    @_builtins.property
+    def replied_at(self) -> _timestamp_pb2.Timestamp:
+        """When."""
+
+    @_builtins.property
+    def created_at(self) -> _timestamp_pb2.Timestamp:
+        """When it was asked."""
+
+    def __init__(
+        self,
+        *,
+        id: _builtins.str = ...,
+        kind: _builtins.str = ...,
+        tenant: _builtins.str = ...,
+        dept: _builtins.str = ...,
+        dept_name: _builtins.str = ...,
+        item_id: _builtins.str = ...,
+        item_name: _builtins.str = ...,
+        case_no: _builtins.str = ...,
+        title: _builtins.str = ...,
+        question: _builtins.str = ...,
+        consent_to_publish: _builtins.bool = ...,
+        status: Global___InquiryStatus.ValueType = ...,
+        reply_due: _timestamp_pb2.Timestamp | None = ...,
+        reply: _builtins.str = ...,
+        replied_at: _timestamp_pb2.Timestamp | None = ...,
+        answered_late: _builtins.bool = ...,
+        overdue: _builtins.bool = ...,
+        published: _builtins.bool = ...,
+        escalation: _builtins.str = ...,
+        created_at: _timestamp_pb2.Timestamp | None = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["created_at", b"created_at", "replied_at", b"replied_at", "reply_due", b"reply_due"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["answered_late", b"answered_late", "case_no", b"case_no", "consent_to_publish", b"consent_to_publish", "created_at", b"created_at", "dept", b"dept", "dept_name", b"dept_name", "escalation", b"escalation", "id", b"id", "item_id", b"item_id", "item_name", b"item_name", "kind", b"kind", "overdue", b"overdue", "published", b"published", "question", b"question", "replied_at", b"replied_at", "reply", b"reply", "reply_due", b"reply_due", "status", b"status", "tenant", b"tenant", "title", b"title"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___Inquiry: _TypeAlias = Inquiry  # noqa: Y015
+
+@_typing.final
+class AskQuestionRequest(_message.Message):
+    """AskQuestion request: an item (consultation), a case of the caller's or a department (complaint)."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    KIND_FIELD_NUMBER: _builtins.int
+    TITLE_FIELD_NUMBER: _builtins.int
+    QUESTION_FIELD_NUMBER: _builtins.int
+    ITEM_ID_FIELD_NUMBER: _builtins.int
+    CASE_NO_FIELD_NUMBER: _builtins.int
+    DEPT_FIELD_NUMBER: _builtins.int
+    TENANT_FIELD_NUMBER: _builtins.int
+    CONSENT_TO_PUBLISH_FIELD_NUMBER: _builtins.int
+    kind: _builtins.str
+    """consultation or complaint."""
+    title: _builtins.str
+    """Title, 2-100 characters."""
+    question: _builtins.str
+    """The question, 5-2000 characters."""
+    item_id: _builtins.str
+    """The item asked about."""
+    case_no: _builtins.str
+    """The caller's case complained about."""
+    dept: _builtins.str
+    """The department complained about (with its tenant)."""
+    tenant: _builtins.str
+    """The department's tenant."""
+    consent_to_publish: _builtins.bool
+    """The asker agrees to publish the question with its answer."""
+    def __init__(
+        self,
+        *,
+        kind: _builtins.str = ...,
+        title: _builtins.str = ...,
+        question: _builtins.str = ...,
+        item_id: _builtins.str = ...,
+        case_no: _builtins.str = ...,
+        dept: _builtins.str = ...,
+        tenant: _builtins.str = ...,
+        consent_to_publish: _builtins.bool = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["case_no", b"case_no", "consent_to_publish", b"consent_to_publish", "dept", b"dept", "item_id", b"item_id", "kind", b"kind", "question", b"question", "tenant", b"tenant", "title", b"title"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___AskQuestionRequest: _TypeAlias = AskQuestionRequest  # noqa: Y015
+
+@_typing.final
+class InquiryResponse(_message.Message):
+    """A consultation or complaint after a change."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    INQUIRY_FIELD_NUMBER: _builtins.int
+    @_builtins.property
+    def inquiry(self) -> Global___Inquiry:
+        """The inquiry."""
+
+    def __init__(
+        self,
+        *,
+        inquiry: Global___Inquiry | None = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["inquiry", b"inquiry"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["inquiry", b"inquiry"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___InquiryResponse: _TypeAlias = InquiryResponse  # noqa: Y015
+
+@_typing.final
+class ListMyInquiriesRequest(_message.Message):
+    """ListMyInquiries request."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    def __init__(
+        self,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___ListMyInquiriesRequest: _TypeAlias = ListMyInquiriesRequest  # noqa: Y015
+
+@_typing.final
+class ListInquiriesRequest(_message.Message):
+    """ListInquiries request."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    OPEN_ONLY_FIELD_NUMBER: _builtins.int
+    open_only: _builtins.bool
+    """Only the unanswered ones."""
+    def __init__(
+        self,
+        *,
+        open_only: _builtins.bool = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["open_only", b"open_only"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___ListInquiriesRequest: _TypeAlias = ListInquiriesRequest  # noqa: Y015
+
+@_typing.final
+class ListInquiriesResponse(_message.Message):
+    """ListMyInquiries and ListInquiries response."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    INQUIRIES_FIELD_NUMBER: _builtins.int
+    @_builtins.property
+    def inquiries(self) -> _containers.RepeatedCompositeFieldContainer[Global___Inquiry]:
+        """The inquiries."""
+
+    def __init__(
+        self,
+        *,
+        inquiries: _abc.Iterable[Global___Inquiry] | None = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["inquiries", b"inquiries"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___ListInquiriesResponse: _TypeAlias = ListInquiriesResponse  # noqa: Y015
+
+@_typing.final
+class AnswerInquiryRequest(_message.Message):
+    """AnswerInquiry request."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    ID_FIELD_NUMBER: _builtins.int
+    REPLY_FIELD_NUMBER: _builtins.int
+    PUBLISH_FIELD_NUMBER: _builtins.int
+    id: _builtins.str
+    """Inquiry id."""
+    reply: _builtins.str
+    """The answer, 2-2000 characters."""
+    publish: _builtins.bool
+    """Publish it (only where the asker consented)."""
+    def __init__(
+        self,
+        *,
+        id: _builtins.str = ...,
+        reply: _builtins.str = ...,
+        publish: _builtins.bool = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["id", b"id", "publish", b"publish", "reply", b"reply"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___AnswerInquiryRequest: _TypeAlias = AnswerInquiryRequest  # noqa: Y015
+
+@_typing.final
+class EscalateComplaintRequest(_message.Message):
+    """EscalateComplaint request."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    ID_FIELD_NUMBER: _builtins.int
+    REASON_FIELD_NUMBER: _builtins.int
+    id: _builtins.str
+    """Inquiry id."""
+    reason: _builtins.str
+    """Why, 2-500 characters."""
+    def __init__(
+        self,
+        *,
+        id: _builtins.str = ...,
+        reason: _builtins.str = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["id", b"id", "reason", b"reason"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___EscalateComplaintRequest: _TypeAlias = EscalateComplaintRequest  # noqa: Y015
+
+@_typing.final
+class ListPublishedRepliesRequest(_message.Message):
+    """ListPublishedReplies request."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    TENANT_FIELD_NUMBER: _builtins.int
+    QUERY_FIELD_NUMBER: _builtins.int
+    tenant: _builtins.str
+    """Only this tenant's."""
+    query: _builtins.str
+    """Words in the title, question or answer."""
+    def __init__(
+        self,
+        *,
+        tenant: _builtins.str = ...,
+        query: _builtins.str = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["query", b"query", "tenant", b"tenant"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___ListPublishedRepliesRequest: _TypeAlias = ListPublishedRepliesRequest  # noqa: Y015
+
+@_typing.final
+class PublishedReply(_message.Message):
+    """A published question and its answer (no asker)."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    ID_FIELD_NUMBER: _builtins.int
+    KIND_FIELD_NUMBER: _builtins.int
+    TITLE_FIELD_NUMBER: _builtins.int
+    QUESTION_FIELD_NUMBER: _builtins.int
+    REPLY_FIELD_NUMBER: _builtins.int
+    DEPT_NAME_FIELD_NUMBER: _builtins.int
+    ITEM_NAME_FIELD_NUMBER: _builtins.int
+    ASKED_AT_FIELD_NUMBER: _builtins.int
+    REPLIED_AT_FIELD_NUMBER: _builtins.int
+    id: _builtins.str
+    """Id."""
+    kind: _builtins.str
+    """consultation or complaint."""
+    title: _builtins.str
+    """Title."""
+    question: _builtins.str
+    """The question."""
+    reply: _builtins.str
+    """The answer."""
+    dept_name: _builtins.str
+    """The answering unit."""
+    item_name: _builtins.str
+    """The item it is about."""
+    @_builtins.property
+    def asked_at(self) -> _timestamp_pb2.Timestamp:
+        """When it was asked."""
+
+    @_builtins.property
+    def replied_at(self) -> _timestamp_pb2.Timestamp:
+        """When it was answered."""
+
+    def __init__(
+        self,
+        *,
+        id: _builtins.str = ...,
+        kind: _builtins.str = ...,
+        title: _builtins.str = ...,
+        question: _builtins.str = ...,
+        reply: _builtins.str = ...,
+        dept_name: _builtins.str = ...,
+        item_name: _builtins.str = ...,
+        asked_at: _timestamp_pb2.Timestamp | None = ...,
+        replied_at: _timestamp_pb2.Timestamp | None = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["asked_at", b"asked_at", "replied_at", b"replied_at"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["asked_at", b"asked_at", "dept_name", b"dept_name", "id", b"id", "item_name", b"item_name", "kind", b"kind", "question", b"question", "replied_at", b"replied_at", "reply", b"reply", "title", b"title"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___PublishedReply: _TypeAlias = PublishedReply  # noqa: Y015
+
+@_typing.final
+class ListPublishedRepliesResponse(_message.Message):
+    """ListPublishedReplies response."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    REPLIES_FIELD_NUMBER: _builtins.int
+    @_builtins.property
+    def replies(self) -> _containers.RepeatedCompositeFieldContainer[Global___PublishedReply]:
+        """Newest first."""
+
+    def __init__(
+        self,
+        *,
+        replies: _abc.Iterable[Global___PublishedReply] | None = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["replies", b"replies"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___ListPublishedRepliesResponse: _TypeAlias = ListPublishedRepliesResponse  # noqa: Y015

@@ -106,6 +106,36 @@ class EvaluationServiceStub:
                 request_serializer=ywtb_dot_api_dot_evaluation_dot_v1_dot_evaluation__pb2.GetIndicatorsRequest.SerializeToString,
                 response_deserializer=ywtb_dot_api_dot_evaluation_dot_v1_dot_evaluation__pb2.Indicators.FromString,
                 _registered_method=True)
+        self.AskQuestion = channel.unary_unary(
+                '/ywtb.api.evaluation.v1.EvaluationService/AskQuestion',
+                request_serializer=ywtb_dot_api_dot_evaluation_dot_v1_dot_evaluation__pb2.AskQuestionRequest.SerializeToString,
+                response_deserializer=ywtb_dot_api_dot_evaluation_dot_v1_dot_evaluation__pb2.InquiryResponse.FromString,
+                _registered_method=True)
+        self.ListMyInquiries = channel.unary_unary(
+                '/ywtb.api.evaluation.v1.EvaluationService/ListMyInquiries',
+                request_serializer=ywtb_dot_api_dot_evaluation_dot_v1_dot_evaluation__pb2.ListMyInquiriesRequest.SerializeToString,
+                response_deserializer=ywtb_dot_api_dot_evaluation_dot_v1_dot_evaluation__pb2.ListInquiriesResponse.FromString,
+                _registered_method=True)
+        self.ListInquiries = channel.unary_unary(
+                '/ywtb.api.evaluation.v1.EvaluationService/ListInquiries',
+                request_serializer=ywtb_dot_api_dot_evaluation_dot_v1_dot_evaluation__pb2.ListInquiriesRequest.SerializeToString,
+                response_deserializer=ywtb_dot_api_dot_evaluation_dot_v1_dot_evaluation__pb2.ListInquiriesResponse.FromString,
+                _registered_method=True)
+        self.AnswerInquiry = channel.unary_unary(
+                '/ywtb.api.evaluation.v1.EvaluationService/AnswerInquiry',
+                request_serializer=ywtb_dot_api_dot_evaluation_dot_v1_dot_evaluation__pb2.AnswerInquiryRequest.SerializeToString,
+                response_deserializer=ywtb_dot_api_dot_evaluation_dot_v1_dot_evaluation__pb2.InquiryResponse.FromString,
+                _registered_method=True)
+        self.EscalateComplaint = channel.unary_unary(
+                '/ywtb.api.evaluation.v1.EvaluationService/EscalateComplaint',
+                request_serializer=ywtb_dot_api_dot_evaluation_dot_v1_dot_evaluation__pb2.EscalateComplaintRequest.SerializeToString,
+                response_deserializer=ywtb_dot_api_dot_evaluation_dot_v1_dot_evaluation__pb2.InquiryResponse.FromString,
+                _registered_method=True)
+        self.ListPublishedReplies = channel.unary_unary(
+                '/ywtb.api.evaluation.v1.EvaluationService/ListPublishedReplies',
+                request_serializer=ywtb_dot_api_dot_evaluation_dot_v1_dot_evaluation__pb2.ListPublishedRepliesRequest.SerializeToString,
+                response_deserializer=ywtb_dot_api_dot_evaluation_dot_v1_dot_evaluation__pb2.ListPublishedRepliesResponse.FromString,
+                _registered_method=True)
 
 
 class EvaluationServiceServicer:
@@ -212,6 +242,48 @@ class EvaluationServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def AskQuestion(self, request, context):
+        """咨询 about an item or 投诉 about one of the caller's cases or a department (applicants).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ListMyInquiries(self, request, context):
+        """The caller's consultations and complaints with their answers.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ListInquiries(self, request, context):
+        """The department's queue (tenant admins: the escalated complaints of their tenants), due first.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def AnswerInquiry(self, request, context):
+        """Answer (staff of the department; an escalated complaint: a tenant admin), published with consent.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def EscalateComplaint(self, request, context):
+        """Escalate one's complaint to the tenant's 政务服务管理.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ListPublishedReplies(self, request, context):
+        """The published questions and answers (public; the portal's knowledge base).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_EvaluationServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -284,6 +356,36 @@ def add_EvaluationServiceServicer_to_server(servicer, server):
                     servicer.GetIndicators,
                     request_deserializer=ywtb_dot_api_dot_evaluation_dot_v1_dot_evaluation__pb2.GetIndicatorsRequest.FromString,
                     response_serializer=ywtb_dot_api_dot_evaluation_dot_v1_dot_evaluation__pb2.Indicators.SerializeToString,
+            ),
+            'AskQuestion': grpc.unary_unary_rpc_method_handler(
+                    servicer.AskQuestion,
+                    request_deserializer=ywtb_dot_api_dot_evaluation_dot_v1_dot_evaluation__pb2.AskQuestionRequest.FromString,
+                    response_serializer=ywtb_dot_api_dot_evaluation_dot_v1_dot_evaluation__pb2.InquiryResponse.SerializeToString,
+            ),
+            'ListMyInquiries': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListMyInquiries,
+                    request_deserializer=ywtb_dot_api_dot_evaluation_dot_v1_dot_evaluation__pb2.ListMyInquiriesRequest.FromString,
+                    response_serializer=ywtb_dot_api_dot_evaluation_dot_v1_dot_evaluation__pb2.ListInquiriesResponse.SerializeToString,
+            ),
+            'ListInquiries': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListInquiries,
+                    request_deserializer=ywtb_dot_api_dot_evaluation_dot_v1_dot_evaluation__pb2.ListInquiriesRequest.FromString,
+                    response_serializer=ywtb_dot_api_dot_evaluation_dot_v1_dot_evaluation__pb2.ListInquiriesResponse.SerializeToString,
+            ),
+            'AnswerInquiry': grpc.unary_unary_rpc_method_handler(
+                    servicer.AnswerInquiry,
+                    request_deserializer=ywtb_dot_api_dot_evaluation_dot_v1_dot_evaluation__pb2.AnswerInquiryRequest.FromString,
+                    response_serializer=ywtb_dot_api_dot_evaluation_dot_v1_dot_evaluation__pb2.InquiryResponse.SerializeToString,
+            ),
+            'EscalateComplaint': grpc.unary_unary_rpc_method_handler(
+                    servicer.EscalateComplaint,
+                    request_deserializer=ywtb_dot_api_dot_evaluation_dot_v1_dot_evaluation__pb2.EscalateComplaintRequest.FromString,
+                    response_serializer=ywtb_dot_api_dot_evaluation_dot_v1_dot_evaluation__pb2.InquiryResponse.SerializeToString,
+            ),
+            'ListPublishedReplies': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListPublishedReplies,
+                    request_deserializer=ywtb_dot_api_dot_evaluation_dot_v1_dot_evaluation__pb2.ListPublishedRepliesRequest.FromString,
+                    response_serializer=ywtb_dot_api_dot_evaluation_dot_v1_dot_evaluation__pb2.ListPublishedRepliesResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -666,6 +768,168 @@ class EvaluationService:
             '/ywtb.api.evaluation.v1.EvaluationService/GetIndicators',
             ywtb_dot_api_dot_evaluation_dot_v1_dot_evaluation__pb2.GetIndicatorsRequest.SerializeToString,
             ywtb_dot_api_dot_evaluation_dot_v1_dot_evaluation__pb2.Indicators.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def AskQuestion(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/ywtb.api.evaluation.v1.EvaluationService/AskQuestion',
+            ywtb_dot_api_dot_evaluation_dot_v1_dot_evaluation__pb2.AskQuestionRequest.SerializeToString,
+            ywtb_dot_api_dot_evaluation_dot_v1_dot_evaluation__pb2.InquiryResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListMyInquiries(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/ywtb.api.evaluation.v1.EvaluationService/ListMyInquiries',
+            ywtb_dot_api_dot_evaluation_dot_v1_dot_evaluation__pb2.ListMyInquiriesRequest.SerializeToString,
+            ywtb_dot_api_dot_evaluation_dot_v1_dot_evaluation__pb2.ListInquiriesResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListInquiries(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/ywtb.api.evaluation.v1.EvaluationService/ListInquiries',
+            ywtb_dot_api_dot_evaluation_dot_v1_dot_evaluation__pb2.ListInquiriesRequest.SerializeToString,
+            ywtb_dot_api_dot_evaluation_dot_v1_dot_evaluation__pb2.ListInquiriesResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def AnswerInquiry(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/ywtb.api.evaluation.v1.EvaluationService/AnswerInquiry',
+            ywtb_dot_api_dot_evaluation_dot_v1_dot_evaluation__pb2.AnswerInquiryRequest.SerializeToString,
+            ywtb_dot_api_dot_evaluation_dot_v1_dot_evaluation__pb2.InquiryResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def EscalateComplaint(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/ywtb.api.evaluation.v1.EvaluationService/EscalateComplaint',
+            ywtb_dot_api_dot_evaluation_dot_v1_dot_evaluation__pb2.EscalateComplaintRequest.SerializeToString,
+            ywtb_dot_api_dot_evaluation_dot_v1_dot_evaluation__pb2.InquiryResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListPublishedReplies(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/ywtb.api.evaluation.v1.EvaluationService/ListPublishedReplies',
+            ywtb_dot_api_dot_evaluation_dot_v1_dot_evaluation__pb2.ListPublishedRepliesRequest.SerializeToString,
+            ywtb_dot_api_dot_evaluation_dot_v1_dot_evaluation__pb2.ListPublishedRepliesResponse.FromString,
             options,
             channel_credentials,
             insecure,

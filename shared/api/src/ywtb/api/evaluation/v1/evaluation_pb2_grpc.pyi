@@ -65,6 +65,18 @@ class EvaluationServiceStub:
     """Change the caller's tenant's settings (tenant admins)."""
     GetIndicators: _grpc.UnaryUnaryMultiCallable[_evaluation_pb2.GetIndicatorsRequest, _evaluation_pb2.Indicators]
     """主动评价率, 好评率, 差评整改率 and satisfaction of a tenant, department or item over a period."""
+    AskQuestion: _grpc.UnaryUnaryMultiCallable[_evaluation_pb2.AskQuestionRequest, _evaluation_pb2.InquiryResponse]
+    """咨询 about an item or 投诉 about one of the caller's cases or a department (applicants)."""
+    ListMyInquiries: _grpc.UnaryUnaryMultiCallable[_evaluation_pb2.ListMyInquiriesRequest, _evaluation_pb2.ListInquiriesResponse]
+    """The caller's consultations and complaints with their answers."""
+    ListInquiries: _grpc.UnaryUnaryMultiCallable[_evaluation_pb2.ListInquiriesRequest, _evaluation_pb2.ListInquiriesResponse]
+    """The department's queue (tenant admins: the escalated complaints of their tenants), due first."""
+    AnswerInquiry: _grpc.UnaryUnaryMultiCallable[_evaluation_pb2.AnswerInquiryRequest, _evaluation_pb2.InquiryResponse]
+    """Answer (staff of the department; an escalated complaint: a tenant admin), published with consent."""
+    EscalateComplaint: _grpc.UnaryUnaryMultiCallable[_evaluation_pb2.EscalateComplaintRequest, _evaluation_pb2.InquiryResponse]
+    """Escalate one's complaint to the tenant's 政务服务管理."""
+    ListPublishedReplies: _grpc.UnaryUnaryMultiCallable[_evaluation_pb2.ListPublishedRepliesRequest, _evaluation_pb2.ListPublishedRepliesResponse]
+    """The published questions and answers (public; the portal's knowledge base)."""
 
 @_typing.type_check_only
 class EvaluationServiceAsyncStub(EvaluationServiceStub):
@@ -103,6 +115,18 @@ class EvaluationServiceAsyncStub(EvaluationServiceStub):
     """Change the caller's tenant's settings (tenant admins)."""
     GetIndicators: _aio.UnaryUnaryMultiCallable[_evaluation_pb2.GetIndicatorsRequest, _evaluation_pb2.Indicators]  # type: ignore[assignment]
     """主动评价率, 好评率, 差评整改率 and satisfaction of a tenant, department or item over a period."""
+    AskQuestion: _aio.UnaryUnaryMultiCallable[_evaluation_pb2.AskQuestionRequest, _evaluation_pb2.InquiryResponse]  # type: ignore[assignment]
+    """咨询 about an item or 投诉 about one of the caller's cases or a department (applicants)."""
+    ListMyInquiries: _aio.UnaryUnaryMultiCallable[_evaluation_pb2.ListMyInquiriesRequest, _evaluation_pb2.ListInquiriesResponse]  # type: ignore[assignment]
+    """The caller's consultations and complaints with their answers."""
+    ListInquiries: _aio.UnaryUnaryMultiCallable[_evaluation_pb2.ListInquiriesRequest, _evaluation_pb2.ListInquiriesResponse]  # type: ignore[assignment]
+    """The department's queue (tenant admins: the escalated complaints of their tenants), due first."""
+    AnswerInquiry: _aio.UnaryUnaryMultiCallable[_evaluation_pb2.AnswerInquiryRequest, _evaluation_pb2.InquiryResponse]  # type: ignore[assignment]
+    """Answer (staff of the department; an escalated complaint: a tenant admin), published with consent."""
+    EscalateComplaint: _aio.UnaryUnaryMultiCallable[_evaluation_pb2.EscalateComplaintRequest, _evaluation_pb2.InquiryResponse]  # type: ignore[assignment]
+    """Escalate one's complaint to the tenant's 政务服务管理."""
+    ListPublishedReplies: _aio.UnaryUnaryMultiCallable[_evaluation_pb2.ListPublishedRepliesRequest, _evaluation_pb2.ListPublishedRepliesResponse]  # type: ignore[assignment]
+    """The published questions and answers (public; the portal's knowledge base)."""
 
 class EvaluationServiceServicer(metaclass=_abc_1.ABCMeta):
     """The evaluation service: ratings of cases (一事一评) by their applicants, bad reviews called back and
@@ -222,5 +246,53 @@ class EvaluationServiceServicer(metaclass=_abc_1.ABCMeta):
         context: _ServicerContext,
     ) -> _typing.Union[_evaluation_pb2.Indicators, _abc.Awaitable[_evaluation_pb2.Indicators]]:
         """主动评价率, 好评率, 差评整改率 and satisfaction of a tenant, department or item over a period."""
+
+    @_abc_1.abstractmethod
+    def AskQuestion(
+        self,
+        request: _evaluation_pb2.AskQuestionRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_evaluation_pb2.InquiryResponse, _abc.Awaitable[_evaluation_pb2.InquiryResponse]]:
+        """咨询 about an item or 投诉 about one of the caller's cases or a department (applicants)."""
+
+    @_abc_1.abstractmethod
+    def ListMyInquiries(
+        self,
+        request: _evaluation_pb2.ListMyInquiriesRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_evaluation_pb2.ListInquiriesResponse, _abc.Awaitable[_evaluation_pb2.ListInquiriesResponse]]:
+        """The caller's consultations and complaints with their answers."""
+
+    @_abc_1.abstractmethod
+    def ListInquiries(
+        self,
+        request: _evaluation_pb2.ListInquiriesRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_evaluation_pb2.ListInquiriesResponse, _abc.Awaitable[_evaluation_pb2.ListInquiriesResponse]]:
+        """The department's queue (tenant admins: the escalated complaints of their tenants), due first."""
+
+    @_abc_1.abstractmethod
+    def AnswerInquiry(
+        self,
+        request: _evaluation_pb2.AnswerInquiryRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_evaluation_pb2.InquiryResponse, _abc.Awaitable[_evaluation_pb2.InquiryResponse]]:
+        """Answer (staff of the department; an escalated complaint: a tenant admin), published with consent."""
+
+    @_abc_1.abstractmethod
+    def EscalateComplaint(
+        self,
+        request: _evaluation_pb2.EscalateComplaintRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_evaluation_pb2.InquiryResponse, _abc.Awaitable[_evaluation_pb2.InquiryResponse]]:
+        """Escalate one's complaint to the tenant's 政务服务管理."""
+
+    @_abc_1.abstractmethod
+    def ListPublishedReplies(
+        self,
+        request: _evaluation_pb2.ListPublishedRepliesRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_evaluation_pb2.ListPublishedRepliesResponse, _abc.Awaitable[_evaluation_pb2.ListPublishedRepliesResponse]]:
+        """The published questions and answers (public; the portal's knowledge base)."""
 
 def add_EvaluationServiceServicer_to_server(servicer: EvaluationServiceServicer, server: _typing.Union[_grpc.Server, _aio.Server]) -> None: ...
