@@ -8,12 +8,20 @@ the tenant admin's approval takes it out of the indicators without deleting it.
 
 from __future__ import annotations
 
+import os
 import time
+import uuid
 
 import httpx
+import pytest
 
+from ywtb.common.events.envelope import Event
+from ywtb.common.events.kafka import KafkaBus
+from ywtb.common.testing.bus import quiet
 from ywtb.common.testing.case_flow import completed_case, ok
 from ywtb.common.testing.demo import CITIZEN
+
+RATING_TOPIC = "ywtb.evaluation.rating.v1"
 
 
 def _rateable(gateway: httpx.Client, citizen: dict[str, str], case_no: str) -> dict:  # type: ignore[type-arg]
@@ -38,18 +46,47 @@ def _bad_review(gateway: httpx.Client, login, comment: str) -> tuple[str, dict]:
 
 
 def test_a_bad_review_is_called_back_rectified_and_confirmed(embedded_gateway, login) -> None:  # type: ignore[no-untyped-def]
-    gateway = embedded_gateway
+    check_rectification(embedded_gateway, login, who_sees=True)
+
+
+@pytest.mark.integration
+def test_on_the_local_stack_the_ratings_events_reach_kafka_in_order(local_gateway, login) -> None:  # type: ignore[no-untyped-def]
+    """A subscriber of the public rating topic sees one case's rating and rectification, in order, no rater."""
+    bus = KafkaBus(os.environ["YWTB_KAFKA_BOOTSTRAP"], client_id="e2e-rating-subscriber")
+    with bus.subscribe(f"e2e-ratings-{uuid.uuid4().hex[:8]}", [RATING_TOPIC], start="latest") as sub:
+        quiet(sub, 5)  # joined: from now on every new event reaches this group
+        case_no = check_rectification(local_gateway, login, who_sees=False)
+        seen: list = []
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and len(seen) < 6:
+            record = sub.poll(1.0)
+            if record is not None and record.key == case_no:
+                seen.append(record)
+    bus.close()
+    assert [r.header("ce_type").rsplit(".", 1)[-1] for r in seen] == [
+        "RatingSubmitted",
+        "BadReviewOpened",
+        "RectificationChanged",
+        "RectificationChanged",
+        "RectificationChanged",
+        "RatingSubmitted",
+    ]
+    statuses = [Event.from_record(r).json().get("status") for r in seen[2:5]]
+    assert statuses == ["called_back", "rectified", "confirmed"]
+    assert all(
+        "张三" not in str(Event.from_record(r).json()) and "rater" not in Event.from_record(r).json()
+        for r in seen
+    )
+
+
+def check_rectification(gateway: httpx.Client, login, *, who_sees: bool) -> str:  # type: ignore[no-untyped-def]
+    """A bad review called back, rectified, confirmed and followed up (the case number); with `who_sees`,
+    the rater masked to the clerk, whole to the department admin, hidden from another department."""
     citizen, clerk = login(gateway, CITIZEN), login(gateway, "jinjiang.clerk")
-    admin, other = login(gateway, "jinjiang.deptadmin"), login(gateway, "jinjiang.clerk2")
     case_no, rating = _bad_review(gateway, login, "窗口等候时间太长")
     assert (rating["level"], rating["rater_name"], rating["real_name"]) == (1, "张三", True)
-
-    seen_by_clerk = ok(gateway.get(f"/api/v1/evaluation/cases/{case_no}/ratings", headers=clerk))["ratings"]
-    assert [(r["rater_name"], r["rater"]) for r in seen_by_clerk] == [("张*", "")]
-    seen_by_admin = ok(gateway.get(f"/api/v1/evaluation/cases/{case_no}/ratings", headers=admin))["ratings"]
-    assert seen_by_admin[0]["rater_name"] == "张三" and seen_by_admin[0]["rater"]
-    assert gateway.get(f"/api/v1/evaluation/cases/{case_no}/ratings", headers=other).status_code == 404
-    assert case_no not in [r["case_no"] for r in ok(gateway.get("/api/v1/evaluation/ratings", headers=other))]
+    if who_sees:
+        check_who_sees_the_rater(gateway, login, case_no)
 
     (rectification,) = [
         r
@@ -82,6 +119,7 @@ def test_a_bad_review_is_called_back_rectified_and_confirmed(embedded_gateway, l
     ok(gateway.post(f"/api/v1/evaluation/cases/{case_no}/ratings", headers=citizen, json=follow_up), 201)
     twice = gateway.post(f"/api/v1/evaluation/cases/{case_no}/ratings", headers=citizen, json=follow_up)
     assert twice.status_code == 409
+    return case_no
 
 
 def test_an_approved_appeal_takes_a_rating_out_of_the_indicators(embedded_gateway, login) -> None:  # type: ignore[no-untyped-def]
@@ -201,3 +239,15 @@ def test_a_consultation_is_answered_and_published_and_a_complaint_escalated(embe
     ok(gateway.post(f"/api/v1/evaluation/inquiries/{filed['id']}/reply", headers=tenant_admin, json=reply))
     mine = ok(gateway.get("/api/v1/evaluation/inquiries/mine", headers=citizen))
     assert {i["id"]: i["status"] for i in mine}[filed["id"]] == "INQUIRY_STATUS_ANSWERED"
+
+
+def check_who_sees_the_rater(gateway: httpx.Client, login, case_no: str) -> None:  # type: ignore[no-untyped-def]
+    """The rater masked to the case's clerk, whole to its department admin, hidden from another department."""
+    clerk, admin = login(gateway, "jinjiang.clerk"), login(gateway, "jinjiang.deptadmin")
+    other = login(gateway, "jinjiang.clerk2")
+    seen_by_clerk = ok(gateway.get(f"/api/v1/evaluation/cases/{case_no}/ratings", headers=clerk))["ratings"]
+    assert [(r["rater_name"], r["rater"]) for r in seen_by_clerk] == [("张*", "")]
+    seen_by_admin = ok(gateway.get(f"/api/v1/evaluation/cases/{case_no}/ratings", headers=admin))["ratings"]
+    assert seen_by_admin[0]["rater_name"] == "张三" and seen_by_admin[0]["rater"]
+    assert gateway.get(f"/api/v1/evaluation/cases/{case_no}/ratings", headers=other).status_code == 404
+    assert case_no not in [r["case_no"] for r in ok(gateway.get("/api/v1/evaluation/ratings", headers=other))]
