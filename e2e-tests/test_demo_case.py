@@ -50,3 +50,12 @@ def test_the_demo_refund_case_is_paid_refunded_in_part_and_licensed(embedded_gat
     ):
         assert time.monotonic() < deadline, f"no 临时居民身份证 for the paid demo case {case_no} within 60 s"
         time.sleep(0.5)
+
+
+def test_the_demo_rated_case_opens_a_rectification_and_a_published_answer(embedded_gateway) -> None:  # type: ignore[no-untyped-def]
+    case_no = demo_case.drive_rated_case(str(embedded_gateway.base_url))
+    clerk = demo_case.login(embedded_gateway, "jinjiang.clerk")
+    opened = ok(embedded_gateway.get("/api/v1/evaluation/rectifications?open_only=true", headers=clerk))
+    assert case_no in [r["case_no"] for r in opened]
+    replies = ok(embedded_gateway.get("/api/v1/evaluation/replies", params={"query": "示例"}))
+    assert any("原件" in r["question"] for r in replies)

@@ -18,30 +18,17 @@ import pytest
 from ywtb.common.events.envelope import Event
 from ywtb.common.events.kafka import KafkaBus
 from ywtb.common.testing.bus import quiet
-from ywtb.common.testing.case_flow import completed_case, ok
+from ywtb.common.testing.case_flow import completed_case, ok, rated_case
 from ywtb.common.testing.demo import CITIZEN
 
 RATING_TOPIC = "ywtb.evaluation.rating.v1"
 
 
-def _rateable(gateway: httpx.Client, citizen: dict[str, str], case_no: str) -> dict:  # type: ignore[type-arg]
-    """The case's ratings once its completion is open to rating (the services work in the background)."""
-    deadline = time.monotonic() + 60
-    while True:
-        reply = gateway.get(f"/api/v1/evaluation/cases/{case_no}/ratings", headers=citizen)
-        if reply.status_code == 200 and reply.json()["rateable"]:
-            return reply.json()
-        assert time.monotonic() < deadline, f"{case_no} not open to rating within 60 s: {reply.text}"
-        time.sleep(0.5)
-
-
 def _bad_review(gateway: httpx.Client, login, comment: str) -> tuple[str, dict]:  # type: ignore[no-untyped-def,type-arg]
-    citizen = login(gateway, CITIZEN)
-    case_no = completed_case(gateway, login)
-    stages = _rateable(gateway, citizen, case_no)["rateable"]
-    assert [(s["stage"], s["rated"]) for s in stages] == [("STAGE_COMPLETION", False)]
-    body = {"level": 1, "comment": comment, "indicators": {"efficiency": 1, "convenience": 2}, "channel": 1}
-    rating = ok(gateway.post(f"/api/v1/evaluation/cases/{case_no}/ratings", headers=citizen, json=body), 201)
+    """A completed case 张三 rated 1 (its completion the only stage the tenant rates)."""
+    case_no, rating = rated_case(gateway, login, 1, comment)
+    stages = ok(gateway.get(f"/api/v1/evaluation/cases/{case_no}/ratings", headers=login(gateway, CITIZEN)))
+    assert [(s["stage"], s["rated"]) for s in stages["rateable"]] == [("STAGE_COMPLETION", True)]
     return case_no, rating
 
 

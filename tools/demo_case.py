@@ -1,7 +1,9 @@
 """The demo cases of `make run`, driven through the gateway by the demo accounts (SAMPLE DATA): 张三's
 个体工商户设立登记 to 办结, so the platform starts with an approved case and its 营业执照 in 我的证照; and his
 临时居民身份证申领 decided twice: one 工本费 waiting to be paid on the non-tax platform simulator's page, the
-other paid (its 临时居民身份证 issued) and 5.00 元 of it refunded by the 公安 department's admin.
+other paid (its 临时居民身份证 issued) and 5.00 元 of it refunded by the 公安 department's admin; and a second
+营业执照 case rated 不满意 (2), its rectification waiting for the 市场监管 window's callback, beside a published
+consultation answer.
 
 Each is skipped when 张三 holds a licence, or has a payment order, already (the embedded data outlives a
 restart).
@@ -14,7 +16,7 @@ import sys
 
 import httpx
 
-from ywtb.common.testing.case_flow import approved_fee_case, completed_case, ok, paid_fee_case
+from ywtb.common.testing.case_flow import approved_fee_case, completed_case, ok, paid_fee_case, rated_case
 from ywtb.common.testing.demo import CITIZEN
 
 TOKEN_PATH = "/realms/ywtb/protocol/openid-connect/token"  # the gateway's built-in issuer
@@ -56,6 +58,25 @@ def drive_refunded_fee_case(base_url: str) -> str:
         return case_no
 
 
+def drive_rated_case(base_url: str) -> str:
+    """A completed case rated 不满意 (its rectification opens) and a consultation answered and published."""
+    with httpx.Client(base_url=base_url, timeout=30) as gateway:
+        case_no, _ = rated_case(gateway, login, 2, "窗口等候时间较长（示例）")
+        citizen, clerk = login(gateway, CITIZEN), login(gateway, "jinjiang.clerk")
+        item_id = ok(gateway.get(f"/api/v1/cases/{case_no}", headers=citizen))["item_id"]
+        question = {
+            "kind": "consultation",
+            "title": "个体户登记需要原件吗（示例）",
+            "question": "网上申请个体工商户设立登记，还需要到窗口交经营场所证明原件吗？",
+            "item_id": item_id,
+            "consent_to_publish": True,
+        }
+        asked = ok(gateway.post("/api/v1/evaluation/inquiries", headers=citizen, json=question), 201)
+        answer = {"reply": "网上申请时上传电子件即可，无需再交原件（示例）。", "publish": True}
+        ok(gateway.post(f"/api/v1/evaluation/inquiries/{asked['id']}/reply", headers=clerk, json=answer))
+        return case_no
+
+
 if __name__ == "__main__":
     base = sys.argv[1] if len(sys.argv) > 1 else "http://127.0.0.1:8000"
     done = drive(base)
@@ -68,3 +89,4 @@ if __name__ == "__main__":
     )
     if fee:
         print(f"demo fee case {drive_refunded_fee_case(base)} paid, 5.00 元 refunded")
+        print(f"demo case {drive_rated_case(base)} rated 不满意: its rectification awaits the callback")

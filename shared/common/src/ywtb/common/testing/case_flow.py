@@ -209,3 +209,30 @@ def completed_case(gateway, login) -> str:  # type: ignore[no-untyped-def]
     do_task(gateway, approver, case_no, "decide", "准予登记", "approve")
     do_task(gateway, clerk, case_no, "complete", "已办结，电子营业执照已签发")
     return case_no
+
+
+def rateable_case(gateway, citizen: dict[str, str], case_no: str, wait_s: float = 60) -> dict:  # type: ignore[no-untyped-def,type-arg]
+    """The case's ratings once it is open to its applicant's rating (the services work in the background)."""
+    deadline = time.monotonic() + wait_s
+    while True:
+        reply = gateway.get(f"/api/v1/evaluation/cases/{case_no}/ratings", headers=citizen)
+        if reply.status_code == 200 and reply.json()["rateable"]:
+            return reply.json()
+        assert time.monotonic() < deadline, f"{case_no} not open to rating within {wait_s:g} s: {reply.text}"
+        time.sleep(0.5)
+
+
+def rated_case(gateway, login, level: int, comment: str) -> tuple[str, dict]:  # type: ignore[no-untyped-def,type-arg]
+    """A completed case 张三 rated `level` with `comment` online: its number and the rating."""
+    citizen = login(gateway, CITIZEN)
+    case_no = completed_case(gateway, login)
+    rateable_case(gateway, citizen, case_no)
+    body = {
+        "level": level,
+        "comment": comment,
+        "indicators": {"efficiency": level, "convenience": level},
+        "channel": 1,
+    }
+    return case_no, ok(
+        gateway.post(f"/api/v1/evaluation/cases/{case_no}/ratings", headers=citizen, json=body), 201
+    )
