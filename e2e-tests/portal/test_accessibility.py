@@ -16,7 +16,7 @@ from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Page, expect
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
-from ywtb.common.testing.case_flow import approved_fee_case, run_case_to_completion
+from ywtb.common.testing.case_flow import approved_fee_case, completed_case, ok, run_case_to_completion
 from ywtb.common.testing.demo import CITIZEN, FORM_FIELDS, ID_NUMBER, ITEM, PDF, submitted_case
 from ywtb.common.testing.pages import field
 
@@ -127,6 +127,20 @@ def _post(page: Page, button: str) -> int:
     return response.status if response else 0
 
 
+def _rated_case(gateway: Any, login: Any, level: int = 0) -> str:  # the 好差评 pages need a rated case
+    """A completed case once it is open to rating; rated `level` by 张三 through the API unless 0."""
+    case_no, citizen = completed_case(gateway, login), login(gateway, CITIZEN)
+    for _ in range(120):  # the evaluation service opens it in the background
+        reply = gateway.get(f"/api/v1/evaluation/cases/{case_no}/ratings", headers=citizen)
+        if reply.status_code == 200 and reply.json()["rateable"]:
+            break
+        time.sleep(0.5)
+    if level:
+        body = {"level": level, "comment": "窗口等候时间太长", "channel": 1}
+        ok(gateway.post(f"/api/v1/evaluation/cases/{case_no}/ratings", headers=citizen, json=body), 201)
+    return case_no
+
+
 def test_citizen_pages_pass_axe(  # type: ignore[no-untyped-def]
     embedded_gateway, embedded_portal, login, new_page, issuer_login, screenshot
 ) -> None:
@@ -194,6 +208,36 @@ def test_citizen_pages_pass_axe(  # type: ignore[no-untyped-def]
     audit(page, "case with a fee due")
     page.goto(embedded_portal + "/payments")
     audit(page, "my payments")
+
+    # 好差评: the rating form (refused without a level), the bad review with its rectification, 我的评价
+    rated = _rated_case(embedded_gateway, login)
+    page.goto(f"{embedded_portal}/cases/{rated}")
+    audit(page, "case with the rating form")
+    with page.expect_navigation() as refused:
+        page.get_by_role("button", name=re.compile("^提交评价")).click()
+    assert refused.value and refused.value.status == 422
+    audit(page, "case with the rating form with errors", phone=False)
+    page.locator("#rating").get_by_label("非常不满意", exact=True).check()
+    with page.expect_navigation():
+        page.get_by_role("button", name=re.compile("^提交评价")).click()
+    page.locator("#rating summary", has_text="追评").click()
+    audit(page, "case rated with a follow-up form (message)")
+    clerk = login(embedded_gateway, "jinjiang.clerk")
+    (rectification,) = [
+        r
+        for r in ok(embedded_gateway.get("/api/v1/evaluation/rectifications", headers=clerk))
+        if r["case_no"] == rated
+    ]
+    steps = (("callback", {"note": "已电话回访评价人"}), ("result", {"result": "增开一个综合窗口"}))
+    for step, body in steps:
+        path = f"/api/v1/evaluation/rectifications/{rectification['id']}/{step}"
+        ok(embedded_gateway.post(path, headers=clerk, json=body))
+    page.goto(embedded_portal + "/ratings")
+    audit(page, "my ratings with a rectification to confirm")
+    with page.expect_navigation() as refused:
+        page.get_by_role("button", name=re.compile("^提交确认")).first.click()
+    assert refused.value and refused.value.status == 422
+    audit(page, "my ratings with errors", phone=False)
     page.goto(embedded_portal + "/verify")
     audit(page, "licence verification")
     page.goto(embedded_portal + "/verify?identifier=1.2.156.3005.2.x")
@@ -295,6 +339,35 @@ def test_workbench_pages_pass_axe(  # type: ignore[no-untyped-def]
     tenant.get_by_label("对账日期").fill("")
     assert _post(tenant, "对账") == 422
     audit(tenant, "reconciliation with errors", phone=False)
+
+    # 评价与差评整改 with a bad review to call back (refused), 申诉 of the department admin, 申诉审核
+    bad = _rated_case(embedded_gateway, login, level=1)
+    clerk.goto(embedded_portal + "/workbench/ratings")
+    card = clerk.locator("li.wb-rectification").filter(has_text=bad)
+    card.locator("summary", has_text=re.compile("^回访")).click()
+    audit(clerk, "ratings and rectifications")
+    with clerk.expect_navigation() as refused:
+        card.get_by_role("button", name=re.compile("^记录回访")).click()
+    assert refused.value.status == 422
+    audit(clerk, "ratings and rectifications with errors", phone=False)
+    dept = workbench.open(embedded_portal, "jinjiang.deptadmin", "/workbench/ratings")
+    rating = dept.locator("li.wb-rating").filter(has_text=bad)
+    rating.locator("summary", has_text=re.compile("^申诉")).click()
+    rating.get_by_label("申诉理由").fill("评价内容与本办件无关")
+    rating.get_by_label("证据").fill("窗口录音显示按时办结")
+    with dept.expect_navigation():
+        rating.get_by_role("button", name=re.compile("^提交申诉")).click()
+    audit(dept, "ratings with an appeal (message)")
+    dept.goto(embedded_portal + "/workbench/appeals")
+    audit(dept, "appeals of the department")
+    tenant.goto(embedded_portal + "/workbench/appeals")
+    appeal = tenant.locator("ul.wb-pending li.wb-appeal").filter(has_text=bad)
+    appeal.locator("summary", has_text=re.compile("^审核")).click()
+    audit(tenant, "appeals to decide")
+    with tenant.expect_navigation() as refused:
+        appeal.get_by_role("button", name=re.compile("^提交审核结果")).click()
+    assert refused.value.status == 422
+    audit(tenant, "appeals with errors", phone=False)
     audit.done()
 
 
@@ -315,6 +388,11 @@ def test_admin_pages_pass_axe(embedded_portal, workbench, screenshot) -> None:  
     admin.goto(embedded_portal + "/admin/staff/new")
     assert _post(admin, "创建账号") == 422
     audit(admin, "new staff member with errors", phone=False)
+    admin.goto(embedded_portal + "/admin/evaluation")
+    audit(admin, "evaluation settings")
+    admin.get_by_label("差评回访时限（工作日）").fill("9")
+    assert _post(admin, "保存设置") == 422  # out of range: nothing is saved
+    audit(admin, "evaluation settings with errors", phone=False)
 
     # the guide edit form, and re-rendered with errors found before anything is saved
     dept = workbench.open(embedded_portal, "jinjiang.deptadmin", "/admin/items")

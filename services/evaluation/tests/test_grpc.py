@@ -12,13 +12,9 @@ import pytest
 from ywtb.api.evaluation.v1 import evaluation_pb2 as pb
 from ywtb.api.evaluation.v1 import evaluation_pb2_grpc
 from ywtb.common.auth.principal import Principal
-from ywtb.common.auth.signing import sign_principal
-from ywtb.common.runtime import start_service
-from ywtb.common.testing.conformance import free_port
+from ywtb.common.testing.serving import serving, signed
 from ywtb.evaluation.__main__ import SPEC
-from ywtb.evaluation.config import EvaluationSettings
 
-KEY = "a-test-signing-key-of-this-run-0123456789"
 CITIZEN = Principal(subject="p-1", tenant="510104", roles=frozenset({"citizen"}))
 CLERK = Principal(
     subject="clerk-1", tenant="510104", dept="11510104MB3234567X", roles=frozenset({"window_clerk"})
@@ -27,27 +23,15 @@ CLERK = Principal(
 
 @pytest.fixture
 def stub(tmp_path: Path) -> Iterator[evaluation_pb2_grpc.EvaluationServiceStub]:
-    settings = EvaluationSettings(
-        internal_signing_key=KEY,
-        grpc_port=free_port(),
-        data_dir=tmp_path,
-        database_url=f"sqlite:///{tmp_path / 'service.db'}",
-        event_log_path=tmp_path / "events.db",
-    )
-    _runtime, server = start_service(SPEC, settings)
-    server.start()
-    try:
-        with grpc.insecure_channel(f"127.0.0.1:{settings.grpc_port}") as channel:
-            yield evaluation_pb2_grpc.EvaluationServiceStub(channel)
-    finally:
-        server.stop(None).wait()
+    with serving(SPEC, evaluation_pb2_grpc.EvaluationServiceStub, tmp_path) as stub:
+        yield stub
 
 
 TENANT_ADMIN = Principal(subject="admin-1", tenant="510104", roles=frozenset({"tenant_admin"}))
 
 
 def test_settings_changed_then_read_over_grpc(stub: evaluation_pb2_grpc.EvaluationServiceStub) -> None:
-    admin = list(sign_principal(TENANT_ADMIN, KEY.encode()).items())
+    admin = signed(TENANT_ADMIN)
     wanted = pb.Settings(
         default_after_days=7,
         default_level=4,
@@ -57,7 +41,7 @@ def test_settings_changed_then_read_over_grpc(stub: evaluation_pb2_grpc.Evaluati
         complaint_workdays=5,
     )
     stub.UpdateSettings(pb.UpdateSettingsRequest(settings=wanted), metadata=admin, timeout=10)
-    clerk = list(sign_principal(CLERK, KEY.encode()).items())
+    clerk = signed(CLERK)
     got = stub.GetSettings(pb.GetSettingsRequest(), metadata=clerk, timeout=10)
     assert (got.tenant, got.default_after_days, got.rectify_workdays) == ("510104", 7, 5)
 
@@ -65,7 +49,7 @@ def test_settings_changed_then_read_over_grpc(stub: evaluation_pb2_grpc.Evaluati
 def test_a_rating_of_a_case_not_rateable_is_not_found(
     stub: evaluation_pb2_grpc.EvaluationServiceStub,
 ) -> None:
-    metadata = list(sign_principal(CITIZEN, KEY.encode()).items())
+    metadata = signed(CITIZEN)
     with pytest.raises(grpc.RpcError) as caught:
         stub.RateCase(pb.RateCaseRequest(case_no="C-1", level=5), metadata=metadata, timeout=10)
     assert caught.value.code() == grpc.StatusCode.NOT_FOUND
@@ -78,7 +62,7 @@ def test_an_anonymous_caller_is_refused(stub: evaluation_pb2_grpc.EvaluationServ
 
 
 def test_a_role_the_door_does_not_admit_is_refused(stub: evaluation_pb2_grpc.EvaluationServiceStub) -> None:
-    metadata = list(sign_principal(CITIZEN, KEY.encode()).items())
+    metadata = signed(CITIZEN)
     with pytest.raises(grpc.RpcError) as caught:
         stub.DecideAppeal(pb.DecideAppealRequest(id="x", approve=True), metadata=metadata, timeout=10)
     assert caught.value.code() == grpc.StatusCode.PERMISSION_DENIED

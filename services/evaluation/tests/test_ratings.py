@@ -13,7 +13,7 @@ from ywtb.evaluation.models import outbox
 from ywtb.evaluation.ratings import RatingAsk
 from ywtb.evaluation.tenant_settings import Rules
 
-from .conftest import CITIZEN, CLERK, DEPT_ADMIN, OTHER_CLERK, STRANGER, TENANT_ADMIN, World
+from .conftest import CITIZEN, CITY_SUPERVISOR, CLERK, DEPT_ADMIN, OTHER_CLERK, STRANGER, TENANT_ADMIN, World
 
 
 def _events(world: World) -> list[str]:
@@ -89,6 +89,7 @@ def test_the_rater_is_masked_to_clerks_shown_to_the_departments_admin_hidden_fro
         world.reads.of_case(OTHER_CLERK, "C-1")
     assert world.reads.of_department(OTHER_CLERK) == []
     assert [s.rater_name for s in world.reads.of_department(CLERK, bad_only=True)] == ["张*"]
+    assert [s.rater_name for s in world.reads.of_department(CITY_SUPERVISOR)] == ["张三"]  # every department
 
 
 def test_a_holder_unread_while_intake_is_down_is_read_later(world: World) -> None:

@@ -12,14 +12,10 @@ import pytest
 from ywtb.api.licence.v1 import licence_pb2 as pb
 from ywtb.api.licence.v1 import licence_pb2_grpc
 from ywtb.common.auth.principal import Principal
-from ywtb.common.auth.signing import sign_principal
-from ywtb.common.runtime import start_service
-from ywtb.common.testing.conformance import free_port
+from ywtb.common.testing.serving import serving, signed
 from ywtb.licence.__main__ import SPEC
-from ywtb.licence.config import LicenceSettings
 from ywtb.licence.identifiers import build_identifier
 
-KEY = "a-test-signing-key-of-this-run-0123456789"
 CITIZEN = Principal(subject="p-1", tenant="510104", roles=frozenset({"citizen"}))
 DEPT = "11510104MB2C394793"
 ADMIN = Principal(subject="admin-1", tenant="510104", dept=DEPT, roles=frozenset({"dept_admin"}))
@@ -27,25 +23,14 @@ ADMIN = Principal(subject="admin-1", tenant="510104", dept=DEPT, roles=frozenset
 
 @pytest.fixture
 def stub(tmp_path: Path) -> Iterator[licence_pb2_grpc.LicenceServiceStub]:
-    settings = LicenceSettings(
-        internal_signing_key=KEY,
-        pii_key="a-test-pii-key-of-this-run-0123456789",
-        grpc_port=free_port(),
-        data_dir=tmp_path,
-        database_url=f"sqlite:///{tmp_path / 'service.db'}",
-        event_log_path=tmp_path / "events.db",
-    )
-    _runtime, server = start_service(SPEC, settings)
-    server.start()
-    try:
-        with grpc.insecure_channel(f"127.0.0.1:{settings.grpc_port}") as channel:
-            yield licence_pb2_grpc.LicenceServiceStub(channel)
-    finally:
-        server.stop(None).wait()
+    with serving(
+        SPEC, licence_pb2_grpc.LicenceServiceStub, tmp_path, pii_key="a-test-pii-key-of-this-run-0123456789"
+    ) as stub:
+        yield stub
 
 
 def _define(stub: licence_pb2_grpc.LicenceServiceStub, principal: Principal) -> pb.LicenceType:
-    metadata = list(sign_principal(principal, KEY.encode()).items())
+    metadata = signed(principal)
     request = pb.DefineLicenceTypeRequest(
         name="营业执照",
         fields=[pb.LicenceField(key="business_scope", label="经营范围", required=True)],

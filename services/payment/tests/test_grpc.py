@@ -12,13 +12,9 @@ import pytest
 from ywtb.api.payment.v1 import payment_pb2 as pb
 from ywtb.api.payment.v1 import payment_pb2_grpc
 from ywtb.common.auth.principal import Principal
-from ywtb.common.auth.signing import sign_principal
-from ywtb.common.runtime import start_service
-from ywtb.common.testing.conformance import free_port
+from ywtb.common.testing.serving import serving, signed
 from ywtb.payment.__main__ import SPEC
-from ywtb.payment.config import PaymentSettings
 
-KEY = "a-test-signing-key-of-this-run-0123456789"
 CITIZEN = Principal(subject="p-1", tenant="510104", roles=frozenset({"citizen"}))
 CLERK = Principal(
     subject="clerk-1", tenant="510104", dept="11510104MB3234567X", roles=frozenset({"window_clerk"})
@@ -27,26 +23,18 @@ CLERK = Principal(
 
 @pytest.fixture
 def stub(tmp_path: Path) -> Iterator[payment_pb2_grpc.PaymentServiceStub]:
-    settings = PaymentSettings(
-        internal_signing_key=KEY,
-        grpc_port=free_port(),
-        data_dir=tmp_path,
-        database_url=f"sqlite:///{tmp_path / 'service.db'}",
-        event_log_path=tmp_path / "events.db",
+    with serving(
+        SPEC,
+        payment_pb2_grpc.PaymentServiceStub,
+        tmp_path,
         nontax_key="a-test-platform-key-of-this-run-0123456789",
-        nontax_url="http://127.0.0.1:9",  # nothing listens: the rounds log and retry
-    )
-    _runtime, server = start_service(SPEC, settings)
-    server.start()
-    try:
-        with grpc.insecure_channel(f"127.0.0.1:{settings.grpc_port}") as channel:
-            yield payment_pb2_grpc.PaymentServiceStub(channel)
-    finally:
-        server.stop(None).wait()
+        nontax_url="http://127.0.0.1:9",
+    ) as stub:
+        yield stub
 
 
 def test_a_citizen_lists_their_orders_and_a_case_with_none(stub: payment_pb2_grpc.PaymentServiceStub) -> None:
-    metadata = list(sign_principal(CITIZEN, KEY.encode()).items())
+    metadata = signed(CITIZEN)
     assert list(stub.ListMyOrders(pb.ListMyOrdersRequest(), metadata=metadata, timeout=10).orders) == []
     reply = stub.ListCaseOrders(pb.ListCaseOrdersRequest(case_no="C-1"), metadata=metadata, timeout=10)
     assert list(reply.orders) == []
@@ -59,7 +47,7 @@ def test_an_anonymous_caller_is_refused(stub: payment_pb2_grpc.PaymentServiceStu
 
 
 def test_a_role_the_door_does_not_admit_is_refused(stub: payment_pb2_grpc.PaymentServiceStub) -> None:
-    metadata = list(sign_principal(CLERK, KEY.encode()).items())
+    metadata = signed(CLERK)
     with pytest.raises(grpc.RpcError) as caught:
         stub.ListMyOrders(pb.ListMyOrdersRequest(), metadata=metadata, timeout=10)
     assert caught.value.code() == grpc.StatusCode.PERMISSION_DENIED

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import select
 
+from ywtb.common import tenancy
 from ywtb.common.auth.principal import Principal
 from ywtb.common.db import Database
 from ywtb.common.errors import NotFound
@@ -102,7 +103,7 @@ class Reads:
         authz.require_department_staff(principal)
         limit, skip = _page(page_size, offset)
         statement = select(Rating).order_by(Rating.created_at.desc())
-        if principal.dept:
+        if principal.dept and not principal.has_role(*tenancy.SUPERVISING_ROLES):  # supervisors: every dept
             statement = statement.where(Rating.tenant == principal.tenant, Rating.dept == principal.dept)
         if bad_only:
             statement = statement.where(Rating.level <= BAD)

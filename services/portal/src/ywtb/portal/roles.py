@@ -18,6 +18,16 @@ REGISTER_ROLES = frozenset({tenancy.APPROVER, tenancy.DEPT_ADMIN})
 # 缴费订单 (reductions; refunds and late payments by department admins) and 对账差异.
 PAYMENT_ROLES = frozenset({tenancy.WINDOW_CLERK, tenancy.APPROVER, tenancy.DEPT_ADMIN})
 RECONCILE_ROLES = frozenset({tenancy.DEPT_ADMIN, tenancy.TENANT_ADMIN, tenancy.PLATFORM_ADMIN})
+# 好差评: the department's ratings and bad reviews (回访 and 整改 by its clerks, approvers and admins; tenant
+# admins and supervisors read them), 申诉 filed by department admins and decided by tenant admins.
+EVALUATION_ROLES = frozenset(
+    {tenancy.WINDOW_CLERK, tenancy.APPROVER, tenancy.DEPT_ADMIN, tenancy.TENANT_ADMIN, tenancy.SUPERVISOR}
+)
+RECTIFY_ROLES = frozenset({tenancy.WINDOW_CLERK, tenancy.APPROVER, tenancy.DEPT_ADMIN})
+APPEAL_ROLES = frozenset({tenancy.DEPT_ADMIN, tenancy.TENANT_ADMIN})
+APPEAL_FILE_ROLES = frozenset({tenancy.DEPT_ADMIN})
+APPEAL_DECIDE_ROLES = frozenset({tenancy.TENANT_ADMIN})
+EVALUATION_SETTINGS_ROLES = frozenset({tenancy.TENANT_ADMIN})  # 好差评设置 of the admin's own tenant
 WORKBENCH_ADMIN_LINK_ROLES = frozenset({tenancy.DEPT_ADMIN, tenancy.TENANT_ADMIN})
 # The admin pages; tenant admins (and the platform admin) manage the whole tenant and review items.
 ADMIN_ROLES = frozenset({tenancy.TENANT_ADMIN, tenancy.DEPT_ADMIN, tenancy.PLATFORM_ADMIN})

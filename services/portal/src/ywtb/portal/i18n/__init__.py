@@ -6,6 +6,7 @@ from ywtb.portal.i18n import (
     admin,
     citizen,
     common,
+    evaluation,
     labels,
     licence,
     payment,
@@ -23,6 +24,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     **workbench.MESSAGES,
     **workbench_payment.MESSAGES,
     **admin.MESSAGES,
+    **evaluation.MESSAGES,
 }
 
 

@@ -1,4 +1,4 @@
-"""The admin pages (管理端): overview here; departments and staff, items and guides in their modules."""
+"""The admin pages (管理端): overview here; departments and staff, items and guides, 好差评设置 in their modules."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from fastapi.responses import HTMLResponse
 
 from ywtb.portal.labels import short_code
 from ywtb.portal.routes.admin_common import admin_user, common, is_tenant_admin
+from ywtb.portal.routes.admin_evaluation import build_admin_evaluation_router
 from ywtb.portal.routes.admin_guide import build_admin_guide_router
 from ywtb.portal.routes.admin_items import build_admin_items_router
 from ywtb.portal.routes.admin_org import build_admin_org_router
@@ -50,4 +51,5 @@ def build_admin_router() -> APIRouter:
     router.include_router(build_admin_org_router())
     router.include_router(build_admin_items_router())
     router.include_router(build_admin_guide_router())
+    router.include_router(build_admin_evaluation_router())
     return router

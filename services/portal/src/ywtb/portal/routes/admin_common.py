@@ -8,7 +8,7 @@ from ywtb.common import tenancy
 from ywtb.common.auth.principal import Principal
 from ywtb.portal.gateway import GatewayError
 from ywtb.portal.labels import Labels
-from ywtb.portal.roles import ADMIN_ROLES, TENANT_ADMIN_ROLES, has_role
+from ywtb.portal.roles import ADMIN_ROLES, EVALUATION_SETTINGS_ROLES, TENANT_ADMIN_ROLES, has_role
 from ywtb.portal.routes.shared import local_time
 from ywtb.portal.web import Page
 
@@ -72,5 +72,6 @@ def common(page: Page, user: dict[str, Any]) -> dict[str, Any]:
         "labels": Labels(page.lang),
         "local_time": local_time,
         "is_tenant_admin": is_tenant_admin(user),
+        "has_evaluation_settings": has_role(user, EVALUATION_SETTINGS_ROLES),
         "me": user,
     }

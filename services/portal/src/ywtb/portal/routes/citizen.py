@@ -1,5 +1,5 @@
 """The citizen pages: home, search, 一件事, 办事指南, online application, my cases, case detail and 补正,
-my licences and licence verification."""
+my licences and licence verification, 我的缴费, 我的评价."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from ywtb.portal.routes.citizen_cases import build_cases_router
 from ywtb.portal.routes.citizen_catalogue import build_catalogue_router
 from ywtb.portal.routes.citizen_licences import build_licences_router
 from ywtb.portal.routes.citizen_payments import build_payments_router
+from ywtb.portal.routes.citizen_ratings import build_ratings_router
 
 
 def build_citizen_router() -> APIRouter:
@@ -22,4 +23,5 @@ def build_citizen_router() -> APIRouter:
     router.include_router(build_cases_router())
     router.include_router(build_licences_router())
     router.include_router(build_payments_router())
+    router.include_router(build_ratings_router())
     return router

@@ -27,11 +27,15 @@ from ywtb.portal.routes.citizen_common import (
     submit_lock,
     upload_all,
 )
+from ywtb.portal.routes.citizen_rating_reads import rating_context
+from ywtb.portal.routes.rating_forms import draft_values
 from ywtb.portal.routes.shared import page_number, path_id
 from ywtb.portal.web import CurrentPage, Page
 
 MY_CASE_STATUSES = ("submitted", "correction_requested", "accepted", "rejected")
 LAST_CASES_PAGE = 1000
+# the forms of the case page whose drafts it takes: 补正, a rating, a rectification's confirmation
+CASE_FORMS = r"/cases/{case}/(supplement|ratings)|/ratings/rectifications/([^/]+)/confirmation"
 
 
 def _timeline(page: Page, case: dict[str, Any]) -> dict[str, Any] | None:
@@ -162,8 +166,9 @@ def _supplement_context(page: Page, case: dict[str, Any], version: dict[str, Any
     return {"asked": asked, "form_fields": fields if form_named else []}
 
 
-def _case_page(page: Page, case_no: str, status: int = 200, **extra: Any) -> Response:
-    """The case page; `values` and `files` re-fill the correction form, `typed` a draft of it."""
+def case_page(page: Page, case_no: str, status: int = 200, **extra: Any) -> Response:
+    """The case page; `values` and `files` re-fill the correction form, `typed` a draft of it;
+    `rating_values`, `rating_errors` and `rating_open` the 评价 section's forms."""
     case = page.get("citizen", f"/api/v1/cases/{case_no}")
     approval = _timeline(page, case)
     orders = _orders(page, case)
@@ -200,6 +205,7 @@ def _case_page(page: Page, case_no: str, status: int = 200, **extra: Any) -> Res
             hint=form_schema.field_hint,
             values=values,
             files=extra.pop("files", {}),
+            **rating_context(page, case, approval),
             **supplement,
             **extra,
         ),
@@ -225,7 +231,7 @@ def _supplement(
         for slot in missing:
             errors[slot.name] = page.t("citizen.supplement.need_file", name=slot.title)
         if errors:
-            return _case_page(page, case_no, 422, errors=errors, values=values, files=files)
+            return case_page(page, case_no, 422, errors=errors, values=values, files=files)
         body: dict[str, Any] = {"materials": af.material_submissions(ctx["asked"], files)}
         if ctx["form_fields"]:
             body["form_data"] = data
@@ -237,7 +243,7 @@ def _supplement(
                 page.flash(page.t("citizen.supplement.done"))  # a repeated submit: the first one went through
                 return page.redirect(f"/cases/{case_no}")
             errors = refused(page, error, ctx["asked"], legal=False)
-            return _case_page(page, case_no, error.status, errors=errors, values=values, files=files)
+            return case_page(page, case_no, error.status, errors=errors, values=values, files=files)
     page.flash(page.t("citizen.supplement.done"))
     return page.redirect(f"/cases/{case_no}")
 
@@ -281,8 +287,10 @@ def build_cases_router() -> APIRouter:
     def case_detail(page: CurrentPage, case_no: str) -> Response:
         page.require("citizen")
         path_id(case_no, CASE_NO)
-        draft = page.take_draft("citizen", re.escape(f"/cases/{case_no}/supplement"))
-        return _case_page(page, case_no, typed=draft.form if draft else None)
+        draft = page.take_draft("citizen", CASE_FORMS.format(case=re.escape(case_no)))
+        if draft is None or draft.match.group(1) == "supplement":
+            return case_page(page, case_no, typed=draft.form if draft else None)
+        return case_page(page, case_no, **draft_values(draft.form, draft.match.group(2)))
 
     @router.post("/cases/{case_no}/supplement")
     async def supplement(page: CurrentPage, case_no: str) -> Response:

@@ -6,11 +6,13 @@ from fastapi import APIRouter
 from fastapi.responses import Response
 
 from ywtb.portal.roles import QUEUE_ROLES, has_role
+from ywtb.portal.routes.workbench_appeals import build_appeals_router
 from ywtb.portal.routes.workbench_common import open_tasks, queue_cases, staff_user, urgent
 from ywtb.portal.routes.workbench_intake import build_intake_router
 from ywtb.portal.routes.workbench_issuances import build_issuances_router
 from ywtb.portal.routes.workbench_licences import build_licences_router
 from ywtb.portal.routes.workbench_payments import build_payments_router
+from ywtb.portal.routes.workbench_ratings import build_ratings_router
 from ywtb.portal.routes.workbench_reconciliation import build_reconciliation_router
 from ywtb.portal.routes.workbench_tasks import build_tasks_router
 from ywtb.portal.web import CurrentPage
@@ -54,4 +56,6 @@ def build_workbench_router() -> APIRouter:
     router.include_router(build_licences_router())
     router.include_router(build_payments_router())
     router.include_router(build_reconciliation_router())
+    router.include_router(build_ratings_router())
+    router.include_router(build_appeals_router())
     return router

@@ -12,7 +12,9 @@ from ywtb.portal.deadline import DeadlineState, deadline_state, intake_deadline,
 from ywtb.portal.gateway import GatewayError
 from ywtb.portal.labels import Labels
 from ywtb.portal.roles import (
+    APPEAL_ROLES,
     DESK_ROLES,
+    EVALUATION_ROLES,
     PAYMENT_ROLES,
     QUEUE_ROLES,
     RECONCILE_ROLES,
@@ -40,6 +42,8 @@ def staff_user(page: Page, roles: frozenset[str] = WORKBENCH_ROLES, forbidden: s
         has_register=has_role(user, REGISTER_ROLES),
         has_payments=has_role(user, PAYMENT_ROLES),
         has_reconciliation=has_role(user, RECONCILE_ROLES),
+        has_ratings=has_role(user, EVALUATION_ROLES),
+        has_appeals=has_role(user, APPEAL_ROLES),
     )
     return user
 
@@ -106,3 +110,9 @@ def completion_values(form: dict[str, Any], task_id: str) -> tuple[dict[str, str
     decision = str(form.get("decision") or "")
     body = {"opinion": opinion, "decision": decision if decision in ("approve", "deny") else ""}
     return body, {f"opinion-{task_id}": body["opinion"], f"decision-{task_id}": body["decision"]}
+
+
+def department_names(page: Page, user: dict[str, Any]) -> dict[str, str]:
+    """Credit code → name of the departments of the user's tenant (none when they cannot be read)."""
+    departments = optional(page, f"/api/v1/tenants/{user.get('tenant', '')}/departments") or []
+    return {d["credit_code"]: d.get("short_name") or d["name"] for d in departments}
