@@ -42,7 +42,7 @@ def test_settings_changed_then_read_over_grpc(stub: evaluation_pb2_grpc.Evaluati
     )
     stub.UpdateSettings(pb.UpdateSettingsRequest(settings=wanted), metadata=admin, timeout=10)
     clerk = signed(CLERK)
-    got = stub.GetSettings(pb.GetSettingsRequest(), metadata=clerk, timeout=10)
+    got = stub.GetSettings(pb.GetSettingsRequest(), metadata=clerk, timeout=10).settings
     assert (got.tenant, got.default_after_days, got.rectify_workdays) == ("510104", 7, 5)
 
 

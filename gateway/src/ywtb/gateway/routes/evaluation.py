@@ -266,14 +266,14 @@ def build_evaluation_router() -> APIRouter:
     async def get_settings(
         principal: CurrentPrincipal, stub: Stub, tenant: Annotated[str, Query(pattern=r"^(|\d{6})$")] = ""
     ) -> dict[str, Any]:
-        return to_json(await stub.GetSettings(pb.GetSettingsRequest(tenant=tenant)))
+        return to_json((await stub.GetSettings(pb.GetSettingsRequest(tenant=tenant))).settings)
 
     @router.put(
         "/settings", summary="修改本地区的好差评设置（租户管理员）", **answers(pb.Settings, errors=WRITE)
     )
     async def put_settings(body: SettingsIn, principal: CurrentPrincipal, stub: Stub) -> dict[str, Any]:  # type: ignore[valid-type]
         request = pb.UpdateSettingsRequest(settings=to_proto(body, pb.Settings()))
-        return to_json(await stub.UpdateSettings(request))
+        return to_json((await stub.UpdateSettings(request)).settings)
 
     @router.get(
         "/indicators",
@@ -290,7 +290,7 @@ def build_evaluation_router() -> APIRouter:
         until: Annotated[str, Query(pattern=DAY)] = "",
     ) -> dict[str, Any]:
         request = pb.GetIndicatorsRequest(tenant=tenant, dept=dept, item_id=item_id, since=since, until=until)
-        return to_json(await stub.GetIndicators(request))
+        return to_json((await stub.GetIndicators(request)).indicators)
 
     @router.post(
         "/inquiries",

@@ -272,22 +272,22 @@ class EvaluationServicer(evaluation_pb2_grpc.EvaluationServiceServicer):
     @allow(*HANDLER_ROLES)
     def RecordCallback(self, request, context):  # noqa: N802
         done = self.rectifications.call_back(_caller(), request.id, request.note)
-        return pb.RectificationResponse(rectification=_rectification(done))
+        return pb.RecordCallbackResponse(rectification=_rectification(done))
 
     @allow(*HANDLER_ROLES)
     def RecordRectification(self, request, context):  # noqa: N802
         done = self.rectifications.rectify(_caller(), request.id, request.result)
-        return pb.RectificationResponse(rectification=_rectification(done))
+        return pb.RecordRectificationResponse(rectification=_rectification(done))
 
     @allow(*APPLICANT_ROLES)
     def ConfirmRectification(self, request, context):  # noqa: N802
         done = self.rectifications.confirm(_caller(), request.id, request.satisfied, request.comment)
-        return pb.RectificationResponse(rectification=_rectification(done))
+        return pb.ConfirmRectificationResponse(rectification=_rectification(done))
 
     @allow(*APPEAL_ROLES)
     def AppealRating(self, request, context):  # noqa: N802
         appeal = self.appeals.appeal(_caller(), request.rating_id, request.reason, request.evidence)
-        return pb.AppealResponse(appeal=_appeal(appeal))
+        return pb.AppealRatingResponse(appeal=_appeal(appeal))
 
     @allow(*STAFF_ROLES, PLATFORM_ADMIN)
     def ListAppeals(self, request, context):  # noqa: N802
@@ -297,11 +297,11 @@ class EvaluationServicer(evaluation_pb2_grpc.EvaluationServiceServicer):
     @allow(TENANT_ADMIN, PLATFORM_ADMIN)
     def DecideAppeal(self, request, context):  # noqa: N802
         appeal = self.appeals.decide(_caller(), request.id, request.approve, request.decision)
-        return pb.AppealResponse(appeal=_appeal(appeal))
+        return pb.DecideAppealResponse(appeal=_appeal(appeal))
 
     @allow(*STAFF_ROLES, *UNBOUND_ROLES)
     def GetSettings(self, request, context):  # noqa: N802
-        return _settings(self.rules.get(_caller(), request.tenant))
+        return pb.GetSettingsResponse(settings=_settings(self.rules.get(_caller(), request.tenant)))
 
     @allow(TENANT_ADMIN)
     def UpdateSettings(self, request, context):  # noqa: N802
@@ -317,7 +317,7 @@ class EvaluationServicer(evaluation_pb2_grpc.EvaluationServiceServicer):
             consultation_workdays=given.consultation_workdays,
             complaint_workdays=given.complaint_workdays,
         )
-        return _settings(self.rules.update(_caller(), wanted))
+        return pb.UpdateSettingsResponse(settings=_settings(self.rules.update(_caller(), wanted)))
 
     @allow(*STAFF_ROLES, *UNBOUND_ROLES)
     def GetIndicators(self, request, context):  # noqa: N802
@@ -325,7 +325,7 @@ class EvaluationServicer(evaluation_pb2_grpc.EvaluationServiceServicer):
             _caller(), request.tenant, request.dept, request.item_id, request.since, request.until
         )
         figures = self.indicators.of(scope)
-        return pb.Indicators(**figures.__dict__)
+        return pb.GetIndicatorsResponse(indicators=pb.Indicators(**figures.__dict__))
 
     @allow(*APPLICANT_ROLES)
     def AskQuestion(self, request, context):  # noqa: N802
@@ -339,11 +339,11 @@ class EvaluationServicer(evaluation_pb2_grpc.EvaluationServiceServicer):
             dept=request.dept,
             consent_to_publish=request.consent_to_publish,
         )
-        return pb.InquiryResponse(inquiry=_inquiry(self.inquiries.ask(_caller(), asked)))
+        return pb.AskQuestionResponse(inquiry=_inquiry(self.inquiries.ask(_caller(), asked)))
 
     @allow(*APPLICANT_ROLES)
     def ListMyInquiries(self, request, context):  # noqa: N802
-        return pb.ListInquiriesResponse(inquiries=[_inquiry(i) for i in self.inquiries.mine(_caller())])
+        return pb.ListMyInquiriesResponse(inquiries=[_inquiry(i) for i in self.inquiries.mine(_caller())])
 
     @allow(*STAFF_ROLES)
     def ListInquiries(self, request, context):  # noqa: N802
@@ -353,11 +353,11 @@ class EvaluationServicer(evaluation_pb2_grpc.EvaluationServiceServicer):
     @allow(*HANDLER_ROLES, TENANT_ADMIN)
     def AnswerInquiry(self, request, context):  # noqa: N802
         done = self.inquiries.answer(_caller(), request.id, request.reply, request.publish)
-        return pb.InquiryResponse(inquiry=_inquiry(done))
+        return pb.AnswerInquiryResponse(inquiry=_inquiry(done))
 
     @allow(*APPLICANT_ROLES)
     def EscalateComplaint(self, request, context):  # noqa: N802
-        return pb.InquiryResponse(
+        return pb.EscalateComplaintResponse(
             inquiry=_inquiry(self.inquiries.escalate(_caller(), request.id, request.reason))
         )
 

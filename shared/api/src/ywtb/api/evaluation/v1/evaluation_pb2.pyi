@@ -801,15 +801,15 @@ class ConfirmRectificationRequest(_message.Message):
 Global___ConfirmRectificationRequest: _TypeAlias = ConfirmRectificationRequest  # noqa: Y015
 
 @_typing.final
-class RectificationResponse(_message.Message):
-    """A rectification after a change."""
+class RecordCallbackResponse(_message.Message):
+    """RecordCallback response."""
 
     DESCRIPTOR: _descriptor.Descriptor
 
     RECTIFICATION_FIELD_NUMBER: _builtins.int
     @_builtins.property
     def rectification(self) -> Global___Rectification:
-        """The rectification."""
+        """The rectification, called back."""
 
     def __init__(
         self,
@@ -822,7 +822,55 @@ class RectificationResponse(_message.Message):
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
-Global___RectificationResponse: _TypeAlias = RectificationResponse  # noqa: Y015
+Global___RecordCallbackResponse: _TypeAlias = RecordCallbackResponse  # noqa: Y015
+
+@_typing.final
+class RecordRectificationResponse(_message.Message):
+    """RecordRectification response."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    RECTIFICATION_FIELD_NUMBER: _builtins.int
+    @_builtins.property
+    def rectification(self) -> Global___Rectification:
+        """The rectification, rectified."""
+
+    def __init__(
+        self,
+        *,
+        rectification: Global___Rectification | None = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["rectification", b"rectification"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["rectification", b"rectification"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___RecordRectificationResponse: _TypeAlias = RecordRectificationResponse  # noqa: Y015
+
+@_typing.final
+class ConfirmRectificationResponse(_message.Message):
+    """ConfirmRectification response."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    RECTIFICATION_FIELD_NUMBER: _builtins.int
+    @_builtins.property
+    def rectification(self) -> Global___Rectification:
+        """The rectification, confirmed or disputed."""
+
+    def __init__(
+        self,
+        *,
+        rectification: Global___Rectification | None = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["rectification", b"rectification"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["rectification", b"rectification"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___ConfirmRectificationResponse: _TypeAlias = ConfirmRectificationResponse  # noqa: Y015
 
 @_typing.final
 class Appeal(_message.Message):
@@ -933,15 +981,15 @@ class AppealRatingRequest(_message.Message):
 Global___AppealRatingRequest: _TypeAlias = AppealRatingRequest  # noqa: Y015
 
 @_typing.final
-class AppealResponse(_message.Message):
-    """An appeal after a change."""
+class AppealRatingResponse(_message.Message):
+    """AppealRating response."""
 
     DESCRIPTOR: _descriptor.Descriptor
 
     APPEAL_FIELD_NUMBER: _builtins.int
     @_builtins.property
     def appeal(self) -> Global___Appeal:
-        """The appeal."""
+        """The appeal, pending."""
 
     def __init__(
         self,
@@ -954,7 +1002,7 @@ class AppealResponse(_message.Message):
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
-Global___AppealResponse: _TypeAlias = AppealResponse  # noqa: Y015
+Global___AppealRatingResponse: _TypeAlias = AppealRatingResponse  # noqa: Y015
 
 @_typing.final
 class ListAppealsRequest(_message.Message):
@@ -1001,6 +1049,30 @@ class ListAppealsResponse(_message.Message):
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
 Global___ListAppealsResponse: _TypeAlias = ListAppealsResponse  # noqa: Y015
+
+@_typing.final
+class DecideAppealResponse(_message.Message):
+    """DecideAppeal response."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    APPEAL_FIELD_NUMBER: _builtins.int
+    @_builtins.property
+    def appeal(self) -> Global___Appeal:
+        """The appeal, decided."""
+
+    def __init__(
+        self,
+        *,
+        appeal: Global___Appeal | None = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["appeal", b"appeal"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["appeal", b"appeal"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___DecideAppealResponse: _TypeAlias = DecideAppealResponse  # noqa: Y015
 
 @_typing.final
 class DecideAppealRequest(_message.Message):
@@ -1109,6 +1181,54 @@ class GetSettingsRequest(_message.Message):
 Global___GetSettingsRequest: _TypeAlias = GetSettingsRequest  # noqa: Y015
 
 @_typing.final
+class GetSettingsResponse(_message.Message):
+    """GetSettings response."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    SETTINGS_FIELD_NUMBER: _builtins.int
+    @_builtins.property
+    def settings(self) -> Global___Settings:
+        """The settings."""
+
+    def __init__(
+        self,
+        *,
+        settings: Global___Settings | None = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["settings", b"settings"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["settings", b"settings"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___GetSettingsResponse: _TypeAlias = GetSettingsResponse  # noqa: Y015
+
+@_typing.final
+class UpdateSettingsResponse(_message.Message):
+    """UpdateSettings response."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    SETTINGS_FIELD_NUMBER: _builtins.int
+    @_builtins.property
+    def settings(self) -> Global___Settings:
+        """The settings as stored."""
+
+    def __init__(
+        self,
+        *,
+        settings: Global___Settings | None = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["settings", b"settings"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["settings", b"settings"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___UpdateSettingsResponse: _TypeAlias = UpdateSettingsResponse  # noqa: Y015
+
+@_typing.final
 class UpdateSettingsRequest(_message.Message):
     """UpdateSettings request: the caller's tenant's new settings (tenant is ignored)."""
 
@@ -1169,6 +1289,30 @@ class GetIndicatorsRequest(_message.Message):
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
 Global___GetIndicatorsRequest: _TypeAlias = GetIndicatorsRequest  # noqa: Y015
+
+@_typing.final
+class GetIndicatorsResponse(_message.Message):
+    """GetIndicators response."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    INDICATORS_FIELD_NUMBER: _builtins.int
+    @_builtins.property
+    def indicators(self) -> Global___Indicators:
+        """The figures."""
+
+    def __init__(
+        self,
+        *,
+        indicators: Global___Indicators | None = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["indicators", b"indicators"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["indicators", b"indicators"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___GetIndicatorsResponse: _TypeAlias = GetIndicatorsResponse  # noqa: Y015
 
 @_typing.final
 class Indicators(_message.Message):
@@ -1383,15 +1527,15 @@ class AskQuestionRequest(_message.Message):
 Global___AskQuestionRequest: _TypeAlias = AskQuestionRequest  # noqa: Y015
 
 @_typing.final
-class InquiryResponse(_message.Message):
-    """A consultation or complaint after a change."""
+class AskQuestionResponse(_message.Message):
+    """AskQuestion response."""
 
     DESCRIPTOR: _descriptor.Descriptor
 
     INQUIRY_FIELD_NUMBER: _builtins.int
     @_builtins.property
     def inquiry(self) -> Global___Inquiry:
-        """The inquiry."""
+        """The inquiry, routed."""
 
     def __init__(
         self,
@@ -1404,7 +1548,55 @@ class InquiryResponse(_message.Message):
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
-Global___InquiryResponse: _TypeAlias = InquiryResponse  # noqa: Y015
+Global___AskQuestionResponse: _TypeAlias = AskQuestionResponse  # noqa: Y015
+
+@_typing.final
+class AnswerInquiryResponse(_message.Message):
+    """AnswerInquiry response."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    INQUIRY_FIELD_NUMBER: _builtins.int
+    @_builtins.property
+    def inquiry(self) -> Global___Inquiry:
+        """The inquiry, answered."""
+
+    def __init__(
+        self,
+        *,
+        inquiry: Global___Inquiry | None = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["inquiry", b"inquiry"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["inquiry", b"inquiry"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___AnswerInquiryResponse: _TypeAlias = AnswerInquiryResponse  # noqa: Y015
+
+@_typing.final
+class EscalateComplaintResponse(_message.Message):
+    """EscalateComplaint response."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    INQUIRY_FIELD_NUMBER: _builtins.int
+    @_builtins.property
+    def inquiry(self) -> Global___Inquiry:
+        """The complaint, escalated."""
+
+    def __init__(
+        self,
+        *,
+        inquiry: Global___Inquiry | None = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["inquiry", b"inquiry"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["inquiry", b"inquiry"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___EscalateComplaintResponse: _TypeAlias = EscalateComplaintResponse  # noqa: Y015
 
 @_typing.final
 class ListMyInquiriesRequest(_message.Message):
@@ -1446,15 +1638,39 @@ class ListInquiriesRequest(_message.Message):
 Global___ListInquiriesRequest: _TypeAlias = ListInquiriesRequest  # noqa: Y015
 
 @_typing.final
-class ListInquiriesResponse(_message.Message):
-    """ListMyInquiries and ListInquiries response."""
+class ListMyInquiriesResponse(_message.Message):
+    """ListMyInquiries response."""
 
     DESCRIPTOR: _descriptor.Descriptor
 
     INQUIRIES_FIELD_NUMBER: _builtins.int
     @_builtins.property
     def inquiries(self) -> _containers.RepeatedCompositeFieldContainer[Global___Inquiry]:
-        """The inquiries."""
+        """The caller's inquiries, newest first."""
+
+    def __init__(
+        self,
+        *,
+        inquiries: _abc.Iterable[Global___Inquiry] | None = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["inquiries", b"inquiries"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___ListMyInquiriesResponse: _TypeAlias = ListMyInquiriesResponse  # noqa: Y015
+
+@_typing.final
+class ListInquiriesResponse(_message.Message):
+    """ListInquiries response."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    INQUIRIES_FIELD_NUMBER: _builtins.int
+    @_builtins.property
+    def inquiries(self) -> _containers.RepeatedCompositeFieldContainer[Global___Inquiry]:
+        """The inquiries, due first."""
 
     def __init__(
         self,

@@ -64,22 +64,22 @@ class EvaluationServiceStub:
         self.RecordCallback = channel.unary_unary(
                 '/ywtb.api.evaluation.v1.EvaluationService/RecordCallback',
                 request_serializer=ywtb_dot_api_dot_evaluation_dot_v1_dot_evaluation__pb2.RecordCallbackRequest.SerializeToString,
-                response_deserializer=ywtb_dot_api_dot_evaluation_dot_v1_dot_evaluation__pb2.RectificationResponse.FromString,
+                response_deserializer=ywtb_dot_api_dot_evaluation_dot_v1_dot_evaluation__pb2.RecordCallbackResponse.FromString,
                 _registered_method=True)
         self.RecordRectification = channel.unary_unary(
                 '/ywtb.api.evaluation.v1.EvaluationService/RecordRectification',
                 request_serializer=ywtb_dot_api_dot_evaluation_dot_v1_dot_evaluation__pb2.RecordRectificationRequest.SerializeToString,
-                response_deserializer=ywtb_dot_api_dot_evaluation_dot_v1_dot_evaluation__pb2.RectificationResponse.FromString,
+                response_deserializer=ywtb_dot_api_dot_evaluation_dot_v1_dot_evaluation__pb2.RecordRectificationResponse.FromString,
                 _registered_method=True)
         self.ConfirmRectification = channel.unary_unary(
                 '/ywtb.api.evaluation.v1.EvaluationService/ConfirmRectification',
                 request_serializer=ywtb_dot_api_dot_evaluation_dot_v1_dot_evaluation__pb2.ConfirmRectificationRequest.SerializeToString,
-                response_deserializer=ywtb_dot_api_dot_evaluation_dot_v1_dot_evaluation__pb2.RectificationResponse.FromString,
+                response_deserializer=ywtb_dot_api_dot_evaluation_dot_v1_dot_evaluation__pb2.ConfirmRectificationResponse.FromString,
                 _registered_method=True)
         self.AppealRating = channel.unary_unary(
                 '/ywtb.api.evaluation.v1.EvaluationService/AppealRating',
                 request_serializer=ywtb_dot_api_dot_evaluation_dot_v1_dot_evaluation__pb2.AppealRatingRequest.SerializeToString,
-                response_deserializer=ywtb_dot_api_dot_evaluation_dot_v1_dot_evaluation__pb2.AppealResponse.FromString,
+                response_deserializer=ywtb_dot_api_dot_evaluation_dot_v1_dot_evaluation__pb2.AppealRatingResponse.FromString,
                 _registered_method=True)
         self.ListAppeals = channel.unary_unary(
                 '/ywtb.api.evaluation.v1.EvaluationService/ListAppeals',
@@ -89,32 +89,32 @@ class EvaluationServiceStub:
         self.DecideAppeal = channel.unary_unary(
                 '/ywtb.api.evaluation.v1.EvaluationService/DecideAppeal',
                 request_serializer=ywtb_dot_api_dot_evaluation_dot_v1_dot_evaluation__pb2.DecideAppealRequest.SerializeToString,
-                response_deserializer=ywtb_dot_api_dot_evaluation_dot_v1_dot_evaluation__pb2.AppealResponse.FromString,
+                response_deserializer=ywtb_dot_api_dot_evaluation_dot_v1_dot_evaluation__pb2.DecideAppealResponse.FromString,
                 _registered_method=True)
         self.GetSettings = channel.unary_unary(
                 '/ywtb.api.evaluation.v1.EvaluationService/GetSettings',
                 request_serializer=ywtb_dot_api_dot_evaluation_dot_v1_dot_evaluation__pb2.GetSettingsRequest.SerializeToString,
-                response_deserializer=ywtb_dot_api_dot_evaluation_dot_v1_dot_evaluation__pb2.Settings.FromString,
+                response_deserializer=ywtb_dot_api_dot_evaluation_dot_v1_dot_evaluation__pb2.GetSettingsResponse.FromString,
                 _registered_method=True)
         self.UpdateSettings = channel.unary_unary(
                 '/ywtb.api.evaluation.v1.EvaluationService/UpdateSettings',
                 request_serializer=ywtb_dot_api_dot_evaluation_dot_v1_dot_evaluation__pb2.UpdateSettingsRequest.SerializeToString,
-                response_deserializer=ywtb_dot_api_dot_evaluation_dot_v1_dot_evaluation__pb2.Settings.FromString,
+                response_deserializer=ywtb_dot_api_dot_evaluation_dot_v1_dot_evaluation__pb2.UpdateSettingsResponse.FromString,
                 _registered_method=True)
         self.GetIndicators = channel.unary_unary(
                 '/ywtb.api.evaluation.v1.EvaluationService/GetIndicators',
                 request_serializer=ywtb_dot_api_dot_evaluation_dot_v1_dot_evaluation__pb2.GetIndicatorsRequest.SerializeToString,
-                response_deserializer=ywtb_dot_api_dot_evaluation_dot_v1_dot_evaluation__pb2.Indicators.FromString,
+                response_deserializer=ywtb_dot_api_dot_evaluation_dot_v1_dot_evaluation__pb2.GetIndicatorsResponse.FromString,
                 _registered_method=True)
         self.AskQuestion = channel.unary_unary(
                 '/ywtb.api.evaluation.v1.EvaluationService/AskQuestion',
                 request_serializer=ywtb_dot_api_dot_evaluation_dot_v1_dot_evaluation__pb2.AskQuestionRequest.SerializeToString,
-                response_deserializer=ywtb_dot_api_dot_evaluation_dot_v1_dot_evaluation__pb2.InquiryResponse.FromString,
+                response_deserializer=ywtb_dot_api_dot_evaluation_dot_v1_dot_evaluation__pb2.AskQuestionResponse.FromString,
                 _registered_method=True)
         self.ListMyInquiries = channel.unary_unary(
                 '/ywtb.api.evaluation.v1.EvaluationService/ListMyInquiries',
                 request_serializer=ywtb_dot_api_dot_evaluation_dot_v1_dot_evaluation__pb2.ListMyInquiriesRequest.SerializeToString,
-                response_deserializer=ywtb_dot_api_dot_evaluation_dot_v1_dot_evaluation__pb2.ListInquiriesResponse.FromString,
+                response_deserializer=ywtb_dot_api_dot_evaluation_dot_v1_dot_evaluation__pb2.ListMyInquiriesResponse.FromString,
                 _registered_method=True)
         self.ListInquiries = channel.unary_unary(
                 '/ywtb.api.evaluation.v1.EvaluationService/ListInquiries',
@@ -124,12 +124,12 @@ class EvaluationServiceStub:
         self.AnswerInquiry = channel.unary_unary(
                 '/ywtb.api.evaluation.v1.EvaluationService/AnswerInquiry',
                 request_serializer=ywtb_dot_api_dot_evaluation_dot_v1_dot_evaluation__pb2.AnswerInquiryRequest.SerializeToString,
-                response_deserializer=ywtb_dot_api_dot_evaluation_dot_v1_dot_evaluation__pb2.InquiryResponse.FromString,
+                response_deserializer=ywtb_dot_api_dot_evaluation_dot_v1_dot_evaluation__pb2.AnswerInquiryResponse.FromString,
                 _registered_method=True)
         self.EscalateComplaint = channel.unary_unary(
                 '/ywtb.api.evaluation.v1.EvaluationService/EscalateComplaint',
                 request_serializer=ywtb_dot_api_dot_evaluation_dot_v1_dot_evaluation__pb2.EscalateComplaintRequest.SerializeToString,
-                response_deserializer=ywtb_dot_api_dot_evaluation_dot_v1_dot_evaluation__pb2.InquiryResponse.FromString,
+                response_deserializer=ywtb_dot_api_dot_evaluation_dot_v1_dot_evaluation__pb2.EscalateComplaintResponse.FromString,
                 _registered_method=True)
         self.ListPublishedReplies = channel.unary_unary(
                 '/ywtb.api.evaluation.v1.EvaluationService/ListPublishedReplies',
@@ -315,22 +315,22 @@ def add_EvaluationServiceServicer_to_server(servicer, server):
             'RecordCallback': grpc.unary_unary_rpc_method_handler(
                     servicer.RecordCallback,
                     request_deserializer=ywtb_dot_api_dot_evaluation_dot_v1_dot_evaluation__pb2.RecordCallbackRequest.FromString,
-                    response_serializer=ywtb_dot_api_dot_evaluation_dot_v1_dot_evaluation__pb2.RectificationResponse.SerializeToString,
+                    response_serializer=ywtb_dot_api_dot_evaluation_dot_v1_dot_evaluation__pb2.RecordCallbackResponse.SerializeToString,
             ),
             'RecordRectification': grpc.unary_unary_rpc_method_handler(
                     servicer.RecordRectification,
                     request_deserializer=ywtb_dot_api_dot_evaluation_dot_v1_dot_evaluation__pb2.RecordRectificationRequest.FromString,
-                    response_serializer=ywtb_dot_api_dot_evaluation_dot_v1_dot_evaluation__pb2.RectificationResponse.SerializeToString,
+                    response_serializer=ywtb_dot_api_dot_evaluation_dot_v1_dot_evaluation__pb2.RecordRectificationResponse.SerializeToString,
             ),
             'ConfirmRectification': grpc.unary_unary_rpc_method_handler(
                     servicer.ConfirmRectification,
                     request_deserializer=ywtb_dot_api_dot_evaluation_dot_v1_dot_evaluation__pb2.ConfirmRectificationRequest.FromString,
-                    response_serializer=ywtb_dot_api_dot_evaluation_dot_v1_dot_evaluation__pb2.RectificationResponse.SerializeToString,
+                    response_serializer=ywtb_dot_api_dot_evaluation_dot_v1_dot_evaluation__pb2.ConfirmRectificationResponse.SerializeToString,
             ),
             'AppealRating': grpc.unary_unary_rpc_method_handler(
                     servicer.AppealRating,
                     request_deserializer=ywtb_dot_api_dot_evaluation_dot_v1_dot_evaluation__pb2.AppealRatingRequest.FromString,
-                    response_serializer=ywtb_dot_api_dot_evaluation_dot_v1_dot_evaluation__pb2.AppealResponse.SerializeToString,
+                    response_serializer=ywtb_dot_api_dot_evaluation_dot_v1_dot_evaluation__pb2.AppealRatingResponse.SerializeToString,
             ),
             'ListAppeals': grpc.unary_unary_rpc_method_handler(
                     servicer.ListAppeals,
@@ -340,32 +340,32 @@ def add_EvaluationServiceServicer_to_server(servicer, server):
             'DecideAppeal': grpc.unary_unary_rpc_method_handler(
                     servicer.DecideAppeal,
                     request_deserializer=ywtb_dot_api_dot_evaluation_dot_v1_dot_evaluation__pb2.DecideAppealRequest.FromString,
-                    response_serializer=ywtb_dot_api_dot_evaluation_dot_v1_dot_evaluation__pb2.AppealResponse.SerializeToString,
+                    response_serializer=ywtb_dot_api_dot_evaluation_dot_v1_dot_evaluation__pb2.DecideAppealResponse.SerializeToString,
             ),
             'GetSettings': grpc.unary_unary_rpc_method_handler(
                     servicer.GetSettings,
                     request_deserializer=ywtb_dot_api_dot_evaluation_dot_v1_dot_evaluation__pb2.GetSettingsRequest.FromString,
-                    response_serializer=ywtb_dot_api_dot_evaluation_dot_v1_dot_evaluation__pb2.Settings.SerializeToString,
+                    response_serializer=ywtb_dot_api_dot_evaluation_dot_v1_dot_evaluation__pb2.GetSettingsResponse.SerializeToString,
             ),
             'UpdateSettings': grpc.unary_unary_rpc_method_handler(
                     servicer.UpdateSettings,
                     request_deserializer=ywtb_dot_api_dot_evaluation_dot_v1_dot_evaluation__pb2.UpdateSettingsRequest.FromString,
-                    response_serializer=ywtb_dot_api_dot_evaluation_dot_v1_dot_evaluation__pb2.Settings.SerializeToString,
+                    response_serializer=ywtb_dot_api_dot_evaluation_dot_v1_dot_evaluation__pb2.UpdateSettingsResponse.SerializeToString,
             ),
             'GetIndicators': grpc.unary_unary_rpc_method_handler(
                     servicer.GetIndicators,
                     request_deserializer=ywtb_dot_api_dot_evaluation_dot_v1_dot_evaluation__pb2.GetIndicatorsRequest.FromString,
-                    response_serializer=ywtb_dot_api_dot_evaluation_dot_v1_dot_evaluation__pb2.Indicators.SerializeToString,
+                    response_serializer=ywtb_dot_api_dot_evaluation_dot_v1_dot_evaluation__pb2.GetIndicatorsResponse.SerializeToString,
             ),
             'AskQuestion': grpc.unary_unary_rpc_method_handler(
                     servicer.AskQuestion,
                     request_deserializer=ywtb_dot_api_dot_evaluation_dot_v1_dot_evaluation__pb2.AskQuestionRequest.FromString,
-                    response_serializer=ywtb_dot_api_dot_evaluation_dot_v1_dot_evaluation__pb2.InquiryResponse.SerializeToString,
+                    response_serializer=ywtb_dot_api_dot_evaluation_dot_v1_dot_evaluation__pb2.AskQuestionResponse.SerializeToString,
             ),
             'ListMyInquiries': grpc.unary_unary_rpc_method_handler(
                     servicer.ListMyInquiries,
                     request_deserializer=ywtb_dot_api_dot_evaluation_dot_v1_dot_evaluation__pb2.ListMyInquiriesRequest.FromString,
-                    response_serializer=ywtb_dot_api_dot_evaluation_dot_v1_dot_evaluation__pb2.ListInquiriesResponse.SerializeToString,
+                    response_serializer=ywtb_dot_api_dot_evaluation_dot_v1_dot_evaluation__pb2.ListMyInquiriesResponse.SerializeToString,
             ),
             'ListInquiries': grpc.unary_unary_rpc_method_handler(
                     servicer.ListInquiries,
@@ -375,12 +375,12 @@ def add_EvaluationServiceServicer_to_server(servicer, server):
             'AnswerInquiry': grpc.unary_unary_rpc_method_handler(
                     servicer.AnswerInquiry,
                     request_deserializer=ywtb_dot_api_dot_evaluation_dot_v1_dot_evaluation__pb2.AnswerInquiryRequest.FromString,
-                    response_serializer=ywtb_dot_api_dot_evaluation_dot_v1_dot_evaluation__pb2.InquiryResponse.SerializeToString,
+                    response_serializer=ywtb_dot_api_dot_evaluation_dot_v1_dot_evaluation__pb2.AnswerInquiryResponse.SerializeToString,
             ),
             'EscalateComplaint': grpc.unary_unary_rpc_method_handler(
                     servicer.EscalateComplaint,
                     request_deserializer=ywtb_dot_api_dot_evaluation_dot_v1_dot_evaluation__pb2.EscalateComplaintRequest.FromString,
-                    response_serializer=ywtb_dot_api_dot_evaluation_dot_v1_dot_evaluation__pb2.InquiryResponse.SerializeToString,
+                    response_serializer=ywtb_dot_api_dot_evaluation_dot_v1_dot_evaluation__pb2.EscalateComplaintResponse.SerializeToString,
             ),
             'ListPublishedReplies': grpc.unary_unary_rpc_method_handler(
                     servicer.ListPublishedReplies,
@@ -551,7 +551,7 @@ class EvaluationService:
             target,
             '/ywtb.api.evaluation.v1.EvaluationService/RecordCallback',
             ywtb_dot_api_dot_evaluation_dot_v1_dot_evaluation__pb2.RecordCallbackRequest.SerializeToString,
-            ywtb_dot_api_dot_evaluation_dot_v1_dot_evaluation__pb2.RectificationResponse.FromString,
+            ywtb_dot_api_dot_evaluation_dot_v1_dot_evaluation__pb2.RecordCallbackResponse.FromString,
             options,
             channel_credentials,
             insecure,
@@ -578,7 +578,7 @@ class EvaluationService:
             target,
             '/ywtb.api.evaluation.v1.EvaluationService/RecordRectification',
             ywtb_dot_api_dot_evaluation_dot_v1_dot_evaluation__pb2.RecordRectificationRequest.SerializeToString,
-            ywtb_dot_api_dot_evaluation_dot_v1_dot_evaluation__pb2.RectificationResponse.FromString,
+            ywtb_dot_api_dot_evaluation_dot_v1_dot_evaluation__pb2.RecordRectificationResponse.FromString,
             options,
             channel_credentials,
             insecure,
@@ -605,7 +605,7 @@ class EvaluationService:
             target,
             '/ywtb.api.evaluation.v1.EvaluationService/ConfirmRectification',
             ywtb_dot_api_dot_evaluation_dot_v1_dot_evaluation__pb2.ConfirmRectificationRequest.SerializeToString,
-            ywtb_dot_api_dot_evaluation_dot_v1_dot_evaluation__pb2.RectificationResponse.FromString,
+            ywtb_dot_api_dot_evaluation_dot_v1_dot_evaluation__pb2.ConfirmRectificationResponse.FromString,
             options,
             channel_credentials,
             insecure,
@@ -632,7 +632,7 @@ class EvaluationService:
             target,
             '/ywtb.api.evaluation.v1.EvaluationService/AppealRating',
             ywtb_dot_api_dot_evaluation_dot_v1_dot_evaluation__pb2.AppealRatingRequest.SerializeToString,
-            ywtb_dot_api_dot_evaluation_dot_v1_dot_evaluation__pb2.AppealResponse.FromString,
+            ywtb_dot_api_dot_evaluation_dot_v1_dot_evaluation__pb2.AppealRatingResponse.FromString,
             options,
             channel_credentials,
             insecure,
@@ -686,7 +686,7 @@ class EvaluationService:
             target,
             '/ywtb.api.evaluation.v1.EvaluationService/DecideAppeal',
             ywtb_dot_api_dot_evaluation_dot_v1_dot_evaluation__pb2.DecideAppealRequest.SerializeToString,
-            ywtb_dot_api_dot_evaluation_dot_v1_dot_evaluation__pb2.AppealResponse.FromString,
+            ywtb_dot_api_dot_evaluation_dot_v1_dot_evaluation__pb2.DecideAppealResponse.FromString,
             options,
             channel_credentials,
             insecure,
@@ -713,7 +713,7 @@ class EvaluationService:
             target,
             '/ywtb.api.evaluation.v1.EvaluationService/GetSettings',
             ywtb_dot_api_dot_evaluation_dot_v1_dot_evaluation__pb2.GetSettingsRequest.SerializeToString,
-            ywtb_dot_api_dot_evaluation_dot_v1_dot_evaluation__pb2.Settings.FromString,
+            ywtb_dot_api_dot_evaluation_dot_v1_dot_evaluation__pb2.GetSettingsResponse.FromString,
             options,
             channel_credentials,
             insecure,
@@ -740,7 +740,7 @@ class EvaluationService:
             target,
             '/ywtb.api.evaluation.v1.EvaluationService/UpdateSettings',
             ywtb_dot_api_dot_evaluation_dot_v1_dot_evaluation__pb2.UpdateSettingsRequest.SerializeToString,
-            ywtb_dot_api_dot_evaluation_dot_v1_dot_evaluation__pb2.Settings.FromString,
+            ywtb_dot_api_dot_evaluation_dot_v1_dot_evaluation__pb2.UpdateSettingsResponse.FromString,
             options,
             channel_credentials,
             insecure,
@@ -767,7 +767,7 @@ class EvaluationService:
             target,
             '/ywtb.api.evaluation.v1.EvaluationService/GetIndicators',
             ywtb_dot_api_dot_evaluation_dot_v1_dot_evaluation__pb2.GetIndicatorsRequest.SerializeToString,
-            ywtb_dot_api_dot_evaluation_dot_v1_dot_evaluation__pb2.Indicators.FromString,
+            ywtb_dot_api_dot_evaluation_dot_v1_dot_evaluation__pb2.GetIndicatorsResponse.FromString,
             options,
             channel_credentials,
             insecure,
@@ -794,7 +794,7 @@ class EvaluationService:
             target,
             '/ywtb.api.evaluation.v1.EvaluationService/AskQuestion',
             ywtb_dot_api_dot_evaluation_dot_v1_dot_evaluation__pb2.AskQuestionRequest.SerializeToString,
-            ywtb_dot_api_dot_evaluation_dot_v1_dot_evaluation__pb2.InquiryResponse.FromString,
+            ywtb_dot_api_dot_evaluation_dot_v1_dot_evaluation__pb2.AskQuestionResponse.FromString,
             options,
             channel_credentials,
             insecure,
@@ -821,7 +821,7 @@ class EvaluationService:
             target,
             '/ywtb.api.evaluation.v1.EvaluationService/ListMyInquiries',
             ywtb_dot_api_dot_evaluation_dot_v1_dot_evaluation__pb2.ListMyInquiriesRequest.SerializeToString,
-            ywtb_dot_api_dot_evaluation_dot_v1_dot_evaluation__pb2.ListInquiriesResponse.FromString,
+            ywtb_dot_api_dot_evaluation_dot_v1_dot_evaluation__pb2.ListMyInquiriesResponse.FromString,
             options,
             channel_credentials,
             insecure,
@@ -875,7 +875,7 @@ class EvaluationService:
             target,
             '/ywtb.api.evaluation.v1.EvaluationService/AnswerInquiry',
             ywtb_dot_api_dot_evaluation_dot_v1_dot_evaluation__pb2.AnswerInquiryRequest.SerializeToString,
-            ywtb_dot_api_dot_evaluation_dot_v1_dot_evaluation__pb2.InquiryResponse.FromString,
+            ywtb_dot_api_dot_evaluation_dot_v1_dot_evaluation__pb2.AnswerInquiryResponse.FromString,
             options,
             channel_credentials,
             insecure,
@@ -902,7 +902,7 @@ class EvaluationService:
             target,
             '/ywtb.api.evaluation.v1.EvaluationService/EscalateComplaint',
             ywtb_dot_api_dot_evaluation_dot_v1_dot_evaluation__pb2.EscalateComplaintRequest.SerializeToString,
-            ywtb_dot_api_dot_evaluation_dot_v1_dot_evaluation__pb2.InquiryResponse.FromString,
+            ywtb_dot_api_dot_evaluation_dot_v1_dot_evaluation__pb2.EscalateComplaintResponse.FromString,
             options,
             channel_credentials,
             insecure,

@@ -47,33 +47,33 @@ class EvaluationServiceStub:
     """The ratings of the caller's department (or tenants, for tenant admins and supervisors), newest first."""
     ListRectifications: _grpc.UnaryUnaryMultiCallable[_evaluation_pb2.ListRectificationsRequest, _evaluation_pb2.ListRectificationsResponse]
     """The rectifications (差评整改) of the caller's department, or tenants; the open ones first."""
-    RecordCallback: _grpc.UnaryUnaryMultiCallable[_evaluation_pb2.RecordCallbackRequest, _evaluation_pb2.RectificationResponse]
+    RecordCallback: _grpc.UnaryUnaryMultiCallable[_evaluation_pb2.RecordCallbackRequest, _evaluation_pb2.RecordCallbackResponse]
     """回访: the department's callback of the rater, with what was said (staff of the rated department)."""
-    RecordRectification: _grpc.UnaryUnaryMultiCallable[_evaluation_pb2.RecordRectificationRequest, _evaluation_pb2.RectificationResponse]
+    RecordRectification: _grpc.UnaryUnaryMultiCallable[_evaluation_pb2.RecordRectificationRequest, _evaluation_pb2.RecordRectificationResponse]
     """整改: what the department changed; told to the rater (staff of the rated department)."""
-    ConfirmRectification: _grpc.UnaryUnaryMultiCallable[_evaluation_pb2.ConfirmRectificationRequest, _evaluation_pb2.RectificationResponse]
+    ConfirmRectification: _grpc.UnaryUnaryMultiCallable[_evaluation_pb2.ConfirmRectificationRequest, _evaluation_pb2.ConfirmRectificationResponse]
     """The rater confirms the rectification, or says it is not resolved."""
-    AppealRating: _grpc.UnaryUnaryMultiCallable[_evaluation_pb2.AppealRatingRequest, _evaluation_pb2.AppealResponse]
+    AppealRating: _grpc.UnaryUnaryMultiCallable[_evaluation_pb2.AppealRatingRequest, _evaluation_pb2.AppealRatingResponse]
     """申诉: a department admin asks to exclude a mistaken or malicious rating, with evidence."""
     ListAppeals: _grpc.UnaryUnaryMultiCallable[_evaluation_pb2.ListAppealsRequest, _evaluation_pb2.ListAppealsResponse]
     """The appeals the caller may see: their department's, or (tenant admins) their tenants' to decide."""
-    DecideAppeal: _grpc.UnaryUnaryMultiCallable[_evaluation_pb2.DecideAppealRequest, _evaluation_pb2.AppealResponse]
+    DecideAppeal: _grpc.UnaryUnaryMultiCallable[_evaluation_pb2.DecideAppealRequest, _evaluation_pb2.DecideAppealResponse]
     """Decide an appeal (tenant admins): approved excludes the rating from the indicators, never deletes it."""
-    GetSettings: _grpc.UnaryUnaryMultiCallable[_evaluation_pb2.GetSettingsRequest, _evaluation_pb2.Settings]
+    GetSettings: _grpc.UnaryUnaryMultiCallable[_evaluation_pb2.GetSettingsRequest, _evaluation_pb2.GetSettingsResponse]
     """A tenant's 好差评 settings (its staff; defaults when never set)."""
-    UpdateSettings: _grpc.UnaryUnaryMultiCallable[_evaluation_pb2.UpdateSettingsRequest, _evaluation_pb2.Settings]
+    UpdateSettings: _grpc.UnaryUnaryMultiCallable[_evaluation_pb2.UpdateSettingsRequest, _evaluation_pb2.UpdateSettingsResponse]
     """Change the caller's tenant's settings (tenant admins)."""
-    GetIndicators: _grpc.UnaryUnaryMultiCallable[_evaluation_pb2.GetIndicatorsRequest, _evaluation_pb2.Indicators]
+    GetIndicators: _grpc.UnaryUnaryMultiCallable[_evaluation_pb2.GetIndicatorsRequest, _evaluation_pb2.GetIndicatorsResponse]
     """主动评价率, 好评率, 差评整改率 and satisfaction of a tenant, department or item over a period."""
-    AskQuestion: _grpc.UnaryUnaryMultiCallable[_evaluation_pb2.AskQuestionRequest, _evaluation_pb2.InquiryResponse]
+    AskQuestion: _grpc.UnaryUnaryMultiCallable[_evaluation_pb2.AskQuestionRequest, _evaluation_pb2.AskQuestionResponse]
     """咨询 about an item or 投诉 about one of the caller's cases or a department (applicants)."""
-    ListMyInquiries: _grpc.UnaryUnaryMultiCallable[_evaluation_pb2.ListMyInquiriesRequest, _evaluation_pb2.ListInquiriesResponse]
+    ListMyInquiries: _grpc.UnaryUnaryMultiCallable[_evaluation_pb2.ListMyInquiriesRequest, _evaluation_pb2.ListMyInquiriesResponse]
     """The caller's consultations and complaints with their answers."""
     ListInquiries: _grpc.UnaryUnaryMultiCallable[_evaluation_pb2.ListInquiriesRequest, _evaluation_pb2.ListInquiriesResponse]
     """The department's queue (tenant admins: the escalated complaints of their tenants), due first."""
-    AnswerInquiry: _grpc.UnaryUnaryMultiCallable[_evaluation_pb2.AnswerInquiryRequest, _evaluation_pb2.InquiryResponse]
+    AnswerInquiry: _grpc.UnaryUnaryMultiCallable[_evaluation_pb2.AnswerInquiryRequest, _evaluation_pb2.AnswerInquiryResponse]
     """Answer (staff of the department; an escalated complaint: a tenant admin), published with consent."""
-    EscalateComplaint: _grpc.UnaryUnaryMultiCallable[_evaluation_pb2.EscalateComplaintRequest, _evaluation_pb2.InquiryResponse]
+    EscalateComplaint: _grpc.UnaryUnaryMultiCallable[_evaluation_pb2.EscalateComplaintRequest, _evaluation_pb2.EscalateComplaintResponse]
     """Escalate one's complaint to the tenant's 政务服务管理."""
     ListPublishedReplies: _grpc.UnaryUnaryMultiCallable[_evaluation_pb2.ListPublishedRepliesRequest, _evaluation_pb2.ListPublishedRepliesResponse]
     """The published questions and answers (public; the portal's knowledge base)."""
@@ -97,33 +97,33 @@ class EvaluationServiceAsyncStub(EvaluationServiceStub):
     """The ratings of the caller's department (or tenants, for tenant admins and supervisors), newest first."""
     ListRectifications: _aio.UnaryUnaryMultiCallable[_evaluation_pb2.ListRectificationsRequest, _evaluation_pb2.ListRectificationsResponse]  # type: ignore[assignment]
     """The rectifications (差评整改) of the caller's department, or tenants; the open ones first."""
-    RecordCallback: _aio.UnaryUnaryMultiCallable[_evaluation_pb2.RecordCallbackRequest, _evaluation_pb2.RectificationResponse]  # type: ignore[assignment]
+    RecordCallback: _aio.UnaryUnaryMultiCallable[_evaluation_pb2.RecordCallbackRequest, _evaluation_pb2.RecordCallbackResponse]  # type: ignore[assignment]
     """回访: the department's callback of the rater, with what was said (staff of the rated department)."""
-    RecordRectification: _aio.UnaryUnaryMultiCallable[_evaluation_pb2.RecordRectificationRequest, _evaluation_pb2.RectificationResponse]  # type: ignore[assignment]
+    RecordRectification: _aio.UnaryUnaryMultiCallable[_evaluation_pb2.RecordRectificationRequest, _evaluation_pb2.RecordRectificationResponse]  # type: ignore[assignment]
     """整改: what the department changed; told to the rater (staff of the rated department)."""
-    ConfirmRectification: _aio.UnaryUnaryMultiCallable[_evaluation_pb2.ConfirmRectificationRequest, _evaluation_pb2.RectificationResponse]  # type: ignore[assignment]
+    ConfirmRectification: _aio.UnaryUnaryMultiCallable[_evaluation_pb2.ConfirmRectificationRequest, _evaluation_pb2.ConfirmRectificationResponse]  # type: ignore[assignment]
     """The rater confirms the rectification, or says it is not resolved."""
-    AppealRating: _aio.UnaryUnaryMultiCallable[_evaluation_pb2.AppealRatingRequest, _evaluation_pb2.AppealResponse]  # type: ignore[assignment]
+    AppealRating: _aio.UnaryUnaryMultiCallable[_evaluation_pb2.AppealRatingRequest, _evaluation_pb2.AppealRatingResponse]  # type: ignore[assignment]
     """申诉: a department admin asks to exclude a mistaken or malicious rating, with evidence."""
     ListAppeals: _aio.UnaryUnaryMultiCallable[_evaluation_pb2.ListAppealsRequest, _evaluation_pb2.ListAppealsResponse]  # type: ignore[assignment]
     """The appeals the caller may see: their department's, or (tenant admins) their tenants' to decide."""
-    DecideAppeal: _aio.UnaryUnaryMultiCallable[_evaluation_pb2.DecideAppealRequest, _evaluation_pb2.AppealResponse]  # type: ignore[assignment]
+    DecideAppeal: _aio.UnaryUnaryMultiCallable[_evaluation_pb2.DecideAppealRequest, _evaluation_pb2.DecideAppealResponse]  # type: ignore[assignment]
     """Decide an appeal (tenant admins): approved excludes the rating from the indicators, never deletes it."""
-    GetSettings: _aio.UnaryUnaryMultiCallable[_evaluation_pb2.GetSettingsRequest, _evaluation_pb2.Settings]  # type: ignore[assignment]
+    GetSettings: _aio.UnaryUnaryMultiCallable[_evaluation_pb2.GetSettingsRequest, _evaluation_pb2.GetSettingsResponse]  # type: ignore[assignment]
     """A tenant's 好差评 settings (its staff; defaults when never set)."""
-    UpdateSettings: _aio.UnaryUnaryMultiCallable[_evaluation_pb2.UpdateSettingsRequest, _evaluation_pb2.Settings]  # type: ignore[assignment]
+    UpdateSettings: _aio.UnaryUnaryMultiCallable[_evaluation_pb2.UpdateSettingsRequest, _evaluation_pb2.UpdateSettingsResponse]  # type: ignore[assignment]
     """Change the caller's tenant's settings (tenant admins)."""
-    GetIndicators: _aio.UnaryUnaryMultiCallable[_evaluation_pb2.GetIndicatorsRequest, _evaluation_pb2.Indicators]  # type: ignore[assignment]
+    GetIndicators: _aio.UnaryUnaryMultiCallable[_evaluation_pb2.GetIndicatorsRequest, _evaluation_pb2.GetIndicatorsResponse]  # type: ignore[assignment]
     """主动评价率, 好评率, 差评整改率 and satisfaction of a tenant, department or item over a period."""
-    AskQuestion: _aio.UnaryUnaryMultiCallable[_evaluation_pb2.AskQuestionRequest, _evaluation_pb2.InquiryResponse]  # type: ignore[assignment]
+    AskQuestion: _aio.UnaryUnaryMultiCallable[_evaluation_pb2.AskQuestionRequest, _evaluation_pb2.AskQuestionResponse]  # type: ignore[assignment]
     """咨询 about an item or 投诉 about one of the caller's cases or a department (applicants)."""
-    ListMyInquiries: _aio.UnaryUnaryMultiCallable[_evaluation_pb2.ListMyInquiriesRequest, _evaluation_pb2.ListInquiriesResponse]  # type: ignore[assignment]
+    ListMyInquiries: _aio.UnaryUnaryMultiCallable[_evaluation_pb2.ListMyInquiriesRequest, _evaluation_pb2.ListMyInquiriesResponse]  # type: ignore[assignment]
     """The caller's consultations and complaints with their answers."""
     ListInquiries: _aio.UnaryUnaryMultiCallable[_evaluation_pb2.ListInquiriesRequest, _evaluation_pb2.ListInquiriesResponse]  # type: ignore[assignment]
     """The department's queue (tenant admins: the escalated complaints of their tenants), due first."""
-    AnswerInquiry: _aio.UnaryUnaryMultiCallable[_evaluation_pb2.AnswerInquiryRequest, _evaluation_pb2.InquiryResponse]  # type: ignore[assignment]
+    AnswerInquiry: _aio.UnaryUnaryMultiCallable[_evaluation_pb2.AnswerInquiryRequest, _evaluation_pb2.AnswerInquiryResponse]  # type: ignore[assignment]
     """Answer (staff of the department; an escalated complaint: a tenant admin), published with consent."""
-    EscalateComplaint: _aio.UnaryUnaryMultiCallable[_evaluation_pb2.EscalateComplaintRequest, _evaluation_pb2.InquiryResponse]  # type: ignore[assignment]
+    EscalateComplaint: _aio.UnaryUnaryMultiCallable[_evaluation_pb2.EscalateComplaintRequest, _evaluation_pb2.EscalateComplaintResponse]  # type: ignore[assignment]
     """Escalate one's complaint to the tenant's 政务服务管理."""
     ListPublishedReplies: _aio.UnaryUnaryMultiCallable[_evaluation_pb2.ListPublishedRepliesRequest, _evaluation_pb2.ListPublishedRepliesResponse]  # type: ignore[assignment]
     """The published questions and answers (public; the portal's knowledge base)."""
@@ -180,7 +180,7 @@ class EvaluationServiceServicer(metaclass=_abc_1.ABCMeta):
         self,
         request: _evaluation_pb2.RecordCallbackRequest,
         context: _ServicerContext,
-    ) -> _typing.Union[_evaluation_pb2.RectificationResponse, _abc.Awaitable[_evaluation_pb2.RectificationResponse]]:
+    ) -> _typing.Union[_evaluation_pb2.RecordCallbackResponse, _abc.Awaitable[_evaluation_pb2.RecordCallbackResponse]]:
         """回访: the department's callback of the rater, with what was said (staff of the rated department)."""
 
     @_abc_1.abstractmethod
@@ -188,7 +188,7 @@ class EvaluationServiceServicer(metaclass=_abc_1.ABCMeta):
         self,
         request: _evaluation_pb2.RecordRectificationRequest,
         context: _ServicerContext,
-    ) -> _typing.Union[_evaluation_pb2.RectificationResponse, _abc.Awaitable[_evaluation_pb2.RectificationResponse]]:
+    ) -> _typing.Union[_evaluation_pb2.RecordRectificationResponse, _abc.Awaitable[_evaluation_pb2.RecordRectificationResponse]]:
         """整改: what the department changed; told to the rater (staff of the rated department)."""
 
     @_abc_1.abstractmethod
@@ -196,7 +196,7 @@ class EvaluationServiceServicer(metaclass=_abc_1.ABCMeta):
         self,
         request: _evaluation_pb2.ConfirmRectificationRequest,
         context: _ServicerContext,
-    ) -> _typing.Union[_evaluation_pb2.RectificationResponse, _abc.Awaitable[_evaluation_pb2.RectificationResponse]]:
+    ) -> _typing.Union[_evaluation_pb2.ConfirmRectificationResponse, _abc.Awaitable[_evaluation_pb2.ConfirmRectificationResponse]]:
         """The rater confirms the rectification, or says it is not resolved."""
 
     @_abc_1.abstractmethod
@@ -204,7 +204,7 @@ class EvaluationServiceServicer(metaclass=_abc_1.ABCMeta):
         self,
         request: _evaluation_pb2.AppealRatingRequest,
         context: _ServicerContext,
-    ) -> _typing.Union[_evaluation_pb2.AppealResponse, _abc.Awaitable[_evaluation_pb2.AppealResponse]]:
+    ) -> _typing.Union[_evaluation_pb2.AppealRatingResponse, _abc.Awaitable[_evaluation_pb2.AppealRatingResponse]]:
         """申诉: a department admin asks to exclude a mistaken or malicious rating, with evidence."""
 
     @_abc_1.abstractmethod
@@ -220,7 +220,7 @@ class EvaluationServiceServicer(metaclass=_abc_1.ABCMeta):
         self,
         request: _evaluation_pb2.DecideAppealRequest,
         context: _ServicerContext,
-    ) -> _typing.Union[_evaluation_pb2.AppealResponse, _abc.Awaitable[_evaluation_pb2.AppealResponse]]:
+    ) -> _typing.Union[_evaluation_pb2.DecideAppealResponse, _abc.Awaitable[_evaluation_pb2.DecideAppealResponse]]:
         """Decide an appeal (tenant admins): approved excludes the rating from the indicators, never deletes it."""
 
     @_abc_1.abstractmethod
@@ -228,7 +228,7 @@ class EvaluationServiceServicer(metaclass=_abc_1.ABCMeta):
         self,
         request: _evaluation_pb2.GetSettingsRequest,
         context: _ServicerContext,
-    ) -> _typing.Union[_evaluation_pb2.Settings, _abc.Awaitable[_evaluation_pb2.Settings]]:
+    ) -> _typing.Union[_evaluation_pb2.GetSettingsResponse, _abc.Awaitable[_evaluation_pb2.GetSettingsResponse]]:
         """A tenant's 好差评 settings (its staff; defaults when never set)."""
 
     @_abc_1.abstractmethod
@@ -236,7 +236,7 @@ class EvaluationServiceServicer(metaclass=_abc_1.ABCMeta):
         self,
         request: _evaluation_pb2.UpdateSettingsRequest,
         context: _ServicerContext,
-    ) -> _typing.Union[_evaluation_pb2.Settings, _abc.Awaitable[_evaluation_pb2.Settings]]:
+    ) -> _typing.Union[_evaluation_pb2.UpdateSettingsResponse, _abc.Awaitable[_evaluation_pb2.UpdateSettingsResponse]]:
         """Change the caller's tenant's settings (tenant admins)."""
 
     @_abc_1.abstractmethod
@@ -244,7 +244,7 @@ class EvaluationServiceServicer(metaclass=_abc_1.ABCMeta):
         self,
         request: _evaluation_pb2.GetIndicatorsRequest,
         context: _ServicerContext,
-    ) -> _typing.Union[_evaluation_pb2.Indicators, _abc.Awaitable[_evaluation_pb2.Indicators]]:
+    ) -> _typing.Union[_evaluation_pb2.GetIndicatorsResponse, _abc.Awaitable[_evaluation_pb2.GetIndicatorsResponse]]:
         """主动评价率, 好评率, 差评整改率 and satisfaction of a tenant, department or item over a period."""
 
     @_abc_1.abstractmethod
@@ -252,7 +252,7 @@ class EvaluationServiceServicer(metaclass=_abc_1.ABCMeta):
         self,
         request: _evaluation_pb2.AskQuestionRequest,
         context: _ServicerContext,
-    ) -> _typing.Union[_evaluation_pb2.InquiryResponse, _abc.Awaitable[_evaluation_pb2.InquiryResponse]]:
+    ) -> _typing.Union[_evaluation_pb2.AskQuestionResponse, _abc.Awaitable[_evaluation_pb2.AskQuestionResponse]]:
         """咨询 about an item or 投诉 about one of the caller's cases or a department (applicants)."""
 
     @_abc_1.abstractmethod
@@ -260,7 +260,7 @@ class EvaluationServiceServicer(metaclass=_abc_1.ABCMeta):
         self,
         request: _evaluation_pb2.ListMyInquiriesRequest,
         context: _ServicerContext,
-    ) -> _typing.Union[_evaluation_pb2.ListInquiriesResponse, _abc.Awaitable[_evaluation_pb2.ListInquiriesResponse]]:
+    ) -> _typing.Union[_evaluation_pb2.ListMyInquiriesResponse, _abc.Awaitable[_evaluation_pb2.ListMyInquiriesResponse]]:
         """The caller's consultations and complaints with their answers."""
 
     @_abc_1.abstractmethod
@@ -276,7 +276,7 @@ class EvaluationServiceServicer(metaclass=_abc_1.ABCMeta):
         self,
         request: _evaluation_pb2.AnswerInquiryRequest,
         context: _ServicerContext,
-    ) -> _typing.Union[_evaluation_pb2.InquiryResponse, _abc.Awaitable[_evaluation_pb2.InquiryResponse]]:
+    ) -> _typing.Union[_evaluation_pb2.AnswerInquiryResponse, _abc.Awaitable[_evaluation_pb2.AnswerInquiryResponse]]:
         """Answer (staff of the department; an escalated complaint: a tenant admin), published with consent."""
 
     @_abc_1.abstractmethod
@@ -284,7 +284,7 @@ class EvaluationServiceServicer(metaclass=_abc_1.ABCMeta):
         self,
         request: _evaluation_pb2.EscalateComplaintRequest,
         context: _ServicerContext,
-    ) -> _typing.Union[_evaluation_pb2.InquiryResponse, _abc.Awaitable[_evaluation_pb2.InquiryResponse]]:
+    ) -> _typing.Union[_evaluation_pb2.EscalateComplaintResponse, _abc.Awaitable[_evaluation_pb2.EscalateComplaintResponse]]:
         """Escalate one's complaint to the tenant's 政务服务管理."""
 
     @_abc_1.abstractmethod
