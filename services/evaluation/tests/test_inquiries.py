@@ -4,7 +4,7 @@ published only with consent, a complaint escalated to the tenant admin."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 import pytest
 from sqlalchemy import select
@@ -12,6 +12,7 @@ from sqlalchemy import select
 from ywtb.common.calendar import local_date
 from ywtb.common.clock import utc
 from ywtb.common.errors import FailedPrecondition, InvalidArgument, NotFound
+from ywtb.evaluation.indicators import Scope
 from ywtb.evaluation.inquiries import Question
 from ywtb.evaluation.models import outbox
 from ywtb.evaluation.tenant_settings import Rules
@@ -47,6 +48,11 @@ def test_a_consultation_answered_after_six_working_days_across_a_holiday_is_late
     assert _events(world, "InquiryOverdue") == 1 and _events(world, "InquiryAnswered") == 1
     with pytest.raises(FailedPrecondition):
         world.inquiries.answer(CLERK, inquiry.id, "再次答复", publish=False)
+    world.inquiries.answer(CLERK, world.inquiries.ask(CITIZEN, ASKED).id, "当天答复。", publish=False)
+    world.inquiries.ask(CITIZEN, ASKED)  # not due yet: not counted
+    figures = world.indicators.of(Scope("510104", since=date(2026, 9, 1), until=date(2026, 10, 31)))
+    assert (figures.consultations_due, figures.consultations_on_time) == (2, 1)
+    assert figures.consultation_on_time_rate == 50.0
 
 
 def test_a_reply_is_published_only_with_the_askers_consent(world: World) -> None:

@@ -11,10 +11,20 @@ from sqlalchemy import select
 from ywtb.common import tenancy
 from ywtb.common.auth.principal import Principal
 from ywtb.common.calendar import SHANGHAI, local_date
-from ywtb.common.clock import Clock, Clocked, utc_now
+from ywtb.common.clock import Clock, Clocked, utc, utc_now
 from ywtb.common.db import Database
 from ywtb.common.errors import InvalidArgument, PermissionDenied
-from ywtb.evaluation.models import CONFIRMED, DISPUTED, RECTIFIED, Rateable, Rating, Rectification
+from ywtb.evaluation.models import (
+    ANSWERED,
+    CONFIRMED,
+    CONSULTATION,
+    DISPUTED,
+    RECTIFIED,
+    Inquiry,
+    Rateable,
+    Rating,
+    Rectification,
+)
 from ywtb.evaluation.ratings import BAD
 
 GOOD = 4  # levels from this are good ratings
@@ -45,6 +55,9 @@ class Figures:
     rectified: int
     rectification_rate: float
     satisfaction: float
+    consultations_due: int
+    consultations_on_time: int
+    consultation_on_time_rate: float
 
 
 def _percent(part: int, whole: int) -> float:
@@ -79,7 +92,8 @@ class Indicators(Clocked):
 
     def of(self, scope: Scope) -> Figures:
         """主动评价率 = rated by applicants ÷ rateable; 好评率 = levels 4-5 ÷ ratings; 差评整改率 = rectified ÷
-        bad; satisfaction = mean level × 20 — over the stages reached in the period."""
+        bad; satisfaction = mean level × 20 — over the stages reached in the period; 咨询按时答复率 =
+        consultations answered by their deadline ÷ those whose deadline has come (answered or not)."""
         until = scope.until or local_date(self.now())
         since = scope.since or until - timedelta(days=30)
         start = datetime.combine(since, time(0), SHANGHAI)
@@ -113,6 +127,19 @@ class Indicators(Clocked):
                 )
             }
             rectified = sum(r.id in done for r in bad)
+            asked = select(Inquiry).where(
+                Inquiry.tenant == scope.tenant,
+                Inquiry.kind == CONSULTATION,
+                Inquiry.created_at >= start,
+                Inquiry.created_at < end,
+            )
+            if scope.dept:
+                asked = asked.where(Inquiry.dept == scope.dept)
+            if scope.item_id:
+                asked = asked.where(Inquiry.item_id == scope.item_id)
+            now = self.now()
+            due = [i for i in session.scalars(asked) if i.status == ANSWERED or utc(i.reply_due) < now]
+            on_time = sum(i.status == ANSWERED and not i.answered_late for i in due)
         active = sum(not r.system_default for r in counted)
         good = sum(r.level >= GOOD for r in counted)
         mean = sum(r.level for r in counted) / len(counted) if counted else 0.0
@@ -127,4 +154,7 @@ class Indicators(Clocked):
             rectified=rectified,
             rectification_rate=_percent(rectified, len(bad)),
             satisfaction=round(mean * 20, 2),
+            consultations_due=len(due),
+            consultations_on_time=on_time,
+            consultation_on_time_rate=_percent(on_time, len(due)),
         )

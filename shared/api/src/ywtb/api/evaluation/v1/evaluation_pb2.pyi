@@ -1330,6 +1330,9 @@ class Indicators(_message.Message):
     RECTIFIED_FIELD_NUMBER: _builtins.int
     RECTIFICATION_RATE_FIELD_NUMBER: _builtins.int
     SATISFACTION_FIELD_NUMBER: _builtins.int
+    CONSULTATIONS_DUE_FIELD_NUMBER: _builtins.int
+    CONSULTATIONS_ON_TIME_FIELD_NUMBER: _builtins.int
+    CONSULTATION_ON_TIME_RATE_FIELD_NUMBER: _builtins.int
     rateable: _builtins.int
     """Stages reached in the period that could be rated."""
     rated: _builtins.int
@@ -1350,6 +1353,12 @@ class Indicators(_message.Message):
     """差评整改率: rectified ÷ bad, in percent."""
     satisfaction: _builtins.float
     """Satisfaction: the mean level × 20, in percent."""
+    consultations_due: _builtins.int
+    """Consultations asked in the period whose deadline has come (answered, or unanswered past it)."""
+    consultations_on_time: _builtins.int
+    """Of those, answered by their deadline."""
+    consultation_on_time_rate: _builtins.float
+    """咨询按时答复率: consultations_on_time ÷ consultations_due, in percent."""
     def __init__(
         self,
         *,
@@ -1363,10 +1372,13 @@ class Indicators(_message.Message):
         rectified: _builtins.int = ...,
         rectification_rate: _builtins.float = ...,
         satisfaction: _builtins.float = ...,
+        consultations_due: _builtins.int = ...,
+        consultations_on_time: _builtins.int = ...,
+        consultation_on_time_rate: _builtins.float = ...,
     ) -> None: ...
     _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["active_rate", b"active_rate", "bad", b"bad", "good", b"good", "good_rate", b"good_rate", "rateable", b"rateable", "rated", b"rated", "ratings", b"ratings", "rectification_rate", b"rectification_rate", "rectified", b"rectified", "satisfaction", b"satisfaction"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["active_rate", b"active_rate", "bad", b"bad", "consultation_on_time_rate", b"consultation_on_time_rate", "consultations_due", b"consultations_due", "consultations_on_time", b"consultations_on_time", "good", b"good", "good_rate", b"good_rate", "rateable", b"rateable", "rated", b"rated", "ratings", b"ratings", "rectification_rate", b"rectification_rate", "rectified", b"rectified", "satisfaction", b"satisfaction"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 

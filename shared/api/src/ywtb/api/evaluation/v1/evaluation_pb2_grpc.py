@@ -236,7 +236,7 @@ class EvaluationServiceServicer:
         raise NotImplementedError('Method not implemented!')
 
     def GetIndicators(self, request, context):
-        """主动评价率, 好评率, 差评整改率 and satisfaction of a tenant, department or item over a period.
+        """主动评价率, 好评率, 差评整改率, satisfaction and 咨询按时答复率 of a tenant, department or item over a period.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')

@@ -64,7 +64,7 @@ class EvaluationServiceStub:
     UpdateSettings: _grpc.UnaryUnaryMultiCallable[_evaluation_pb2.UpdateSettingsRequest, _evaluation_pb2.UpdateSettingsResponse]
     """Change the caller's tenant's settings (tenant admins)."""
     GetIndicators: _grpc.UnaryUnaryMultiCallable[_evaluation_pb2.GetIndicatorsRequest, _evaluation_pb2.GetIndicatorsResponse]
-    """主动评价率, 好评率, 差评整改率 and satisfaction of a tenant, department or item over a period."""
+    """主动评价率, 好评率, 差评整改率, satisfaction and 咨询按时答复率 of a tenant, department or item over a period."""
     AskQuestion: _grpc.UnaryUnaryMultiCallable[_evaluation_pb2.AskQuestionRequest, _evaluation_pb2.AskQuestionResponse]
     """咨询 about an item or 投诉 about one of the caller's cases or a department (applicants)."""
     ListMyInquiries: _grpc.UnaryUnaryMultiCallable[_evaluation_pb2.ListMyInquiriesRequest, _evaluation_pb2.ListMyInquiriesResponse]
@@ -114,7 +114,7 @@ class EvaluationServiceAsyncStub(EvaluationServiceStub):
     UpdateSettings: _aio.UnaryUnaryMultiCallable[_evaluation_pb2.UpdateSettingsRequest, _evaluation_pb2.UpdateSettingsResponse]  # type: ignore[assignment]
     """Change the caller's tenant's settings (tenant admins)."""
     GetIndicators: _aio.UnaryUnaryMultiCallable[_evaluation_pb2.GetIndicatorsRequest, _evaluation_pb2.GetIndicatorsResponse]  # type: ignore[assignment]
-    """主动评价率, 好评率, 差评整改率 and satisfaction of a tenant, department or item over a period."""
+    """主动评价率, 好评率, 差评整改率, satisfaction and 咨询按时答复率 of a tenant, department or item over a period."""
     AskQuestion: _aio.UnaryUnaryMultiCallable[_evaluation_pb2.AskQuestionRequest, _evaluation_pb2.AskQuestionResponse]  # type: ignore[assignment]
     """咨询 about an item or 投诉 about one of the caller's cases or a department (applicants)."""
     ListMyInquiries: _aio.UnaryUnaryMultiCallable[_evaluation_pb2.ListMyInquiriesRequest, _evaluation_pb2.ListMyInquiriesResponse]  # type: ignore[assignment]
@@ -245,7 +245,7 @@ class EvaluationServiceServicer(metaclass=_abc_1.ABCMeta):
         request: _evaluation_pb2.GetIndicatorsRequest,
         context: _ServicerContext,
     ) -> _typing.Union[_evaluation_pb2.GetIndicatorsResponse, _abc.Awaitable[_evaluation_pb2.GetIndicatorsResponse]]:
-        """主动评价率, 好评率, 差评整改率 and satisfaction of a tenant, department or item over a period."""
+        """主动评价率, 好评率, 差评整改率, satisfaction and 咨询按时答复率 of a tenant, department or item over a period."""
 
     @_abc_1.abstractmethod
     def AskQuestion(
