@@ -14,18 +14,12 @@ from ywtb.common import tenancy
 from ywtb.common.auth.principal import Principal
 from ywtb.common.clock import Clock, Clocked, utc_now
 from ywtb.common.db import Database
-from ywtb.common.errors import FailedPrecondition, InvalidArgument, NotFound, PermissionDenied
+from ywtb.common.errors import FailedPrecondition, NotFound, PermissionDenied
 from ywtb.evaluation import authz
 from ywtb.evaluation.events import publish
 from ywtb.evaluation.models import APPEAL_APPROVED, APPEAL_PENDING, APPEAL_REJECTED, Appeal, Rating
 from ywtb.evaluation.rectifications import Rectifications
-
-
-def _text(given: str, high: int, field: str, message: str) -> str:
-    text = given.strip()
-    if not 2 <= len(text) <= high:
-        raise InvalidArgument(message, fields={field: message})
-    return text
+from ywtb.evaluation.texts import text_of
 
 
 class Appeals(Clocked):
@@ -38,8 +32,10 @@ class Appeals(Clocked):
 
     def appeal(self, principal: Principal, rating_id: str, reason: str, evidence: str) -> Appeal:
         """A department admin's appeal of a rating of their department (one pending at a time)."""
-        reason = _text(reason, 500, "reason", "请填写申诉理由（2 至 500 字）。")
-        evidence = _text(evidence, 2000, "evidence", "请说明证据（2 至 2000 字），例如录音、监控或办件记录。")
+        reason = text_of(reason, 2, 500, "reason", "请填写申诉理由（2 至 500 字）。")
+        evidence = text_of(
+            evidence, 2, 2000, "evidence", "请说明证据（2 至 2000 字），例如录音、监控或办件记录。"
+        )
         with self.db.transaction() as session:
             rating = session.get(Rating, rating_id, with_for_update=True)
             if rating is None or not authz.in_scope(principal, rating.tenant, rating.dept):
@@ -73,7 +69,7 @@ class Appeals(Clocked):
 
     def decide(self, principal: Principal, appeal_id: str, approve: bool, decision: str) -> Appeal:
         """A tenant admin's decision; approved excludes the rating and withdraws its rectification."""
-        decision = _text(decision, 500, "decision", "请填写审核意见（2 至 500 字）。")
+        decision = text_of(decision, 2, 500, "decision", "请填写审核意见（2 至 500 字）。")
         now = self.now()
         with self.db.transaction() as session:
             appeal = session.get(Appeal, appeal_id, with_for_update=True)

@@ -27,6 +27,7 @@ from ywtb.evaluation import authz
 from ywtb.evaluation.events import publish_inquiry
 from ywtb.evaluation.models import ANSWERED, ASKED, COMPLAINT, CONSULTATION, ESCALATED, Inquiry
 from ywtb.evaluation.tenant_settings import rules_of
+from ywtb.evaluation.texts import text_of
 
 KINDS = (CONSULTATION, COMPLAINT)
 
@@ -43,13 +44,6 @@ class Question:
     tenant: str = ""
     dept: str = ""
     consent_to_publish: bool = False
-
-
-def _text(given: str, low: int, high: int, field: str, message: str) -> str:
-    text = given.strip()
-    if not low <= len(text) <= high:
-        raise InvalidArgument(message, fields={field: message})
-    return text
 
 
 class Inquiries(Clocked):
@@ -73,8 +67,8 @@ class Inquiries(Clocked):
         authz.require_applicant(principal)
         if asked.kind not in KINDS:
             raise InvalidArgument("请选择咨询或投诉。", fields={"kind": "请选择咨询或投诉。"})
-        title = _text(asked.title, 2, 100, "title", "请填写标题（2 至 100 字）。")
-        question = _text(asked.question, 5, 2000, "question", "请写明您的问题（5 至 2000 字）。")
+        title = text_of(asked.title, 2, 100, "title", "请填写标题（2 至 100 字）。")
+        question = text_of(asked.question, 5, 2000, "question", "请写明您的问题（5 至 2000 字）。")
         tenant, dept, dept_name, item_name = self._route(principal, asked)
         now = self.now()
         with self.db.transaction() as session:
@@ -130,7 +124,7 @@ class Inquiries(Clocked):
 
     def answer(self, principal: Principal, inquiry_id: str, reply: str, publish: bool) -> Inquiry:
         """The department's reply (escalated: the tenant admin's); published only with the asker's consent."""
-        reply = _text(reply, 2, 2000, "reply", "请填写答复（2 至 2000 字）。")
+        reply = text_of(reply, 2, 2000, "reply", "请填写答复（2 至 2000 字）。")
         now = self.now()
         with self.db.transaction() as session:
             inquiry = session.get(Inquiry, inquiry_id, with_for_update=True)
@@ -171,7 +165,7 @@ class Inquiries(Clocked):
     def escalate(self, principal: Principal, inquiry_id: str, reason: str) -> Inquiry:
         """The complainant takes an unanswered or unresolved complaint to the tenant's 政务服务管理."""
         authz.require_applicant(principal)
-        reason = _text(reason, 2, 500, "reason", "请说明升级投诉的原因（2 至 500 字）。")
+        reason = text_of(reason, 2, 500, "reason", "请说明升级投诉的原因（2 至 500 字）。")
         now = self.now()
         with self.db.transaction() as session:
             inquiry = session.get(Inquiry, inquiry_id, with_for_update=True)

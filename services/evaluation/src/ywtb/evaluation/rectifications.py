@@ -19,7 +19,7 @@ from ywtb.common.auth.principal import Principal
 from ywtb.common.calendar import WorkCalendar, national_calendar
 from ywtb.common.clock import Clock, Clocked, utc, utc_now
 from ywtb.common.db import Database
-from ywtb.common.errors import FailedPrecondition, InvalidArgument, NotFound
+from ywtb.common.errors import FailedPrecondition, NotFound
 from ywtb.common.timestamps import timestamp
 from ywtb.evaluation import authz
 from ywtb.evaluation.events import publish
@@ -34,6 +34,7 @@ from ywtb.evaluation.models import (
     Rectification,
 )
 from ywtb.evaluation.tenant_settings import rules_of
+from ywtb.evaluation.texts import text_of
 
 MOVES = {
     TO_CALL: {CALLED_BACK, WITHDRAWN},
@@ -52,13 +53,6 @@ LABELS = {
     WITHDRAWN: "已撤销（申诉成立）",
 }
 CLOSED = (CONFIRMED, DISPUTED, WITHDRAWN)
-
-
-def _text(given: str, low: int, high: int, field: str, message: str) -> str:
-    text = given.strip()
-    if not low <= len(text) <= high:
-        raise InvalidArgument(message, fields={field: message})
-    return text
 
 
 class Rectifications(Clocked):
@@ -120,12 +114,12 @@ class Rectifications(Clocked):
 
     def call_back(self, principal: Principal, rectification_id: str, note: str) -> Rectification:
         """回访 recorded by the rated department's staff."""
-        note = _text(note, 2, 500, "note", "请填写回访情况（2 至 500 字）。")
+        note = text_of(note, 2, 500, "note", "请填写回访情况（2 至 500 字）。")
         return self._by_handler(principal, rectification_id, CALLED_BACK, note=note)
 
     def rectify(self, principal: Principal, rectification_id: str, result: str) -> Rectification:
         """整改 recorded by the rated department's staff, after the callback; told to the rater."""
-        result = _text(result, 2, 1000, "result", "请填写整改情况（2 至 1000 字），将告知评价人。")
+        result = text_of(result, 2, 1000, "result", "请填写整改情况（2 至 1000 字），将告知评价人。")
         return self._by_handler(principal, rectification_id, RECTIFIED, result=result)
 
     def _by_handler(
@@ -151,7 +145,7 @@ class Rectifications(Clocked):
     ) -> Rectification:
         """The rater's word on the rectification's result."""
         authz.require_applicant(principal)
-        comment = _text(comment, 0, 500, "comment", "意见不能超过 500 字。")
+        comment = text_of(comment, 0, 500, "comment", "意见不能超过 500 字。")
         now = self.now()
         with self.db.transaction() as session:
             rectification = self._locked(session, rectification_id)

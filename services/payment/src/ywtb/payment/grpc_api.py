@@ -18,7 +18,7 @@ from ywtb.payment.models import Mismatch, PaymentOrder, Refund
 from ywtb.payment.orders import Orders
 from ywtb.payment.reconciliation import Reconciler
 from ywtb.payment.reductions import OrderAsk, Reduction, Reductions
-from ywtb.payment.refunds import RefundAsk, Refunds
+from ywtb.payment.refunds import RefundAsk, Refunds, left_to_refund
 from ywtb.payment.states import CANCELLED, CREATED, EXPIRED, FAILED, NOTIFIED, PAID, REFUNDED, SUBMITTED
 
 STATUS_PB = {
@@ -81,7 +81,7 @@ def _order(order: PaymentOrder, refunds: list[Refund] | None = None) -> pb.Payme
         created_by=order.created_by,
         refunds=[_refund(r) for r in refunds],
         refunded_fen=sum(r.amount_fen for r in refunds if r.status == REFUNDED),
-        refundable_fen=order.paid_fen - sum(r.amount_fen for r in refunds if r.status != FAILED),
+        refundable_fen=left_to_refund(order.paid_fen, refunds),
     )
 
 

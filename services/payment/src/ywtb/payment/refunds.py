@@ -66,6 +66,11 @@ def committed_fen(session: Session, order_no: str) -> int:
     return int(held or 0)
 
 
+def left_to_refund(paid_fen: int, refunds: list[Refund]) -> int:
+    """What the order's refunds leave refundable: paid less every refund but a failed one."""
+    return paid_fen - sum(r.amount_fen for r in refunds if r.status != FAILED)
+
+
 def _move(session: Session, refund: Refund, target: str, cause: str, actor: str, now: datetime) -> None:
     previous = refund.status
     refund.status = refund_move(previous, target)
