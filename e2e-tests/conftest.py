@@ -30,6 +30,7 @@ PORT_OFFSET = int(os.environ.get("YWTB_E2E_PORT_OFFSET", "0"))
 EMBEDDED_SHIFT, LOCAL_SHIFT = 12000 + PORT_OFFSET, 12010 + PORT_OFFSET
 CONTRACT_SHIFT = 12020 + PORT_OFFSET  # the contract test's own embedded platform
 IMAGES_SHIFT = 12040 + PORT_OFFSET  # the embedded platform from the components' images
+CLOCK_SHIFT = "evaluation-clock-shift"  # the evaluation service's clock moved by its seconds (embedded only)
 
 
 def _platform(
@@ -43,6 +44,7 @@ def _platform(
         "YWTB_RUN_DIR": str(run_dir),
         "YWTB_PORT_OFFSET": str(shift),
         "YWTB_DB_PREFIX": db_prefix,
+        **({"YWTB_EVALUATION_CLOCK_SHIFT_FILE": str(run_dir / CLOCK_SHIFT)} if stack == "embedded" else {}),
         **(extra_env or {}),
     }
     port = registry()["gateway"].ports.serving() + shift
@@ -142,6 +144,8 @@ def chart_pods_gateway(built_images, tmp_path_factory) -> Iterator[httpx.Client]
             "internal-signing-key": secrets.token_urlsafe(48),
             "pii-key": secrets.token_urlsafe(48),
             "nontax-key": secrets.token_urlsafe(48),
+            "province-key": secrets.token_urlsafe(48),
+            "sms-key": secrets.token_urlsafe(48),
         },
         "ywtb-postgresql": {
             f"{name}-database-url": base.set(database=f"{prefix}_{name}").render_as_string(
@@ -306,6 +310,26 @@ def platform_log():  # type: ignore[no-untyped-def]
 def platform_secret():  # type: ignore[no-untyped-def]
     """`platform_secret(gateway_client, "nontax-key.key")`: a secret the platform's run made (its run dir)."""
     return lambda client, name: (PLATFORM_LOGS[client].parent / name).read_text().strip()
+
+
+@pytest.fixture
+def sms_simulator(platform_secret):  # type: ignore[no-untyped-def]
+    """`url, key = sms_simulator(gateway_client)`: that platform's SMS gateway simulator (smssim) and its key, for
+    ywtb.common.testing.sms (`last_message(url, key, mobile, after=...)`: the text the citizen "receives")."""
+
+    def simulator(client: httpx.Client) -> tuple[str, str]:
+        shift = (client.base_url.port or 0) - registry()["gateway"].ports.serving()
+        return f"http://{registry()['smssim'].target(offset=shift)}", platform_secret(client, "sms-key.key")
+
+    return simulator
+
+
+@pytest.fixture
+def evaluation_clock(embedded_gateway):  # type: ignore[no-untyped-def]
+    """`evaluation_clock(seconds)` moves the embedded evaluation service's clock; put back after the test."""
+    path = PLATFORM_LOGS[embedded_gateway].parent / CLOCK_SHIFT
+    yield lambda seconds: path.write_text(str(seconds))
+    path.write_text("0")
 
 
 @pytest.fixture

@@ -59,3 +59,5 @@ def test_the_demo_rated_case_opens_a_rectification_and_a_published_answer(embedd
     assert case_no in [r["case_no"] for r in opened]
     replies = ok(embedded_gateway.get("/api/v1/evaluation/replies", params={"query": "示例"}))
     assert any("原件" in r["question"] for r in replies)
+    visits = ok(embedded_gateway.get("/api/v1/evaluation/visits/mine", headers=clerk))
+    assert any(v["window"] == "3号窗口" and v["rated"] for v in visits)

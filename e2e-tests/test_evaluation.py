@@ -9,6 +9,7 @@ the tenant admin's approval takes it out of the indicators without deleting it.
 from __future__ import annotations
 
 import os
+import re
 import time
 import uuid
 
@@ -18,8 +19,9 @@ import pytest
 from ywtb.common.events.envelope import Event
 from ywtb.common.events.kafka import KafkaBus
 from ywtb.common.testing.bus import quiet
-from ywtb.common.testing.case_flow import completed_case, ok, rated_case
+from ywtb.common.testing.case_flow import completed_case, ok, rated_case, rated_visit
 from ywtb.common.testing.demo import CITIZEN
+from ywtb.common.testing.sms import last_message
 
 RATING_TOPIC = "ywtb.evaluation.rating.v1"
 
@@ -238,3 +240,80 @@ def check_who_sees_the_rater(gateway: httpx.Client, login, case_no: str) -> None
     assert seen_by_admin[0]["rater_name"] == "张三" and seen_by_admin[0]["rater"]
     assert gateway.get(f"/api/v1/evaluation/cases/{case_no}/ratings", headers=other).status_code == 404
     assert case_no not in [r["case_no"] for r in ok(gateway.get("/api/v1/evaluation/ratings", headers=other))]
+
+
+def test_a_window_visit_is_rated_once_by_its_code_then_followed_up(embedded_gateway, login) -> None:  # type: ignore[no-untyped-def]
+    """一次一评: anonymous on the tablet, one follow-up, the staff member's figures; the code shows no visitor."""
+    gateway = embedded_gateway
+    opened, rating = rated_visit(gateway, login, 5)
+    token, visit = opened["token"], opened["visit"]
+    assert (rating["stage"], rating["channel"], rating["real_name"], rating["rater"]) == (
+        "STAGE_VISIT",
+        4,
+        False,
+        "",
+    )
+    public = ok(httpx.get(f"{gateway.base_url}/api/v1/evaluation/visits/{token}"))
+    assert (public["window"], public["rated"], public["staff"], public["case_no"]) == (
+        "3号窗口",
+        True,
+        "",
+        "",
+    )
+    again = httpx.post(f"{gateway.base_url}/api/v1/evaluation/visits/{token}/ratings", json={"level": 4})
+    assert again.status_code == 409
+    follow_up = {"level": 4, "channel": 3, "follow_up": True, "comment": "补充：引导很清楚"}
+    ok(httpx.post(f"{gateway.base_url}/api/v1/evaluation/visits/{token}/ratings", json=follow_up), 201)
+    wrong = {"level": 5, "indicators": {"usability": 5}}
+    assert (
+        httpx.post(f"{gateway.base_url}/api/v1/evaluation/visits/{token}/ratings", json=wrong).status_code
+        == 422
+    )
+    assert httpx.get(f"{gateway.base_url}/api/v1/evaluation/visits/{'x' * 32}").status_code == 404
+    admin = login(gateway, "jinjiang.deptadmin")
+    staff = ok(gateway.get("/api/v1/evaluation/indicators/staff", headers=admin))
+    (clerk,) = [s for s in staff if s["staff"] == visit["staff"]]
+    assert clerk["indicators"]["ratings"] >= 1
+    citizen = login(gateway, CITIZEN)
+    assert gateway.post("/api/v1/evaluation/visits", headers=citizen, json={"window": "1"}).status_code == 403
+
+
+def test_without_an_account_a_verified_mobile_asks_and_is_texted_the_answer(
+    embedded_gateway, login, sms_simulator
+) -> None:  # type: ignore[no-untyped-def]
+    """The code texted by the SMS simulator; the question asked with it; the answer texted with the reference."""
+    gateway = embedded_gateway
+    url, key = sms_simulator(gateway)
+    mobile = f"139{uuid.uuid4().int % 10**8:08d}"
+    base = str(gateway.base_url)
+    ok(httpx.post(f"{base}/api/v1/evaluation/mobile-codes", json={"mobile": mobile, "tenant": "510104"}), 201)
+    too_soon = httpx.post(
+        f"{base}/api/v1/evaluation/mobile-codes", json={"mobile": mobile, "tenant": "510104"}
+    )
+    assert too_soon.status_code == 429 and too_soon.json()["code"] == "EVALUATION_CODE_TOO_SOON"
+    code = re.search(r"\d{6}", last_message(url, key, mobile)).group()  # type: ignore[union-attr]
+    hit = ok(gateway.get("/api/v1/catalog/search", params={"q": "个体工商户设立登记"}))["hits"][0]
+    question = {
+        "kind": "consultation",
+        "title": "个体户名称预先核准",
+        "question": "个体工商户设立登记前需要先办理名称预先核准吗？",
+        "item_id": hit["item_id"],
+        "mobile": mobile,
+        "mobile_code": "000000" if code != "000000" else "111111",
+    }
+    wrong = httpx.post(f"{base}/api/v1/evaluation/inquiries/by-mobile", json=question)
+    assert wrong.status_code == 422 and wrong.json()["code"] == "EVALUATION_MOBILE_CODE"
+    asked = ok(
+        httpx.post(f"{base}/api/v1/evaluation/inquiries/by-mobile", json={**question, "mobile_code": code}),
+        201,
+    )
+    ref, inquiry = asked["ref"], asked["inquiry"]
+    assert inquiry["status"] == "INQUIRY_STATUS_ASKED" and inquiry["dept_name"]
+    clerk = login(gateway, "jinjiang.clerk")
+    answer = {"reply": "无需单独办理，登记时一并申报名称即可。", "publish": False}
+    ok(gateway.post(f"/api/v1/evaluation/inquiries/{inquiry['id']}/reply", headers=clerk, json=answer))
+    texted = last_message(url, key, mobile, after=1, wait_s=30)
+    assert ref in texted and "已答复" in texted
+    read = ok(httpx.get(f"{base}/api/v1/evaluation/inquiries/by-ref/{ref}"))
+    assert (read["id"], read["reply"]) == (inquiry["id"], answer["reply"])
+    assert httpx.get(f"{base}/api/v1/evaluation/inquiries/by-ref/{'x' * 16}").status_code == 404

@@ -16,7 +16,14 @@ import sys
 
 import httpx
 
-from ywtb.common.testing.case_flow import approved_fee_case, completed_case, ok, paid_fee_case, rated_case
+from ywtb.common.testing.case_flow import (
+    approved_fee_case,
+    completed_case,
+    ok,
+    paid_fee_case,
+    rated_case,
+    rated_visit,
+)
 from ywtb.common.testing.demo import CITIZEN
 
 TOKEN_PATH = "/realms/ywtb/protocol/openid-connect/token"  # the gateway's built-in issuer
@@ -59,9 +66,11 @@ def drive_refunded_fee_case(base_url: str) -> str:
 
 
 def drive_rated_case(base_url: str) -> str:
-    """A completed case rated 不满意 (its rectification opens) and a consultation answered and published."""
+    """A completed case rated 不满意 (its rectification opens), a window visit rated 非常满意 on the hall
+    tablet (一次一评), and a consultation answered and published."""
     with httpx.Client(base_url=base_url, timeout=30) as gateway:
         case_no, _ = rated_case(gateway, login, 2, "窗口等候时间较长（示例）")
+        rated_visit(gateway, login, 5)
         citizen, clerk = login(gateway, CITIZEN), login(gateway, "jinjiang.clerk")
         item_id = ok(gateway.get(f"/api/v1/cases/{case_no}", headers=citizen))["item_id"]
         question = {
@@ -89,4 +98,7 @@ if __name__ == "__main__":
     )
     if fee:
         print(f"demo fee case {drive_refunded_fee_case(base)} paid, 5.00 元 refunded")
-        print(f"demo case {drive_rated_case(base)} rated 不满意: its rectification awaits the callback")
+        print(
+            f"demo case {drive_rated_case(base)} rated 不满意: its rectification awaits the callback;"
+            " a window visit rated 非常满意 on the tablet"
+        )

@@ -59,6 +59,11 @@ def _add_test_routes(app: FastAPI) -> None:
     app.add_api_route("/test/apply", apply, methods=["POST"])
     app.add_api_route("/test/ignore-body", ignore_body, methods=["POST"])
 
+    async def keyed(token: str) -> dict[str, bool]:
+        return {"ok": True}
+
+    app.add_api_route("/test/visits/{token}", keyed)
+
 
 @pytest.fixture
 def client() -> TestClient:
@@ -246,3 +251,12 @@ def test_access_log_line(client: TestClient, caplog: pytest.LogCaptureFixture) -
     [record] = [r for r in caplog.records if r.name == "ywtb.gateway.access"]
     assert (record.method, record.path, record.status) == ("GET", "/test/not-found", 404)
     assert record.duration_ms >= 0
+
+
+def test_the_access_log_never_writes_a_key_in_the_path(
+    client: TestClient, caplog: pytest.LogCaptureFixture
+) -> None:
+    with caplog.at_level(logging.INFO, logger="ywtb.gateway.access"):
+        client.get("/test/visits/u7Jc2mQx9LwE4rTz8bNf1aKd6sVh3pYo")
+    [record] = [r for r in caplog.records if r.name == "ywtb.gateway.access"]
+    assert record.path == "/test/visits/***" and "u7Jc2mQx" not in record.getMessage()

@@ -89,6 +89,8 @@ redis: {{ has "redis" $backends }}
 keycloak: {{ has "keycloak" $backends }}
 piiKey: {{ has "pii_key" ($r.secrets | default list) }}
 nontaxKey: {{ has "nontax_key" ($r.secrets | default list) }}
+provinceKey: {{ has "province_key" ($r.secrets | default list) }}
+smsKey: {{ has "sms_key" ($r.secrets | default list) }}
 targets: {{ toJson $enabledTargets }}
 enabled: {{ include "ywtb.enabled" . }}
 {{- end -}}
@@ -158,6 +160,12 @@ enabled: {{ include "ywtb.enabled" . }}
 {{- end }}
 {{- if $c.nontaxKey }}
 {{ include "ywtb.secretEnv" (dict "env" (printf "%sNONTAX_KEY" $p) "secret" $v.secrets.existingSecret "key" $v.secrets.nontaxKeyKey) }}
+{{- end }}
+{{- if $c.provinceKey }}
+{{ include "ywtb.secretEnv" (dict "env" (printf "%sPROVINCE_KEY" $p) "secret" $v.secrets.existingSecret "key" $v.secrets.provinceKeyKey) }}
+{{- end }}
+{{- if $c.smsKey }}
+{{ include "ywtb.secretEnv" (dict "env" (printf "%sSMS_KEY" $p) "secret" $v.secrets.existingSecret "key" $v.secrets.smsKeyKey) }}
 {{- end }}
 {{- if $c.database }}
 - name: {{ $p }}MIGRATE_ON_START

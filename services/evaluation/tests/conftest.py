@@ -20,12 +20,15 @@ from ywtb.evaluation.ratings import Ratings
 from ywtb.evaluation.reads import Reads
 from ywtb.evaluation.rectifications import Rectifications
 from ywtb.evaluation.tenant_settings import TenantRules
+from ywtb.evaluation.visits import Visits
 
 NOW = datetime(2026, 9, 30, 2, 0, tzinfo=UTC)  # 10:00 Wednesday before 国庆节 2026 (10-01 … 10-07 off)
 DEPT = "11510104MB3234567X"
 CITIZEN = Principal(subject="citizen-1", tenant="510104", roles=frozenset({"citizen"}))
 STRANGER = Principal(subject="citizen-2", tenant="510104", roles=frozenset({"citizen"}))
-CLERK = Principal(subject="clerk-1", tenant="510104", dept=DEPT, roles=frozenset({"window_clerk"}))
+CLERK = Principal(
+    subject="clerk-1", tenant="510104", dept=DEPT, roles=frozenset({"window_clerk"}), name="李窗口"
+)
 DEPT_ADMIN = Principal(subject="admin-1", tenant="510104", dept=DEPT, roles=frozenset({"dept_admin"}))
 OTHER_CLERK = Principal(
     subject="clerk-9", tenant="510104", dept="11510104MB4234567Y", roles=frozenset({"window_clerk"})
@@ -91,6 +94,7 @@ class World:
     rules: TenantRules
     indicators: Indicators
     inquiries: Inquiries
+    visits: Visits
 
     def complete(self, case_no: str = "C-1", tenant: str = "510104", dept: str = DEPT) -> None:
         """The case completed (as the consumer notes it) and its holder read."""
@@ -118,4 +122,5 @@ def world(sqlite_url: str) -> World:
         rules=TenantRules(db, clock=clock),
         indicators=Indicators(db, clock=clock),
         inquiries=Inquiries(db, facts, clock=clock),
+        visits=Visits(db, facts, rectifications, clock=clock),
     )

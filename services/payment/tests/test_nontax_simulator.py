@@ -3,9 +3,6 @@
 from __future__ import annotations
 
 import os
-import socket
-import subprocess
-import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -19,6 +16,8 @@ import pytest
 
 from ywtb.common.calendar import local_date
 from ywtb.common.clock import utc_now
+from ywtb.common.testing.conformance import free_port
+from ywtb.common.testing.simulators import SimulatorProcess
 from ywtb.payment.nontax import (
     CallbackRejected,
     HttpNonTaxPlatform,
@@ -36,13 +35,6 @@ KEY = "sim-test-key-0123456789abcdef"
 CALLBACK_PATH = "/nontax/cb"
 TENANT = "510104"
 DEPT = "11510104MB3234567X"
-
-
-def free_port() -> int:
-    """A TCP port nobody listens on right now."""
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 class Receiver:
@@ -89,55 +81,15 @@ class Receiver:
             return self.of(notice_no)
 
 
-class SimulatorProcess:
+def simulator_process(data_dir: Path, callback_url: str) -> SimulatorProcess:
     """`python -m ywtb.payment.nontax_simulator` on a data directory and a port, restartable."""
-
-    def __init__(self, data_dir: Path, callback_url: str) -> None:
-        self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        self.log = data_dir / "simulator.log"
-        self.env = {k: v for k, v in os.environ.items() if not k.startswith("YWTB_NONTAXSIM_")}
-        self.env.update(
-            {
-                "YWTB_NONTAXSIM_NONTAX_KEY": KEY,
-                "YWTB_NONTAXSIM_HTTP_PORT": str(self.port),
-                "YWTB_NONTAXSIM_DATA_DIR": str(data_dir),
-                "YWTB_NONTAXSIM_CALLBACK_URL": callback_url,
-                "YWTB_NONTAXSIM_CALLBACK_BACKOFF_S": "0.2",
-                "YWTB_NONTAXSIM_CALLBACK_ATTEMPTS": "4",
-            }
-        )
-        self.proc: subprocess.Popen[bytes] | None = None
-
-    def start(self, timeout_s: float = 30) -> None:
-        with self.log.open("a") as out:
-            self.proc = subprocess.Popen(
-                [sys.executable, "-m", "ywtb.payment.nontax_simulator"],
-                env=self.env,
-                stdout=out,
-                stderr=subprocess.STDOUT,
-            )
-        deadline = time.monotonic() + timeout_s
-        while True:
-            try:
-                if httpx.get(f"{self.url}/healthz", timeout=1).status_code == 200:
-                    return
-            except httpx.HTTPError:
-                pass
-            assert self.proc.poll() is None, f"simulator exited: {self.log.read_text()[-3000:]}"
-            assert time.monotonic() < deadline, f"simulator not ready: {self.log.read_text()[-3000:]}"
-            time.sleep(0.1)
-
-    def stop(self) -> None:
-        if self.proc is None:
-            return
-        self.proc.terminate()
-        try:
-            self.proc.wait(10)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
-            self.proc.wait()
-        self.proc = None
+    settings = {
+        "NONTAX_KEY": KEY,
+        "CALLBACK_URL": callback_url,
+        "CALLBACK_BACKOFF_S": "0.2",
+        "CALLBACK_ATTEMPTS": "4",
+    }
+    return SimulatorProcess("ywtb.payment.nontax_simulator", "YWTB_NONTAXSIM_", data_dir, settings)
 
 
 @pytest.fixture(scope="module")
@@ -150,7 +102,7 @@ def receiver() -> Iterator[Receiver]:
 
 @pytest.fixture(scope="module")
 def sim(tmp_path_factory: pytest.TempPathFactory, receiver: Receiver) -> Iterator[SimulatorProcess]:
-    process = SimulatorProcess(tmp_path_factory.mktemp("nontax-sim"), receiver.url)
+    process = simulator_process(tmp_path_factory.mktemp("nontax-sim"), receiver.url)
     process.start()
     try:
         yield process

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from ywtb.payment.nontax.nonces import MemoryNonceStore
+from ywtb.common.signed_http.nonces import MemoryNonceStore
 from ywtb.payment.nontax.platform import RefundRequest, RefundStatus
 from ywtb.payment.nontax.signing import (
     NONCE_HEADER,

@@ -18,6 +18,8 @@ REQUEST_ID_HEADER = "X-Request-ID"
 DEFAULT_MAX_BODY_BYTES = 10 * 1024 * 1024
 _WELL_FORMED_REQUEST_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:-]{7,127}")
 _QUIET_PATHS = frozenset({"/healthz", "/readyz"})
+# Path parameters that are keys (a visit's rating code, a share link, a 查询码): never written to the log.
+SECRET_PARAMS = frozenset({"token", "ref"})
 
 access_logger = logging.getLogger("ywtb.gateway.access")
 logger = logging.getLogger("ywtb.gateway.middleware")
@@ -77,17 +79,27 @@ class RequestContextMiddleware:
     def _log(scope: Scope, status: int, started: float) -> None:
         duration_ms = round((time.perf_counter() - started) * 1000, 1)
         level = logging.DEBUG if scope["path"] in _QUIET_PATHS and status < 400 else logging.INFO
+        path = logged_path(scope)
         access_logger.log(
             level,
             "%s %s %d %.1fms",
             scope["method"],
-            scope["path"],
+            path,
             status,
             duration_ms,
             extra={
                 "method": scope["method"],
-                "path": scope["path"],
+                "path": path,
                 "status": status,
                 "duration_ms": duration_ms,
             },
         )
+
+
+def logged_path(scope: Scope) -> str:
+    """The request's path with the values of SECRET_PARAMS masked (the route's parameters, once routed)."""
+    path = scope["path"]
+    for name, value in (scope.get("path_params") or {}).items():
+        if name in SECRET_PARAMS and value:
+            path = path.replace(str(value), "***")
+    return path

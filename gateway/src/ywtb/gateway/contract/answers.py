@@ -56,6 +56,7 @@ ERROR_DESCRIPTIONS = {
     412: "请求所依据的数据已变化（PRECONDITION_FAILED 等），请刷新后重新核对",
     413: "请求内容超过网关的大小限制（PAYLOAD_TOO_LARGE）",
     422: "提交的信息有误，fields 指明哪一项（INVALID_ARGUMENT 等）",
+    429: "请求过于频繁或已达次数上限（RESOURCE_EXHAUSTED 等），请稍后再试",
     500: "系统内部错误（INTERNAL），凭 request_id 查询日志",
     503: "服务暂时不可用（UNAVAILABLE），请稍后重试",
     504: "服务处理超时（DEADLINE_EXCEEDED），请稍后查看结果，勿重复提交",

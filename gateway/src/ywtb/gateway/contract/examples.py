@@ -117,6 +117,18 @@ BY_MESSAGE: dict[str, Any] = {
     "AnswerInquiryRequest.reply": "需携带经营者身份证和经营场所使用证明，可在网上提交电子材料。",
     "Inquiry.reply": "需携带经营者身份证和经营场所使用证明，可在网上提交电子材料。",
     "PublishedReply.reply": "需携带经营者身份证和经营场所使用证明，可在网上提交电子材料。",
+    "AskQuestionRequest.mobile_code": "402817",
+    "AskQuestionResponse.ref": "Qm3xT9vK2pLw8sYd",
+    "GetInquiryByRefRequest.ref": "Qm3xT9vK2pLw8sYd",
+    "OpenVisitRequest.window": "3号窗口",
+    "Visit.window": "3号窗口",
+    "Visit.status": "open",
+    "OpenVisitResponse.token": "u7Jc2mQx9LwE4rTz8bNf1aKd6sVh3pYo",
+    "GetVisitRequest.token": "u7Jc2mQx9LwE4rTz8bNf1aKd6sVh3pYo",
+    "RateVisitRequest.token": "u7Jc2mQx9LwE4rTz8bNf1aKd6sVh3pYo",
+    "RateVisitRequest.level": 5,
+    "RateVisitRequest.channel": 4,
+    "StaffIndicators.staff": "jinjiang.clerk",
 }
 _TYPES = {
     FieldDescriptor.CPPTYPE_STRING: str,

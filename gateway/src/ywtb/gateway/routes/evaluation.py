@@ -1,6 +1,7 @@
 """好差评 REST routes: a case's ratings and rating it, the caller's ratings, the department's ratings and
 rectifications (callback, result), the rater's confirmation, appeals and their decision, settings and the
-indicators; 咨询投诉: asking, the department's queue, answers, escalation, the public replies."""
+indicators (also per staff member); window visits (一次一评) and rating them by their code; 咨询投诉: asking, the
+department's queue, answers, escalation, the public replies."""
 
 from __future__ import annotations
 
@@ -30,6 +31,9 @@ READS = [
         "ListMyInquiries",
         "ListInquiries",
         "ListPublishedReplies",
+        "GetVisit",
+        "ListMyVisits",
+        "GetInquiryByRef",
     )
 ]
 ID = r"^[A-Za-z0-9_-]{1,64}$"
@@ -42,6 +46,22 @@ RateIn = input_model(
     exclude=("case_no",),
     required=("level",),
     rules={"level": Field(ge=1, le=5), "comment": Field(max_length=500), "channel": Field(ge=0, le=2)},
+)
+VisitIn = input_model(
+    pb.OpenVisitRequest.DESCRIPTOR,
+    required=("window",),
+    rules={
+        "window": Field(min_length=1, max_length=40),
+        "item_id": Field(max_length=64),
+        "case_no": Field(max_length=64),
+        "visitor_name": Field(max_length=200),
+    },
+)
+RateVisitIn = input_model(
+    pb.RateVisitRequest.DESCRIPTOR,
+    exclude=("token",),
+    required=("level",),
+    rules={"level": Field(ge=1, le=5), "comment": Field(max_length=500), "channel": Field(ge=0, le=5)},
 )
 CallbackIn = input_model(
     pb.RecordCallbackRequest.DESCRIPTOR,
@@ -85,6 +105,26 @@ AskIn = input_model(
         "dept": Field(max_length=18),
         "tenant": Field(pattern=r"^(|\d{6})$"),
     },
+)
+MobileAskIn = input_model(
+    pb.AskQuestionRequest.DESCRIPTOR,
+    exclude=("case_no",),
+    required=("kind", "title", "question", "mobile", "mobile_code"),
+    rules={
+        "kind": Field(pattern="^(consultation|complaint)$"),
+        "title": Field(min_length=2, max_length=100),
+        "question": Field(min_length=5, max_length=2000),
+        "item_id": Field(max_length=64),
+        "dept": Field(max_length=18),
+        "tenant": Field(pattern=r"^(|\d{6})$"),
+        "mobile": Field(pattern=r"^1[3-9]\d{9}$"),
+        "mobile_code": Field(pattern=r"^\d{6}$"),
+    },
+)
+MobileCodeIn = input_model(
+    pb.SendMobileCodeRequest.DESCRIPTOR,
+    required=("mobile",),
+    rules={"mobile": Field(pattern=r"^1[3-9]\d{9}$"), "tenant": Field(pattern=r"^(|\d{6})$")},
 )
 AnswerIn = input_model(
     pb.AnswerInquiryRequest.DESCRIPTOR,
@@ -288,9 +328,69 @@ def build_evaluation_router() -> APIRouter:
         item_id: Annotated[str, Query(max_length=64)] = "",
         since: Annotated[str, Query(pattern=DAY)] = "",
         until: Annotated[str, Query(pattern=DAY)] = "",
+        staff: Annotated[str, Query(max_length=64)] = "",
     ) -> dict[str, Any]:
-        request = pb.GetIndicatorsRequest(tenant=tenant, dept=dept, item_id=item_id, since=since, until=until)
+        request = pb.GetIndicatorsRequest(
+            tenant=tenant, dept=dept, item_id=item_id, since=since, until=until, staff=staff
+        )
         return to_json((await stub.GetIndicators(request)).indicators)
+
+    @router.get(
+        "/indicators/staff",
+        summary="每名工作人员的好差评指标（其受理的办件和窗口服务），评价多的在前",
+        **answers(pb.StaffIndicators, many=True),
+    )
+    async def staff_indicators(
+        principal: CurrentPrincipal,
+        stub: Stub,
+        tenant: Annotated[str, Query(pattern=r"^(|\d{6})$")] = "",
+        dept: Annotated[str, Query(max_length=18)] = "",
+        since: Annotated[str, Query(pattern=DAY)] = "",
+        until: Annotated[str, Query(pattern=DAY)] = "",
+    ) -> list[dict[str, Any]]:
+        request = pb.GetIndicatorsRequest(tenant=tenant, dept=dept, since=since, until=until, by_staff=True)
+        return [to_json(s) for s in (await stub.GetIndicators(request)).by_staff]
+
+    @router.post(
+        "/visits",
+        summary="登记窗口服务（一次一评）：返回评价码，供扫码或窗口评价器评价（窗口工作人员）",
+        **answers(pb.OpenVisitResponse, status=201, errors=WRITE),
+    )
+    async def open_visit(body: VisitIn, principal: CurrentPrincipal, stub: Stub) -> dict[str, Any]:  # type: ignore[valid-type]
+        return to_json(await stub.OpenVisit(to_proto(body, pb.OpenVisitRequest())))
+
+    @router.get(
+        "/visits/mine", summary="我服务的窗口办事记录（窗口工作人员）", **answers(pb.Visit, many=True)
+    )
+    async def my_visits(
+        principal: CurrentPrincipal, stub: Stub, page_size: Annotated[int, Query(ge=1, le=100)] = 50
+    ) -> list[dict[str, Any]]:
+        reply = await stub.ListMyVisits(pb.ListMyVisitsRequest(page_size=page_size))
+        return [to_json(v) for v in reply.visits]
+
+    @router.get(
+        "/visits/{token}",
+        summary="评价码对应的窗口服务（无需登录）",
+        **answers(pb.Visit, errors=PUBLIC),
+    )
+    async def visit(
+        token: Annotated[str, Path(pattern=ID)], principal: OptionalPrincipal, stub: Stub
+    ) -> dict[str, Any]:
+        return to_json((await stub.GetVisit(pb.GetVisitRequest(token=token))).visit)
+
+    @router.post(
+        "/visits/{token}/ratings",
+        summary="评价窗口服务（一次一评；可匿名，登录后为实名评价；可追评一次）",
+        **answers(pb.Rating, status=201, errors=WRITE),
+    )
+    async def rate_visit(
+        token: Annotated[str, Path(pattern=ID)],
+        body: RateVisitIn,  # type: ignore[valid-type]
+        principal: OptionalPrincipal,
+        stub: Stub,
+    ) -> dict[str, Any]:
+        request = to_proto(body, pb.RateVisitRequest(token=token))
+        return to_json((await stub.RateVisit(request)).rating)
 
     @router.post(
         "/inquiries",
@@ -299,6 +399,32 @@ def build_evaluation_router() -> APIRouter:
     )
     async def ask(body: AskIn, principal: CurrentPrincipal, stub: Stub) -> dict[str, Any]:  # type: ignore[valid-type]
         return to_json((await stub.AskQuestion(to_proto(body, pb.AskQuestionRequest()))).inquiry)
+
+    @router.post(
+        "/mobile-codes",
+        summary="向手机号发送咨询投诉验证码（无需登录；每号每分钟一次、每天十次）",
+        **answers(pb.SendMobileCodeResponse, status=201, errors=(*WRITE, 429)),
+    )
+    async def mobile_code(body: MobileCodeIn, principal: OptionalPrincipal, stub: Stub) -> dict[str, Any]:  # type: ignore[valid-type]
+        return to_json(await stub.SendMobileCode(to_proto(body, pb.SendMobileCodeRequest())))
+
+    @router.post(
+        "/inquiries/by-mobile",
+        summary="凭手机验证码咨询事项或投诉部门（无需登录）：返回查询码，仅显示一次，答复后短信通知",
+        **answers(pb.AskQuestionResponse, status=201, errors=WRITE),
+    )
+    async def ask_by_mobile(body: MobileAskIn, principal: OptionalPrincipal, stub: Stub) -> dict[str, Any]:  # type: ignore[valid-type]
+        return to_json(await stub.AskQuestion(to_proto(body, pb.AskQuestionRequest())))
+
+    @router.get(
+        "/inquiries/by-ref/{ref}",
+        summary="凭查询码查看咨询投诉及答复（无需登录）",
+        **answers(pb.Inquiry, errors=PUBLIC),
+    )
+    async def inquiry_by_ref(
+        ref: Annotated[str, Path(pattern=ID)], principal: OptionalPrincipal, stub: Stub
+    ) -> dict[str, Any]:
+        return to_json((await stub.GetInquiryByRef(pb.GetInquiryByRefRequest(ref=ref))).inquiry)
 
     @router.get("/inquiries/mine", summary="我的咨询投诉及答复", **answers(pb.Inquiry, many=True))
     async def my_inquiries(principal: CurrentPrincipal, stub: Stub) -> list[dict[str, Any]]:

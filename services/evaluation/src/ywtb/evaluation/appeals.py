@@ -18,6 +18,7 @@ from ywtb.common.errors import FailedPrecondition, NotFound, PermissionDenied
 from ywtb.evaluation import authz
 from ywtb.evaluation.events import publish
 from ywtb.evaluation.models import APPEAL_APPROVED, APPEAL_PENDING, APPEAL_REJECTED, Appeal, Rating
+from ywtb.evaluation.pushes import queue_push
 from ywtb.evaluation.rectifications import Rectifications
 from ywtb.evaluation.texts import text_of
 
@@ -87,6 +88,7 @@ class Appeals(Clocked):
             assert rating is not None
             if approve:
                 rating.excluded, rating.excluded_reason = True, decision[:200]
+                queue_push(session, rating, now)  # re-reported to the province as excluded, a new revision
                 self.rectifications.withdraw(session, rating.id, now)
             event = events_pb2.AppealDecided(
                 appeal_id=appeal.id,
@@ -96,7 +98,7 @@ class Appeals(Clocked):
                 dept=appeal.dept,
                 approved=approve,
             )
-            publish(session, event, key=rating.case_no, tenant=appeal.tenant)
+            publish(session, event, key=rating.case_no or rating.visit_id, tenant=appeal.tenant)
             session.flush()
             session.expunge(appeal)
         return appeal

@@ -1,5 +1,6 @@
 """The case consumer: each completed case (and each received or accepted one, where the tenant rates those
-stages) is noted once as open to its applicant's rating."""
+stages) is noted once as open to its applicant's rating; an accepted case's clerk is noted for the staff
+indicators."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from ywtb.common.events.typed import EventTypes
 from ywtb.common.inbox import Handler, IdempotentConsumer
 from ywtb.common.timestamps import from_timestamp
 from ywtb.evaluation.events import APPROVAL_CASE_TOPIC, CONSUMER_GROUP, INTAKE_CASE_TOPIC
-from ywtb.evaluation.models import ACCEPTANCE, COMPLETION, RECEIPT, inbox
+from ywtb.evaluation.models import ACCEPTANCE, COMPLETION, RECEIPT, CaseStaff, inbox
 from ywtb.evaluation.rateables import Rateables
 
 CASE_EVENTS = EventTypes(
@@ -31,6 +32,10 @@ def case_handler(rateables: Rateables) -> Handler:
             stage, at = RECEIPT, from_timestamp(message.received_at)
         elif isinstance(message, intake_events.CaseAccepted):
             stage, at = ACCEPTANCE, from_timestamp(message.accepted_at)
+            if message.accepted_by and session.get(CaseStaff, message.case_no) is None:
+                session.add(
+                    CaseStaff(case_no=message.case_no, tenant=message.tenant, staff=message.accepted_by)
+                )
         elif isinstance(message, approval_events.CaseCompleted):
             stage, at = COMPLETION, from_timestamp(message.completed_at)
         else:

@@ -2,14 +2,25 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from ywtb.api.evaluation.v1 import evaluation_pb2 as pb
 from ywtb.api.evaluation.v1 import evaluation_pb2_grpc
 from ywtb.common.auth.principal import Principal
-from ywtb.common.clock import utc, utc_now
+from ywtb.common.clock import utc
 from ywtb.common.context import current_principal
-from ywtb.common.errors import Unauthenticated
+from ywtb.common.errors import Unauthenticated, Unavailable
 from ywtb.common.grpc import allow, public
-from ywtb.common.tenancy import APPLICANT_ROLES, PLATFORM_ADMIN, STAFF_ROLES, TENANT_ADMIN, UNBOUND_ROLES
+from ywtb.common.tenancy import (
+    APPLICANT_ROLES,
+    APPROVER,
+    DEPT_ADMIN,
+    PLATFORM_ADMIN,
+    STAFF_ROLES,
+    TENANT_ADMIN,
+    UNBOUND_ROLES,
+    WINDOW_CLERK,
+)
 from ywtb.common.timestamps import timestamp
 from ywtb.evaluation.appeals import Appeals
 from ywtb.evaluation.authz import APPEAL_ROLES, HANDLER_ROLES
@@ -31,18 +42,27 @@ from ywtb.evaluation.models import (
     RECEIPT,
     RECTIFIED,
     TO_CALL,
+    VISIT,
+    VISIT_OPEN,
     WITHDRAWN,
     Appeal,
     Inquiry,
     Rateable,
     Rating,
     Rectification,
+    Visit,
 )
 from ywtb.evaluation.ratings import RatingAsk, Ratings
 from ywtb.evaluation.reads import Reads, Shown
 from ywtb.evaluation.tenant_settings import Rules, TenantRules
+from ywtb.evaluation.visits import VisitAsk, Visits
 
-STAGE_PB = {RECEIPT: pb.STAGE_RECEIPT, ACCEPTANCE: pb.STAGE_ACCEPTANCE, COMPLETION: pb.STAGE_COMPLETION}
+STAGE_PB = {
+    RECEIPT: pb.STAGE_RECEIPT,
+    ACCEPTANCE: pb.STAGE_ACCEPTANCE,
+    COMPLETION: pb.STAGE_COMPLETION,
+    VISIT: pb.STAGE_VISIT,
+}
 STAGE_OF_PB = {number: stage for stage, number in STAGE_PB.items()}
 RECTIFICATION_PB = {
     TO_CALL: pb.RECTIFICATION_STATUS_TO_CALL,
@@ -94,6 +114,8 @@ def _rating(shown: Shown) -> pb.Rating:
         excluded=rating.excluded,
         excluded_reason=rating.excluded_reason,
         rectification_id=shown.rectification.id if shown.rectification else "",
+        visit_id=rating.visit_id,
+        staff=shown.staff,
     )
 
 
@@ -131,6 +153,26 @@ def _rateable(rateable: Rateable) -> pb.Rateable:
     )
 
 
+def _visit(visit: Visit, staff_view: bool) -> pb.Visit:
+    return pb.Visit(
+        id=visit.id,
+        tenant=visit.tenant,
+        dept=visit.dept,
+        dept_name=visit.dept_name,
+        window=visit.window,
+        staff=visit.staff if staff_view else "",
+        staff_name=visit.staff_name,
+        item_id=visit.item_id,
+        item_name=visit.item_name,
+        case_no=visit.case_no if staff_view else "",
+        status=visit.status,
+        created_at=timestamp(utc(visit.created_at)),
+        expires_at=timestamp(utc(visit.expires_at)),
+        rated=visit.status != VISIT_OPEN,
+        visitor_verified=bool(visit.visitor_name),
+    )
+
+
 def _appeal(appeal: Appeal, rating: Rating | None = None) -> pb.Appeal:
     return pb.Appeal(
         id=appeal.id,
@@ -150,7 +192,7 @@ def _appeal(appeal: Appeal, rating: Rating | None = None) -> pb.Appeal:
     )
 
 
-def _inquiry(inquiry: Inquiry) -> pb.Inquiry:
+def _inquiry(inquiry: Inquiry, now: datetime) -> pb.Inquiry:
     return pb.Inquiry(
         id=inquiry.id,
         kind=inquiry.kind,
@@ -168,7 +210,7 @@ def _inquiry(inquiry: Inquiry) -> pb.Inquiry:
         reply=inquiry.reply,
         replied_at=timestamp(utc(inquiry.replied_at)) if inquiry.replied_at else None,
         answered_late=inquiry.answered_late,
-        overdue=overdue_now(inquiry, utc_now()),
+        overdue=overdue_now(inquiry, now),
         published=inquiry.published,
         escalation=inquiry.escalation,
         created_at=timestamp(utc(inquiry.created_at)),
@@ -214,6 +256,7 @@ class EvaluationServicer(evaluation_pb2_grpc.EvaluationServiceServicer):
         rules: TenantRules,
         indicators: Indicators,
         inquiries: Inquiries,
+        visits: Visits,
     ) -> None:
         self.ratings = ratings
         self.reads = reads
@@ -222,6 +265,7 @@ class EvaluationServicer(evaluation_pb2_grpc.EvaluationServiceServicer):
         self.rules = rules
         self.indicators = indicators
         self.inquiries = inquiries
+        self.visits = visits
 
     # The door of each RPC (@public or @allow(*roles); the kit refuses to serve an undeclared one): the roles
     # its use case can admit at all. The use case (authz) still decides tenant and department.
@@ -237,8 +281,7 @@ class EvaluationServicer(evaluation_pb2_grpc.EvaluationServiceServicer):
             follow_up=request.follow_up,
         )
         rating = self.ratings.rate(_caller(), ask)
-        shown = Shown(rating, rating.rater_name, rating.rater, None)
-        return pb.RateCaseResponse(rating=_rating(shown))
+        return pb.RateCaseResponse(rating=_rating(Shown.own(rating)))
 
     @allow(*APPLICANT_ROLES, *STAFF_ROLES, *UNBOUND_ROLES)
     def ListCaseRatings(self, request, context):  # noqa: N802
@@ -322,12 +365,24 @@ class EvaluationServicer(evaluation_pb2_grpc.EvaluationServiceServicer):
     @allow(*STAFF_ROLES, *UNBOUND_ROLES)
     def GetIndicators(self, request, context):  # noqa: N802
         scope = scope_of(
-            _caller(), request.tenant, request.dept, request.item_id, request.since, request.until
+            _caller(),
+            request.tenant,
+            request.dept,
+            request.item_id,
+            request.since,
+            request.until,
+            request.staff,
         )
         figures = self.indicators.of(scope)
-        return pb.GetIndicatorsResponse(indicators=pb.Indicators(**figures.__dict__))
+        by_staff = self.indicators.by_staff(scope) if request.by_staff else []
+        return pb.GetIndicatorsResponse(
+            indicators=pb.Indicators(**figures.__dict__),
+            by_staff=[
+                pb.StaffIndicators(staff=s, indicators=pb.Indicators(**f.__dict__)) for s, f in by_staff
+            ],
+        )
 
-    @allow(*APPLICANT_ROLES)
+    @public  # an applicant, or a mobile verified by SendMobileCode (the use case checks which)
     def AskQuestion(self, request, context):  # noqa: N802
         asked = Question(
             kind=request.kind,
@@ -338,30 +393,87 @@ class EvaluationServicer(evaluation_pb2_grpc.EvaluationServiceServicer):
             tenant=request.tenant,
             dept=request.dept,
             consent_to_publish=request.consent_to_publish,
+            mobile=request.mobile,
+            mobile_code=request.mobile_code,
         )
-        return pb.AskQuestionResponse(inquiry=_inquiry(self.inquiries.ask(_caller(), asked)))
+        principal = current_principal.get()
+        if principal is not None and principal.subject:
+            inquiry, ref = self.inquiries.ask(principal, asked), ""
+        else:
+            inquiry, ref = self.inquiries.ask_by_mobile(asked)
+        return pb.AskQuestionResponse(inquiry=_inquiry(inquiry, self.inquiries.now()), ref=ref)
+
+    @public  # limited per number; the code goes only to the number
+    def SendMobileCode(self, request, context):  # noqa: N802
+        if self.inquiries.codes is None:
+            raise Unavailable("短信服务暂不可用，请登录后提交咨询投诉。", message_en="no SMS platform")
+        resend_after = self.inquiries.codes.send(request.mobile, request.tenant)
+        return pb.SendMobileCodeResponse(resend_after=timestamp(resend_after))
+
+    @public  # the reference is the key
+    def GetInquiryByRef(self, request, context):  # noqa: N802
+        found = self.inquiries.by_ref(request.ref)
+        return pb.GetInquiryByRefResponse(inquiry=_inquiry(found, self.inquiries.now()))
 
     @allow(*APPLICANT_ROLES)
     def ListMyInquiries(self, request, context):  # noqa: N802
-        return pb.ListMyInquiriesResponse(inquiries=[_inquiry(i) for i in self.inquiries.mine(_caller())])
+        return pb.ListMyInquiriesResponse(
+            inquiries=[_inquiry(i, self.inquiries.now()) for i in self.inquiries.mine(_caller())]
+        )
 
     @allow(*STAFF_ROLES)
     def ListInquiries(self, request, context):  # noqa: N802
         found = self.inquiries.queue(_caller(), request.open_only)
-        return pb.ListInquiriesResponse(inquiries=[_inquiry(i) for i in found])
+        return pb.ListInquiriesResponse(inquiries=[_inquiry(i, self.inquiries.now()) for i in found])
 
     @allow(*HANDLER_ROLES, TENANT_ADMIN)
     def AnswerInquiry(self, request, context):  # noqa: N802
         done = self.inquiries.answer(_caller(), request.id, request.reply, request.publish)
-        return pb.AnswerInquiryResponse(inquiry=_inquiry(done))
+        return pb.AnswerInquiryResponse(inquiry=_inquiry(done, self.inquiries.now()))
 
     @allow(*APPLICANT_ROLES)
     def EscalateComplaint(self, request, context):  # noqa: N802
         return pb.EscalateComplaintResponse(
-            inquiry=_inquiry(self.inquiries.escalate(_caller(), request.id, request.reason))
+            inquiry=_inquiry(
+                self.inquiries.escalate(_caller(), request.id, request.reason), self.inquiries.now()
+            )
         )
 
     @public  # the published questions and answers are public (no asker in them)
     def ListPublishedReplies(self, request, context):  # noqa: N802
         found = self.inquiries.published(request.tenant, request.query)
         return pb.ListPublishedRepliesResponse(replies=[_published(i) for i in found])
+
+    @allow(WINDOW_CLERK, APPROVER, DEPT_ADMIN)
+    def OpenVisit(self, request, context):  # noqa: N802
+        ask = VisitAsk(
+            window=request.window,
+            item_id=request.item_id,
+            case_no=request.case_no,
+            visitor_name=request.visitor_name,
+        )
+        visit, token = self.visits.open(_caller(), ask)
+        return pb.OpenVisitResponse(visit=_visit(visit, staff_view=True), token=token)
+
+    @public  # the token is the key: the visitor may be anonymous at the hall tablet
+    def GetVisit(self, request, context):  # noqa: N802
+        return pb.GetVisitResponse(visit=_visit(self.visits.by_token(request.token), staff_view=False))
+
+    @public  # the token is the key; a logged-in applicant's rating is real-name
+    def RateVisit(self, request, context):  # noqa: N802
+        ask = RatingAsk(
+            case_no="",
+            stage=VISIT,
+            level=request.level,
+            indicators=dict(request.indicators),
+            comment=request.comment,
+            channel=request.channel or 3,
+            follow_up=request.follow_up,
+        )
+        rating = self.visits.rate(current_principal.get(), request.token, ask)
+        return pb.RateVisitResponse(rating=_rating(Shown.own(rating)))
+
+    @allow(WINDOW_CLERK, APPROVER, DEPT_ADMIN)
+    def ListMyVisits(self, request, context):  # noqa: N802
+        found = self.visits.served_by(_caller(), request.page_size or 50)
+        return pb.ListMyVisitsResponse(visits=[_visit(v, staff_view=True) for v in found])

@@ -2,16 +2,19 @@
 it goes to the responsible department with a reply deadline in the tenant's working days (5 by default, the
 seed indicators' figure); the department answers (and, with the asker's consent, publishes the question and
 answer); a complaint can be escalated to the tenant's 政务服务管理; the sweep raises an overdue one once, and
-an answer after its deadline stays counted as late.
+an answer after its deadline stays counted as late. Without an account, a verified mobile asks (consultations
+and complaints about a department) and is texted when answered.
 """
 
 from __future__ import annotations
 
+import secrets
 import uuid
 from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from ywtb.api.evaluation.v1 import events_pb2
 from ywtb.common import tenancy
@@ -21,15 +24,19 @@ from ywtb.common.case_facts import CaseFacts
 from ywtb.common.clock import Clock, Clocked, utc, utc_now
 from ywtb.common.codes import credit_code_valid
 from ywtb.common.db import Database
-from ywtb.common.errors import FailedPrecondition, InvalidArgument, NotFound
+from ywtb.common.errors import FailedPrecondition, InvalidArgument, NotFound, Unauthenticated
+from ywtb.common.pii import mask_phone
 from ywtb.common.timestamps import timestamp
 from ywtb.evaluation import authz
 from ywtb.evaluation.events import publish_inquiry
+from ywtb.evaluation.mobile_codes import MobileCodes
 from ywtb.evaluation.models import ANSWERED, ASKED, COMPLAINT, CONSULTATION, ESCALATED, Inquiry
+from ywtb.evaluation.sms_notices import SmsNotices
 from ywtb.evaluation.tenant_settings import rules_of
 from ywtb.evaluation.texts import text_of
 
 KINDS = (CONSULTATION, COMPLAINT)
+ANSWERED_TEMPLATE = "YWTB_INQUIRY_ANSWERED"
 
 
 @dataclass(frozen=True)
@@ -44,6 +51,8 @@ class Question:
     tenant: str = ""
     dept: str = ""
     consent_to_publish: bool = False
+    mobile: str = ""  # without an account: the number and the code texted to it
+    mobile_code: str = ""
 
 
 class Inquiries(Clocked):
@@ -56,20 +65,56 @@ class Inquiries(Clocked):
         *,
         clock: Clock = utc_now,
         calendar: WorkCalendar | None = None,
+        codes: MobileCodes | None = None,
+        notices: SmsNotices | None = None,
     ) -> None:
         self.db = db
         self.facts = facts
         self.clock = clock
         self.calendar = calendar or national_calendar()
+        self.codes = codes
+        self.notices = notices
 
     def ask(self, principal: Principal, asked: Question) -> Inquiry:
-        """Record the question, routed to its department with its reply deadline (InquirySubmitted)."""
+        """Record an applicant's question, routed to its department with its reply deadline (InquirySubmitted)."""
         authz.require_applicant(principal)
+        title, question = self._checked(asked)
+        route = self._route(principal, asked)
+        return self._record(asked, title, question, route, principal.subject, principal.name or "")
+
+    def ask_by_mobile(self, asked: Question) -> tuple[Inquiry, str]:
+        """Record the question of a verified mobile without an account; also its reference (查询码, shown once)."""
+        if self.codes is None:
+            raise Unauthenticated("请登录后提交咨询投诉。")
+        if asked.case_no:
+            message = "投诉办件须登录办件申请人的账号；未登录时可投诉部门。"
+            raise InvalidArgument(message, fields={"case_no": message})
+        title, question = self._checked(asked)
+        route = self._route(None, asked)
+        mobile = self.codes.verify(asked.mobile, asked.mobile_code)  # last: a question refused keeps its code
+        asker = f"mobile:{self.codes.keys.lookup_hash(mobile)[:56]}"
+        ref = secrets.token_urlsafe(12)
+        return self._record(asked, title, question, route, asker, mask_phone(mobile), (mobile, ref)), ref
+
+    @staticmethod
+    def _checked(asked: Question) -> tuple[str, str]:
         if asked.kind not in KINDS:
             raise InvalidArgument("请选择咨询或投诉。", fields={"kind": "请选择咨询或投诉。"})
         title = text_of(asked.title, 2, 100, "title", "请填写标题（2 至 100 字）。")
         question = text_of(asked.question, 5, 2000, "question", "请写明您的问题（5 至 2000 字）。")
-        tenant, dept, dept_name, item_name = self._route(principal, asked)
+        return title, question
+
+    def _record(
+        self,
+        asked: Question,
+        title: str,
+        question: str,
+        route: tuple[str, str, str, str],
+        asker: str,
+        asker_name: str,
+        mobile_and_ref: tuple[str, str] | None = None,
+    ) -> Inquiry:
+        tenant, dept, dept_name, item_name = route
         now = self.now()
         with self.db.transaction() as session:
             rules = rules_of(session, tenant)
@@ -83,8 +128,8 @@ class Inquiries(Clocked):
                 item_id=asked.item_id,
                 item_name=item_name,
                 case_no=asked.case_no,
-                asker=principal.subject,
-                asker_name=principal.name or "",
+                asker=asker,
+                asker_name=asker_name,
                 title=title,
                 question=question,
                 consent_to_publish=asked.consent_to_publish,
@@ -92,6 +137,11 @@ class Inquiries(Clocked):
                 reply_due=utc(self.calendar.deadline(now, days)),
                 created_at=now,
             )
+            if mobile_and_ref and self.codes is not None:
+                (mobile, ref), keys = mobile_and_ref, self.codes.keys
+                inquiry.asker_mobile = keys.seal(mobile, f"inquiries.asker_mobile:{inquiry.id}")
+                inquiry.ref_sealed = keys.seal(ref, f"inquiries.ref:{inquiry.id}")
+                inquiry.ref_hash = keys.lookup_hash(ref)
             session.add(inquiry)
             event = events_pb2.InquirySubmitted(
                 inquiry_id=inquiry.id,
@@ -107,9 +157,24 @@ class Inquiries(Clocked):
             session.expunge(inquiry)
         return inquiry
 
-    def _route(self, principal: Principal, asked: Question) -> tuple[str, str, str, str]:
+    def by_ref(self, ref: str) -> Inquiry:
+        """A mobile asker's inquiry by its reference (public: the reference is the key)."""
+        found = None
+        if self.codes is not None and 8 <= len(ref.strip()) <= 64:
+            ref_hash = self.codes.keys.lookup_hash(ref.strip())
+            with self.db.transaction() as session:
+                found = session.scalars(select(Inquiry).where(Inquiry.ref_hash == ref_hash)).first()
+                if found is not None:
+                    session.expunge(found)
+        if found is None:
+            raise NotFound(
+                "未找到该查询码对应的咨询投诉，请核对短信中的查询码。", code="EVALUATION_NOT_FOUND"
+            )
+        return found
+
+    def _route(self, principal: Principal | None, asked: Question) -> tuple[str, str, str, str]:
         """(tenant, department, its name, item name): of the item, of the asker's own case, or as given."""
-        if asked.case_no:
+        if asked.case_no and principal is not None:
             holder = self.facts.holder(asked.case_no, [])
             if holder.owner != principal.subject:
                 raise NotFound("未找到您的该办件，请核对办件编号。", code="EVALUATION_NOT_FOUND")
@@ -152,9 +217,23 @@ class Inquiries(Clocked):
                 answered_at=timestamp(now),
             )
             publish_inquiry(session, event, key=inquiry.id, tenant=inquiry.tenant)
+            self._tell_mobile_asker(session, inquiry)
             session.flush()
             session.expunge(inquiry)
         return inquiry
+
+    def _tell_mobile_asker(self, session: Session, inquiry: Inquiry) -> None:
+        """Text the answer's notice to an asker without an account (in the answer's transaction)."""
+        if not inquiry.asker_mobile or self.codes is None or self.notices is None:
+            return
+        keys = self.codes.keys
+        params = {
+            "kind": "咨询" if inquiry.kind == CONSULTATION else "投诉",
+            "title": inquiry.title[:20],
+            "ref": keys.open(inquiry.ref_sealed, f"inquiries.ref:{inquiry.id}"),
+        }
+        mobile = keys.open(inquiry.asker_mobile, f"inquiries.asker_mobile:{inquiry.id}")
+        self.notices.owe(session, inquiry.tenant, mobile, ANSWERED_TEMPLATE, params)
 
     @staticmethod
     def _handles(principal: Principal, inquiry: Inquiry) -> bool:

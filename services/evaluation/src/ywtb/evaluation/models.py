@@ -60,18 +60,54 @@ class Rateable(TenantMixin, Base):
 
 # Rateable statuses: the holder not read yet, open to its applicant, rated, rated by default (channel 7).
 PENDING, OPEN, RATED, DEFAULTED = "pending", "open", "rated", "defaulted"
-# Stages (在收件、受理、办结进行评价).
-RECEIPT, ACCEPTANCE, COMPLETION = "receipt", "acceptance", "completion"
+# Stages (在收件、受理、办结进行评价); a window visit (一次一评) is rated at its own stage.
+RECEIPT, ACCEPTANCE, COMPLETION, VISIT = "receipt", "acceptance", "completion", "visit"
+
+
+class CaseStaff(TenantMixin, Base):
+    """The window clerk who accepted a case (首问负责): whose ratings the staff indicators count it in."""
+
+    __tablename__ = "case_staff"
+    case_no: Mapped[str] = mapped_column(String(64), primary_key=True)
+    staff: Mapped[str] = mapped_column(String(64), index=True)
+
+
+class Visit(TenantMixin, Base):
+    """窗口服务: one visit at a hall window, rated once (一次一评) by QR code or the window's tablet."""
+
+    __tablename__ = "visits"
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)  # the QR code's secret, hashed
+    dept: Mapped[str] = mapped_column(String(18), index=True)
+    dept_name: Mapped[str] = mapped_column(String(200), default="")
+    window: Mapped[str] = mapped_column(String(40))
+    staff: Mapped[str] = mapped_column(String(64), index=True)
+    staff_name: Mapped[str] = mapped_column(String(200), default="")
+    item_id: Mapped[str] = mapped_column(String(64), default="", index=True)
+    item_name: Mapped[str] = mapped_column(String(200), default="")
+    case_no: Mapped[str] = mapped_column(String(64), default="")
+    visitor_name: Mapped[str] = mapped_column(String(200), default="")  # verified at the window, or ""
+    status: Mapped[str] = mapped_column(String(10), index=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+# Visit statuses: waiting for the visitor's rating, rated.
+VISIT_OPEN, VISIT_RATED = "open", "rated"
 
 
 class Rating(TenantMixin, Base):
     """评价: one per case and stage (一事一评) and one follow-up; never deleted (an appeal excludes it)."""
 
     __tablename__ = "ratings"
-    __table_args__ = (UniqueConstraint("case_no", "stage", "follow_up", name="uq_ratings_case_stage"),)
+    __table_args__ = (
+        UniqueConstraint("case_no", "stage", "visit_id", "follow_up", name="uq_ratings_case_stage_visit"),
+    )
     id: Mapped[str] = mapped_column(String(32), primary_key=True)
-    case_no: Mapped[str] = mapped_column(String(64), index=True)
+    case_no: Mapped[str] = mapped_column(String(64), index=True)  # "" for a visit about no case
     stage: Mapped[str] = mapped_column(String(12))
+    visit_id: Mapped[str] = mapped_column(String(32), default="", index=True)  # 一次一评: the window visit
+    staff: Mapped[str] = mapped_column(String(64), default="", index=True)  # the clerk who served or accepted
     dept: Mapped[str] = mapped_column(String(18), index=True)
     item_id: Mapped[str] = mapped_column(String(64), index=True)
     item_name: Mapped[str] = mapped_column(String(200), default="")
@@ -96,6 +132,13 @@ class Rectification(TenantMixin, Base):
     id: Mapped[str] = mapped_column(String(32), primary_key=True)
     rating_id: Mapped[str] = mapped_column(String(32), unique=True)
     case_no: Mapped[str] = mapped_column(String(64), index=True)
+    visit_id: Mapped[str] = mapped_column(String(32), default="")
+
+    @property
+    def key(self) -> str:
+        """Its events' key: the case, or the visit about no case."""
+        return self.case_no or self.visit_id
+
     dept: Mapped[str] = mapped_column(String(18), index=True)
     rater: Mapped[str] = mapped_column(String(64), default="", index=True)
     status: Mapped[str] = mapped_column(String(12), index=True)
@@ -173,8 +216,69 @@ class Inquiry(TenantMixin, Base):
     escalation: Mapped[str] = mapped_column(String(500), default="")
     escalated_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+    # Asked with a verified mobile instead of an account: the number sealed (for the answer's SMS), and the
+    # reference (查询码) the asker reads it back with, sealed and hashed.
+    asker_mobile: Mapped[str] = mapped_column(Text, default="")
+    ref_sealed: Mapped[str] = mapped_column(Text, default="")
+    ref_hash: Mapped[str] = mapped_column(String(64), default="", index=True)
 
+
+class MobileCode(Base):
+    """A verification code sent by SMS to a number that asks without an account (its hash only)."""
+
+    __tablename__ = "mobile_codes"
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    mobile_hash: Mapped[str] = mapped_column(String(64), index=True)
+    code_hash: Mapped[str] = mapped_column(String(64))
+    sent_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    used: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class SmsNotice(TenantMixin, Base):
+    """A text message to send (the answer to a mobile asker), written in the answer's transaction."""
+
+    __tablename__ = "sms_notices"
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)  # its message_no on the SMS platform
+    mobile_sealed: Mapped[str] = mapped_column(Text)
+    template: Mapped[str] = mapped_column(String(40))
+    params: Mapped[dict[str, Any]] = mapped_column(JSON)
+    status: Mapped[str] = mapped_column(String(10), index=True)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True, index=True)
+    last_error: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+# SMS notice statuses: to send (or re-send), sent, refused by the platform (not retried).
+SMS_PENDING, SMS_SENT, SMS_REFUSED = "pending", "sent", "refused"
 
 CONSULTATION, COMPLAINT = "consultation", "complaint"
 # Inquiry statuses: waiting for the department's reply, answered, escalated to the tenant (政务服务管理).
 ASKED, ANSWERED, ESCALATED = "asked", "answered", "escalated"
+
+
+class RatingPush(TenantMixin, Base):
+    """上报省好差评系统: one revision of a rating to push upward (queued in the rating's transaction)."""
+
+    __tablename__ = "rating_pushes"
+    __table_args__ = (UniqueConstraint("rating_id", "revision", name="uq_rating_pushes_rating_revision"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)  # the pushing order
+    rating_id: Mapped[str] = mapped_column(String(32), index=True)
+    revision: Mapped[int] = mapped_column(Integer)  # 1, then one more for each re-report (an exclusion)
+    excluded: Mapped[bool] = mapped_column(Boolean)  # the rating's exclusion at this revision
+    excluded_reason: Mapped[str] = mapped_column(String(200), default="")
+    status: Mapped[str] = mapped_column(String(10), index=True)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    last_error: Mapped[str] = mapped_column(Text, default="")
+    refused_code: Mapped[str] = mapped_column(String(40), default="")  # the province's code when refused
+    sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True, index=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+# Push statuses: waiting to be sent (or re-sent), accepted by the province, refused by it (not retried).
+PUSH_PENDING, PUSH_SENT, PUSH_REFUSED = "pending", "sent", "refused"

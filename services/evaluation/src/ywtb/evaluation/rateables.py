@@ -16,7 +16,7 @@ from ywtb.common.clock import Clock, Clocked, utc_now
 from ywtb.common.db import Database
 from ywtb.common.workers import failure_reason, retry_later
 from ywtb.evaluation.models import ACCEPTANCE, DEFAULTED, OPEN, PENDING, RECEIPT, Rateable
-from ywtb.evaluation.ratings import DEFAULT_CHANNEL, add_rating
+from ywtb.evaluation.ratings import DEFAULT_CHANNEL, add_rating, rated_case
 from ywtb.evaluation.rectifications import Rectifications
 from ywtb.evaluation.tenant_settings import rules_of
 
@@ -109,7 +109,12 @@ class Rateables(Clocked):
             for rateable in due:
                 level = rules_of(session, rateable.tenant).default_level
                 add_rating(
-                    session, rateable, self.rectifications, level=level, channel=DEFAULT_CHANNEL, now=now
+                    session,
+                    rated_case(session, rateable),
+                    self.rectifications,
+                    level=level,
+                    channel=DEFAULT_CHANNEL,
+                    now=now,
                 )
                 rateable.status, rateable.updated_at = DEFAULTED, now
         return len(due)

@@ -27,6 +27,12 @@ class Shown:
     rater_name: str
     rater: str
     rectification: Rectification | None
+    staff: str = ""  # who served: to staff and supervisors, never to the rater
+
+    @classmethod
+    def own(cls, rating: Rating) -> Shown:
+        """A rating as shown to the one who just gave it."""
+        return cls(rating, rating.rater_name, rating.rater, None)
 
 
 def _page(page_size: int, offset: int) -> tuple[int, int]:
@@ -53,6 +59,7 @@ class Reads:
                     rater_name=rating.rater_name if whole else mask_name(rating.rater_name),
                     rater=rating.rater if whole else "",
                     rectification=by_rating.get(rating.id),
+                    staff=rating.staff if authz.in_scope(principal, rating.tenant, rating.dept) else "",
                 )
             )
         return shown

@@ -53,6 +53,7 @@ LABELS = {
     WITHDRAWN: "已撤销（申诉成立）",
 }
 CLOSED = (CONFIRMED, DISPUTED, WITHDRAWN)
+ANONYMOUS = "匿名评价，无法回访。"
 
 
 class Rectifications(Clocked):
@@ -64,16 +65,20 @@ class Rectifications(Clocked):
         self.calendar = calendar or national_calendar()
 
     def open(self, session: Session, rating: Rating, now: datetime) -> Rectification:
-        """The bad review's rectification with its due times (in the rating's transaction)."""
+        """The bad review's rectification with its due times (in the rating's transaction); an anonymous
+        rater cannot be called back, so theirs starts at rectifying."""
         rules = rules_of(session, rating.tenant)
+        anonymous = not rating.real_name and not rating.rater
         rectification = Rectification(
             id=uuid.uuid4().hex,
             rating_id=rating.id,
             tenant=rating.tenant,
             case_no=rating.case_no,
+            visit_id=rating.visit_id,
             dept=rating.dept,
             rater=rating.rater,
-            status=TO_CALL,
+            status=CALLED_BACK if anonymous else TO_CALL,
+            callback_note=ANONYMOUS if anonymous else "",
             callback_due=utc(self.calendar.deadline(now, rules.callback_workdays)),
             rectify_due=utc(self.calendar.deadline(now, rules.rectify_workdays)),
             created_at=now,
@@ -90,7 +95,7 @@ class Rectifications(Clocked):
             callback_due=timestamp(rectification.callback_due),
             rectify_due=timestamp(rectification.rectify_due),
         )
-        publish(session, event, key=rating.case_no, tenant=rating.tenant)
+        publish(session, event, key=rectification.key, tenant=rating.tenant)
         return rectification
 
     def move(self, session: Session, rectification: Rectification, target: str, now: datetime) -> None:
@@ -110,7 +115,7 @@ class Rectifications(Clocked):
             status=target,
             at=timestamp(now),
         )
-        publish(session, event, key=rectification.case_no, tenant=rectification.tenant)
+        publish(session, event, key=rectification.key, tenant=rectification.tenant)
 
     def call_back(self, principal: Principal, rectification_id: str, note: str) -> Rectification:
         """回访 recorded by the rated department's staff."""
@@ -197,7 +202,7 @@ class Rectifications(Clocked):
                         step=step,
                         due=timestamp(utc(due)),
                     )
-                    publish(session, event, key=rectification.case_no, tenant=rectification.tenant)
+                    publish(session, event, key=rectification.key, tenant=rectification.tenant)
                     raised += 1
         return raised
 

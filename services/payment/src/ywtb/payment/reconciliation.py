@@ -6,12 +6,12 @@ a mismatch for the finance clerk."""
 from __future__ import annotations
 
 import logging
-from datetime import date, datetime, time, timedelta
+from datetime import date, timedelta
 
 from sqlalchemy import select
 
 from ywtb.common.auth.principal import Principal
-from ywtb.common.calendar import SHANGHAI, local_date
+from ywtb.common.calendar import day_bounds, local_date
 from ywtb.common.clock import Clock, Clocked, utc_now
 from ywtb.common.db import Database
 from ywtb.common.errors import InvalidArgument
@@ -24,11 +24,6 @@ from ywtb.payment.orders import Orders
 from ywtb.payment.states import PAID
 
 log = logging.getLogger(__name__)
-
-
-def _day_bounds(day: date) -> tuple[datetime, datetime]:
-    start = datetime.combine(day, time(), SHANGHAI)
-    return start, start + timedelta(days=1)
 
 
 class Reconciler(Clocked):
@@ -52,7 +47,7 @@ class Reconciler(Clocked):
                 Exception
             ) as exc:  # an unknown notice is an extra line below; the platform down: a later run
                 log.info("statement line %s not applied: %s", line.notice_no, failure_reason(exc))
-        now, (start, end) = self.now(), _day_bounds(day)
+        now, (start, end) = self.now(), day_bounds(day)
         with self.db.transaction() as session:
             on_statement, matched, mismatched = set(), 0, 0
             for line in lines:

@@ -9,11 +9,12 @@ from sqlalchemy.exc import IntegrityError
 
 from ywtb.common.clock import Clock, Clocked, utc, utc_now
 from ywtb.common.db import Database
+from ywtb.common.signed_http.nonces import NonceStore
 from ywtb.payment.models import SeenNonce
 
 
-class DatabaseNonceStore(Clocked):
-    """A NonceStore (ywtb.payment.nontax.nonces) on the service's own database, shared by its replicas."""
+class DatabaseNonceStore(Clocked, NonceStore):
+    """The NonceStore of ywtb.common.signed_http on the service's own database, shared by its replicas."""
 
     def __init__(self, db: Database, *, clock: Clock = utc_now) -> None:
         self.db = db

@@ -28,6 +28,15 @@ APPEAL_ROLES = frozenset({tenancy.DEPT_ADMIN, tenancy.TENANT_ADMIN})
 APPEAL_FILE_ROLES = frozenset({tenancy.DEPT_ADMIN})
 APPEAL_DECIDE_ROLES = frozenset({tenancy.TENANT_ADMIN})
 EVALUATION_SETTINGS_ROLES = frozenset({tenancy.TENANT_ADMIN})  # 好差评设置 of the admin's own tenant
+# 窗口评价 (一次一评): the staff who serve at a window record each visit for its QR code and the tablet.
+VISIT_ROLES = frozenset({tenancy.WINDOW_CLERK, tenancy.APPROVER, tenancy.DEPT_ADMIN})
+# Each staff member's 好差评 figures on 评价与差评整改: the department admins, of their department's staff.
+STAFF_FIGURES_ROLES = frozenset({tenancy.DEPT_ADMIN})
+# 咨询投诉: the department's consultations and complaints, answered by its clerks, approvers and admins; the
+# complaints escalated to the tenant's 政务服务管理 by its tenant admins.
+INQUIRY_ROLES = frozenset({tenancy.WINDOW_CLERK, tenancy.APPROVER, tenancy.DEPT_ADMIN, tenancy.TENANT_ADMIN})
+INQUIRY_ANSWER_ROLES = frozenset({tenancy.WINDOW_CLERK, tenancy.APPROVER, tenancy.DEPT_ADMIN})
+ESCALATION_ROLES = frozenset({tenancy.TENANT_ADMIN})
 WORKBENCH_ADMIN_LINK_ROLES = frozenset({tenancy.DEPT_ADMIN, tenancy.TENANT_ADMIN})
 # The admin pages; tenant admins (and the platform admin) manage the whole tenant and review items.
 ADMIN_ROLES = frozenset({tenancy.TENANT_ADMIN, tenancy.DEPT_ADMIN, tenancy.PLATFORM_ADMIN})

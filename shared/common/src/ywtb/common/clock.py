@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 Clock = Callable[[], datetime]
 
@@ -26,3 +27,17 @@ class Clocked:
     def now(self) -> datetime:
         """The clock's now, in UTC (an injected clock may answer in any zone)."""
         return utc(self.clock())
+
+
+def shifted_clock(path: Path) -> Clock:
+    """utc_now moved by the seconds written in `path` (re-read at each call; none or garbage: not moved) —
+    a test's clock, for deadlines counted in days."""
+
+    def now() -> datetime:
+        try:
+            shift = float(path.read_text().strip() or 0)
+        except (OSError, ValueError):
+            shift = 0.0
+        return utc_now() + timedelta(seconds=shift)
+
+    return now

@@ -25,9 +25,9 @@ from ywtb.common.events.topics import TopicDefinitionError, load_topics
 _REPO_DEPLOY = Path(__file__).resolve().parents[5] / "deploy"
 NAME_RE = re.compile(r"^[a-z][a-z0-9]{1,30}$")
 Backend = Literal["postgresql", "kafka", "redis", "keycloak"]
-Secret = Literal["pii_key", "nontax_key"]
+Secret = Literal["pii_key", "nontax_key", "province_key", "sms_key"]
 SHARED_SECRETS = frozenset(
-    {"nontax_key"}
+    {"nontax_key", "province_key", "sms_key"}
 )  # held alike by a service and the outside system (or simulator) it talks to
 
 

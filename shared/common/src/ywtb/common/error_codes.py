@@ -226,7 +226,7 @@ SPECIFIC = [
     _code("LICENCE_TYPE_INVALID", InvalidArgument, "The licence type's elements are malformed (see fields)."),
     _code("LICENCE_TYPE_NOT_FOUND", NotFound, "No licence type has this code."),
     _code("LICENCE_TYPES_EXHAUSTED", FailedPrecondition, "The department has used all 999 type codes."),
-    # payment 统一支付
+    # evaluation 好差评
     _code("EVALUATION_ALREADY_RATED", AlreadyExists, "The stage is rated already (and followed up once)."),
     _code(
         "EVALUATION_APPEAL_PENDING", FailedPrecondition, "The rating has an appeal waiting for its decision."
@@ -241,6 +241,18 @@ SPECIFIC = [
     _code(
         "EVALUATION_STATE", FailedPrecondition, "The rectification's or appeal's status does not allow this."
     ),
+    _code("EVALUATION_CODE_DAILY_LIMIT", ResourceExhausted, "The number asked for its ten codes today."),
+    _code(
+        "EVALUATION_CODE_TOO_SOON", ResourceExhausted, "A code was sent to the number less than a minute ago."
+    ),
+    _code(
+        "EVALUATION_MOBILE_CODE",
+        InvalidArgument,
+        "The mobile's code is wrong, used, stale or tried too often.",
+    ),
+    _code("EVALUATION_VISIT_EXPIRED", FailedPrecondition, "The window visit's rating code has lapsed."),
+    _code("EVALUATION_VISIT_NOT_FOUND", NotFound, "No window visit has this token."),
+    # payment 统一支付
     _code(
         "PAYMENT_CALLBACK_REJECTED", PermissionDenied, "A platform callback's signature or content is wrong."
     ),

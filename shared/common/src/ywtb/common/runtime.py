@@ -15,6 +15,7 @@ from typing import Any, Generic, TypeVar
 import grpc
 from sqlalchemy.engine import make_url
 
+from ywtb.common.clock import Clock, shifted_clock, utc_now
 from ywtb.common.components import topics_file as default_topics_file
 from ywtb.common.db import Database
 from ywtb.common.events.bus import EventBus
@@ -126,6 +127,12 @@ class Kit(Generic[S]):
     def bus(self) -> EventBus:
         """The service's event bus (Kafka or the embedded log)."""
         return bus_for(self.settings, self.spec.process_name)
+
+    @cached_property
+    def clock(self) -> Clock:
+        """The use cases' clock: utc_now, or a test's shifted clock (clock_shift_file, embedded mode only)."""
+        path = self.settings.clock_shift_file
+        return shifted_clock(path) if path is not None else utc_now
 
     @property
     def signing_key(self) -> bytes:

@@ -59,6 +59,8 @@ class ServiceSettings(BaseSettings):
     event_log_path: Path = Path("var/events")
     migrate_on_start: bool = True
     internal_signing_key: SecretStr
+    # A test's clock: the use cases' now moved by the seconds written in this file (embedded mode only).
+    clock_shift_file: Path | None = None
 
     @field_validator("log_level", mode="before")
     @classmethod
@@ -77,6 +79,13 @@ class ServiceSettings(BaseSettings):
             reason = placeholder_reason(secret)
             if reason:
                 raise ValueError(f"placeholder secret refused outside embedded mode ({reason})")
+        return value
+
+    @field_validator("clock_shift_file", mode="after")
+    @classmethod
+    def _test_clock_embedded_only(cls, value: Path | None, info: ValidationInfo) -> Path | None:
+        if value is not None and info.data.get("mode", "embedded") != "embedded":
+            raise ValueError("a test clock is refused outside embedded mode")
         return value
 
     @field_validator("database_url", "kafka_bootstrap", mode="after")

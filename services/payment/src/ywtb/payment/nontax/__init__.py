@@ -1,7 +1,7 @@
 """非税收入统一缴款平台: the interface the payment service uses and its HTTP adapter (README.md here)."""
 
+from ywtb.common.signed_http.nonces import MemoryNonceStore, NonceStore
 from ywtb.payment.nontax.http_platform import HttpNonTaxPlatform
-from ywtb.payment.nontax.nonces import MemoryNonceStore, NonceStore
 from ywtb.payment.nontax.platform import (
     CallbackRejected,
     NonTaxPlatform,

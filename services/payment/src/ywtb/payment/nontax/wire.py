@@ -1,12 +1,19 @@
-"""The wire's JSON bodies (snake_case), both ways; a body of the wrong shape raises WireError."""
+"""The wire's JSON bodies (snake_case), both ways, on ywtb.common.signed_http.bodies; WireError if wrong."""
 
 from __future__ import annotations
 
-import json
-from datetime import UTC, datetime
-from typing import Any, TypeVar
+from typing import Any
 
-from ywtb.common.calendar import SHANGHAI
+from ywtb.common.signed_http.bodies import (
+    WireError,
+    field,
+    format_time,
+    objects,
+    time_field,
+)
+from ywtb.common.signed_http.bodies import dumps as dumps  # re-exported: the wire's bodies, both sides
+from ywtb.common.signed_http.bodies import loads as loads
+from ywtb.common.signed_http.bodies import parse_time as parse_time
 from ywtb.payment.nontax.platform import (
     NOTICE_STATES,
     REFUND_STATES,
@@ -17,58 +24,6 @@ from ywtb.payment.nontax.platform import (
     RefundRequest,
     RefundStatus,
 )
-
-T = TypeVar("T")
-
-
-class WireError(ValueError):
-    """A body that is not the JSON the wire defines."""
-
-
-def dumps(body: dict[str, Any]) -> bytes:
-    """A body as compact UTF-8 JSON."""
-    return json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
-
-
-def loads(raw: bytes) -> dict[str, Any]:
-    """A JSON object from raw bytes."""
-    try:
-        body = json.loads(raw.decode("utf-8"))
-    except (UnicodeDecodeError, ValueError) as error:
-        raise WireError(f"not JSON: {error}") from error
-    if not isinstance(body, dict):
-        raise WireError("not a JSON object")
-    return body
-
-
-def format_time(moment: datetime) -> str:
-    """An aware instant as ISO 8601 in Beijing time, to the second."""
-    if moment.tzinfo is None:
-        raise WireError("a naive datetime cannot go on the wire")
-    return moment.astimezone(SHANGHAI).isoformat(timespec="seconds")
-
-
-def parse_time(text: str) -> datetime:
-    """An ISO 8601 instant with its offset, as an aware UTC datetime (what every column stores)."""
-    try:
-        moment = datetime.fromisoformat(text)
-    except ValueError as error:
-        raise WireError(f"not an ISO 8601 time: {text[:40]!r}") from error
-    if moment.tzinfo is None:
-        raise WireError(f"time without an offset: {text[:40]!r}")
-    return moment.astimezone(UTC)
-
-
-def field(body: dict[str, Any], name: str, kind: type[T]) -> T:
-    """body[name], which must be of `kind` (an int is never a bool)."""
-    value = body.get(name)
-    if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
-        raise WireError(f"{name}: expected {kind.__name__}")
-    return value
-
-
-def _time_field(body: dict[str, Any], name: str) -> datetime:
-    return parse_time(field(body, name, str))
 
 
 def request_to_json(request: NoticeRequest) -> dict[str, Any]:
@@ -86,9 +41,7 @@ def request_to_json(request: NoticeRequest) -> dict[str, Any]:
 
 def request_from_json(body: dict[str, Any]) -> NoticeRequest:
     """A NoticeRequest from POST /v1/notices."""
-    items = field(body, "items", list)
-    if not all(isinstance(item, dict) for item in items):
-        raise WireError("items: expected objects")
+    items = objects(body, "items")
     return NoticeRequest(
         order_no=field(body, "order_no", str),
         tenant=field(body, "tenant", str),
@@ -96,7 +49,7 @@ def request_from_json(body: dict[str, Any]) -> NoticeRequest:
         payer_name=field(body, "payer_name", str),
         amount_fen=field(body, "amount_fen", int),
         items=tuple((field(item, "name", str), field(item, "amount_fen", int)) for item in items),
-        expires_at=_time_field(body, "expires_at"),
+        expires_at=time_field(body, "expires_at"),
     )
 
 
@@ -114,7 +67,7 @@ def notice_from_json(body: dict[str, Any]) -> Notice:
     return Notice(
         notice_no=field(body, "notice_no", str),
         pay_url=field(body, "pay_url", str),
-        expires_at=_time_field(body, "expires_at"),
+        expires_at=time_field(body, "expires_at"),
     )
 
 
@@ -144,7 +97,7 @@ def status_from_json(body: dict[str, Any]) -> NoticeStatus:
         amount_fen=field(body, "amount_fen", int),
         state=state,
         paid_fen=field(body, "paid_fen", int),
-        paid_at=None if paid_at is None else _time_field(body, "paid_at"),
+        paid_at=None if paid_at is None else time_field(body, "paid_at"),
         receipt_no=field(body, "receipt_no", str),
         channel=field(body, "channel", str),
     )
@@ -168,7 +121,7 @@ def payment_from_json(body: dict[str, Any]) -> Payment:
         notice_no=field(body, "notice_no", str),
         order_no=field(body, "order_no", str),
         paid_fen=field(body, "paid_fen", int),
-        paid_at=_time_field(body, "paid_at"),
+        paid_at=time_field(body, "paid_at"),
         receipt_no=field(body, "receipt_no", str),
         channel=field(body, "channel", str),
     )
@@ -176,10 +129,7 @@ def payment_from_json(body: dict[str, Any]) -> Payment:
 
 def statement_from_json(body: dict[str, Any]) -> list[Payment]:
     """The lines of GET /v1/statements/{day}."""
-    lines = field(body, "lines", list)
-    if not all(isinstance(line, dict) for line in lines):
-        raise WireError("lines: expected objects")
-    return [payment_from_json(line) for line in lines]
+    return [payment_from_json(line) for line in objects(body, "lines")]
 
 
 def refund_request_to_json(request: RefundRequest) -> dict[str, Any]:
@@ -225,6 +175,6 @@ def refund_status_from_json(body: dict[str, Any]) -> RefundStatus:
         notice_no=field(body, "notice_no", str),
         amount_fen=field(body, "amount_fen", int),
         state=state,
-        refunded_at=None if refunded_at is None else _time_field(body, "refunded_at"),
+        refunded_at=None if refunded_at is None else time_field(body, "refunded_at"),
         failure=field(body, "failure", str),
     )

@@ -9,10 +9,11 @@ from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 
 from ywtb.common.http_health import build_health_router
-from ywtb.payment.nontax.nonces import MemoryNonceStore
+from ywtb.common.signed_http.asgi import SignedExchange
+from ywtb.common.signed_http.nonces import MemoryNonceStore
+from ywtb.payment.nontax.signing import NONTAX
 from ywtb.payment.nontax_simulator.api import build_api
 from ywtb.payment.nontax_simulator.config import SimulatorSettings
-from ywtb.payment.nontax_simulator.exchange import SignedExchange
 from ywtb.payment.nontax_simulator.pay_page import build_pay_page
 from ywtb.payment.nontax_simulator.refusals import Refusal
 from ywtb.payment.nontax_simulator.simulator import build
@@ -40,5 +41,7 @@ def create_app(settings: SimulatorSettings) -> FastAPI:
     async def refused(_: Request, refusal: Refusal) -> JSONResponse:
         return JSONResponse(refusal.to_dict(), status_code=refusal.status)
 
-    app.add_middleware(SignedExchange, key=settings.nontax_key.get_secret_value(), nonces=MemoryNonceStore())
+    app.add_middleware(
+        SignedExchange, key=settings.nontax_key.get_secret_value(), nonces=MemoryNonceStore(), signing=NONTAX
+    )
     return app

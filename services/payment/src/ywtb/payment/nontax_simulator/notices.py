@@ -5,12 +5,12 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Sequence
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ywtb.common.calendar import SHANGHAI, local_date
+from ywtb.common.calendar import day_bounds, local_date
 from ywtb.common.clock import Clock, Clocked, utc, utc_now
 from ywtb.common.db import Database
 from ywtb.payment.nontax.platform import Notice, NoticeRequest, NoticeState, NoticeStatus, Payment
@@ -111,12 +111,12 @@ class Notices(Clocked):
 
     def statement(self, day: date) -> list[Payment]:
         """对账单: the payments made on that day in Beijing time, in the order they were made."""
-        start = datetime.combine(day, time(0), SHANGHAI)
+        start, end = day_bounds(day)
         with self.db.transaction() as session:
             rows = session.scalars(
                 select(NoticeRow)
                 .where(NoticeRow.state == "paid")
-                .where(NoticeRow.paid_at >= utc(start), NoticeRow.paid_at < utc(start + timedelta(days=1)))
+                .where(NoticeRow.paid_at >= start, NoticeRow.paid_at < end)
                 .order_by(NoticeRow.paid_at, NoticeRow.id)
             ).all()
             return [_payment_of(row) for row in rows]

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import re
 import threading
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from ywtb.common.calendar import SHANGHAI
+from ywtb.common.calendar import day_bounds
 from ywtb.common.clock import Clock, Clocked, utc, utc_now
 from ywtb.common.db import Database
 from ywtb.common.money import yuan
@@ -100,7 +100,7 @@ class Refunds(Clocked):
 
     def of_day(self, day: date) -> list[RefundStatus]:
         """The refunds done on that day in Beijing time, in the order they were done (for the statement)."""
-        start = datetime.combine(day, time(0), SHANGHAI)
+        start, end = day_bounds(day)
         now = self.now()
         with self.db.transaction() as session:
             for row in session.scalars(
@@ -112,8 +112,8 @@ class Refunds(Clocked):
                 select(RefundRow)
                 .where(RefundRow.state == "refunded")
                 .where(
-                    RefundRow.refunded_at >= utc(start),
-                    RefundRow.refunded_at < utc(start + timedelta(days=1)),
+                    RefundRow.refunded_at >= start,
+                    RefundRow.refunded_at < end,
                 )
                 .order_by(RefundRow.refunded_at, RefundRow.id)
             ).all()

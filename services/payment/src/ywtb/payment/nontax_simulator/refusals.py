@@ -2,26 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any
+from ywtb.common.signed_http.refusals import Refusal, bad_request
 
-
-class Refusal(Exception):
-    """A request the platform refuses; answered as {"code", "message"} with `status`."""
-
-    def __init__(self, status: int, code: str, message: str) -> None:
-        self.status = status
-        self.code = code
-        self.message = message
-        super().__init__(f"{status} {code}: {message}")
-
-    def to_dict(self) -> dict[str, Any]:
-        """The answer's body."""
-        return {"code": self.code, "message": self.message}
-
-
-def bad_request(message: str) -> Refusal:
-    """400: the request is malformed or breaks a rule of the platform."""
-    return Refusal(400, "BAD_REQUEST", message)
+__all__ = ["Refusal", "bad_request", "not_found", "refund_not_found"]
 
 
 def not_found(notice_no: str) -> Refusal:

@@ -7,9 +7,11 @@ from ywtb.portal.i18n import (
     citizen,
     common,
     evaluation,
+    inquiry,
     labels,
     licence,
     payment,
+    visits,
     workbench,
     workbench_payment,
 )
@@ -25,6 +27,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     **workbench_payment.MESSAGES,
     **admin.MESSAGES,
     **evaluation.MESSAGES,
+    **inquiry.MESSAGES,
+    **visits.MESSAGES,
 }
 
 

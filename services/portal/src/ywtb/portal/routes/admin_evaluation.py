@@ -1,5 +1,6 @@
 """好差评设置 of the admin's tenant (its tenant admins): the stages rated, the default rating, the callback and
-rectification limits of bad reviews; the tenant's indicators of the last 30 days beside them."""
+rectification limits of bad reviews; the tenant's indicators of the last 30 days beside them, and each staff
+member's."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from starlette.concurrency import run_in_threadpool
 from ywtb.portal.gateway import GatewayError
 from ywtb.portal.roles import EVALUATION_SETTINGS_ROLES
 from ywtb.portal.routes.admin_common import common
+from ywtb.portal.routes.staff_figures import COLUMNS, staff_figures
 from ywtb.portal.web import CurrentPage, Page
 
 SETTINGS = "/api/v1/evaluation/settings"
@@ -94,6 +96,8 @@ def settings_page(
         errors=errors,
         indicators=_indicators(page),
         figures=FIGURES,
+        staff_rows=staff_figures(page, user),
+        staff_columns=COLUMNS,
         default_levels=[(str(level), page.t(f"evaluation.level.{level}")) for level in DEFAULT_LEVELS],
         **common(page, user),
     )

@@ -1,4 +1,5 @@
-"""The public citizen pages: home with the categories, search, 一件事 bundles and the 办事指南 (guide)."""
+"""The public citizen pages: home with the categories, search (with its 问答知识库), 一件事 bundles and the
+办事指南 (guide)."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from fastapi.responses import Response
 
 from ywtb.portal.gateway import GatewayError
 from ywtb.portal.routes.citizen_common import CASE_NO, ITEM_ID, PAGE_SIZE, context, parallel, remember, whole
+from ywtb.portal.routes.knowledge_base import faq_entries, knowledge
 from ywtb.portal.routes.shared import page_number, path_id
 from ywtb.portal.web import CurrentPage, Page
 
@@ -41,7 +43,7 @@ def guides_of(page: Page, hits: list[dict[str, Any]]) -> list[dict[str, Any] | N
 
 
 def catalogue(page: Page) -> dict[str, Any]:
-    """Themes, departments and bundles of every published item (refreshed every few minutes)."""
+    """Themes, departments, bundles and FAQs of every published item (refreshed every few minutes)."""
     data = _catalogue["data"]
     if data is not None and time.monotonic() - _catalogue["at"] < CATALOGUE_TTL_S:
         return data
@@ -73,6 +75,7 @@ def catalogue(page: Page) -> dict[str, Any]:
         "depts": sorted(depts.values(), key=lambda d: (-d["count"], d["name"])),
         "bundles": bundles,
         "popular": popular[:8],
+        "faqs": faq_entries(hits, guides),  # the 问答知识库's FAQs
     }
     _catalogue.update(at=time.monotonic(), data=data)
     return data
@@ -159,7 +162,9 @@ def build_catalogue_router() -> APIRouter:
             offset=(values["page"] - 1) * PAGE_SIZE,
         )
         hits = reply.get("hits", [])
-        ctx.update(hits=list(zip(hits, guides_of(page, hits), strict=True)), total=int(reply.get("total", 0)))
+        guides = guides_of(page, hits)
+        ctx.update(hits=list(zip(hits, guides, strict=True)), total=int(reply.get("total", 0)))
+        ctx["kb"] = knowledge(page, values["q"], faq_entries(hits, guides), cat.get("faqs", []))
         ctx["dept_name"] = next(
             (d["name"] for d in cat["depts"] if d["dept"] == values["dept"]), values["dept"]
         )

@@ -8,6 +8,7 @@ from fastapi.responses import Response
 from ywtb.portal.roles import QUEUE_ROLES, has_role
 from ywtb.portal.routes.workbench_appeals import build_appeals_router
 from ywtb.portal.routes.workbench_common import open_tasks, queue_cases, staff_user, urgent
+from ywtb.portal.routes.workbench_inquiries import build_inquiries_router
 from ywtb.portal.routes.workbench_intake import build_intake_router
 from ywtb.portal.routes.workbench_issuances import build_issuances_router
 from ywtb.portal.routes.workbench_licences import build_licences_router
@@ -15,6 +16,7 @@ from ywtb.portal.routes.workbench_payments import build_payments_router
 from ywtb.portal.routes.workbench_ratings import build_ratings_router
 from ywtb.portal.routes.workbench_reconciliation import build_reconciliation_router
 from ywtb.portal.routes.workbench_tasks import build_tasks_router
+from ywtb.portal.routes.workbench_visits import build_visits_router
 from ywtb.portal.web import CurrentPage
 
 URGENT = ("red", "yellow")
@@ -58,4 +60,6 @@ def build_workbench_router() -> APIRouter:
     router.include_router(build_reconciliation_router())
     router.include_router(build_ratings_router())
     router.include_router(build_appeals_router())
+    router.include_router(build_inquiries_router())
+    router.include_router(build_visits_router())
     return router

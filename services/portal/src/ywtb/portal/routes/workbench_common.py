@@ -15,10 +15,12 @@ from ywtb.portal.roles import (
     APPEAL_ROLES,
     DESK_ROLES,
     EVALUATION_ROLES,
+    INQUIRY_ROLES,
     PAYMENT_ROLES,
     QUEUE_ROLES,
     RECONCILE_ROLES,
     REGISTER_ROLES,
+    VISIT_ROLES,
     WORKBENCH_ADMIN_LINK_ROLES,
     WORKBENCH_ROLES,
     has_role,
@@ -44,6 +46,8 @@ def staff_user(page: Page, roles: frozenset[str] = WORKBENCH_ROLES, forbidden: s
         has_reconciliation=has_role(user, RECONCILE_ROLES),
         has_ratings=has_role(user, EVALUATION_ROLES),
         has_appeals=has_role(user, APPEAL_ROLES),
+        has_inquiries=has_role(user, INQUIRY_ROLES),
+        has_visits=has_role(user, VISIT_ROLES),
     )
     return user
 

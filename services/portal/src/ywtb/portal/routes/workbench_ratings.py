@@ -1,6 +1,6 @@
 """评价与差评整改 in the workbench: the department's bad reviews, open first with their deadlines, each called
 back (回访) then rectified (整改结果); its recent ratings with the rater as the API shows them; 申诉 of a rating
-by the department's admins."""
+by the department's admins; each staff member's figures for the department admins."""
 
 from __future__ import annotations
 
@@ -15,8 +15,15 @@ from starlette.concurrency import run_in_threadpool
 from ywtb.common.clock import utc_now
 from ywtb.portal.deadline import parse_instant
 from ywtb.portal.gateway import GatewayError
-from ywtb.portal.roles import APPEAL_FILE_ROLES, EVALUATION_ROLES, RECTIFY_ROLES, has_role
+from ywtb.portal.roles import (
+    APPEAL_FILE_ROLES,
+    EVALUATION_ROLES,
+    RECTIFY_ROLES,
+    STAFF_FIGURES_ROLES,
+    has_role,
+)
 from ywtb.portal.routes.shared import path_id, refusal_errors
+from ywtb.portal.routes.staff_figures import COLUMNS, staff_figures
 from ywtb.portal.routes.workbench_common import PAGE_SIZE, department_names, staff_user
 from ywtb.portal.web import CurrentPage, Page
 
@@ -71,6 +78,7 @@ def ratings_page(page: Page, user: dict[str, Any], status_code: int = 200, **ext
     bad = page.get("staff", f"{EVALUATION}/ratings", bad_only=True, page_size=BAD_SHOWN)
     by_id = {rating["id"]: rating for rating in [*bad, *ratings]}
     appeals = page.get("staff", f"{EVALUATION}/appeals", pending_only=True) if can_appeal else []
+    figures = has_role(user, STAFF_FIGURES_ROLES)
     now = utc_now()
     for rectification in rectifications:
         with_deadlines(rectification, now)["rating"] = by_id.get(rectification["rating_id"])
@@ -85,6 +93,9 @@ def ratings_page(page: Page, user: dict[str, Any], status_code: int = 200, **ext
         dept_names=department_names(page, user),
         can_handle=has_role(user, RECTIFY_ROLES),
         can_appeal=can_appeal,
+        show_staff_figures=figures,
+        staff_rows=staff_figures(page, user, user.get("dept", "")) if figures else None,
+        staff_columns=COLUMNS,
         **extra,
     )
 

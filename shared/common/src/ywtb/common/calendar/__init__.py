@@ -10,6 +10,7 @@ from ywtb.common.calendar.workdays import (
     SHANGHAI,
     CalendarNotMaintained,
     WorkCalendar,
+    day_bounds,
     local_date,
 )
 
@@ -23,6 +24,7 @@ __all__ = [
     "ClockStop",
     "DayOverride",
     "WorkCalendar",
+    "day_bounds",
     "deadline_light",
     "for_tenant",
     "load_calendar",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from bisect import bisect_left
 from collections.abc import Iterable, Sequence
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from functools import cached_property
 from zoneinfo import ZoneInfo
 
@@ -40,6 +40,14 @@ def local_date(moment: datetime, tz: ZoneInfo = SHANGHAI) -> date:
     if moment.tzinfo is None or moment.utcoffset() is None:
         raise ValueError(f"naive datetime {moment.isoformat()} not allowed; pass a timezone-aware one")
     return moment.astimezone(tz).date()
+
+
+def day_bounds(first: date, last: date | None = None, tz: ZoneInfo = SHANGHAI) -> tuple[datetime, datetime]:
+    """The local days first…last (default: first alone) as UTC instants [start, end) — the form every
+    column stores, so that SQLite's text comparison holds too."""
+    start = datetime.combine(first, time(0), tz)
+    end = datetime.combine((last or first) + timedelta(days=1), time(0), tz)
+    return start.astimezone(UTC), end.astimezone(UTC)
 
 
 class WorkCalendar:

@@ -236,3 +236,19 @@ def rated_case(gateway, login, level: int, comment: str) -> tuple[str, dict]:  #
     return case_no, ok(
         gateway.post(f"/api/v1/evaluation/cases/{case_no}/ratings", headers=citizen, json=body), 201
     )
+
+
+def rated_visit(gateway, login, level: int, headers: dict[str, str] | None = None) -> tuple[dict, dict]:  # type: ignore[no-untyped-def,type-arg]
+    """A visit the 锦江 clerk served at 3号窗口, rated `level` on the window's tablet (anonymous unless
+    `headers` log the visitor in): the OpenVisit answer (visit, token) and the rating."""
+    clerk = login(gateway, "jinjiang.clerk")
+    opened = ok(gateway.post("/api/v1/evaluation/visits", headers=clerk, json={"window": "3号窗口"}), 201)
+    body = {
+        "level": level,
+        "indicators": {"efficiency": level, "service_level": level, "attitude": level},
+        "channel": 4,
+    }
+    reply = gateway.post(
+        f"/api/v1/evaluation/visits/{opened['token']}/ratings", headers=headers or {}, json=body
+    )
+    return opened, ok(reply, 201)

@@ -34,6 +34,8 @@ class _StageEnumTypeWrapper(_enum_type_wrapper._EnumTypeWrapper[_Stage.ValueType
     """受理: accepted (where the tenant enables it)."""
     STAGE_COMPLETION: _Stage.ValueType  # 3
     """办结: completed."""
+    STAGE_VISIT: _Stage.ValueType  # 4
+    """一次一评: a visit at a hall window."""
 
 class Stage(_Stage, metaclass=_StageEnumTypeWrapper):
     """The stage of a case a rating is about (在收件、受理、办结进行评价)."""
@@ -46,6 +48,8 @@ STAGE_ACCEPTANCE: Stage.ValueType  # 2
 """受理: accepted (where the tenant enables it)."""
 STAGE_COMPLETION: Stage.ValueType  # 3
 """办结: completed."""
+STAGE_VISIT: Stage.ValueType  # 4
+"""一次一评: a visit at a hall window."""
 Global___Stage: _TypeAlias = Stage  # noqa: Y015
 
 class _RectificationStatus:
@@ -190,6 +194,8 @@ class Rating(_message.Message):
     EXCLUDED_FIELD_NUMBER: _builtins.int
     EXCLUDED_REASON_FIELD_NUMBER: _builtins.int
     RECTIFICATION_ID_FIELD_NUMBER: _builtins.int
+    VISIT_ID_FIELD_NUMBER: _builtins.int
+    STAFF_FIELD_NUMBER: _builtins.int
     id: _builtins.str
     """Id."""
     case_no: _builtins.str
@@ -226,6 +232,10 @@ class Rating(_message.Message):
     """Why (the appeal's decision)."""
     rectification_id: _builtins.str
     """The rectification a bad review opened."""
+    visit_id: _builtins.str
+    """The window visit rated (一次一评), or empty."""
+    staff: _builtins.str
+    """The staff member who served the visit or accepted the case (empty when unknown)."""
     @_builtins.property
     def indicators(self) -> _containers.ScalarMap[_builtins.str, _builtins.int]:
         """Sub-indicators and their levels: efficiency, guide_accuracy, convenience, usability (online);
@@ -259,10 +269,12 @@ class Rating(_message.Message):
         excluded: _builtins.bool = ...,
         excluded_reason: _builtins.str = ...,
         rectification_id: _builtins.str = ...,
+        visit_id: _builtins.str = ...,
+        staff: _builtins.str = ...,
     ) -> None: ...
     _HasFieldArgType: _TypeAlias = _typing.Literal["created_at", b"created_at"]  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["case_no", b"case_no", "channel", b"channel", "comment", b"comment", "created_at", b"created_at", "dept", b"dept", "excluded", b"excluded", "excluded_reason", b"excluded_reason", "follow_up", b"follow_up", "id", b"id", "indicators", b"indicators", "item_id", b"item_id", "item_name", b"item_name", "level", b"level", "rater", b"rater", "rater_name", b"rater_name", "real_name", b"real_name", "rectification_id", b"rectification_id", "stage", b"stage", "system_default", b"system_default", "tenant", b"tenant"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["case_no", b"case_no", "channel", b"channel", "comment", b"comment", "created_at", b"created_at", "dept", b"dept", "excluded", b"excluded", "excluded_reason", b"excluded_reason", "follow_up", b"follow_up", "id", b"id", "indicators", b"indicators", "item_id", b"item_id", "item_name", b"item_name", "level", b"level", "rater", b"rater", "rater_name", b"rater_name", "real_name", b"real_name", "rectification_id", b"rectification_id", "staff", b"staff", "stage", b"stage", "system_default", b"system_default", "tenant", b"tenant", "visit_id", b"visit_id"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
@@ -1263,6 +1275,8 @@ class GetIndicatorsRequest(_message.Message):
     ITEM_ID_FIELD_NUMBER: _builtins.int
     SINCE_FIELD_NUMBER: _builtins.int
     UNTIL_FIELD_NUMBER: _builtins.int
+    STAFF_FIELD_NUMBER: _builtins.int
+    BY_STAFF_FIELD_NUMBER: _builtins.int
     tenant: _builtins.str
     """Tenant (empty: the caller's)."""
     dept: _builtins.str
@@ -1273,6 +1287,10 @@ class GetIndicatorsRequest(_message.Message):
     """From this Beijing day, YYYY-MM-DD (empty: 30 days ago)."""
     until: _builtins.str
     """Up to and including this day (empty: today)."""
+    staff: _builtins.str
+    """Only the ratings and visits of this staff member (consultations are not counted per staff member)."""
+    by_staff: _builtins.bool
+    """Also the figures of each staff member in the scope."""
     def __init__(
         self,
         *,
@@ -1281,10 +1299,12 @@ class GetIndicatorsRequest(_message.Message):
         item_id: _builtins.str = ...,
         since: _builtins.str = ...,
         until: _builtins.str = ...,
+        staff: _builtins.str = ...,
+        by_staff: _builtins.bool = ...,
     ) -> None: ...
     _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["dept", b"dept", "item_id", b"item_id", "since", b"since", "tenant", b"tenant", "until", b"until"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["by_staff", b"by_staff", "dept", b"dept", "item_id", b"item_id", "since", b"since", "staff", b"staff", "tenant", b"tenant", "until", b"until"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
@@ -1297,6 +1317,39 @@ class GetIndicatorsResponse(_message.Message):
     DESCRIPTOR: _descriptor.Descriptor
 
     INDICATORS_FIELD_NUMBER: _builtins.int
+    BY_STAFF_FIELD_NUMBER: _builtins.int
+    @_builtins.property
+    def indicators(self) -> Global___Indicators:
+        """The figures."""
+
+    @_builtins.property
+    def by_staff(self) -> _containers.RepeatedCompositeFieldContainer[Global___StaffIndicators]:
+        """With by_staff: each staff member's figures, most ratings first."""
+
+    def __init__(
+        self,
+        *,
+        indicators: Global___Indicators | None = ...,
+        by_staff: _abc.Iterable[Global___StaffIndicators] | None = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["indicators", b"indicators"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["by_staff", b"by_staff", "indicators", b"indicators"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___GetIndicatorsResponse: _TypeAlias = GetIndicatorsResponse  # noqa: Y015
+
+@_typing.final
+class StaffIndicators(_message.Message):
+    """One staff member's figures."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    STAFF_FIELD_NUMBER: _builtins.int
+    INDICATORS_FIELD_NUMBER: _builtins.int
+    staff: _builtins.str
+    """The staff member's account."""
     @_builtins.property
     def indicators(self) -> Global___Indicators:
         """The figures."""
@@ -1304,15 +1357,16 @@ class GetIndicatorsResponse(_message.Message):
     def __init__(
         self,
         *,
+        staff: _builtins.str = ...,
         indicators: Global___Indicators | None = ...,
     ) -> None: ...
     _HasFieldArgType: _TypeAlias = _typing.Literal["indicators", b"indicators"]  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["indicators", b"indicators"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["indicators", b"indicators", "staff", b"staff"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
-Global___GetIndicatorsResponse: _TypeAlias = GetIndicatorsResponse  # noqa: Y015
+Global___StaffIndicators: _TypeAlias = StaffIndicators  # noqa: Y015
 
 @_typing.final
 class Indicators(_message.Message):
@@ -1334,7 +1388,7 @@ class Indicators(_message.Message):
     CONSULTATIONS_ON_TIME_FIELD_NUMBER: _builtins.int
     CONSULTATION_ON_TIME_RATE_FIELD_NUMBER: _builtins.int
     rateable: _builtins.int
-    """Stages reached in the period that could be rated."""
+    """Case stages reached and window visits in the period that could be rated."""
     rated: _builtins.int
     """Rated by their applicants (not by default)."""
     active_rate: _builtins.float
@@ -1502,6 +1556,8 @@ class AskQuestionRequest(_message.Message):
     DEPT_FIELD_NUMBER: _builtins.int
     TENANT_FIELD_NUMBER: _builtins.int
     CONSENT_TO_PUBLISH_FIELD_NUMBER: _builtins.int
+    MOBILE_FIELD_NUMBER: _builtins.int
+    MOBILE_CODE_FIELD_NUMBER: _builtins.int
     kind: _builtins.str
     """consultation or complaint."""
     title: _builtins.str
@@ -1518,6 +1574,10 @@ class AskQuestionRequest(_message.Message):
     """The department's tenant."""
     consent_to_publish: _builtins.bool
     """The asker agrees to publish the question with its answer."""
+    mobile: _builtins.str
+    """Without an account: the mainland mobile number verified by SendMobileCode (no case complaints then)."""
+    mobile_code: _builtins.str
+    """The code texted to it."""
     def __init__(
         self,
         *,
@@ -1529,10 +1589,12 @@ class AskQuestionRequest(_message.Message):
         dept: _builtins.str = ...,
         tenant: _builtins.str = ...,
         consent_to_publish: _builtins.bool = ...,
+        mobile: _builtins.str = ...,
+        mobile_code: _builtins.str = ...,
     ) -> None: ...
     _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["case_no", b"case_no", "consent_to_publish", b"consent_to_publish", "dept", b"dept", "item_id", b"item_id", "kind", b"kind", "question", b"question", "tenant", b"tenant", "title", b"title"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["case_no", b"case_no", "consent_to_publish", b"consent_to_publish", "dept", b"dept", "item_id", b"item_id", "kind", b"kind", "mobile", b"mobile", "mobile_code", b"mobile_code", "question", b"question", "tenant", b"tenant", "title", b"title"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
@@ -1545,9 +1607,109 @@ class AskQuestionResponse(_message.Message):
     DESCRIPTOR: _descriptor.Descriptor
 
     INQUIRY_FIELD_NUMBER: _builtins.int
+    REF_FIELD_NUMBER: _builtins.int
+    ref: _builtins.str
+    """Asked with a mobile: the reference (查询码) that reads it back, shown once (also texted with the answer)."""
     @_builtins.property
     def inquiry(self) -> Global___Inquiry:
         """The inquiry, routed."""
+
+    def __init__(
+        self,
+        *,
+        inquiry: Global___Inquiry | None = ...,
+        ref: _builtins.str = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["inquiry", b"inquiry"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["inquiry", b"inquiry", "ref", b"ref"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___AskQuestionResponse: _TypeAlias = AskQuestionResponse  # noqa: Y015
+
+@_typing.final
+class SendMobileCodeRequest(_message.Message):
+    """SendMobileCode request."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    MOBILE_FIELD_NUMBER: _builtins.int
+    TENANT_FIELD_NUMBER: _builtins.int
+    mobile: _builtins.str
+    """A mainland mobile number (11 digits)."""
+    tenant: _builtins.str
+    """The tenant asked (the SMS is sent in its name; empty: the platform's)."""
+    def __init__(
+        self,
+        *,
+        mobile: _builtins.str = ...,
+        tenant: _builtins.str = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["mobile", b"mobile", "tenant", b"tenant"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___SendMobileCodeRequest: _TypeAlias = SendMobileCodeRequest  # noqa: Y015
+
+@_typing.final
+class SendMobileCodeResponse(_message.Message):
+    """SendMobileCode response."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    RESEND_AFTER_FIELD_NUMBER: _builtins.int
+    @_builtins.property
+    def resend_after(self) -> _timestamp_pb2.Timestamp:
+        """A new code may be asked for from then on."""
+
+    def __init__(
+        self,
+        *,
+        resend_after: _timestamp_pb2.Timestamp | None = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["resend_after", b"resend_after"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["resend_after", b"resend_after"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___SendMobileCodeResponse: _TypeAlias = SendMobileCodeResponse  # noqa: Y015
+
+@_typing.final
+class GetInquiryByRefRequest(_message.Message):
+    """GetInquiryByRef request."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    REF_FIELD_NUMBER: _builtins.int
+    ref: _builtins.str
+    """The reference (查询码) given when asking."""
+    def __init__(
+        self,
+        *,
+        ref: _builtins.str = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["ref", b"ref"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___GetInquiryByRefRequest: _TypeAlias = GetInquiryByRefRequest  # noqa: Y015
+
+@_typing.final
+class GetInquiryByRefResponse(_message.Message):
+    """GetInquiryByRef response."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    INQUIRY_FIELD_NUMBER: _builtins.int
+    @_builtins.property
+    def inquiry(self) -> Global___Inquiry:
+        """The inquiry with its answer."""
 
     def __init__(
         self,
@@ -1560,7 +1722,7 @@ class AskQuestionResponse(_message.Message):
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
-Global___AskQuestionResponse: _TypeAlias = AskQuestionResponse  # noqa: Y015
+Global___GetInquiryByRefResponse: _TypeAlias = GetInquiryByRefResponse  # noqa: Y015
 
 @_typing.final
 class AnswerInquiryResponse(_message.Message):
@@ -1860,3 +2022,327 @@ class ListPublishedRepliesResponse(_message.Message):
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
 Global___ListPublishedRepliesResponse: _TypeAlias = ListPublishedRepliesResponse  # noqa: Y015
+
+@_typing.final
+class Visit(_message.Message):
+    """A window visit (一次一评)."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    ID_FIELD_NUMBER: _builtins.int
+    TENANT_FIELD_NUMBER: _builtins.int
+    DEPT_FIELD_NUMBER: _builtins.int
+    DEPT_NAME_FIELD_NUMBER: _builtins.int
+    WINDOW_FIELD_NUMBER: _builtins.int
+    STAFF_FIELD_NUMBER: _builtins.int
+    STAFF_NAME_FIELD_NUMBER: _builtins.int
+    ITEM_ID_FIELD_NUMBER: _builtins.int
+    ITEM_NAME_FIELD_NUMBER: _builtins.int
+    CASE_NO_FIELD_NUMBER: _builtins.int
+    STATUS_FIELD_NUMBER: _builtins.int
+    CREATED_AT_FIELD_NUMBER: _builtins.int
+    EXPIRES_AT_FIELD_NUMBER: _builtins.int
+    RATED_FIELD_NUMBER: _builtins.int
+    VISITOR_VERIFIED_FIELD_NUMBER: _builtins.int
+    id: _builtins.str
+    """Id."""
+    tenant: _builtins.str
+    """Tenant."""
+    dept: _builtins.str
+    """The serving department."""
+    dept_name: _builtins.str
+    """Its name."""
+    window: _builtins.str
+    """The window."""
+    staff: _builtins.str
+    """The staff member who served (their account: to staff only)."""
+    staff_name: _builtins.str
+    """Their name, as shown at the window."""
+    item_id: _builtins.str
+    """The item served, if any."""
+    item_name: _builtins.str
+    """Its name."""
+    case_no: _builtins.str
+    """The case served, if any (to staff only)."""
+    status: _builtins.str
+    """open or rated."""
+    rated: _builtins.bool
+    """Rated already: only a follow-up is left."""
+    visitor_verified: _builtins.bool
+    """The window verified the visitor's identity: their rating is real-name even without a login."""
+    @_builtins.property
+    def created_at(self) -> _timestamp_pb2.Timestamp:
+        """When."""
+
+    @_builtins.property
+    def expires_at(self) -> _timestamp_pb2.Timestamp:
+        """The code is valid until then."""
+
+    def __init__(
+        self,
+        *,
+        id: _builtins.str = ...,
+        tenant: _builtins.str = ...,
+        dept: _builtins.str = ...,
+        dept_name: _builtins.str = ...,
+        window: _builtins.str = ...,
+        staff: _builtins.str = ...,
+        staff_name: _builtins.str = ...,
+        item_id: _builtins.str = ...,
+        item_name: _builtins.str = ...,
+        case_no: _builtins.str = ...,
+        status: _builtins.str = ...,
+        created_at: _timestamp_pb2.Timestamp | None = ...,
+        expires_at: _timestamp_pb2.Timestamp | None = ...,
+        rated: _builtins.bool = ...,
+        visitor_verified: _builtins.bool = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["created_at", b"created_at", "expires_at", b"expires_at"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["case_no", b"case_no", "created_at", b"created_at", "dept", b"dept", "dept_name", b"dept_name", "expires_at", b"expires_at", "id", b"id", "item_id", b"item_id", "item_name", b"item_name", "rated", b"rated", "staff", b"staff", "staff_name", b"staff_name", "status", b"status", "tenant", b"tenant", "visitor_verified", b"visitor_verified", "window", b"window"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___Visit: _TypeAlias = Visit  # noqa: Y015
+
+@_typing.final
+class OpenVisitRequest(_message.Message):
+    """OpenVisit request."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    WINDOW_FIELD_NUMBER: _builtins.int
+    ITEM_ID_FIELD_NUMBER: _builtins.int
+    CASE_NO_FIELD_NUMBER: _builtins.int
+    VISITOR_NAME_FIELD_NUMBER: _builtins.int
+    window: _builtins.str
+    """The window's name or number, 1-40 characters."""
+    item_id: _builtins.str
+    """The item served (optional)."""
+    case_no: _builtins.str
+    """The case served, of the caller's department (optional)."""
+    visitor_name: _builtins.str
+    """The visitor's name when the window verified their identity (their rating is then real-name)."""
+    def __init__(
+        self,
+        *,
+        window: _builtins.str = ...,
+        item_id: _builtins.str = ...,
+        case_no: _builtins.str = ...,
+        visitor_name: _builtins.str = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["case_no", b"case_no", "item_id", b"item_id", "visitor_name", b"visitor_name", "window", b"window"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___OpenVisitRequest: _TypeAlias = OpenVisitRequest  # noqa: Y015
+
+@_typing.final
+class OpenVisitResponse(_message.Message):
+    """OpenVisit response."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    VISIT_FIELD_NUMBER: _builtins.int
+    TOKEN_FIELD_NUMBER: _builtins.int
+    token: _builtins.str
+    """Its secret token (shown once: the QR code's and the tablet's key to rate it)."""
+    @_builtins.property
+    def visit(self) -> Global___Visit:
+        """The visit."""
+
+    def __init__(
+        self,
+        *,
+        visit: Global___Visit | None = ...,
+        token: _builtins.str = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["visit", b"visit"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["token", b"token", "visit", b"visit"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___OpenVisitResponse: _TypeAlias = OpenVisitResponse  # noqa: Y015
+
+@_typing.final
+class GetVisitRequest(_message.Message):
+    """GetVisit request."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    TOKEN_FIELD_NUMBER: _builtins.int
+    token: _builtins.str
+    """The visit's token."""
+    def __init__(
+        self,
+        *,
+        token: _builtins.str = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["token", b"token"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___GetVisitRequest: _TypeAlias = GetVisitRequest  # noqa: Y015
+
+@_typing.final
+class GetVisitResponse(_message.Message):
+    """GetVisit response."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    VISIT_FIELD_NUMBER: _builtins.int
+    @_builtins.property
+    def visit(self) -> Global___Visit:
+        """The visit."""
+
+    def __init__(
+        self,
+        *,
+        visit: Global___Visit | None = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["visit", b"visit"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["visit", b"visit"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___GetVisitResponse: _TypeAlias = GetVisitResponse  # noqa: Y015
+
+@_typing.final
+class RateVisitRequest(_message.Message):
+    """RateVisit request."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    @_typing.final
+    class IndicatorsEntry(_message.Message):
+        DESCRIPTOR: _descriptor.Descriptor
+
+        KEY_FIELD_NUMBER: _builtins.int
+        VALUE_FIELD_NUMBER: _builtins.int
+        key: _builtins.str
+        value: _builtins.int
+        def __init__(
+            self,
+            *,
+            key: _builtins.str = ...,
+            value: _builtins.int = ...,
+        ) -> None: ...
+        _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+        def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+        _ClearFieldArgType: _TypeAlias = _typing.Literal["key", b"key", "value", b"value"]  # noqa: Y015
+        def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+        def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+    TOKEN_FIELD_NUMBER: _builtins.int
+    LEVEL_FIELD_NUMBER: _builtins.int
+    INDICATORS_FIELD_NUMBER: _builtins.int
+    COMMENT_FIELD_NUMBER: _builtins.int
+    CHANNEL_FIELD_NUMBER: _builtins.int
+    FOLLOW_UP_FIELD_NUMBER: _builtins.int
+    token: _builtins.str
+    """The visit's token."""
+    level: _builtins.int
+    """1-5."""
+    comment: _builtins.str
+    """At most 500 characters."""
+    channel: _builtins.int
+    """3 QR code, 4 hall tablet or 5 other hall terminal (unset: 3)."""
+    follow_up: _builtins.bool
+    """A follow-up (追评) of the visit's rating."""
+    @_builtins.property
+    def indicators(self) -> _containers.ScalarMap[_builtins.str, _builtins.int]:
+        """Sub-indicators (each 1-5): efficiency, service_level, attitude."""
+
+    def __init__(
+        self,
+        *,
+        token: _builtins.str = ...,
+        level: _builtins.int = ...,
+        indicators: _abc.Mapping[_builtins.str, _builtins.int] | None = ...,
+        comment: _builtins.str = ...,
+        channel: _builtins.int = ...,
+        follow_up: _builtins.bool = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["channel", b"channel", "comment", b"comment", "follow_up", b"follow_up", "indicators", b"indicators", "level", b"level", "token", b"token"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___RateVisitRequest: _TypeAlias = RateVisitRequest  # noqa: Y015
+
+@_typing.final
+class RateVisitResponse(_message.Message):
+    """RateVisit response."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    RATING_FIELD_NUMBER: _builtins.int
+    @_builtins.property
+    def rating(self) -> Global___Rating:
+        """The rating (the rater shown only to themself)."""
+
+    def __init__(
+        self,
+        *,
+        rating: Global___Rating | None = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["rating", b"rating"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["rating", b"rating"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___RateVisitResponse: _TypeAlias = RateVisitResponse  # noqa: Y015
+
+@_typing.final
+class ListMyVisitsRequest(_message.Message):
+    """ListMyVisits request."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    PAGE_SIZE_FIELD_NUMBER: _builtins.int
+    page_size: _builtins.int
+    """At most this many (1-100, default 50)."""
+    def __init__(
+        self,
+        *,
+        page_size: _builtins.int = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["page_size", b"page_size"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___ListMyVisitsRequest: _TypeAlias = ListMyVisitsRequest  # noqa: Y015
+
+@_typing.final
+class ListMyVisitsResponse(_message.Message):
+    """ListMyVisits response."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    VISITS_FIELD_NUMBER: _builtins.int
+    @_builtins.property
+    def visits(self) -> _containers.RepeatedCompositeFieldContainer[Global___Visit]:
+        """The visits, newest first."""
+
+    def __init__(
+        self,
+        *,
+        visits: _abc.Iterable[Global___Visit] | None = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["visits", b"visits"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___ListMyVisitsResponse: _TypeAlias = ListMyVisitsResponse  # noqa: Y015

@@ -111,6 +111,16 @@ class EvaluationServiceStub:
                 request_serializer=ywtb_dot_api_dot_evaluation_dot_v1_dot_evaluation__pb2.AskQuestionRequest.SerializeToString,
                 response_deserializer=ywtb_dot_api_dot_evaluation_dot_v1_dot_evaluation__pb2.AskQuestionResponse.FromString,
                 _registered_method=True)
+        self.SendMobileCode = channel.unary_unary(
+                '/ywtb.api.evaluation.v1.EvaluationService/SendMobileCode',
+                request_serializer=ywtb_dot_api_dot_evaluation_dot_v1_dot_evaluation__pb2.SendMobileCodeRequest.SerializeToString,
+                response_deserializer=ywtb_dot_api_dot_evaluation_dot_v1_dot_evaluation__pb2.SendMobileCodeResponse.FromString,
+                _registered_method=True)
+        self.GetInquiryByRef = channel.unary_unary(
+                '/ywtb.api.evaluation.v1.EvaluationService/GetInquiryByRef',
+                request_serializer=ywtb_dot_api_dot_evaluation_dot_v1_dot_evaluation__pb2.GetInquiryByRefRequest.SerializeToString,
+                response_deserializer=ywtb_dot_api_dot_evaluation_dot_v1_dot_evaluation__pb2.GetInquiryByRefResponse.FromString,
+                _registered_method=True)
         self.ListMyInquiries = channel.unary_unary(
                 '/ywtb.api.evaluation.v1.EvaluationService/ListMyInquiries',
                 request_serializer=ywtb_dot_api_dot_evaluation_dot_v1_dot_evaluation__pb2.ListMyInquiriesRequest.SerializeToString,
@@ -135,6 +145,26 @@ class EvaluationServiceStub:
                 '/ywtb.api.evaluation.v1.EvaluationService/ListPublishedReplies',
                 request_serializer=ywtb_dot_api_dot_evaluation_dot_v1_dot_evaluation__pb2.ListPublishedRepliesRequest.SerializeToString,
                 response_deserializer=ywtb_dot_api_dot_evaluation_dot_v1_dot_evaluation__pb2.ListPublishedRepliesResponse.FromString,
+                _registered_method=True)
+        self.OpenVisit = channel.unary_unary(
+                '/ywtb.api.evaluation.v1.EvaluationService/OpenVisit',
+                request_serializer=ywtb_dot_api_dot_evaluation_dot_v1_dot_evaluation__pb2.OpenVisitRequest.SerializeToString,
+                response_deserializer=ywtb_dot_api_dot_evaluation_dot_v1_dot_evaluation__pb2.OpenVisitResponse.FromString,
+                _registered_method=True)
+        self.GetVisit = channel.unary_unary(
+                '/ywtb.api.evaluation.v1.EvaluationService/GetVisit',
+                request_serializer=ywtb_dot_api_dot_evaluation_dot_v1_dot_evaluation__pb2.GetVisitRequest.SerializeToString,
+                response_deserializer=ywtb_dot_api_dot_evaluation_dot_v1_dot_evaluation__pb2.GetVisitResponse.FromString,
+                _registered_method=True)
+        self.RateVisit = channel.unary_unary(
+                '/ywtb.api.evaluation.v1.EvaluationService/RateVisit',
+                request_serializer=ywtb_dot_api_dot_evaluation_dot_v1_dot_evaluation__pb2.RateVisitRequest.SerializeToString,
+                response_deserializer=ywtb_dot_api_dot_evaluation_dot_v1_dot_evaluation__pb2.RateVisitResponse.FromString,
+                _registered_method=True)
+        self.ListMyVisits = channel.unary_unary(
+                '/ywtb.api.evaluation.v1.EvaluationService/ListMyVisits',
+                request_serializer=ywtb_dot_api_dot_evaluation_dot_v1_dot_evaluation__pb2.ListMyVisitsRequest.SerializeToString,
+                response_deserializer=ywtb_dot_api_dot_evaluation_dot_v1_dot_evaluation__pb2.ListMyVisitsResponse.FromString,
                 _registered_method=True)
 
 
@@ -243,7 +273,22 @@ class EvaluationServiceServicer:
         raise NotImplementedError('Method not implemented!')
 
     def AskQuestion(self, request, context):
-        """咨询 about an item or 投诉 about one of the caller's cases or a department (applicants).
+        """咨询 about an item or 投诉 about one of the caller's cases or a department (applicants; public with a
+        mobile verified by SendMobileCode instead of an account).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def SendMobileCode(self, request, context):
+        """Text a verification code to a mobile that asks without an account (public; one a minute, ten a day).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def GetInquiryByRef(self, request, context):
+        """A mobile asker's inquiry by its reference (public: the reference is the key).
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -279,6 +324,34 @@ class EvaluationServiceServicer:
 
     def ListPublishedReplies(self, request, context):
         """The published questions and answers (public; the portal's knowledge base).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def OpenVisit(self, request, context):
+        """一次一评: record a visit served at the caller's window; its token goes on the QR code and the tablet.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def GetVisit(self, request, context):
+        """The visit a token names (public: what the rating page shows; never the visitor).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def RateVisit(self, request, context):
+        """Rate a visit by its token (public: anonymous at the tablet, real-name when logged in), then one follow-up.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ListMyVisits(self, request, context):
+        """The visits the caller served, newest first (window staff).
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -362,6 +435,16 @@ def add_EvaluationServiceServicer_to_server(servicer, server):
                     request_deserializer=ywtb_dot_api_dot_evaluation_dot_v1_dot_evaluation__pb2.AskQuestionRequest.FromString,
                     response_serializer=ywtb_dot_api_dot_evaluation_dot_v1_dot_evaluation__pb2.AskQuestionResponse.SerializeToString,
             ),
+            'SendMobileCode': grpc.unary_unary_rpc_method_handler(
+                    servicer.SendMobileCode,
+                    request_deserializer=ywtb_dot_api_dot_evaluation_dot_v1_dot_evaluation__pb2.SendMobileCodeRequest.FromString,
+                    response_serializer=ywtb_dot_api_dot_evaluation_dot_v1_dot_evaluation__pb2.SendMobileCodeResponse.SerializeToString,
+            ),
+            'GetInquiryByRef': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetInquiryByRef,
+                    request_deserializer=ywtb_dot_api_dot_evaluation_dot_v1_dot_evaluation__pb2.GetInquiryByRefRequest.FromString,
+                    response_serializer=ywtb_dot_api_dot_evaluation_dot_v1_dot_evaluation__pb2.GetInquiryByRefResponse.SerializeToString,
+            ),
             'ListMyInquiries': grpc.unary_unary_rpc_method_handler(
                     servicer.ListMyInquiries,
                     request_deserializer=ywtb_dot_api_dot_evaluation_dot_v1_dot_evaluation__pb2.ListMyInquiriesRequest.FromString,
@@ -386,6 +469,26 @@ def add_EvaluationServiceServicer_to_server(servicer, server):
                     servicer.ListPublishedReplies,
                     request_deserializer=ywtb_dot_api_dot_evaluation_dot_v1_dot_evaluation__pb2.ListPublishedRepliesRequest.FromString,
                     response_serializer=ywtb_dot_api_dot_evaluation_dot_v1_dot_evaluation__pb2.ListPublishedRepliesResponse.SerializeToString,
+            ),
+            'OpenVisit': grpc.unary_unary_rpc_method_handler(
+                    servicer.OpenVisit,
+                    request_deserializer=ywtb_dot_api_dot_evaluation_dot_v1_dot_evaluation__pb2.OpenVisitRequest.FromString,
+                    response_serializer=ywtb_dot_api_dot_evaluation_dot_v1_dot_evaluation__pb2.OpenVisitResponse.SerializeToString,
+            ),
+            'GetVisit': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetVisit,
+                    request_deserializer=ywtb_dot_api_dot_evaluation_dot_v1_dot_evaluation__pb2.GetVisitRequest.FromString,
+                    response_serializer=ywtb_dot_api_dot_evaluation_dot_v1_dot_evaluation__pb2.GetVisitResponse.SerializeToString,
+            ),
+            'RateVisit': grpc.unary_unary_rpc_method_handler(
+                    servicer.RateVisit,
+                    request_deserializer=ywtb_dot_api_dot_evaluation_dot_v1_dot_evaluation__pb2.RateVisitRequest.FromString,
+                    response_serializer=ywtb_dot_api_dot_evaluation_dot_v1_dot_evaluation__pb2.RateVisitResponse.SerializeToString,
+            ),
+            'ListMyVisits': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListMyVisits,
+                    request_deserializer=ywtb_dot_api_dot_evaluation_dot_v1_dot_evaluation__pb2.ListMyVisitsRequest.FromString,
+                    response_serializer=ywtb_dot_api_dot_evaluation_dot_v1_dot_evaluation__pb2.ListMyVisitsResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -806,6 +909,60 @@ class EvaluationService:
             _registered_method=True)
 
     @staticmethod
+    def SendMobileCode(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/ywtb.api.evaluation.v1.EvaluationService/SendMobileCode',
+            ywtb_dot_api_dot_evaluation_dot_v1_dot_evaluation__pb2.SendMobileCodeRequest.SerializeToString,
+            ywtb_dot_api_dot_evaluation_dot_v1_dot_evaluation__pb2.SendMobileCodeResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetInquiryByRef(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/ywtb.api.evaluation.v1.EvaluationService/GetInquiryByRef',
+            ywtb_dot_api_dot_evaluation_dot_v1_dot_evaluation__pb2.GetInquiryByRefRequest.SerializeToString,
+            ywtb_dot_api_dot_evaluation_dot_v1_dot_evaluation__pb2.GetInquiryByRefResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
     def ListMyInquiries(request,
             target,
             options=(),
@@ -930,6 +1087,114 @@ class EvaluationService:
             '/ywtb.api.evaluation.v1.EvaluationService/ListPublishedReplies',
             ywtb_dot_api_dot_evaluation_dot_v1_dot_evaluation__pb2.ListPublishedRepliesRequest.SerializeToString,
             ywtb_dot_api_dot_evaluation_dot_v1_dot_evaluation__pb2.ListPublishedRepliesResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def OpenVisit(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/ywtb.api.evaluation.v1.EvaluationService/OpenVisit',
+            ywtb_dot_api_dot_evaluation_dot_v1_dot_evaluation__pb2.OpenVisitRequest.SerializeToString,
+            ywtb_dot_api_dot_evaluation_dot_v1_dot_evaluation__pb2.OpenVisitResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetVisit(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/ywtb.api.evaluation.v1.EvaluationService/GetVisit',
+            ywtb_dot_api_dot_evaluation_dot_v1_dot_evaluation__pb2.GetVisitRequest.SerializeToString,
+            ywtb_dot_api_dot_evaluation_dot_v1_dot_evaluation__pb2.GetVisitResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def RateVisit(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/ywtb.api.evaluation.v1.EvaluationService/RateVisit',
+            ywtb_dot_api_dot_evaluation_dot_v1_dot_evaluation__pb2.RateVisitRequest.SerializeToString,
+            ywtb_dot_api_dot_evaluation_dot_v1_dot_evaluation__pb2.RateVisitResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListMyVisits(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/ywtb.api.evaluation.v1.EvaluationService/ListMyVisits',
+            ywtb_dot_api_dot_evaluation_dot_v1_dot_evaluation__pb2.ListMyVisitsRequest.SerializeToString,
+            ywtb_dot_api_dot_evaluation_dot_v1_dot_evaluation__pb2.ListMyVisitsResponse.FromString,
             options,
             channel_credentials,
             insecure,

@@ -66,7 +66,13 @@ class EvaluationServiceStub:
     GetIndicators: _grpc.UnaryUnaryMultiCallable[_evaluation_pb2.GetIndicatorsRequest, _evaluation_pb2.GetIndicatorsResponse]
     """主动评价率, 好评率, 差评整改率, satisfaction and 咨询按时答复率 of a tenant, department or item over a period."""
     AskQuestion: _grpc.UnaryUnaryMultiCallable[_evaluation_pb2.AskQuestionRequest, _evaluation_pb2.AskQuestionResponse]
-    """咨询 about an item or 投诉 about one of the caller's cases or a department (applicants)."""
+    """咨询 about an item or 投诉 about one of the caller's cases or a department (applicants; public with a
+    mobile verified by SendMobileCode instead of an account).
+    """
+    SendMobileCode: _grpc.UnaryUnaryMultiCallable[_evaluation_pb2.SendMobileCodeRequest, _evaluation_pb2.SendMobileCodeResponse]
+    """Text a verification code to a mobile that asks without an account (public; one a minute, ten a day)."""
+    GetInquiryByRef: _grpc.UnaryUnaryMultiCallable[_evaluation_pb2.GetInquiryByRefRequest, _evaluation_pb2.GetInquiryByRefResponse]
+    """A mobile asker's inquiry by its reference (public: the reference is the key)."""
     ListMyInquiries: _grpc.UnaryUnaryMultiCallable[_evaluation_pb2.ListMyInquiriesRequest, _evaluation_pb2.ListMyInquiriesResponse]
     """The caller's consultations and complaints with their answers."""
     ListInquiries: _grpc.UnaryUnaryMultiCallable[_evaluation_pb2.ListInquiriesRequest, _evaluation_pb2.ListInquiriesResponse]
@@ -77,6 +83,14 @@ class EvaluationServiceStub:
     """Escalate one's complaint to the tenant's 政务服务管理."""
     ListPublishedReplies: _grpc.UnaryUnaryMultiCallable[_evaluation_pb2.ListPublishedRepliesRequest, _evaluation_pb2.ListPublishedRepliesResponse]
     """The published questions and answers (public; the portal's knowledge base)."""
+    OpenVisit: _grpc.UnaryUnaryMultiCallable[_evaluation_pb2.OpenVisitRequest, _evaluation_pb2.OpenVisitResponse]
+    """一次一评: record a visit served at the caller's window; its token goes on the QR code and the tablet."""
+    GetVisit: _grpc.UnaryUnaryMultiCallable[_evaluation_pb2.GetVisitRequest, _evaluation_pb2.GetVisitResponse]
+    """The visit a token names (public: what the rating page shows; never the visitor)."""
+    RateVisit: _grpc.UnaryUnaryMultiCallable[_evaluation_pb2.RateVisitRequest, _evaluation_pb2.RateVisitResponse]
+    """Rate a visit by its token (public: anonymous at the tablet, real-name when logged in), then one follow-up."""
+    ListMyVisits: _grpc.UnaryUnaryMultiCallable[_evaluation_pb2.ListMyVisitsRequest, _evaluation_pb2.ListMyVisitsResponse]
+    """The visits the caller served, newest first (window staff)."""
 
 @_typing.type_check_only
 class EvaluationServiceAsyncStub(EvaluationServiceStub):
@@ -116,7 +130,13 @@ class EvaluationServiceAsyncStub(EvaluationServiceStub):
     GetIndicators: _aio.UnaryUnaryMultiCallable[_evaluation_pb2.GetIndicatorsRequest, _evaluation_pb2.GetIndicatorsResponse]  # type: ignore[assignment]
     """主动评价率, 好评率, 差评整改率, satisfaction and 咨询按时答复率 of a tenant, department or item over a period."""
     AskQuestion: _aio.UnaryUnaryMultiCallable[_evaluation_pb2.AskQuestionRequest, _evaluation_pb2.AskQuestionResponse]  # type: ignore[assignment]
-    """咨询 about an item or 投诉 about one of the caller's cases or a department (applicants)."""
+    """咨询 about an item or 投诉 about one of the caller's cases or a department (applicants; public with a
+    mobile verified by SendMobileCode instead of an account).
+    """
+    SendMobileCode: _aio.UnaryUnaryMultiCallable[_evaluation_pb2.SendMobileCodeRequest, _evaluation_pb2.SendMobileCodeResponse]  # type: ignore[assignment]
+    """Text a verification code to a mobile that asks without an account (public; one a minute, ten a day)."""
+    GetInquiryByRef: _aio.UnaryUnaryMultiCallable[_evaluation_pb2.GetInquiryByRefRequest, _evaluation_pb2.GetInquiryByRefResponse]  # type: ignore[assignment]
+    """A mobile asker's inquiry by its reference (public: the reference is the key)."""
     ListMyInquiries: _aio.UnaryUnaryMultiCallable[_evaluation_pb2.ListMyInquiriesRequest, _evaluation_pb2.ListMyInquiriesResponse]  # type: ignore[assignment]
     """The caller's consultations and complaints with their answers."""
     ListInquiries: _aio.UnaryUnaryMultiCallable[_evaluation_pb2.ListInquiriesRequest, _evaluation_pb2.ListInquiriesResponse]  # type: ignore[assignment]
@@ -127,6 +147,14 @@ class EvaluationServiceAsyncStub(EvaluationServiceStub):
     """Escalate one's complaint to the tenant's 政务服务管理."""
     ListPublishedReplies: _aio.UnaryUnaryMultiCallable[_evaluation_pb2.ListPublishedRepliesRequest, _evaluation_pb2.ListPublishedRepliesResponse]  # type: ignore[assignment]
     """The published questions and answers (public; the portal's knowledge base)."""
+    OpenVisit: _aio.UnaryUnaryMultiCallable[_evaluation_pb2.OpenVisitRequest, _evaluation_pb2.OpenVisitResponse]  # type: ignore[assignment]
+    """一次一评: record a visit served at the caller's window; its token goes on the QR code and the tablet."""
+    GetVisit: _aio.UnaryUnaryMultiCallable[_evaluation_pb2.GetVisitRequest, _evaluation_pb2.GetVisitResponse]  # type: ignore[assignment]
+    """The visit a token names (public: what the rating page shows; never the visitor)."""
+    RateVisit: _aio.UnaryUnaryMultiCallable[_evaluation_pb2.RateVisitRequest, _evaluation_pb2.RateVisitResponse]  # type: ignore[assignment]
+    """Rate a visit by its token (public: anonymous at the tablet, real-name when logged in), then one follow-up."""
+    ListMyVisits: _aio.UnaryUnaryMultiCallable[_evaluation_pb2.ListMyVisitsRequest, _evaluation_pb2.ListMyVisitsResponse]  # type: ignore[assignment]
+    """The visits the caller served, newest first (window staff)."""
 
 class EvaluationServiceServicer(metaclass=_abc_1.ABCMeta):
     """The evaluation service: ratings of cases (一事一评) by their applicants, bad reviews called back and
@@ -253,7 +281,25 @@ class EvaluationServiceServicer(metaclass=_abc_1.ABCMeta):
         request: _evaluation_pb2.AskQuestionRequest,
         context: _ServicerContext,
     ) -> _typing.Union[_evaluation_pb2.AskQuestionResponse, _abc.Awaitable[_evaluation_pb2.AskQuestionResponse]]:
-        """咨询 about an item or 投诉 about one of the caller's cases or a department (applicants)."""
+        """咨询 about an item or 投诉 about one of the caller's cases or a department (applicants; public with a
+        mobile verified by SendMobileCode instead of an account).
+        """
+
+    @_abc_1.abstractmethod
+    def SendMobileCode(
+        self,
+        request: _evaluation_pb2.SendMobileCodeRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_evaluation_pb2.SendMobileCodeResponse, _abc.Awaitable[_evaluation_pb2.SendMobileCodeResponse]]:
+        """Text a verification code to a mobile that asks without an account (public; one a minute, ten a day)."""
+
+    @_abc_1.abstractmethod
+    def GetInquiryByRef(
+        self,
+        request: _evaluation_pb2.GetInquiryByRefRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_evaluation_pb2.GetInquiryByRefResponse, _abc.Awaitable[_evaluation_pb2.GetInquiryByRefResponse]]:
+        """A mobile asker's inquiry by its reference (public: the reference is the key)."""
 
     @_abc_1.abstractmethod
     def ListMyInquiries(
@@ -294,5 +340,37 @@ class EvaluationServiceServicer(metaclass=_abc_1.ABCMeta):
         context: _ServicerContext,
     ) -> _typing.Union[_evaluation_pb2.ListPublishedRepliesResponse, _abc.Awaitable[_evaluation_pb2.ListPublishedRepliesResponse]]:
         """The published questions and answers (public; the portal's knowledge base)."""
+
+    @_abc_1.abstractmethod
+    def OpenVisit(
+        self,
+        request: _evaluation_pb2.OpenVisitRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_evaluation_pb2.OpenVisitResponse, _abc.Awaitable[_evaluation_pb2.OpenVisitResponse]]:
+        """一次一评: record a visit served at the caller's window; its token goes on the QR code and the tablet."""
+
+    @_abc_1.abstractmethod
+    def GetVisit(
+        self,
+        request: _evaluation_pb2.GetVisitRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_evaluation_pb2.GetVisitResponse, _abc.Awaitable[_evaluation_pb2.GetVisitResponse]]:
+        """The visit a token names (public: what the rating page shows; never the visitor)."""
+
+    @_abc_1.abstractmethod
+    def RateVisit(
+        self,
+        request: _evaluation_pb2.RateVisitRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_evaluation_pb2.RateVisitResponse, _abc.Awaitable[_evaluation_pb2.RateVisitResponse]]:
+        """Rate a visit by its token (public: anonymous at the tablet, real-name when logged in), then one follow-up."""
+
+    @_abc_1.abstractmethod
+    def ListMyVisits(
+        self,
+        request: _evaluation_pb2.ListMyVisitsRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_evaluation_pb2.ListMyVisitsResponse, _abc.Awaitable[_evaluation_pb2.ListMyVisitsResponse]]:
+        """The visits the caller served, newest first (window staff)."""
 
 def add_EvaluationServiceServicer_to_server(servicer: EvaluationServiceServicer, server: _typing.Union[_grpc.Server, _aio.Server]) -> None: ...

@@ -22,7 +22,9 @@ DESCRIPTOR: _descriptor.FileDescriptor
 
 @_typing.final
 class RatingSubmitted(_message.Message):
-    """rating.submitted — a case was rated (by its applicant, or by the system: channel 7)."""
+    """rating.submitted — a case was rated (by its applicant, or by the system: channel 7), or a window visit
+    (一次一评; key = the visit id when it is about no case).
+    """
 
     DESCRIPTOR: _descriptor.Descriptor
 
@@ -37,6 +39,9 @@ class RatingSubmitted(_message.Message):
     FOLLOW_UP_FIELD_NUMBER: _builtins.int
     SYSTEM_DEFAULT_FIELD_NUMBER: _builtins.int
     RATED_AT_FIELD_NUMBER: _builtins.int
+    VISIT_ID_FIELD_NUMBER: _builtins.int
+    STAFF_FIELD_NUMBER: _builtins.int
+    REAL_NAME_FIELD_NUMBER: _builtins.int
     rating_id: _builtins.str
     """Rating id."""
     case_no: _builtins.str
@@ -48,7 +53,7 @@ class RatingSubmitted(_message.Message):
     item_id: _builtins.str
     """Item id."""
     stage: _builtins.str
-    """receipt, acceptance or completion."""
+    """receipt, acceptance, completion, or visit (一次一评)."""
     level: _builtins.int
     """1-5."""
     channel: _builtins.int
@@ -57,6 +62,12 @@ class RatingSubmitted(_message.Message):
     """A follow-up."""
     system_default: _builtins.bool
     """Given by the system."""
+    visit_id: _builtins.str
+    """The window visit rated (一次一评), or empty."""
+    staff: _builtins.str
+    """The staff member who served the visit or accepted the case (empty when unknown)."""
+    real_name: _builtins.bool
+    """Rated under a real-name account or by a visitor whose identity the window verified."""
     @_builtins.property
     def rated_at(self) -> _timestamp_pb2.Timestamp:
         """When."""
@@ -75,10 +86,13 @@ class RatingSubmitted(_message.Message):
         follow_up: _builtins.bool = ...,
         system_default: _builtins.bool = ...,
         rated_at: _timestamp_pb2.Timestamp | None = ...,
+        visit_id: _builtins.str = ...,
+        staff: _builtins.str = ...,
+        real_name: _builtins.bool = ...,
     ) -> None: ...
     _HasFieldArgType: _TypeAlias = _typing.Literal["rated_at", b"rated_at"]  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["case_no", b"case_no", "channel", b"channel", "dept", b"dept", "follow_up", b"follow_up", "item_id", b"item_id", "level", b"level", "rated_at", b"rated_at", "rating_id", b"rating_id", "stage", b"stage", "system_default", b"system_default", "tenant", b"tenant"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["case_no", b"case_no", "channel", b"channel", "dept", b"dept", "follow_up", b"follow_up", "item_id", b"item_id", "level", b"level", "rated_at", b"rated_at", "rating_id", b"rating_id", "real_name", b"real_name", "staff", b"staff", "stage", b"stage", "system_default", b"system_default", "tenant", b"tenant", "visit_id", b"visit_id"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 

@@ -8,7 +8,7 @@ from typing import Protocol
 
 
 class NonceStore(Protocol):
-    """Remembers nonces for a while; shared by every replica in production (e.g. Redis SET NX EX)."""
+    """Remembers nonces for a while; shared by every replica in production (a database table, Redis SET NX EX)."""
 
     def remember(self, nonce: str, ttl_s: float) -> bool:
         """True when the nonce is new (it is now remembered for ttl_s), False when seen within its ttl."""
@@ -16,7 +16,7 @@ class NonceStore(Protocol):
 
 
 class MemoryNonceStore:
-    """A NonceStore in this process only (one replica, the simulator, tests)."""
+    """A NonceStore in this process only (one replica, a simulator, tests)."""
 
     def __init__(self, purge_every_s: float = 30.0) -> None:
         self._expiry: dict[str, float] = {}

@@ -1,0 +1,31 @@
+"""The simulated province's parts, built from its settings: database, reports, faults."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ywtb.common.db import Database
+from ywtb.evaluation.province_simulator.config import SimulatorSettings
+from ywtb.evaluation.province_simulator.faults import Faults
+from ywtb.evaluation.province_simulator.reports import Reports
+from ywtb.evaluation.province_simulator.tables import Base
+
+DB_FILE = "haocp-simulator.db"
+
+
+@dataclass
+class Simulator:
+    """What the routes use."""
+
+    db: Database
+    reports: Reports
+    faults: Faults
+
+
+def build(settings: SimulatorSettings) -> Simulator:
+    """The parts on the SQLite file in DATA_DIR (created when missing, kept across restarts)."""
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    db = Database(f"sqlite:///{settings.data_dir / DB_FILE}")
+    Base.metadata.create_all(db.engine)
+    faults = Faults()
+    return Simulator(db=db, reports=Reports(db, faults), faults=faults)
