@@ -290,7 +290,7 @@ def test_without_an_account_a_verified_mobile_asks_and_is_texted_the_answer(
     too_soon = httpx.post(
         f"{base}/api/v1/evaluation/mobile-codes", json={"mobile": mobile, "tenant": "510104"}
     )
-    assert too_soon.status_code == 429 and too_soon.json()["code"] == "EVALUATION_CODE_TOO_SOON"
+    assert too_soon.status_code == 429 and too_soon.json()["error"]["code"] == "EVALUATION_CODE_TOO_SOON"
     code = re.search(r"\d{6}", last_message(url, key, mobile)).group()  # type: ignore[union-attr]
     hit = ok(gateway.get("/api/v1/catalog/search", params={"q": "个体工商户设立登记"}))["hits"][0]
     question = {
@@ -302,7 +302,7 @@ def test_without_an_account_a_verified_mobile_asks_and_is_texted_the_answer(
         "mobile_code": "000000" if code != "000000" else "111111",
     }
     wrong = httpx.post(f"{base}/api/v1/evaluation/inquiries/by-mobile", json=question)
-    assert wrong.status_code == 422 and wrong.json()["code"] == "EVALUATION_MOBILE_CODE"
+    assert wrong.status_code == 422 and wrong.json()["error"]["code"] == "EVALUATION_MOBILE_CODE"
     asked = ok(
         httpx.post(f"{base}/api/v1/evaluation/inquiries/by-mobile", json={**question, "mobile_code": code}),
         201,

@@ -12,7 +12,6 @@ import re
 import time
 from typing import Any
 
-from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Page, expect
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
@@ -22,101 +21,11 @@ from ywtb.common.testing.pages import field
 
 FORM = {name: value for name, value in FORM_FIELDS.items() if name != "form.id_number"}
 
-AXE = Axe()
-WCAG = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
-# Page structure (best-practice rules): these fail at any impact, the others when serious or critical.
-STRUCTURE = {
-    "heading-order",
-    "empty-heading",
-    "page-has-heading-one",
-    "landmark-one-main",
-    "landmark-unique",
-    "landmark-no-duplicate-banner",
-    "landmark-no-duplicate-contentinfo",
-    "region",
-}
-BLOCKING = {"serious", "critical"}
-PHONE = {"width": 375, "height": 812}
-DUPLICATE_IDS = """() => {
-  const seen = {};
-  for (const e of document.querySelectorAll('[id]')) seen[e.id] = (seen[e.id] || 0) + 1;
-  return Object.keys(seen).filter(id => seen[id] > 1);
-}"""
-BROKEN_SUMMARY_LINKS = """() => [...document.querySelectorAll('#form-errors a[href^="#"]')]
-  .map(a => a.getAttribute('href').slice(1)).filter(id => !document.getElementById(id))"""
 FOCUSED = """() => {
   const e = document.activeElement, s = getComputedStyle(e);
   return {tag: e.tagName.toLowerCase(), id: e.id, cls: e.className, text: (e.innerText || e.value || '').trim().slice(0, 40),
           outline: s.outlineStyle, width: parseFloat(s.outlineWidth) || 0};
 }"""
-
-
-def _report(violations: list[dict[str, Any]]) -> str:
-    """Rule, impact, help and the failing nodes of each violation."""
-    lines = []
-    for v in violations:
-        lines.append(f"  [{v['impact']}] {v['id']}: {v['help']} ({v['helpUrl']})")
-        for node in v["nodes"][:8]:
-            summary = " ".join((node.get("failureSummary") or "").split())
-            lines.append(f"      {', '.join(map(str, node['target']))}: {summary[:300]}")
-        if len(v["nodes"]) > 8:
-            lines.append(f"      … and {len(v['nodes']) - 8} more")
-    return "\n".join(lines)
-
-
-class Audit:
-    """Collects what axe and the page checks find on every page, to report all at once."""
-
-    def __init__(self, screenshot: Any) -> None:
-        self.screenshot = screenshot
-        self.problems: list[str] = []
-        self.pages = 0
-
-    def _once(self, page: Page, what: str) -> None:
-        result = AXE.run(
-            page,
-            options={
-                "runOnly": {"type": "tag", "values": [*WCAG, "best-practice"]},
-                "resultTypes": ["violations", "incomplete"],
-            },
-        ).response
-        failing = [v for v in result["violations"] if v["impact"] in BLOCKING or v["id"] in STRUCTURE]
-        # axe leaves a duplicate id that ARIA refers to for review ("incomplete"): it is a failure here
-        failing += [v for v in result["incomplete"] if v["id"] == "duplicate-id-aria"]
-        found = []
-        if failing:
-            found.append(_report(failing))
-        duplicates = page.evaluate(DUPLICATE_IDS)
-        if duplicates:
-            found.append(f"  duplicate ids: {duplicates}")
-        broken = page.evaluate(BROKEN_SUMMARY_LINKS)
-        if broken:
-            found.append(f"  error summary links to missing fields: {broken}")
-        if (
-            page.viewport_size == PHONE
-            and page.evaluate("document.documentElement.scrollWidth") > PHONE["width"]
-        ):
-            found.append("  the page scrolls sideways at 375 px (WCAG 1.4.10 reflow)")
-        if found:
-            self.problems.append(f"{what} ({page.url}):\n" + "\n".join(found))
-            self.screenshot(page, re.sub(r"\W+", "-", what))
-        self.pages += 1
-
-    def __call__(self, page: Page, what: str, phone: bool = True) -> None:
-        """Audit the page as it is and, unless phone=False, again at 375 px wide."""
-        expect(page.locator("h1").first).to_be_visible()
-        self._once(page, what)
-        if phone:
-            size = page.viewport_size
-            page.set_viewport_size(PHONE)
-            self._once(page, f"{what} at 375 px")
-            if size:
-                page.set_viewport_size(size)
-
-    def done(self) -> None:
-        assert not self.problems, (
-            f"{len(self.problems)} of {self.pages} page audits failed:\n\n" + "\n\n".join(self.problems)
-        )
 
 
 def _post(page: Page, button: str) -> int:
@@ -142,10 +51,9 @@ def _rated_case(gateway: Any, login: Any, level: int = 0) -> str:  # the 好差�
 
 
 def test_citizen_pages_pass_axe(  # type: ignore[no-untyped-def]
-    embedded_gateway, embedded_portal, login, new_page, issuer_login, screenshot
+    embedded_gateway, embedded_portal, login, new_page, issuer_login, audit
 ) -> None:
     case_no, _ = submitted_case(embedded_gateway, login)
-    audit = Audit(screenshot)
     page = new_page()
     page.goto(embedded_portal + "/")
     expect(page.locator("html")).to_have_attribute("lang", "zh-CN")
@@ -258,10 +166,9 @@ def test_citizen_pages_pass_axe(  # type: ignore[no-untyped-def]
 
 
 def test_workbench_pages_pass_axe(  # type: ignore[no-untyped-def]
-    embedded_gateway, embedded_portal, login, workbench, screenshot
+    embedded_gateway, embedded_portal, login, workbench, audit
 ) -> None:
     case_no, _ = submitted_case(embedded_gateway, login)
-    audit = Audit(screenshot)
     clerk = workbench.open(embedded_portal, "jinjiang.clerk", "/workbench/")
     audit(clerk, "workbench dashboard")
     clerk.goto(embedded_portal + "/workbench/queue")
@@ -371,8 +278,7 @@ def test_workbench_pages_pass_axe(  # type: ignore[no-untyped-def]
     audit.done()
 
 
-def test_admin_pages_pass_axe(embedded_portal, workbench, screenshot) -> None:  # type: ignore[no-untyped-def]
-    audit = Audit(screenshot)
+def test_admin_pages_pass_axe(embedded_portal, workbench, audit) -> None:  # type: ignore[no-untyped-def]
     admin = workbench.open(embedded_portal, "jinjiang.admin", "/admin/")
     audit(admin, "admin overview")
     for path, what in (
@@ -576,7 +482,7 @@ TEXTS = """() => [...document.querySelectorAll('#a11y-samples *')].filter(e => !
   && [...e.childNodes].some(n => n.nodeType === Node.TEXT_NODE && n.textContent.trim())).length"""
 
 
-def test_badges_and_messages_have_readable_contrast(embedded_portal, workbench) -> None:  # type: ignore[no-untyped-def]
+def test_badges_and_messages_have_readable_contrast(embedded_portal, workbench, audit) -> None:  # type: ignore[no-untyped-def]
     """Every badge, deadline colour and message kind of the stylesheet, on the white panel of each area."""
     pages = {
         "citizen": workbench.new_page(),
@@ -591,7 +497,7 @@ def test_badges_and_messages_have_readable_contrast(embedded_portal, workbench) 
         page.evaluate(
             "html => document.querySelector('main').insertAdjacentHTML('afterbegin', html)", SAMPLES
         )
-        result = AXE.run(
+        result = audit.axe.run(
             page,
             context={"include": [["#a11y-samples"]]},
             options={
@@ -602,7 +508,7 @@ def test_badges_and_messages_have_readable_contrast(embedded_portal, workbench) 
         measured = [n for v in result["passes"] for n in v["nodes"]]
         unsure = [n for v in result["incomplete"] for n in v["nodes"] if "deadline-mark" not in n["html"]]
         if result["violations"]:
-            problems.append(f"{area}:\n{_report(result['violations'])}")
+            problems.append(f"{area}:\n{audit.report(result['violations'])}")
         texts = page.evaluate(TEXTS)
         if unsure or len(measured) < texts:
             problems.append(f"{area}: {len(measured)} of {texts} texts measured; unsure: {unsure}")

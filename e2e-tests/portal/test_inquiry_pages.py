@@ -2,8 +2,11 @@
 first with a one-character title, the rest kept), agreeing to publish; the window clerk answers it on the
 workbench's queue and publishes it; anyone then finds it in the search's 问答知识库 (beside the guides' FAQs)
 and on the public answers, without the asker; 张三 complains about his case from its page's 投诉 and escalates
-the complaint (refused first without a reason); the clerk can no longer answer it, the tenant admin does. The
-new pages pass axe-core's WCAG 2.x A/AA rules (the audit of test_accessibility.py, at desktop and phone width).
+the complaint (refused first without a reason); the clerk can no longer answer it, the tenant admin does.
+Without an account a visitor asks from the guide's 咨询 with a mobile: 获取验证码 shows the form again as typed, the
+code is read from the SMS simulator (a wrong one refused first), the 查询码 is shown; the clerk answers, the answer
+is texted with the 查询码, which opens the inquiry with its answer (from its page, or typed into the lookup form)
+and is in no log line. The pages pass axe-core's WCAG 2.x A/AA rules (conftest's `audit`, desktop and 375 px).
 
 Run: YWTB_E2E_PORT_OFFSET=<n> uv run pytest e2e-tests/portal/test_inquiry_pages.py -x -q
 """
@@ -12,14 +15,13 @@ from __future__ import annotations
 
 import re
 import uuid
-from typing import Any
 from urllib.parse import quote
 
-from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Locator, Page, expect
 
 from ywtb.common.testing.case_flow import ok
 from ywtb.common.testing.demo import CITIZEN, ITEM, ITEM_QUERY, submitted_case
+from ywtb.common.testing.sms import last_message
 
 DEPT_NAME = "成都市锦江区市场监督管理局"
 QUESTION = "家里的住宅可以登记为个体工商户的经营场所吗？需要提供哪些证明？"
@@ -27,70 +29,8 @@ REPLY = "可以。住宅作为经营场所的，网上申报时上传房屋产�
 COMPLAINT = "办件过程中被多次要求补正同一份材料，希望一次性告知。"
 ESCALATION = "部门未说明原因，希望政务服务管理部门督办"
 ANSWER = "已督促部门一次性告知补正材料，并向您致歉。"
-
-# the rules of test_accessibility.py's Audit: WCAG 2.x A/AA, structure at any impact, others when serious
-AXE = Axe()
-WCAG = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
-STRUCTURE = {
-    "heading-order",
-    "empty-heading",
-    "page-has-heading-one",
-    "landmark-one-main",
-    "landmark-unique",
-    "region",
-}
-BLOCKING = {"serious", "critical"}
-PHONE = {"width": 375, "height": 812}
-DUPLICATE_IDS = """() => {
-  const seen = {};
-  for (const e of document.querySelectorAll('[id]')) seen[e.id] = (seen[e.id] || 0) + 1;
-  return Object.keys(seen).filter(id => seen[id] > 1);
-}"""
-BROKEN_SUMMARY_LINKS = """() => [...document.querySelectorAll('#form-errors a[href^="#"]')]
-  .map(a => a.getAttribute('href').slice(1)).filter(id => !document.getElementById(id))"""
-
-
-class Audit:
-    """What axe and the page checks find on each page audited, reported at the end."""
-
-    def __init__(self, screenshot: Any) -> None:
-        self.screenshot = screenshot
-        self.problems: list[str] = []
-
-    def _once(self, page: Page, what: str) -> None:
-        options = {"runOnly": {"type": "tag", "values": [*WCAG, "best-practice"]}}
-        result = AXE.run(page, options=options).response
-        failing = [v for v in result["violations"] if v["impact"] in BLOCKING or v["id"] in STRUCTURE]
-        found = [
-            f"  [{v['impact']}] {v['id']}: {v['help']} at {', '.join(str(n['target']) for n in v['nodes'][:5])}"
-            for v in failing
-        ]
-        if duplicates := page.evaluate(DUPLICATE_IDS):
-            found.append(f"  duplicate ids: {duplicates}")
-        if broken := page.evaluate(BROKEN_SUMMARY_LINKS):
-            found.append(f"  error summary links to missing fields: {broken}")
-        if (
-            page.viewport_size == PHONE
-            and page.evaluate("document.documentElement.scrollWidth") > PHONE["width"]
-        ):
-            found.append("  the page scrolls sideways at 375 px (WCAG 1.4.10 reflow)")
-        if found:
-            self.problems.append(f"{what} ({page.url}):\n" + "\n".join(found))
-            self.screenshot(page, re.sub(r"\W+", "-", what))
-
-    def __call__(self, page: Page, what: str, phone: bool = True) -> None:
-        """Audit the page as it is and, unless phone=False, again at 375 px wide."""
-        expect(page.locator("h1").first).to_be_visible()
-        self._once(page, what)
-        if phone:
-            size = page.viewport_size
-            page.set_viewport_size(PHONE)
-            self._once(page, f"{what} at 375 px")
-            if size:
-                page.set_viewport_size(size)
-
-    def done(self) -> None:
-        assert not self.problems, "\n\n".join(self.problems)
+MOBILE_QUESTION = "个体工商户设立登记前需要先办理名称预先核准吗？"
+MOBILE_REPLY = "无需单独办理，网上申报设立登记时一并申报名称即可。"
 
 
 def _submit(page: Page, scope: Locator, button: str, exact: bool = False) -> int:
@@ -110,9 +50,8 @@ def _queued(page: Page, title: str, where: str = "wb-waiting") -> Locator:
 
 
 def test_a_consultation_answered_and_published_is_found_by_anyone(  # type: ignore[no-untyped-def]
-    embedded_gateway, embedded_portal, new_page, issuer_login, workbench, screenshot
+    embedded_gateway, embedded_portal, new_page, issuer_login, workbench, screenshot, audit
 ) -> None:
-    audit = Audit(screenshot)
     mark = uuid.uuid4().hex[:8]
     title = f"住宅作经营场所 {mark}"
     hits = ok(embedded_gateway.get("/api/v1/catalog/search", params={"q": ITEM_QUERY}))["hits"]
@@ -121,9 +60,13 @@ def test_a_consultation_answered_and_published_is_found_by_anyone(  # type: igno
     page = new_page()
     page.goto(f"{embedded_portal}/items/{item_id}")
     page.get_by_role("link", name="咨询", exact=True).click()
+    page.wait_for_url(re.compile(r"/inquiries\?kind=consultation"))
+    expect(page.locator("h1")).to_have_text("咨询投诉")  # without an account: with a mobile
+    page.get_by_role("link", name="登录后提交").click()
     issuer_login(page, CITIZEN)
     page.wait_for_url(re.compile(r"/inquiries\?kind=consultation"))
     expect(page.locator("h1")).to_have_text("我的咨询投诉")
+    expect(page.get_by_label("手机号码")).to_have_count(0)
     form = page.locator("#ask form")
     expect(form.get_by_label("咨询", exact=True)).to_be_checked()
     expect(form.get_by_label("咨询或投诉的对象")).to_have_value(f"item:{item_id}")
@@ -214,9 +157,8 @@ def test_a_consultation_answered_and_published_is_found_by_anyone(  # type: igno
 
 
 def test_a_complaint_is_escalated_and_answered_by_the_tenant_admin(  # type: ignore[no-untyped-def]
-    embedded_gateway, embedded_portal, login, new_page, issuer_login, workbench, screenshot
+    embedded_gateway, embedded_portal, login, new_page, issuer_login, workbench, screenshot, audit
 ) -> None:
-    audit = Audit(screenshot)
     case_no, _ = submitted_case(embedded_gateway, login)
     title = f"多次补正 {uuid.uuid4().hex[:8]}"
     page = new_page()
@@ -274,4 +216,101 @@ def test_a_complaint_is_escalated_and_answered_by_the_tenant_admin(  # type: ign
     expect(mine.locator(".cz-inquiry-status")).to_have_text("已答复")
     expect(mine).to_contain_text(ANSWER)
     screenshot(page, "answered")
+    audit.done()
+
+
+def test_without_an_account_a_consultation_asked_with_a_mobile_is_read_by_its_ref(  # type: ignore[no-untyped-def]
+    embedded_gateway, embedded_portal, new_page, workbench, sms_simulator, platform_log, screenshot, audit
+) -> None:
+    sms_url, sms_key = sms_simulator(embedded_gateway)
+    mobile = f"139{uuid.uuid4().int % 10**8:08d}"
+    masked = f"{mobile[:3]}****{mobile[-4:]}"
+    title = f"名称预先核准 {uuid.uuid4().hex[:8]}"
+    hits = ok(embedded_gateway.get("/api/v1/catalog/search", params={"q": ITEM_QUERY}))["hits"]
+    item_id = next(h["item_id"] for h in hits if h["name"] == ITEM)
+
+    page = new_page()
+    page.goto(f"{embedded_portal}/items/{item_id}")
+    page.get_by_role("link", name="咨询", exact=True).click()
+    page.wait_for_url(re.compile(r"/inquiries\?kind=consultation"))
+    expect(page.locator("h1")).to_have_text("咨询投诉")
+    form = page.locator("#ask form")
+    expect(form.get_by_label("咨询", exact=True)).to_be_checked()
+    expect(form.get_by_label("咨询或投诉的对象")).to_have_value(f"item:{item_id}")
+    expect(page.get_by_role("link", name="登录后提交")).to_be_visible()
+    audit(page, "the ask form without an account")
+
+    # 获取验证码: the form posted and shown again as typed, saying where the code went and when to ask again
+    form.get_by_label("标题").fill(title)
+    form.get_by_label("内容").fill(MOBILE_QUESTION)
+    form.get_by_label("手机号码").fill(mobile)
+    assert _submit(page, form, "获取验证码", exact=True) == 200
+    expect(page.locator(".cz-code-sent")).to_contain_text(f"验证码已发送到 {masked}")
+    expect(page.locator(".cz-code-sent")).to_contain_text("后重新获取")
+    form = page.locator("#ask form")
+    expect(form.get_by_label("标题")).to_have_value(title)
+    expect(form.get_by_label("内容")).to_have_value(MOBILE_QUESTION)
+    expect(form.get_by_label("手机号码")).to_have_value(mobile)
+    expect(form.get_by_label("短信验证码")).to_be_focused()
+    audit(page, "the ask form with the code sent")
+    texted = last_message(sms_url, sms_key, mobile)
+    code = re.search(r"\d{6}", texted).group()  # type: ignore[union-attr]
+
+    # a wrong code: refused next to it, the rest kept; then the right one (Enter sends the question)
+    form.get_by_label("短信验证码").fill("000000" if code != "000000" else "111111")
+    assert _submit(page, form, "提交", exact=True) == 422
+    expect(page.locator("#e-mobile_code")).to_have_text("验证码不正确或已失效，请重新获取验证码。")
+    expect(page.locator("#form-errors")).to_be_focused()
+    audit(page, "the ask form with a wrong code", phone=False)
+    form = page.locator("#ask form")
+    expect(form.get_by_label("标题")).to_have_value(title)
+    form.get_by_label("短信验证码").fill(code)
+    with page.expect_navigation() as asked:
+        form.get_by_label("短信验证码").press("Enter")
+    assert asked.value and asked.value.status == 200
+    expect(page.locator("h1")).to_have_text("已提交咨询")
+    ref = page.locator("#cz-ref").inner_text()
+    assert re.fullmatch(r"[A-Za-z0-9_-]{16,64}", ref), ref
+    expect(page.locator("main")).to_contain_text("查询码只在本页显示这一次")
+    expect(page.locator("main")).to_contain_text(f"{DEPT_NAME}将于")
+    expect(page.locator("main")).to_contain_text(f"答复后将以短信通知 {masked}")
+    audit(page, "the 查询码, shown once")
+    screenshot(page, "ref")
+
+    # the window clerk answers it on the queue; the answer is texted with the 查询码
+    clerk = workbench.open(embedded_portal, "jinjiang.clerk", "/workbench/inquiries")
+    card = _queued(clerk, title)
+    expect(card).to_contain_text(MOBILE_QUESTION)
+    card.locator("summary", has_text=re.compile("^答复")).click()
+    expect(card).to_contain_text("提问人未同意公开")
+    card.get_by_label("答复内容").fill(MOBILE_REPLY)
+    assert _submit(clerk, card, "提交答复") == 200
+    expect(clerk.locator(".flash-success")).to_have_text(f"已答复“{title}”。")
+    answered = last_message(sms_url, sms_key, mobile, after=1, wait_s=30)
+    assert ref in answered and "已答复" in answered, answered
+
+    # the visitor opens it from the page that showed the code, and anyone with the code from the lookup form
+    page.get_by_role("link", name="查看进度和答复").click()
+    page.wait_for_url(f"{embedded_portal}/inquiries/ref/{ref}")
+    expect(page.locator("h1")).to_have_text("咨询投诉进度和答复")
+    shown = page.locator("section.cz-inquiry")
+    for fact in (title, "已答复", MOBILE_QUESTION, MOBILE_REPLY, DEPT_NAME, ITEM):
+        expect(shown).to_contain_text(fact)
+    audit(page, "the inquiry of a 查询码 with its answer")
+    screenshot(page, "answer")
+    phone = new_page(width=375, height=812)
+    phone.goto(f"{embedded_portal}/inquiries/ref")
+    expect(phone.locator("h1")).to_have_text("凭查询码查看答复")
+    audit(phone, "the 查询码 lookup form")
+    phone.get_by_label("查询码").fill("x" * 16)
+    assert _submit(phone, phone.locator("main form"), "查询", exact=True) == 404
+    expect(phone.locator("#e-ref")).to_have_text("未找到该查询码对应的咨询投诉，请核对短信中的查询码。")
+    audit(phone, "the 查询码 lookup form, not found")
+    phone.get_by_label("查询码").fill(f" {ref} ")
+    assert _submit(phone, phone.locator("main form"), "查询", exact=True) == 200
+    assert phone.url == f"{embedded_portal}/inquiries/ref/{ref}"
+    expect(phone.locator("section.cz-inquiry")).to_contain_text(MOBILE_REPLY)
+
+    log = platform_log(embedded_gateway)
+    assert "/inquiries/ref/***" in log and ref not in log  # the portal's access log, its gateway calls
     audit.done()

@@ -15,7 +15,6 @@ import re
 from typing import Any
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Locator, Page, expect
 
 from ywtb.common.testing.case_flow import ok
@@ -23,31 +22,6 @@ from ywtb.common.testing.demo import CITIZEN, ITEM
 
 EVALUATION = "/api/v1/evaluation"
 PHONE = {"width": 375, "height": 812}
-WCAG = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
-STRUCTURE = {"heading-order", "empty-heading", "page-has-heading-one", "landmark-one-main", "region"}
-AXE = Axe()
-
-
-def audit(page: Page, what: str, problems: list[str]) -> None:
-    """axe-core's WCAG rules (serious and critical, and the page-structure ones at any impact) on the page as it
-    is and at 375 px wide, where it must not scroll sideways; what fails is added to `problems`."""
-    expect(page.locator("h1").first).to_be_visible()
-    size = page.viewport_size
-    for width in ("as shown", "375 px"):
-        if width == "375 px":
-            page.set_viewport_size(PHONE)
-        result = AXE.run(page, options={"runOnly": {"type": "tag", "values": [*WCAG, "best-practice"]}})
-        failing = [
-            f"  [{v['impact']}] {v['id']}: {v['help']} — {', '.join(str(n['target']) for n in v['nodes'][:5])}"
-            for v in result.response["violations"]
-            if v["impact"] in ("serious", "critical") or v["id"] in STRUCTURE
-        ]
-        if width == "375 px" and page.evaluate("document.documentElement.scrollWidth") > PHONE["width"]:
-            failing.append("  scrolls sideways at 375 px")
-        if failing:
-            problems.append(f"{what} ({width}):\n" + "\n".join(failing))
-    if size:
-        page.set_viewport_size(size)
 
 
 def _submit(page: Page, scope: Page | Locator, button: str) -> int:
@@ -71,16 +45,15 @@ def _open_visit(gateway: Any, login: Any, window: str) -> str:
 
 
 def test_a_visit_is_rated_on_the_tablet_then_followed_up_once_by_qr(  # type: ignore[no-untyped-def]
-    embedded_gateway, embedded_portal, login, new_page, workbench, screenshot
+    embedded_gateway, embedded_portal, login, new_page, workbench, screenshot, audit
 ) -> None:
-    problems: list[str] = []
     clerk = workbench.open(embedded_portal, "jinjiang.clerk", "/workbench/visits")
     expect(clerk.locator("h1")).to_have_text("窗口评价")
     expect(clerk.get_by_role("link", name="窗口评价")).to_have_attribute("aria-current", "page")
-    audit(clerk, "窗口评价", problems)
+    audit(clerk, "窗口评价")
     assert _submit(clerk, clerk.locator("main form"), "生成评价码") == 422  # no window
     expect(clerk.locator("#e-window")).to_have_text("请填写窗口名称或编号（1 至 40 字）。")
-    audit(clerk, "窗口评价 refused", problems)
+    audit(clerk, "窗口评价 refused")
 
     clerk.get_by_label("窗口名称或编号").fill("3号综合窗口")
     clerk.get_by_label("办理事项（可选）").select_option(label=ITEM)
@@ -94,13 +67,13 @@ def test_a_visit_is_rated_on_the_tablet_then_followed_up_once_by_qr(  # type: ig
     qr_url = f"{embedded_portal}/rate/visit/{token.group(1)}"
     assert _decoded(code.locator("figure.wb-qr svg")) == [qr_url]
     screenshot(clerk, "code")
-    audit(clerk, "窗口评价 with its code", problems)
+    audit(clerk, "窗口评价 with its code")
 
     phone = new_page(**PHONE)  # the visitor scans the code at once
     phone.goto(qr_url)
     expect(phone.locator("h1")).to_have_text("窗口服务评价")
     expect(phone.locator("main")).to_contain_text("未登录评价时不记录您的账号")
-    audit(phone, "rating page by QR, anonymous", problems)
+    audit(phone, "rating page by QR, anonymous")
 
     tablet = new_page()
     tablet.goto(embedded_portal + tablet_href)
@@ -108,7 +81,7 @@ def test_a_visit_is_rated_on_the_tablet_then_followed_up_once_by_qr(  # type: ig
     expect(tablet.get_by_role("link", name="登录")).to_have_count(0)
     for fact in ("3号综合窗口", "李受理", ITEM, "市场监"):
         expect(tablet.locator(".cz-visit-facts")).to_contain_text(fact)
-    audit(tablet, "rating page on the tablet", problems)
+    audit(tablet, "rating page on the tablet")
     tablet.get_by_label("非常满意", exact=True).check()
     assert tablet.locator("label.cz-level").first.bounding_box()["height"] >= 44  # type: ignore[index]
     for indicator in ("办事效率", "服务水平", "服务态度"):
@@ -120,7 +93,7 @@ def test_a_visit_is_rated_on_the_tablet_then_followed_up_once_by_qr(  # type: ig
     expect(tablet.locator("h1")).to_have_text("窗口评价器")
     expect(tablet.locator("main")).to_contain_text("等待下一位办事人")
     screenshot(tablet, "waiting")
-    audit(tablet, "tablet waiting screen", problems)
+    audit(tablet, "tablet waiting screen")
 
     # the phone still shows the form: its rating is refused, the one follow-up offered
     phone.get_by_label("满意", exact=True).check()
@@ -128,12 +101,12 @@ def test_a_visit_is_rated_on_the_tablet_then_followed_up_once_by_qr(  # type: ig
     expect(phone.locator("main .flash-info")).to_have_text("本次窗口服务已评价。如需补充，可追评一次。")
     expect(phone.get_by_role("heading", name="追评")).to_be_visible()
     expect(phone.get_by_label("办事效率")).to_have_count(0)
-    audit(phone, "rating page: rated, the follow-up offered", problems)
+    audit(phone, "rating page: rated, the follow-up offered")
     phone.get_by_label("满意", exact=True).check()
     phone.get_by_label("评价内容（可选）").fill("窗口人员讲解耐心")
     assert _submit(phone, phone.locator("main form"), "提交追评") == 200
     expect(phone.locator(".flash-success")).to_have_text("已提交追评，感谢您的反馈。")
-    audit(phone, "thanks page", problems)
+    audit(phone, "thanks page")
     phone.goto(qr_url)  # once: nothing more to rate
     assert _submit(phone, phone.locator("main form"), "提交追评") == 422  # no level chosen
     phone.get_by_label("满意", exact=True).check()
@@ -150,13 +123,12 @@ def test_a_visit_is_rated_on_the_tablet_then_followed_up_once_by_qr(  # type: ig
     assert (first["level"], first["real_name"], first["stage"]) == (5, False, "STAGE_VISIT")
     assert first["indicators"] == {"efficiency": 5, "service_level": 5, "attitude": 5}
     assert any(r["follow_up"] and r["channel"] == 3 and r["visit_id"] == first["visit_id"] for r in rated)
-    assert not problems, "\n\n".join(problems)
+    audit.done()
 
 
 def test_a_signed_in_citizen_rates_a_visit_by_qr_in_his_name(  # type: ignore[no-untyped-def]
-    embedded_gateway, embedded_portal, login, new_page, issuer_login, workbench, screenshot
+    embedded_gateway, embedded_portal, login, new_page, issuer_login, workbench, screenshot, audit
 ) -> None:
-    problems: list[str] = []
     token = _open_visit(embedded_gateway, login, "5号窗口")
     page = new_page(**PHONE)
     page.goto(f"{embedded_portal}/rate/visit/{token}")
@@ -164,7 +136,7 @@ def test_a_signed_in_citizen_rates_a_visit_by_qr_in_his_name(  # type: ignore[no
     issuer_login(page, CITIZEN)
     page.wait_for_url(re.compile(f"/rate/visit/{token}$"))
     expect(page.locator("#h-identity")).to_contain_text("您已登录（张三），本次评价为实名评价")
-    audit(page, "rating page by QR, signed in", problems)
+    audit(page, "rating page by QR, signed in")
     page.get_by_label("不满意", exact=True).check()
     page.get_by_label("服务态度").select_option(label="不满意")
     page.get_by_label("评价内容（可选）").fill("等候时间长，无人引导")
@@ -187,14 +159,13 @@ def test_a_signed_in_citizen_rates_a_visit_by_qr_in_his_name(  # type: ignore[no
     expect(page.locator("h1")).to_have_text("未找到该评价码")
     expect(page.locator("main")).to_contain_text("12345")
     expect(page.get_by_role("link", name="提交投诉")).to_have_attribute("href", "/inquiries?kind=complaint")
-    audit(page, "unknown code", problems)
-    assert not problems, "\n\n".join(problems)
+    audit(page, "unknown code")
+    audit.done()
 
 
 def test_the_admins_see_the_clerk_among_the_staff_figures(  # type: ignore[no-untyped-def]
-    embedded_gateway, embedded_portal, login, workbench, screenshot
+    embedded_gateway, embedded_portal, login, workbench, screenshot, audit
 ) -> None:
-    problems: list[str] = []
     token = _open_visit(embedded_gateway, login, "7号窗口")
     body = {"level": 4, "indicators": {"attitude": 4}, "channel": 4}
     ok(embedded_gateway.post(f"{EVALUATION}/visits/{token}/ratings", json=body), 201)
@@ -205,7 +176,7 @@ def test_the_admins_see_the_clerk_among_the_staff_figures(  # type: ignore[no-un
     expect(table.get_by_role("rowheader", name="李受理")).to_be_visible()
     expect(dept_admin.locator("li.wb-rating").filter(has_text="窗口服务 · 满意").first).to_be_visible()
     screenshot(dept_admin, "staff-figures")
-    audit(dept_admin, "评价与差评整改 with the staff figures", problems)
+    audit(dept_admin, "评价与差评整改 with the staff figures")
 
     tenant_admin = workbench.open(embedded_portal, "jinjiang.admin", "/admin/evaluation")
     row = tenant_admin.locator("table.staff-figures-table tbody tr").filter(
@@ -213,5 +184,5 @@ def test_the_admins_see_the_clerk_among_the_staff_figures(  # type: ignore[no-un
     )
     expect(row).to_have_count(1)
     expect(row.locator("td").nth(3)).not_to_have_text("0")  # ratings of the clerk's visits
-    audit(tenant_admin, "好差评设置 with the staff figures", problems)
-    assert not problems, "\n\n".join(problems)
+    audit(tenant_admin, "好差评设置 with the staff figures")
+    audit.done()

@@ -107,7 +107,8 @@ SETTINGS = {
     "default_level": 4,
     "callback_workdays": 1,
     "rectify_workdays": 15,
-    "complaint_workdays": 5,  # not on the form: sent back as it is
+    "consultation_workdays": 5,
+    "complaint_workdays": 7,
 }
 INDICATORS = {
     "rateable": 4,
@@ -431,6 +432,14 @@ def test_the_tenant_admin_keeps_the_settings_with_refusals_next_to_the_fields(
     assert re.search(r'id="f-rate_at_acceptance"[^>]*checked', page.text)
     assert not re.search(r'id="f-rate_at_receipt"[^>]*checked', page.text)
     assert '<td id="indicator-active_rate">75%</td>' in page.text and "66.67%" in page.text
+    for name, label, value in (
+        ("consultation_workdays", "咨询答复时限（工作日）", "5"),
+        ("complaint_workdays", "投诉答复时限（工作日）", "7"),
+    ):
+        html = field_html(page.text, name)
+        assert f'<label for="f-{name}">{label} <span class="required"' in html
+        assert f'value="{value}"' in html and 'min="1" max="30"' in html and "1 至 30 个工作日" in html
+    assert 'min="1" max="5"' in field_html(page.text, "callback_workdays")
     form = {
         "csrf": CSRF,
         "rate_at_acceptance": "1",
@@ -438,37 +447,55 @@ def test_the_tenant_admin_keeps_the_settings_with_refusals_next_to_the_fields(
         "default_level": "4",
         "callback_workdays": "1",
         "rectify_workdays": "15",
+        "consultation_workdays": "5",
+        "complaint_workdays": "7",
     }
     page = admin.post("/admin/evaluation", data=form)
     assert page.status_code == 422 and not stand.sent()
     assert "请填写整数。" in field_html(page.text, "default_after_days")
 
+    # out of their ranges: told next to each, as typed, nothing sent
+    out = {"callback_workdays": "9", "consultation_workdays": "０", "complaint_workdays": "31"}
+    page = admin.post("/admin/evaluation", data={**form, "default_after_days": "12", **out})
+    assert page.status_code == 422 and not stand.sent()
+    for name, typed, message in (
+        ("callback_workdays", "9", "差评回访时限须为 1 至 5 个工作日。"),
+        ("consultation_workdays", "０", "咨询答复时限须为 1 至 30 个工作日。"),
+        ("complaint_workdays", "31", "投诉答复时限须为 1 至 30 个工作日。"),
+    ):
+        html = field_html(page.text, name)
+        assert message in html and f'value="{typed}"' in html and 'aria-invalid="true"' in html, name
+        assert f'<a href="#f-{name}">{message}</a>' in page.text
+    assert "请填写整数。" not in page.text
+
     stand.answers[f"PUT {EVAL}/settings"] = refusal(
-        422, "INVALID_ARGUMENT", "请求参数不正确", {"callback_workdays": "不能大于 5"}
+        422, "INVALID_ARGUMENT", "请求参数不正确", {"complaint_workdays": "不能大于 30"}
     )
     page = admin.post(
-        "/admin/evaluation", data={**form, "default_after_days": "１２", "callback_workdays": "9"}
+        "/admin/evaluation",
+        data={**form, "default_after_days": "１２", "callback_workdays": "2", "complaint_workdays": "３０"},
     )
     assert page.status_code == 422
-    callback = field_html(page.text, "callback_workdays")
-    assert "不能大于 5" in callback and 'value="9"' in callback and 'aria-invalid="true"' in callback
+    complaint = field_html(page.text, "complaint_workdays")
+    assert "不能大于 30" in complaint and 'value="３０"' in complaint and 'aria-invalid="true"' in complaint
     assert stand.sent()[-1][2] == {
         "rate_at_receipt": False,
         "rate_at_acceptance": True,
         "default_after_days": 12,
         "default_level": 4,
-        "callback_workdays": 9,
+        "callback_workdays": 2,
         "rectify_workdays": 15,
-        "complaint_workdays": 5,
+        "consultation_workdays": 5,
+        "complaint_workdays": 30,
     }
     stand.answers[f"PUT {EVAL}/settings"] = refusal(
-        422, "INVALID_ARGUMENT", "请求参数不正确", {"consultation_workdays": "缺少必填项"}
+        422, "INVALID_ARGUMENT", "请求参数不正确", {"tenant": "格式不正确"}
     )
     page = admin.post("/admin/evaluation", data={**form, "default_after_days": "12"})
     assert (
         page.status_code == 422 and "请求参数不正确" in page.text
     )  # a field the form lacks: told at the top
-    assert "#f-consultation_workdays" not in page.text
+    assert "#f-tenant" not in page.text
     stand.answers[f"PUT {EVAL}/settings"] = httpx.Response(200, json=SETTINGS)
     done = admin.post("/admin/evaluation", data={**form, "default_after_days": "12"})
     assert (done.status_code, done.headers["location"]) == (303, "/admin/evaluation")

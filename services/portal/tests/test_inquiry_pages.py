@@ -298,7 +298,9 @@ def test_the_ask_form_comes_prefilled_and_my_inquiries_show_status_deadline_and_
     assert not re.search(r'<option value="[^"]+" selected>', bad) and not re.search(
         r"id=\"f-kind[^\"]*\"[^>]*checked", bad
     )
-    assert signed_in(CLERK).get("/inquiries").status_code == 303  # the citizen's login is asked for
+    staff = signed_in(CLERK).get("/inquiries")  # a staff login is no citizen's: the form without an account
+    assert staff.status_code == 200 and 'id="f-mobile"' in staff.text and 'id="mine"' not in staff.text
+    assert 'id="f-mobile"' not in page  # signed in, no mobile asked for
 
 
 def test_a_question_is_posted_and_its_deadline_told(signed_in, stand: Stand) -> None:  # type: ignore[no-untyped-def]

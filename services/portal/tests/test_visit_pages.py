@@ -19,7 +19,7 @@ from fastapi.testclient import TestClient
 from ywtb.portal.app import create_app
 from ywtb.portal.config import PortalSettings
 from ywtb.portal.gateway import Gateway
-from ywtb.portal.routes.citizen_visits import HIDDEN_TOKENS
+from ywtb.portal.hidden_keys import HIDDEN_KEYS
 from ywtb.portal.session import COOKIE, LocalSessionStore
 
 CSRF = "csrf-token"
@@ -317,13 +317,13 @@ def test_a_lapsed_or_unknown_code_says_what_to_do(client, stand: Stand) -> None:
 def test_the_access_log_never_carries_a_visit_token() -> None:
     args = ("127.0.0.1:5", "GET", f"/rate/visit/{TOKEN}?tablet=1", "1.1", 200)
     record = logging.LogRecord("uvicorn.access", logging.INFO, "", 0, '%s - "%s %s HTTP/%s" %d', args, None)
-    assert HIDDEN_TOKENS.filter(record) and TOKEN not in record.getMessage()
+    assert HIDDEN_KEYS.filter(record) and TOKEN not in record.getMessage()
     assert "/rate/visit/***?tablet=1" in record.getMessage()
     login = ("127.0.0.1:5", "GET", f"/login?area=citizen&next=%2Frate%2Fvisit%2F{TOKEN}", "1.1", 302)
     record = logging.LogRecord("uvicorn.access", logging.INFO, "", 0, '%s - "%s %s HTTP/%s" %d', login, None)
-    assert HIDDEN_TOKENS.filter(record) and TOKEN not in record.getMessage()
+    assert HIDDEN_KEYS.filter(record) and TOKEN not in record.getMessage()
     create_app(PortalSettings(gateway_url="http://gateway.test"))
-    assert HIDDEN_TOKENS in logging.getLogger("uvicorn.access").filters  # installed with the portal's routes
+    assert HIDDEN_KEYS in logging.getLogger("uvicorn.access").filters  # installed with the portal's routes
 
 
 def test_the_clerk_records_a_visit_and_sees_its_qr_code_only_once(client, stand: Stand) -> None:  # type: ignore[no-untyped-def]
@@ -403,7 +403,11 @@ def test_the_admins_see_each_staff_members_figures(client, stand: Stand) -> None
             "</table>", page.index("staff-figures-table")
         )
     ]
-    assert '<caption class="visually-hidden">各工作人员近 30 日的好差评指标</caption>' in table
+    caption = '<caption class="visually-hidden" id="c-staff-figures">各工作人员近 30 日的好差评指标</caption>'
+    assert caption in table
+    # two landmarks, two names (axe landmark-unique): the section its heading's, the scrolled table its caption's
+    assert '<section class="panel staff-figures" aria-labelledby="h-staff-figures">' in page
+    assert 'role="region" aria-labelledby="c-staff-figures">' in page
     assert '<th scope="col">工作人员</th>' in table and '<th scope="col">好评率</th>' in table
     assert '<th scope="row">李受理</th>' in table and "<td>66.67%</td>" in table
     gone = table[table.index('<th scope="row">gone-1</th>') :]  # no longer on the staff list: the account

@@ -18,6 +18,7 @@ from ywtb.common.http_health import build_health_router
 from ywtb.portal.body_limit import BodyLimit
 from ywtb.portal.config import PortalSettings
 from ywtb.portal.gateway import Gateway, GatewayError
+from ywtb.portal.hidden_keys import hide_keys_in_logs
 from ywtb.portal.i18n import LANGS, translate
 from ywtb.portal.oidc import OidcClient
 from ywtb.portal.routes.admin import build_admin_router
@@ -61,6 +62,7 @@ def create_app(
     app.state.gateway = gateway or Gateway(settings.gateway_url, settings.gateway_timeout_s)
     app.state.oidc = oidc or OidcClient(settings.oidc_issuer, settings.oidc_internal_issuer)
     app.state.sessions = store or session_store(settings)
+    hide_keys_in_logs()  # the rating codes and 查询码 in the addresses logged
     app.add_middleware(BodyLimit, limit=settings.max_request_bytes)
     app.mount("/static", StaticFiles(directory=Path(__file__).parent / "static"), name="static")
 

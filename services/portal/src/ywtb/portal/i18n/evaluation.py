@@ -256,9 +256,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     # 好差评设置
     "admin.evaluation.title": ("好差评设置", "Rating settings"),
     "admin.evaluation.lead": (
-        "本地区办件在哪些环节可评价、何时给予默认评价，以及差评回访和整改的时限。修改只对此后的办件和差评生效。",
-        "Where this tenant's cases are rated, when the system rates them, and the callback and "
-        "rectification limits of bad reviews. Changes apply from now on.",
+        "本地区办件在哪些环节可评价、何时给予默认评价，差评回访和整改的时限，以及咨询、投诉的答复时限。"
+        "修改只对此后的办件、差评和咨询投诉生效。",
+        "Where this tenant's cases are rated, when the system rates them, the callback and rectification "
+        "limits of bad reviews and the reply limits of questions and complaints. Changes apply from now on.",
     ),
     "admin.evaluation.forbidden": (
         "好差评设置由本地区的租户管理员维护。",
@@ -282,7 +283,45 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "admin.evaluation.callback_workdays_hint": ("1 至 5 个工作日。", "1-5 working days."),
     "admin.evaluation.rectify_workdays": ("差评整改时限（工作日）", "Rectify within (working days)"),
     "admin.evaluation.rectify_workdays_hint": ("1 至 60 个工作日。", "1-60 working days."),
+    "admin.evaluation.consultation_workdays": (
+        "咨询答复时限（工作日）",
+        "Answer questions within (working days)",
+    ),
+    "admin.evaluation.consultation_workdays_hint": (
+        "办理部门自收到咨询起答复的时限；1 至 30 个工作日。",
+        "How long the department has to answer a question; 1-30 working days.",
+    ),
+    "admin.evaluation.complaint_workdays": (
+        "投诉答复时限（工作日）",
+        "Answer complaints within (working days)",
+    ),
+    "admin.evaluation.complaint_workdays_hint": (
+        "办理部门（升级后为政务服务管理部门）自收到投诉起答复的时限；1 至 30 个工作日。",
+        "How long the department (once escalated, the service authority) has to answer; 1-30 working days.",
+    ),
     "admin.evaluation.whole": ("请填写整数。", "Enter a whole number."),
+    # each number out of its range (the evaluation service's messages)
+    "admin.evaluation.range.default_after_days": ("默认评价时间须为 1 至 60 天。", "Between 1 and 60 days."),
+    "admin.evaluation.range.default_level": (
+        "默认评价须为基本满意（3）至非常满意（5）。",
+        "Between fairly satisfied (3) and very satisfied (5).",
+    ),
+    "admin.evaluation.range.callback_workdays": (
+        "差评回访时限须为 1 至 5 个工作日。",
+        "Between 1 and 5 working days.",
+    ),
+    "admin.evaluation.range.rectify_workdays": (
+        "差评整改时限须为 1 至 60 个工作日。",
+        "Between 1 and 60 working days.",
+    ),
+    "admin.evaluation.range.consultation_workdays": (
+        "咨询答复时限须为 1 至 30 个工作日。",
+        "Between 1 and 30 working days.",
+    ),
+    "admin.evaluation.range.complaint_workdays": (
+        "投诉答复时限须为 1 至 30 个工作日。",
+        "Between 1 and 30 working days.",
+    ),
     "admin.evaluation.submit": ("保存设置", "Save settings"),
     "admin.evaluation.saved": ("已保存好差评设置。", "Rating settings saved."),
     "admin.evaluation.indicators": ("近 30 日指标", "The last 30 days"),

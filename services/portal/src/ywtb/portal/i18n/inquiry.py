@@ -94,6 +94,83 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Sent. {dept} will answer by {due}; the answer will show on this page.",
     ),
     "inquiry.asked_dept": ("办理部门", "The department"),
+    # without an account: a mobile verified by a texted code
+    "inquiry.anon.title": ("咨询投诉", "Questions and complaints"),
+    "inquiry.anon.lead": (
+        "无需登录：填写手机号码并获取短信验证码，即可咨询事项或投诉部门。办理部门在规定的工作日内答复，答复后短信通知您。",
+        "No account needed: give your mobile number and the code we text to it to ask about a service or "
+        "complain about a department. The department answers within the set working days and texts you.",
+    ),
+    "inquiry.anon.login_lead": (
+        "投诉您的办件、查看您的全部咨询投诉，请登录。",
+        "To complain about one of your cases or see all your questions, sign in.",
+    ),
+    "inquiry.anon.login": ("登录后提交", "Sign in to ask"),
+    "inquiry.anon.ref_link": ("已有查询码？查看答复", "Have a reference? See the answer"),
+    "inquiry.mobile.legend": ("手机验证", "Your mobile"),
+    "inquiry.mobile.hint": (
+        "手机号码仅用于发送验证码和答复通知，不会公开。",
+        "Only used to text you the code and the answer; never published.",
+    ),
+    "inquiry.mobile.mobile": ("手机号码", "Mobile number"),
+    "inquiry.mobile.send": ("获取验证码", "Text me a code"),
+    "inquiry.mobile.code": ("短信验证码", "Code from the text"),
+    "inquiry.mobile.code_hint": (
+        "短信中的 6 位数字；请先点击“获取验证码”。",
+        "The six digits of the text; use “Text me a code” first.",
+    ),
+    "inquiry.mobile.sent": (
+        "验证码已发送到 {to}，请填写短信中的 6 位验证码后提交。",
+        "A code was texted to {to}: enter its six digits, then send.",
+    ),
+    "inquiry.mobile.again": ("如未收到，可于 {time} 后重新获取。", "Not received? Ask again after {time}."),
+    "inquiry.mobile.mobile_bad": (
+        "请填写 11 位中国大陆手机号码。",
+        "Enter an 11-digit mainland China mobile number.",
+    ),
+    "inquiry.mobile.code_bad": (
+        "请填写短信中的 6 位验证码；还没有验证码的，请先点击“获取验证码”。",
+        "Enter the six digits of the text; no code yet? Use “Text me a code” first.",
+    ),
+    "inquiry.mobile.case_login": (
+        "投诉办件请登录办件申请人的账号；未登录时可咨询事项或投诉部门。",
+        "To complain about a case, sign in as its applicant; without signing in you may ask about a "
+        "service or complain about a department.",
+    ),
+    # asked without an account: the 查询码, shown once
+    "inquiry.asked_anon.consultation": ("已提交咨询", "Question sent"),
+    "inquiry.asked_anon.complaint": ("已提交投诉", "Complaint sent"),
+    "inquiry.asked_anon.ref": ("您的查询码", "Your reference"),
+    "inquiry.asked_anon.keep": (
+        "请记下或截图保存查询码，凭查询码查看进度和答复。查询码只在本页显示这一次。",
+        "Write the reference down or take a screenshot: it opens the progress and the answer. It is shown "
+        "only this once.",
+    ),
+    "inquiry.asked_anon.due": (
+        "{dept}将于 {due} 前答复；答复后将以短信通知 {mobile}，短信中也附有查询码。",
+        "{dept} will answer by {due}; {mobile} will then get a text with the reference.",
+    ),
+    "inquiry.asked_anon.open": ("查看进度和答复", "See the progress and the answer"),
+    # the 查询码 pages
+    "inquiry.ref.title": ("凭查询码查看答复", "See an answer by its reference"),
+    "inquiry.ref.lead": (
+        "未登录提交的咨询投诉，凭提交时页面显示的查询码（答复短信中也有）查看进度和答复。",
+        "A question asked without signing in: its reference, shown when it was sent and in the text of the "
+        "answer, opens its progress and answer.",
+    ),
+    "inquiry.ref.ref": ("查询码", "Reference"),
+    "inquiry.ref.hint": ("区分大小写，可直接粘贴。", "Case-sensitive; you may paste it."),
+    "inquiry.ref.submit": ("查询", "Look up"),
+    "inquiry.ref.bad": (
+        "请填写完整的查询码（至少 8 位字母、数字）。",
+        "Enter the whole reference (at least 8 letters and digits).",
+    ),
+    "inquiry.ref.unknown": (
+        "未找到该查询码对应的咨询投诉，请核对短信中的查询码。",
+        "No question has this reference; check it against the text.",
+    ),
+    "inquiry.ref.found": ("咨询投诉进度和答复", "Progress and answer"),
+    "inquiry.ref.another": ("查询其他查询码", "Look up another reference"),
     # escalation
     "inquiry.escalate": ("升级投诉", "Escalate"),
     "inquiry.escalate_reason": ("升级原因", "Why"),

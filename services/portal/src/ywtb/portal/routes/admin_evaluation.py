@@ -1,10 +1,11 @@
 """好差评设置 of the admin's tenant (its tenant admins): the stages rated, the default rating, the callback and
-rectification limits of bad reviews; the tenant's indicators of the last 30 days beside them, and each staff
-member's."""
+rectification limits of bad reviews, the reply limits of consultations and complaints (咨询投诉); the tenant's
+indicators of the last 30 days beside them, and each staff member's."""
 
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Callable
 from typing import Any
 
 from fastapi import APIRouter
@@ -20,8 +21,18 @@ from ywtb.portal.web import CurrentPage, Page
 SETTINGS = "/api/v1/evaluation/settings"
 INDICATORS = "/api/v1/evaluation/indicators"
 FLAGS = ("rate_at_receipt", "rate_at_acceptance")
-NUMBERS = ("default_after_days", "default_level", "callback_workdays", "rectify_workdays")
+# each number of the form and its range (the evaluation service's, told here next to the input)
+RANGES = {
+    "default_after_days": (1, 60),
+    "default_level": (3, 5),
+    "callback_workdays": (1, 5),
+    "rectify_workdays": (1, 60),
+    "consultation_workdays": (1, 30),
+    "complaint_workdays": (1, 30),
+}
+NUMBERS = tuple(RANGES)
 DEFAULT_LEVELS = (5, 4, 3)
+Translate = Callable[..., str]
 # the indicators shown, in order, and whether each is a percentage
 FIGURES = (
     ("rateable", False),
@@ -53,17 +64,19 @@ def typed_values(form: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def settings_body(values: dict[str, Any], message: str) -> tuple[dict[str, Any], dict[str, str]]:
-    """(UpdateSettings body, messages by input): each number a whole number (full-width digits taken); the
-    ranges are the gateway's to check."""
+def settings_body(values: dict[str, Any], t: Translate) -> tuple[dict[str, Any], dict[str, str]]:
+    """(UpdateSettings body, messages by input): each number a whole number (full-width digits taken) in its
+    range."""
     body: dict[str, Any] = {flag: values[flag] for flag in FLAGS}
     errors = {}
-    for number in NUMBERS:
+    for number, (low, high) in RANGES.items():
         text = unicodedata.normalize("NFKC", values[number])
-        if text.isdigit() and len(text) <= 6:
-            body[number] = int(text)
+        if not (text.isdigit() and len(text) <= 6):
+            errors[number] = t("admin.evaluation.whole")
+        elif not low <= int(text) <= high:
+            errors[number] = t(f"admin.evaluation.range.{number}")
         else:
-            errors[number] = message
+            body[number] = int(text)
     return body, errors
 
 
@@ -98,6 +111,7 @@ def settings_page(
         figures=FIGURES,
         staff_rows=staff_figures(page, user),
         staff_columns=COLUMNS,
+        ranges=RANGES,
         default_levels=[(str(level), page.t(f"evaluation.level.{level}")) for level in DEFAULT_LEVELS],
         **common(page, user),
     )
@@ -118,7 +132,7 @@ def build_admin_evaluation_router() -> APIRouter:
     async def save(page: CurrentPage) -> Response:
         user = page.require("staff", EVALUATION_SETTINGS_ROLES, "admin.evaluation.forbidden")
         values = typed_values(await page.form())
-        body, errors = settings_body(values, page.t("admin.evaluation.whole"))
+        body, errors = settings_body(values, page.t)
         status = 422
         if not errors:
             try:  # the settings are replaced whole: those the form does not show are sent as they are

@@ -1,6 +1,8 @@
 """咨询投诉 of the citizen: 我的咨询投诉 (each with its status, reply deadline, answer) and the form asking about
 an item (opened from its guide's 咨询) or complaining about a case (from the case page's 投诉) or a department;
-a complaint escalated to the tenant's 政务服务管理; the public page of the published answers (公开答复)."""
+a complaint escalated to the tenant's 政务服务管理; the public page of the published answers (公开答复). Without
+an account the form asks for a mobile and the code texted to it (获取验证码 posts the form, shown again with what
+was typed), and the answer to the question shows its 查询码 once (inquiry_refs: the page it opens)."""
 
 from __future__ import annotations
 
@@ -10,23 +12,33 @@ from fastapi import APIRouter
 from fastapi.responses import Response
 from starlette.concurrency import run_in_threadpool
 
+from ywtb.common.pii import mask_phone
+from ywtb.portal.deadline import parse_instant
 from ywtb.portal.gateway import GatewayError
 from ywtb.portal.routes.citizen_catalogue import catalogue, guide_version
 from ywtb.portal.routes.citizen_common import PAGE_SIZE, context
 from ywtb.portal.routes.inquiry_forms import (
     ID,
+    REF,
     ask_body,
     ask_input,
     ask_values,
+    digits,
     escalation_values,
+    mobile_ask_body,
+    mobile_error,
+    mobile_values,
     parse_about,
     prefilled,
 )
+from ywtb.portal.routes.inquiry_refs import build_refs_router
 from ywtb.portal.routes.knowledge_base import MAX_QUERY, find_replies
-from ywtb.portal.routes.shared import local_time, path_id, refusal_errors
+from ywtb.portal.routes.shared import CHINA_TIME, local_time, path_id, refusal_errors
 from ywtb.portal.web import CurrentPage, Page
 
 INQUIRIES = "/api/v1/evaluation/inquiries"
+BY_MOBILE = f"{INQUIRIES}/by-mobile"
+MOBILE_CODES = "/api/v1/evaluation/mobile-codes"
 ACTIONS = r"/inquiries(?:/([^/]+)/escalation)?"
 
 
@@ -38,9 +50,9 @@ def _optional(read: Any, *args: Any, **params: Any) -> Any:
         return None
 
 
-def about_choices(page: Page, chosen: str) -> dict[str, Any]:
-    """What the ask form can be about: the item chosen (from its guide), the caller's cases, the departments
-    of the catalogue (for complaints); (value, text) each."""
+def about_choices(page: Page, chosen: str, signed_in: bool = True) -> dict[str, Any]:
+    """What the ask form can be about: the item chosen (from its guide), the caller's cases (signed in), the
+    departments of the catalogue (for complaints); (value, text) each."""
     item = None
     picked = parse_about(chosen) or {}
     if picked.get("item_id"):
@@ -48,7 +60,10 @@ def about_choices(page: Page, chosen: str) -> dict[str, Any]:
         if version:
             name, dept = version["guide"].get("name", ""), version.get("dept_name", "")
             item = (chosen, page.t("inquiry.form.item_option", item=name, dept=dept))
-    cases = _optional(page.get, "citizen", "/api/v1/cases/mine", page_size=PAGE_SIZE) or []
+    if not signed_in:
+        picked.pop("case_no", None)  # a case is its applicant's to complain about, signed in
+    cases = _optional(page.get, "citizen", "/api/v1/cases/mine", page_size=PAGE_SIZE) if signed_in else None
+    cases = cases or []
     case_choices = [
         (
             f"case:{c['case_no']}",
@@ -83,6 +98,69 @@ def inquiries_page(page: Page, status_code: int = 200, **extra: Any) -> Response
     )
 
 
+def anonymous_page(page: Page, status_code: int = 200, **extra: Any) -> Response:
+    """The ask form without an account (a mobile and its texted code); `extra`: `values`, `errors`, the
+    code just sent (`code_sent`)."""
+    values = {**prefilled("", "", ""), "mobile": "", "mobile_code": "", **(extra.pop("values", None) or {})}
+    about = about_choices(page, values["about"], signed_in=False)
+    return page.render(
+        "citizen/inquiries.html",
+        status_code,
+        **context(page, anonymous=True, inquiries=None, values=values, about=about, **extra),
+    )
+
+
+def sms_tenant(page: Page, about: dict[str, str] | None) -> str:
+    """The tenant whose name the code is texted in: the department's, the item's ("" for the platform's)."""
+    about = about or {}
+    if about.get("tenant") or not about.get("item_id"):
+        return about.get("tenant", "")
+    version = _optional(guide_version, page, about["item_id"]) or {}
+    return str(version.get("tenant", ""))
+
+
+def send_code(page: Page, values: dict[str, str]) -> Response:
+    """Text a code to the typed mobile; the form again with what was typed, saying so (or why not)."""
+    if bad := mobile_error(values["mobile"], page.t):
+        return anonymous_page(page, 422, values=values, errors={"mobile": bad})
+    mobile = digits(values["mobile"])
+    body = {"mobile": mobile, "tenant": sms_tenant(page, parse_about(values["about"]))}
+    try:
+        sent = page.api(None, "POST", MOBILE_CODES, json=body)
+    except GatewayError as error:  # too soon, ten today: next to the number; no SMS gateway: above the form
+        message = error.field_errors().get("mobile") or page.message(error)
+        errors = {"_form" if error.status >= 500 else "mobile": message}
+        return anonymous_page(page, error.status, values=values, errors=errors)
+    again = (sent or {}).get("resend_after")
+    code_sent = {
+        "to": mask_phone(mobile),
+        "again": parse_instant(again).astimezone(CHINA_TIME).strftime("%H:%M:%S") if again else "",
+    }
+    return anonymous_page(page, values={**values, "mobile_code": ""}, code_sent=code_sent)
+
+
+def ask_by_mobile(page: Page, values: dict[str, str]) -> Response:
+    """Ask with the mobile and its code; the page showing the 查询码, once (it is the only key)."""
+    body, errors = mobile_ask_body(values, page.t)
+    if errors:
+        return anonymous_page(page, 422, values=values, errors=errors)
+    try:
+        asked = page.api(None, "POST", BY_MOBILE, json=body)
+    except GatewayError as error:  # a wrong code, refused texts, the service down: nothing typed lost
+        errors = refusal_errors(page, error, ask_input)
+        return anonymous_page(page, error.status, values=values, errors=errors)
+    ref = str(asked.get("ref", ""))
+    return page.render(
+        "citizen/inquiry_asked.html",
+        **context(
+            page,
+            inquiry=asked.get("inquiry") or {},
+            ref=ref if REF.match(ref) else "",
+            mobile=mask_phone(body["mobile"]),
+        ),
+    )
+
+
 def replies_page(page: Page, query: str) -> Response:
     """公开答复: the published questions and answers with the words of `query` (anyone may read them)."""
     query = query.strip()
@@ -95,12 +173,15 @@ def replies_page(page: Page, query: str) -> Response:
 
 
 def build_inquiries_router() -> APIRouter:
-    """/inquiries (我的咨询投诉), POST /inquiries and /inquiries/{id}/escalation, /replies (公开答复)."""
+    """/inquiries (我的咨询投诉; without an account the ask form with a mobile), POST /inquiries (asking, or
+    without an account also 获取验证码) and /inquiries/{id}/escalation, /replies (公开答复), the 查询码 pages."""
     router = APIRouter()
+    router.include_router(build_refs_router())
 
     @router.get("/inquiries")
     def mine(page: CurrentPage, kind: str = "", item_id: str = "", case_no: str = "") -> Response:
-        page.require("citizen")
+        if page.user("citizen") is None:
+            return anonymous_page(page, values=prefilled(kind, item_id, case_no))
         draft = page.take_draft("citizen", ACTIONS)
         if draft is None:
             return inquiries_page(page, values=prefilled(kind, item_id, case_no))
@@ -113,8 +194,11 @@ def build_inquiries_router() -> APIRouter:
 
     @router.post("/inquiries")
     async def ask(page: CurrentPage) -> Response:
-        page.require("citizen")
-        values = ask_values(await page.form())
+        form = await page.form()
+        if page.user("citizen") is None:  # 获取验证码 posts the form too, to show it again as typed
+            answer = send_code if form.get("send_code") == "yes" else ask_by_mobile
+            return await run_in_threadpool(answer, page, mobile_values(form))
+        values = ask_values(form)
         body, errors = ask_body(values, page.t)
         if errors:
             return await run_in_threadpool(inquiries_page, page, 422, values=values, errors=errors)

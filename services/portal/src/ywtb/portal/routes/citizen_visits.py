@@ -4,7 +4,6 @@ the one 追评 of a rated visit, and what to do when the code is unknown or has 
 
 from __future__ import annotations
 
-import logging
 import re
 from datetime import datetime
 from typing import Any, Literal
@@ -23,29 +22,12 @@ from ywtb.portal.routes.visit_forms import rating_body, rating_input, rating_val
 from ywtb.portal.web import Area, CurrentPage, Page
 
 VISITS = "/api/v1/evaluation/visits"
-TOKEN = re.compile(r"^[A-Za-z0-9_-]{16,64}$")  # the code's token (the gateway takes at most 64 of these)
+# the code's token (the gateway takes at most 64 of these); never logged (ywtb.portal.hidden_keys)
+TOKEN = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
 TABLET_HOME, DONE = "/rate/tablet", "/rate/done"
 # form: the first rating; follow: the 追评 of a rated visit; followed: nothing left; lapsed, unknown: no form
 State = Literal["form", "follow", "followed", "lapsed", "unknown"]
 STATUS = {"lapsed": 410, "unknown": 404}
-# a visit's token in a logged path: its own page, or a login or language switch coming back to it (next=)
-LOGGED_TOKEN = re.compile(r"((?:/|%2F)rate(?:/|%2F)visit(?:/|%2F))[A-Za-z0-9_-]+", re.IGNORECASE)
-
-
-class HiddenVisitTokens(logging.Filter):
-    """Access-log lines without the token of a visit's rating page: it is the only key to rate the visit."""
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        if isinstance(record.args, tuple):
-            record.args = tuple(
-                LOGGED_TOKEN.sub(r"\1***", arg) if isinstance(arg, str) else arg for arg in record.args
-            )
-        elif isinstance(record.msg, str):
-            record.msg = LOGGED_TOKEN.sub(r"\1***", record.msg)
-        return True
-
-
-HIDDEN_TOKENS = HiddenVisitTokens()
 
 
 def lapsed(visit: dict[str, Any], now: datetime) -> bool:
@@ -129,7 +111,6 @@ def _done_message(page: Page, rating: dict[str, Any], real_name: bool) -> str:
 def build_visits_router() -> APIRouter:
     """GET and POST /rate/visit/{token}, /rate/done and the tablet's waiting screen /rate/tablet."""
     router = APIRouter()
-    logging.getLogger("uvicorn.access").addFilter(HIDDEN_TOKENS)  # once: a logger keeps a filter once
 
     @router.get("/rate/visit/{token}")
     def rating(page: CurrentPage, token: str, tablet: str = "") -> Response:

@@ -1,10 +1,11 @@
-"""咨询投诉 forms: the citizen's question (咨询) or complaint (投诉) with what it is about, a complaint's
-escalation, the department's answer — their input names, what was typed, the request bodies and the gateway's
-field names on the inputs."""
+"""咨询投诉 forms: the citizen's question (咨询) or complaint (投诉) with what it is about — signed in, or without an
+account with a mobile verified by a texted code — a complaint's escalation, the department's answer: their
+input names, what was typed, the request bodies and the gateway's field names on the inputs."""
 
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Callable
 from typing import Any
 
@@ -16,7 +17,11 @@ KINDS = (CONSULTATION, COMPLAINT)
 ASKED, ANSWERED, ESCALATED = "INQUIRY_STATUS_ASKED", "INQUIRY_STATUS_ANSWERED", "INQUIRY_STATUS_ESCALATED"
 ID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")  # an inquiry id, as the gateway takes it
 TENANT = re.compile(r"^\d{6}$")
+MOBILE = re.compile(r"^1[3-9]\d{9}$")  # a mainland mobile number, as the gateway takes it
+MOBILE_CODE = re.compile(r"^\d{6}$")
+REF = re.compile(r"^[A-Za-z0-9_-]{8,64}$")  # a 查询码 (the service's are 16 of these)
 ASK_INPUTS = ("kind", "about", "title", "question", "consent")
+MOBILE_INPUTS = ("mobile", "mobile_code")
 # the gateway's fields of AskQuestion → the ask form's inputs (what it is about: one select)
 ASK_FIELDS = {
     "kind": "kind",
@@ -27,6 +32,8 @@ ASK_FIELDS = {
     "case_no": "about",
     "dept": "about",
     "tenant": "about",
+    "mobile": "mobile",
+    "mobile_code": "mobile_code",
 }
 Translate = Callable[..., str]
 
@@ -97,6 +104,35 @@ def ask_body(values: dict[str, str], t: Translate) -> tuple[dict[str, Any], dict
         **(about or {}),
     }
     return body, errors
+
+
+def mobile_values(form: dict[str, Any]) -> dict[str, str]:
+    """What was typed into the ask form without an account: the question, the mobile and its code."""
+    return {**ask_values(form), **{name: _text(form.get(name)) for name in MOBILE_INPUTS}}
+
+
+def digits(typed: str) -> str:
+    """A number as typed, full-width digits as half-width, without spaces and hyphens."""
+    return re.sub(r"[\s-]", "", unicodedata.normalize("NFKC", typed))
+
+
+def mobile_error(typed: str, t: Translate) -> str:
+    """Why the typed mobile number cannot be texted ("" when it can)."""
+    return "" if MOBILE.match(digits(typed)) else t("inquiry.mobile.mobile_bad")
+
+
+def mobile_ask_body(values: dict[str, str], t: Translate) -> tuple[dict[str, Any], dict[str, str]]:
+    """(the by-mobile AskQuestion body, messages by input): a case needs its applicant's login; the mobile and
+    its code checked here, the texts by the gateway."""
+    body, errors = ask_body(values, t)
+    if "case_no" in body:
+        errors["about"] = t("inquiry.mobile.case_login")
+        del body["case_no"]
+    if bad := mobile_error(values["mobile"], t):
+        errors["mobile"] = bad
+    if not MOBILE_CODE.match(digits(values["mobile_code"])):
+        errors["mobile_code"] = t("inquiry.mobile.code_bad")
+    return {**body, "mobile": digits(values["mobile"]), "mobile_code": digits(values["mobile_code"])}, errors
 
 
 def ask_input(name: str) -> str:
