@@ -313,15 +313,22 @@ def platform_secret():  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture
-def sms_simulator(platform_secret):  # type: ignore[no-untyped-def]
-    """`url, key = sms_simulator(gateway_client)`: that platform's SMS gateway simulator (smssim) and its key, for
-    ywtb.common.testing.sms (`last_message(url, key, mobile, after=...)`: the text the citizen "receives")."""
+def outside_system(platform_secret):  # type: ignore[no-untyped-def]
+    """`url, key = outside_system(gateway_client, "haocpsim", "province-key.key")`: that platform's simulator of
+    an outside system and the key it shares with the platform."""
 
-    def simulator(client: httpx.Client) -> tuple[str, str]:
+    def simulator(client: httpx.Client, name: str, key_file: str) -> tuple[str, str]:
         shift = (client.base_url.port or 0) - registry()["gateway"].ports.serving()
-        return f"http://{registry()['smssim'].target(offset=shift)}", platform_secret(client, "sms-key.key")
+        return f"http://{registry()[name].target(offset=shift)}", platform_secret(client, key_file)
 
     return simulator
+
+
+@pytest.fixture
+def sms_simulator(outside_system):  # type: ignore[no-untyped-def]
+    """`url, key = sms_simulator(gateway_client)`: that platform's SMS gateway simulator (smssim) and its key, for
+    ywtb.common.testing.sms (`last_message(url, key, mobile, after=...)`: the text the citizen "receives")."""
+    return lambda client: outside_system(client, "smssim", "sms-key.key")
 
 
 @pytest.fixture

@@ -12,16 +12,19 @@ import os
 import re
 import time
 import uuid
+from datetime import UTC, datetime
 
 import httpx
 import pytest
 
+from ywtb.common.calendar import local_date
 from ywtb.common.events.envelope import Event
 from ywtb.common.events.kafka import KafkaBus
 from ywtb.common.testing.bus import quiet
 from ywtb.common.testing.case_flow import completed_case, ok, rated_case, rated_visit
 from ywtb.common.testing.demo import CITIZEN
 from ywtb.common.testing.sms import last_message
+from ywtb.evaluation.province import HttpProvincialRatingsPlatform
 
 RATING_TOPIC = "ywtb.evaluation.rating.v1"
 
@@ -242,8 +245,11 @@ def check_who_sees_the_rater(gateway: httpx.Client, login, case_no: str) -> None
     assert case_no not in [r["case_no"] for r in ok(gateway.get("/api/v1/evaluation/ratings", headers=other))]
 
 
-def test_a_window_visit_is_rated_once_by_its_code_then_followed_up(embedded_gateway, login) -> None:  # type: ignore[no-untyped-def]
-    """一次一评: anonymous on the tablet, one follow-up, the staff member's figures; the code shows no visitor."""
+def test_a_window_visit_is_rated_once_by_its_code_then_followed_up(
+    embedded_gateway, login, outside_system
+) -> None:  # type: ignore[no-untyped-def]
+    """一次一评: anonymous on the tablet, one follow-up, the staff member's figures; the code shows no visitor;
+    both ratings reach the provincial 好差评 platform (its simulator)."""
     gateway = embedded_gateway
     opened, rating = rated_visit(gateway, login, 5)
     token, visit = opened["token"], opened["visit"]
@@ -276,6 +282,12 @@ def test_a_window_visit_is_rated_once_by_its_code_then_followed_up(embedded_gate
     assert clerk["indicators"]["ratings"] >= 1
     citizen = login(gateway, CITIZEN)
     assert gateway.post("/api/v1/evaluation/visits", headers=citizen, json={"window": "1"}).status_code == 403
+    url, key = outside_system(gateway, "haocpsim", "province-key.key")
+    deadline = time.monotonic() + 60
+    with HttpProvincialRatingsPlatform(url, key) as province:
+        while (rating["id"], 1) not in province.received("510104", local_date(datetime.now(UTC))):
+            assert time.monotonic() < deadline, "the rating did not reach the province within 60 s"
+            time.sleep(1)
 
 
 def test_without_an_account_a_verified_mobile_asks_and_is_texted_the_answer(

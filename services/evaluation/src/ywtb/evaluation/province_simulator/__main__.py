@@ -2,12 +2,7 @@
 
 from __future__ import annotations
 
-import logging
-
-import uvicorn
-
-from ywtb.common.logs import configure_logging
-from ywtb.common.settings import load_settings_or_exit
+from ywtb.common.simulator_kit import serve
 from ywtb.evaluation.province_simulator.app import create_app
 from ywtb.evaluation.province_simulator.config import SimulatorSettings
 
@@ -16,21 +11,7 @@ SERVICE_NAME = "ywtb-haocp-simulator"
 
 def main() -> None:
     """Serve until interrupted; exit 2 on a bad configuration."""
-    settings = load_settings_or_exit(SimulatorSettings)
-    configure_logging(SERVICE_NAME, settings.log_level)
-    logging.getLogger("ywtb.evaluation.province_simulator").warning(
-        "provincial 好差评 platform SIMULATOR (tests and demos only) on %s:%d, data in %s",
-        settings.http_host,
-        settings.http_port,
-        settings.data_dir,
-    )
-    uvicorn.run(
-        create_app(settings),
-        host=settings.http_host,
-        port=settings.http_port,
-        log_config=None,
-        server_header=False,
-    )
+    serve(SimulatorSettings, create_app, SERVICE_NAME, "provincial 好差评 platform")
 
 
 if __name__ == "__main__":

@@ -2,38 +2,21 @@
 
 from __future__ import annotations
 
-import logging
-
-import uvicorn
-
-from ywtb.common.logs import configure_logging
-from ywtb.common.settings import load_settings_or_exit
+from ywtb.common.simulator_kit import serve
 from ywtb.payment.nontax_simulator.app import create_app
 from ywtb.payment.nontax_simulator.config import SimulatorSettings
 
 SERVICE_NAME = "ywtb-nontax-simulator"
 
 
+def _details(settings: SimulatorSettings) -> str:
+    callbacks = f"callbacks to {settings.callback_to() or 'nowhere'} ({settings.callback_mode})"
+    return f", {callbacks}, refunds {settings.refund_mode}"
+
+
 def main() -> None:
     """Serve until interrupted; exit 2 on a bad configuration."""
-    settings = load_settings_or_exit(SimulatorSettings)
-    configure_logging(SERVICE_NAME, settings.log_level)
-    logging.getLogger("ywtb.payment.nontax_simulator").warning(
-        "non-tax platform SIMULATOR (tests and demos only) on %s:%d, data in %s, callbacks to %s (%s), refunds %s",
-        settings.http_host,
-        settings.http_port,
-        settings.data_dir,
-        settings.callback_to() or "nowhere",
-        settings.callback_mode,
-        settings.refund_mode,
-    )
-    uvicorn.run(
-        create_app(settings),
-        host=settings.http_host,
-        port=settings.http_port,
-        log_config=None,
-        server_header=False,
-    )
+    serve(SimulatorSettings, create_app, SERVICE_NAME, "non-tax platform", _details)
 
 
 if __name__ == "__main__":

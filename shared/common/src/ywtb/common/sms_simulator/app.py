@@ -2,16 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from fastapi import FastAPI
 
-from fastapi import FastAPI, Request
-from fastapi.responses import JSONResponse
-
-from ywtb.common.http_health import build_health_router
-from ywtb.common.signed_http.asgi import SignedExchange
-from ywtb.common.signed_http.nonces import MemoryNonceStore
-from ywtb.common.signed_http.refusals import Refusal
+from ywtb.common.simulator_kit import simulator_app
 from ywtb.common.sms.wire import SMS_SIGNING
 from ywtb.common.sms_simulator.api import build_api
 from ywtb.common.sms_simulator.config import SimulatorSettings
@@ -22,23 +15,10 @@ from ywtb.common.sms_simulator.simulator import build
 def create_app(settings: SimulatorSettings) -> FastAPI:
     """The application on its SQLite file."""
     sim = build(settings)
-
-    @asynccontextmanager
-    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
-        try:
-            yield
-        finally:
-            sim.db.dispose()
-
-    app = FastAPI(title="短信平台（模拟器）", lifespan=lifespan, docs_url=None, redoc_url=None)
-    app.include_router(build_health_router())
-    app.include_router(build_api(sim))
-    app.include_router(build_page(sim))
-
-    @app.exception_handler(Refusal)
-    async def refused(_: Request, refusal: Refusal) -> JSONResponse:
-        return JSONResponse(refusal.to_dict(), status_code=refusal.status)
-
-    key = settings.sms_key.get_secret_value()
-    app.add_middleware(SignedExchange, key=key, nonces=MemoryNonceStore(), signing=SMS_SIGNING)
-    return app
+    return simulator_app(
+        "短信平台（模拟器）",
+        key=settings.sms_key.get_secret_value(),
+        signing=SMS_SIGNING,
+        routers=[build_api(sim), build_page(sim)],
+        on_stop=[sim.db.dispose],
+    )
