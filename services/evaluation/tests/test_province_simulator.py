@@ -3,7 +3,6 @@ and the isolation of the adapter from the simulator and from web frameworks."""
 
 from __future__ import annotations
 
-import ast
 import uuid
 from collections.abc import Iterator
 from dataclasses import replace
@@ -15,6 +14,7 @@ import pytest
 
 from ywtb.common.signed_http.bodies import dumps
 from ywtb.common.testing.conformance import free_port
+from ywtb.common.testing.imports import SIMULATOR_SIDE, WEB_FRAMEWORKS, assert_not_imported
 from ywtb.common.testing.simulators import SimulatorProcess
 from ywtb.evaluation.province import (
     HttpProvincialRatingsPlatform,
@@ -35,14 +35,11 @@ PACKAGE = Path(__file__).resolve().parents[1] / "src" / "ywtb" / "evaluation"
 @pytest.fixture(scope="module")
 def sim(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SimulatorProcess]:
     data_dir = tmp_path_factory.mktemp("haocp-sim")
-    process = SimulatorProcess(
-        "ywtb.evaluation.province_simulator", "YWTB_HAOCPSIM_", data_dir, {"PROVINCE_KEY": KEY}
-    )
-    process.start()
-    try:
+    settings = {"PROVINCE_KEY": KEY}
+    with SimulatorProcess(
+        "ywtb.evaluation.province_simulator", "YWTB_HAOCPSIM_", data_dir, settings
+    ) as process:
         yield process
-    finally:
-        process.stop()
 
 
 @pytest.fixture(scope="module")
@@ -214,24 +211,7 @@ def test_a_restart_keeps_what_was_received(
     assert platform.exchange("GET", "/v1/faults")["drop_next"] == 0  # switches reset
 
 
-def _imports(path: Path) -> set[str]:
-    found: set[str] = set()
-    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-        if isinstance(node, ast.Import):
-            found.update(alias.name for alias in node.names)
-        elif isinstance(node, ast.ImportFrom) and node.module:
-            found.add(node.module)
-    return found
-
-
 def test_the_service_never_imports_the_simulator_nor_the_adapter_a_web_framework() -> None:
     service_files = [p for p in PACKAGE.rglob("*.py") if "province_simulator" not in p.parts]
-    assert len(service_files) > 10
-    for path in service_files:
-        assert not any(name.startswith("ywtb.evaluation.province_simulator") for name in _imports(path)), path
-    adapter = list((PACKAGE / "province").rglob("*.py"))
-    assert adapter
-    for path in adapter:
-        names = _imports(path)
-        assert not any(name.split(".")[0] in {"fastapi", "starlette", "uvicorn"} for name in names), path
-        assert "ywtb.common.signed_http.asgi" not in names, path
+    assert assert_not_imported(service_files, {"ywtb.evaluation.province_simulator"}) > 10
+    assert_not_imported((PACKAGE / "province").rglob("*.py"), WEB_FRAMEWORKS | SIMULATOR_SIDE)

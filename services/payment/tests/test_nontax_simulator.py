@@ -102,12 +102,8 @@ def receiver() -> Iterator[Receiver]:
 
 @pytest.fixture(scope="module")
 def sim(tmp_path_factory: pytest.TempPathFactory, receiver: Receiver) -> Iterator[SimulatorProcess]:
-    process = simulator_process(tmp_path_factory.mktemp("nontax-sim"), receiver.url)
-    process.start()
-    try:
+    with simulator_process(tmp_path_factory.mktemp("nontax-sim"), receiver.url) as process:
         yield process
-    finally:
-        process.stop()
 
 
 @pytest.fixture(scope="module")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import ast
 import hashlib
 import hmac
 import time
@@ -12,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from ywtb.common.signed_http.nonces import MemoryNonceStore
+from ywtb.common.testing.imports import SIMULATOR_SIDE, WEB_FRAMEWORKS, assert_not_imported
 from ywtb.payment.nontax.platform import RefundRequest, RefundStatus
 from ywtb.payment.nontax.signing import (
     NONCE_HEADER,
@@ -243,25 +243,10 @@ def test_a_refund_status_of_the_wrong_shape_is_refused() -> None:
             refund_status_from_json(broken)
 
 
-def _imports(path: Path) -> set[str]:
-    found: set[str] = set()
-    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-        if isinstance(node, ast.Import):
-            found.update(alias.name for alias in node.names)
-        elif isinstance(node, ast.ImportFrom) and node.module:
-            found.add(node.module)
-    return found
-
-
 def test_the_service_never_imports_the_simulator() -> None:
     service_files = [p for p in PACKAGE.rglob("*.py") if "nontax_simulator" not in p.parts]
-    assert service_files
-    for path in service_files:
-        assert not any(name.startswith("ywtb.payment.nontax_simulator") for name in _imports(path)), path
-    for path in (PACKAGE / "nontax").rglob("*.py"):
-        assert not any(
-            name.split(".")[0] in {"fastapi", "starlette", "uvicorn"} for name in _imports(path)
-        ), path
+    assert_not_imported(service_files, {"ywtb.payment.nontax_simulator"})
+    assert_not_imported((PACKAGE / "nontax").rglob("*.py"), WEB_FRAMEWORKS | SIMULATOR_SIDE)
 
 
 def test_a_time_off_the_wire_is_utc_so_a_database_without_zones_keeps_the_instant() -> None:

@@ -25,17 +25,9 @@ DAILY_LIMIT = 4
 @pytest.fixture(scope="module")
 def sim(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SimulatorProcess]:
     data_dir = tmp_path_factory.mktemp("sms-sim")
-    process = SimulatorProcess(
-        "ywtb.common.sms_simulator",
-        "YWTB_SMSSIM_",
-        data_dir,
-        {"SMS_KEY": KEY, "DAILY_LIMIT": str(DAILY_LIMIT)},
-    )
-    process.start()
-    try:
+    settings = {"SMS_KEY": KEY, "DAILY_LIMIT": str(DAILY_LIMIT)}
+    with SimulatorProcess("ywtb.common.sms_simulator", "YWTB_SMSSIM_", data_dir, settings) as process:
         yield process
-    finally:
-        process.stop()
 
 
 @pytest.fixture(scope="module")

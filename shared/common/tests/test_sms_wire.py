@@ -4,7 +4,6 @@ and the isolation of the adapter from web frameworks and of the services from th
 
 from __future__ import annotations
 
-import ast
 import hashlib
 import hmac
 import json
@@ -37,6 +36,7 @@ from ywtb.common.sms_simulator.faults import Faults
 from ywtb.common.sms_simulator.messages import Messages
 from ywtb.common.sms_simulator.tables import Base
 from ywtb.common.testing.conformance import free_port
+from ywtb.common.testing.imports import SIMULATOR_SIDE, WEB_FRAMEWORKS, assert_not_imported
 
 KEY = "sms-wire-test-key-0123456789abcdef"
 REPO = Path(__file__).resolve().parents[3]
@@ -336,32 +336,14 @@ def test_fail_sends_nothing_lose_sends_but_answers_an_error(gateway: tuple[Messa
 # -- Isolation.
 
 
-def _imports(path: Path) -> set[str]:
-    found: set[str] = set()
-    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-        if isinstance(node, ast.Import):
-            found.update(alias.name for alias in node.names)
-        elif isinstance(node, ast.ImportFrom) and node.module:
-            found.add(node.module)
-    return found
-
-
 def test_the_adapter_imports_no_web_framework_and_no_service_imports_the_simulator() -> None:
     adapter = list((COMMON / "sms").rglob("*.py"))
     assert len(adapter) >= 5
-    for path in adapter:
-        names = _imports(path)
-        assert not any(name.split(".")[0] in {"fastapi", "starlette", "uvicorn"} for name in names), path
-        assert not any(
-            name in {"ywtb.common.signed_http.asgi"} or name.startswith("ywtb.common.sms_simulator")
-            for name in names
-        ), path
+    assert_not_imported(adapter, WEB_FRAMEWORKS | SIMULATOR_SIDE | {"ywtb.common.sms_simulator"})
     platform_files = [
         path
         for root in (*REPO.glob("services/*/src"), REPO / "gateway" / "src", COMMON)
         for path in root.rglob("*.py")
         if "sms_simulator" not in path.parts and "testing" not in path.parts
     ]
-    assert len(platform_files) > 100
-    for path in platform_files:
-        assert not any(name.startswith("ywtb.common.sms_simulator") for name in _imports(path)), path
+    assert assert_not_imported(platform_files, {"ywtb.common.sms_simulator"}) > 100

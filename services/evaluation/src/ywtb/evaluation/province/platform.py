@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Protocol
 
-from ywtb.common.errors import Unavailable
+from ywtb.common.signed_http.errors import PartnerRefused, PartnerUnavailable
 
 # What the province's interfaces call the stages and channels (DOMAIN.md §5).
 STAGES = {"receipt": "收件", "acceptance": "受理", "completion": "办结", "visit": "窗口服务"}
@@ -70,26 +70,14 @@ class Ack:
         return self.rating_id, self.revision
 
 
-class PlatformUnavailable(Unavailable):
+class PlatformUnavailable(PartnerUnavailable):
     """The province could not be asked: network error, timeout, 5xx, refused signature, unverifiable answer."""
 
     default_message = "省好差评系统暂时无法访问，评价数据将稍后自动补报。"
 
-    def __init__(self, detail: str) -> None:
-        super().__init__(message_en=detail)
 
-    def __str__(self) -> str:
-        return self.message_en or self.message
-
-
-class PlatformRefused(ValueError):
+class PlatformRefused(PartnerRefused):
     """The province answered 4xx to a whole call: the request is wrong for it (its code and message are kept)."""
-
-    def __init__(self, status: int, code: str, message: str) -> None:
-        self.status = status
-        self.code = code
-        self.message = message
-        super().__init__(f"{message} ({status} {code})")
 
 
 class ProvincialRatingsPlatform(Protocol):

@@ -8,17 +8,11 @@ from typing import Any
 from fastapi import APIRouter, Request
 from starlette.concurrency import run_in_threadpool
 
-from ywtb.common.signed_http.bodies import WireError, loads
+from ywtb.common.signed_http.bodies import WireError
 from ywtb.common.signed_http.refusals import bad_request
+from ywtb.common.simulator_kit import add_fault_routes, json_body
 from ywtb.evaluation.province.wire import ack_to_json, batch_from_json, received_to_json, report_from_json
 from ywtb.evaluation.province_simulator.simulator import Simulator
-
-
-async def _body(request: Request) -> dict[str, Any]:
-    try:
-        return loads(await request.body())
-    except WireError as error:
-        raise bad_request(f"请求体不是 JSON 对象：{error}") from error
 
 
 def build_api(sim: Simulator) -> APIRouter:
@@ -29,7 +23,7 @@ def build_api(sim: Simulator) -> APIRouter:
     async def report(request: Request) -> dict[str, Any]:
         sim.faults.check_up()
         try:
-            batch = [report_from_json(item) for item in batch_from_json(await _body(request))]
+            batch = [report_from_json(item) for item in batch_from_json(await json_body(request))]
         except WireError as error:
             raise bad_request(f"评价数据格式错误：{error}") from error
         acks = await run_in_threadpool(sim.reports.receive, batch)
@@ -45,13 +39,5 @@ def build_api(sim: Simulator) -> APIRouter:
         held = await run_in_threadpool(sim.reports.received, tenant, parsed)
         return received_to_json(tenant, parsed, held)
 
-    @router.get("/faults")
-    async def faults() -> dict[str, Any]:
-        return sim.faults.to_dict()
-
-    @router.put("/faults")
-    async def set_faults(request: Request) -> dict[str, Any]:
-        sim.faults.update(await _body(request))
-        return sim.faults.to_dict()
-
+    add_fault_routes(router, sim.faults)
     return router

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ywtb.common.db import Database
+from ywtb.common.simulator_kit import open_database
 from ywtb.evaluation.province_simulator.config import SimulatorSettings
 from ywtb.evaluation.province_simulator.faults import Faults
 from ywtb.evaluation.province_simulator.reports import Reports
@@ -24,8 +25,6 @@ class Simulator:
 
 def build(settings: SimulatorSettings) -> Simulator:
     """The parts on the SQLite file in DATA_DIR (created when missing, kept across restarts)."""
-    settings.data_dir.mkdir(parents=True, exist_ok=True)
-    db = Database(f"sqlite:///{settings.data_dir / DB_FILE}")
-    Base.metadata.create_all(db.engine)
+    db = open_database(settings.data_dir, DB_FILE, Base.metadata)
     faults = Faults()
     return Simulator(db=db, reports=Reports(db, faults), faults=faults)

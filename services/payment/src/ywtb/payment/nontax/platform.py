@@ -7,7 +7,8 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Literal, Protocol
 
-from ywtb.common.errors import InvalidArgument, Unavailable
+from ywtb.common.errors import InvalidArgument
+from ywtb.common.signed_http.errors import PartnerRefused, PartnerUnavailable
 
 NoticeState = Literal["unpaid", "paid", "expired", "cancelled"]
 NOTICE_STATES: tuple[NoticeState, ...] = ("unpaid", "paid", "expired", "cancelled")
@@ -85,26 +86,14 @@ class RefundStatus:
     failure: str  # "" unless failed
 
 
-class PlatformUnavailable(Unavailable):
+class PlatformUnavailable(PartnerUnavailable):
     """The platform could not be asked: network error, timeout, 5xx, refused signature, unverifiable answer."""
 
     default_message = "非税收入统一缴款平台暂时无法访问，请稍后重试。"
 
-    def __init__(self, detail: str) -> None:
-        super().__init__(message_en=detail)
 
-    def __str__(self) -> str:
-        return self.message_en or self.message
-
-
-class PlatformRefused(ValueError):
+class PlatformRefused(PartnerRefused):
     """The platform answered 4xx: the request is wrong for it (its code and message are kept)."""
-
-    def __init__(self, status: int, code: str, message: str) -> None:
-        self.status = status
-        self.code = code
-        self.message = message
-        super().__init__(f"{message} ({status} {code})")
 
 
 class CallbackRejected(InvalidArgument):

@@ -9,10 +9,10 @@ from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
 
+from ywtb.common.simulator_kit import add_fault_routes, json_body
 from ywtb.payment.nontax.wire import (
     WireError,
     field,
-    loads,
     notice_to_json,
     payment_to_json,
     refund_request_from_json,
@@ -24,13 +24,6 @@ from ywtb.payment.nontax_simulator.refusals import bad_request
 from ywtb.payment.nontax_simulator.simulator import Simulator
 
 
-async def _body(request: Request) -> dict[str, Any]:
-    try:
-        return loads(await request.body())
-    except WireError as error:
-        raise bad_request(f"请求体不是 JSON 对象：{error}") from error
-
-
 def build_api(sim: Simulator) -> APIRouter:
     """The /v1 routes on the simulator's parts (SignedExchange checks their signatures)."""
     router = APIRouter(prefix="/v1")
@@ -38,7 +31,7 @@ def build_api(sim: Simulator) -> APIRouter:
     @router.post("/notices")
     async def issue_notice(request: Request) -> JSONResponse:
         try:
-            notice_request = request_from_json(await _body(request))
+            notice_request = request_from_json(await json_body(request))
         except WireError as error:
             raise bad_request(f"缴款通知书申请格式错误：{error}") from error
         notice, created = await run_in_threadpool(sim.notices.issue, notice_request)
@@ -55,7 +48,7 @@ def build_api(sim: Simulator) -> APIRouter:
     @router.post("/refunds")
     async def refund(request: Request) -> JSONResponse:
         try:
-            refund_request = refund_request_from_json(await _body(request))
+            refund_request = refund_request_from_json(await json_body(request))
         except WireError as error:
             raise bad_request(f"退付申请格式错误：{error}") from error
         status, created = await run_in_threadpool(sim.refunds.request, refund_request)
@@ -81,7 +74,7 @@ def build_api(sim: Simulator) -> APIRouter:
 
     @router.post("/test/pay/{notice_no}")
     async def test_pay(notice_no: str, request: Request) -> dict[str, Any]:
-        body = await _body(request)
+        body = await json_body(request)
         try:
             channel = field(body, "channel", str)
             paid_fen = None if body.get("paid_fen") is None else field(body, "paid_fen", int)
@@ -89,13 +82,5 @@ def build_api(sim: Simulator) -> APIRouter:
             raise bad_request(f"模拟缴款请求格式错误：{error}") from error
         return payment_to_json(await sim.pay(notice_no, channel, paid_fen))
 
-    @router.get("/faults")
-    async def faults() -> dict[str, Any]:
-        return sim.faults.to_dict()
-
-    @router.put("/faults")
-    async def set_faults(request: Request) -> dict[str, Any]:
-        sim.faults.update(await _body(request))
-        return sim.faults.to_dict()
-
+    add_fault_routes(router, sim.faults)
     return router

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from typing import ClassVar, Literal
+from typing import Literal
 
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import SettingsConfigDict
 
-from ywtb.common.settings import ServiceSettings
+from ywtb.common.simulator_kit import SimulatorSettingsBase
 from ywtb.payment.nontax.signing import MIN_KEY_BYTES
 
 GATEWAY_CALLBACK_PATH = "/api/v1/payment/callbacks/nontax"
@@ -15,14 +15,11 @@ CallbackMode = Literal["normal", "duplicate", "late", "lost"]
 RefundMode = Literal["normal", "processing", "fail"]
 
 
-class SimulatorSettings(ServiceSettings):
+class SimulatorSettings(SimulatorSettingsBase):
     """Where the simulator listens, the key it shares with the service, where and how it calls back and refunds."""
 
     model_config = SettingsConfigDict(env_prefix="YWTB_NONTAXSIM_")
-    required_outside_embedded: ClassVar[frozenset[str]] = frozenset()  # its own SQLite file, no Kafka
 
-    internal_signing_key: SecretStr | None = None  # type: ignore[assignment]  # it is no ywtb service
-    http_host: str = "127.0.0.1"
     http_port: int = Field(default=50090, ge=1, le=65535)
     nontax_key: SecretStr = Field(min_length=MIN_KEY_BYTES)  # the HMAC key shared with the payment service
     # Where payments are reported; empty: the gateway's callback route when gateway_target is set, else none.

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from starlette.concurrency import run_in_threadpool
 
 from ywtb.common.db import Database
+from ywtb.common.simulator_kit import open_database
 from ywtb.payment.nontax.platform import Payment
 from ywtb.payment.nontax_simulator.callbacks import CallbackSender
 from ywtb.payment.nontax_simulator.config import SimulatorSettings
@@ -39,9 +40,7 @@ class Simulator:
 
 def build(settings: SimulatorSettings) -> Simulator:
     """The parts on the SQLite file in DATA_DIR (created when missing, kept across restarts)."""
-    settings.data_dir.mkdir(parents=True, exist_ok=True)
-    db = Database(f"sqlite:///{settings.data_dir / DB_FILE}")
-    Base.metadata.create_all(db.engine)
+    db = open_database(settings.data_dir, DB_FILE, Base.metadata)
     key = settings.nontax_key.get_secret_value()
     faults = Faults(
         settings.callback_mode,

@@ -4,6 +4,7 @@ so that an adapter never pulls in a web framework."""
 
 from ywtb.common.signed_http.bodies import WireError, dumps, field, format_time, loads, objects, parse_time
 from ywtb.common.signed_http.client import SignedClient, segment
+from ywtb.common.signed_http.errors import PartnerRefused, PartnerUnavailable
 from ywtb.common.signed_http.nonces import MemoryNonceStore, NonceStore
 from ywtb.common.signed_http.signing import (
     MIN_KEY_BYTES,
@@ -22,6 +23,8 @@ __all__ = [
     "HmacSigning",
     "MemoryNonceStore",
     "NonceStore",
+    "PartnerRefused",
+    "PartnerUnavailable",
     "SignatureInvalid",
     "SignedClient",
     "WireError",

@@ -8,18 +8,12 @@ from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
 
-from ywtb.common.signed_http.bodies import WireError, loads
+from ywtb.common.signed_http.bodies import WireError
 from ywtb.common.signed_http.refusals import Refusal, bad_request
+from ywtb.common.simulator_kit import add_fault_routes, json_body
 from ywtb.common.sms.wire import inbox_to_json, sent_to_json, sms_from_json
 from ywtb.common.sms_simulator.messages import MOBILE
 from ywtb.common.sms_simulator.simulator import Simulator
-
-
-async def _body(request: Request) -> dict[str, Any]:
-    try:
-        return loads(await request.body())
-    except WireError as error:
-        raise bad_request(f"请求体不是 JSON 对象：{error}") from error
 
 
 def build_api(sim: Simulator) -> APIRouter:
@@ -30,7 +24,7 @@ def build_api(sim: Simulator) -> APIRouter:
     async def send(request: Request) -> JSONResponse:
         sim.faults.check_up()
         try:
-            sms = sms_from_json(await _body(request))
+            sms = sms_from_json(await json_body(request))
         except WireError as error:
             raise bad_request(f"短信格式错误：{error}") from error
         message_id, created = await run_in_threadpool(sim.messages.send, sms)
@@ -45,13 +39,5 @@ def build_api(sim: Simulator) -> APIRouter:
         total, messages = await run_in_threadpool(sim.messages.inbox, mobile)
         return inbox_to_json(mobile, total, messages)
 
-    @router.get("/faults")
-    async def faults() -> dict[str, Any]:
-        return sim.faults.to_dict()
-
-    @router.put("/faults")
-    async def set_faults(request: Request) -> dict[str, Any]:
-        sim.faults.update(await _body(request))
-        return sim.faults.to_dict()
-
+    add_fault_routes(router, sim.faults)
     return router

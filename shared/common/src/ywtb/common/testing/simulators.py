@@ -49,6 +49,14 @@ class SimulatorProcess:
             assert time.monotonic() < deadline, f"simulator not ready: {self.log.read_text()[-3000:]}"
             time.sleep(0.1)
 
+    def __enter__(self) -> SimulatorProcess:
+        """Started (`with SimulatorProcess(...) as sim:` stops it at the end)."""
+        self.start()
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.stop()
+
     def stop(self) -> None:
         """Terminate the process (killed after 10 s)."""
         if self.proc is None:
