@@ -125,6 +125,9 @@ def test_codes_are_limited_per_number(world: World, phone: Phone, inquiries: Inq
     assert inquiries.codes is not None
     with pytest.raises(InvalidArgument):
         inquiries.codes.send("1234", "510104")
+    with pytest.raises(InvalidArgument) as no_tenant:
+        inquiries.codes.send(MOBILE, "")  # the item's or the department's region names the sender
+    assert "tenant" in no_tenant.value.fields
     inquiries.codes.send(MOBILE, "510104")
     with pytest.raises(ResourceExhausted) as soon:
         inquiries.codes.send(MOBILE, "510104")

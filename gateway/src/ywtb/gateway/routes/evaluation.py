@@ -123,8 +123,8 @@ MobileAskIn = input_model(
 )
 MobileCodeIn = input_model(
     pb.SendMobileCodeRequest.DESCRIPTOR,
-    required=("mobile",),
-    rules={"mobile": Field(pattern=r"^1[3-9]\d{9}$"), "tenant": Field(pattern=r"^(|\d{6})$")},
+    required=("mobile", "tenant"),
+    rules={"mobile": Field(pattern=r"^1[3-9]\d{9}$"), "tenant": Field(pattern=r"^\d{6}$")},
 )
 AnswerIn = input_model(
     pb.AnswerInquiryRequest.DESCRIPTOR,

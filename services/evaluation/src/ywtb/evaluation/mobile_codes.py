@@ -20,6 +20,7 @@ from ywtb.common.sms import Sms, SmsPlatform, SmsRefused, SmsUnavailable
 from ywtb.evaluation.models import MobileCode
 
 MOBILE = re.compile(r"^1[3-9]\d{9}$")
+TENANT = re.compile(r"^\d{6}$")
 CODE_TEMPLATE = "YWTB_MOBILE_CODE"
 CODE_MINUTES = 5
 RESEND_S = 60
@@ -51,6 +52,9 @@ class MobileCodes(Clocked):
     def send(self, given_mobile: str, tenant: str) -> datetime:
         """Text a new code to the number; when the next one may be asked for."""
         mobile = mobile_of(given_mobile)
+        if not TENANT.match(tenant):
+            message = "请先选择咨询的事项或投诉的部门，再获取验证码。"
+            raise InvalidArgument(message, fields={"tenant": message})
         if self.sms is None:
             raise Unavailable(
                 "短信服务暂不可用，请登录后提交咨询投诉。", message_en="no SMS platform configured"

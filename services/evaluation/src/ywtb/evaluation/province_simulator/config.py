@@ -14,5 +14,5 @@ class SimulatorSettings(SimulatorSettingsBase):
 
     model_config = SettingsConfigDict(env_prefix="YWTB_HAOCPSIM_")
 
-    http_port: int = Field(default=50091, ge=1, le=65535)
+    http_port: int = Field(default=50150, ge=1, le=65535)
     province_key: SecretStr = Field(min_length=MIN_KEY_BYTES)  # the HMAC key shared with the service

@@ -14,6 +14,6 @@ class SimulatorSettings(SimulatorSettingsBase):
 
     model_config = SettingsConfigDict(env_prefix="YWTB_SMSSIM_")
 
-    http_port: int = Field(default=50092, ge=1, le=65535)
+    http_port: int = Field(default=50210, ge=1, le=65535)
     sms_key: SecretStr = Field(min_length=MIN_KEY_BYTES)  # the HMAC key shared with the services
     daily_limit: int = Field(default=20, ge=1, le=10_000)  # messages one number receives a Beijing day

@@ -1639,7 +1639,7 @@ class SendMobileCodeRequest(_message.Message):
     mobile: _builtins.str
     """A mainland mobile number (11 digits)."""
     tenant: _builtins.str
-    """The tenant asked (the SMS is sent in its name; empty: the platform's)."""
+    """The tenant asked, 6 digits (the item's or the department's: the SMS is sent in its name)."""
     def __init__(
         self,
         *,
