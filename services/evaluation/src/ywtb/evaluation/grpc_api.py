@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from ywtb.api.evaluation.v1 import evaluation_pb2 as pb
 from ywtb.api.evaluation.v1 import evaluation_pb2_grpc
 from ywtb.common.auth.principal import Principal
-from ywtb.common.clock import utc
 from ywtb.common.context import current_principal
 from ywtb.common.errors import Unauthenticated, Unavailable
 from ywtb.common.grpc import allow, public
@@ -22,66 +19,16 @@ from ywtb.common.tenancy import (
     WINDOW_CLERK,
 )
 from ywtb.common.timestamps import timestamp
+from ywtb.evaluation import convert
 from ywtb.evaluation.appeals import Appeals
 from ywtb.evaluation.authz import APPEAL_ROLES, HANDLER_ROLES
 from ywtb.evaluation.indicators import Indicators, scope_of
-from ywtb.evaluation.inquiries import Inquiries, Question, overdue_now
-from ywtb.evaluation.models import (
-    ACCEPTANCE,
-    ANSWERED,
-    APPEAL_APPROVED,
-    APPEAL_PENDING,
-    APPEAL_REJECTED,
-    ASKED,
-    CALLED_BACK,
-    COMPLETION,
-    CONFIRMED,
-    DISPUTED,
-    ESCALATED,
-    OPEN,
-    RECEIPT,
-    RECTIFIED,
-    TO_CALL,
-    VISIT,
-    VISIT_OPEN,
-    WITHDRAWN,
-    Appeal,
-    Inquiry,
-    Rateable,
-    Rating,
-    Rectification,
-    Visit,
-)
+from ywtb.evaluation.inquiries import Inquiries, Question
+from ywtb.evaluation.models import COMPLETION, VISIT
 from ywtb.evaluation.ratings import RatingAsk, Ratings
 from ywtb.evaluation.reads import Reads, Shown
 from ywtb.evaluation.tenant_settings import Rules, TenantRules
 from ywtb.evaluation.visits import VisitAsk, Visits
-
-STAGE_PB = {
-    RECEIPT: pb.STAGE_RECEIPT,
-    ACCEPTANCE: pb.STAGE_ACCEPTANCE,
-    COMPLETION: pb.STAGE_COMPLETION,
-    VISIT: pb.STAGE_VISIT,
-}
-STAGE_OF_PB = {number: stage for stage, number in STAGE_PB.items()}
-RECTIFICATION_PB = {
-    TO_CALL: pb.RECTIFICATION_STATUS_TO_CALL,
-    CALLED_BACK: pb.RECTIFICATION_STATUS_CALLED_BACK,
-    RECTIFIED: pb.RECTIFICATION_STATUS_RECTIFIED,
-    CONFIRMED: pb.RECTIFICATION_STATUS_CONFIRMED,
-    DISPUTED: pb.RECTIFICATION_STATUS_DISPUTED,
-    WITHDRAWN: pb.RECTIFICATION_STATUS_WITHDRAWN,
-}
-INQUIRY_PB = {
-    ASKED: pb.INQUIRY_STATUS_ASKED,
-    ANSWERED: pb.INQUIRY_STATUS_ANSWERED,
-    ESCALATED: pb.INQUIRY_STATUS_ESCALATED,
-}
-APPEAL_PB = {
-    APPEAL_PENDING: pb.APPEAL_STATUS_PENDING,
-    APPEAL_APPROVED: pb.APPEAL_STATUS_APPROVED,
-    APPEAL_REJECTED: pb.APPEAL_STATUS_REJECTED,
-}
 
 
 def _caller() -> Principal:
@@ -89,160 +36,6 @@ def _caller() -> Principal:
     if principal is None:
         raise Unauthenticated()
     return principal
-
-
-def _rating(shown: Shown) -> pb.Rating:
-    rating = shown.rating
-    return pb.Rating(
-        id=rating.id,
-        case_no=rating.case_no,
-        stage=STAGE_PB[rating.stage],
-        tenant=rating.tenant,
-        dept=rating.dept,
-        item_id=rating.item_id,
-        item_name=rating.item_name,
-        level=rating.level,
-        indicators=rating.indicators,
-        comment=rating.comment,
-        channel=rating.channel,
-        follow_up=rating.follow_up,
-        system_default=rating.system_default,
-        rater_name=shown.rater_name,
-        rater=shown.rater,
-        real_name=rating.real_name,
-        created_at=timestamp(utc(rating.created_at)),
-        excluded=rating.excluded,
-        excluded_reason=rating.excluded_reason,
-        rectification_id=shown.rectification.id if shown.rectification else "",
-        visit_id=rating.visit_id,
-        staff=shown.staff,
-    )
-
-
-def _rectification(rectification: Rectification, rating: Rating | None = None) -> pb.Rectification:
-    return pb.Rectification(
-        id=rectification.id,
-        rating_id=rectification.rating_id,
-        case_no=rectification.case_no,
-        tenant=rectification.tenant,
-        dept=rectification.dept,
-        status=RECTIFICATION_PB[rectification.status],
-        callback_due=timestamp(utc(rectification.callback_due)),
-        rectify_due=timestamp(utc(rectification.rectify_due)),
-        callback_note=rectification.callback_note,
-        called_back_at=timestamp(utc(rectification.called_back_at)) if rectification.called_back_at else None,
-        result=rectification.result,
-        rectified_at=timestamp(utc(rectification.rectified_at)) if rectification.rectified_at else None,
-        rater_verdict=rectification.rater_verdict,
-        rater_comment=rectification.rater_comment,
-        callback_overdue=rectification.callback_overdue,
-        rectify_overdue=rectification.rectify_overdue,
-        level=rating.level if rating else 0,
-        comment=rating.comment if rating else "",
-    )
-
-
-def _rateable(rateable: Rateable) -> pb.Rateable:
-    return pb.Rateable(
-        case_no=rateable.case_no,
-        stage=STAGE_PB[rateable.stage],
-        item_name=rateable.item_name,
-        reached_at=timestamp(utc(rateable.reached_at)),
-        default_at=timestamp(utc(rateable.default_at)) if rateable.default_at else None,
-        rated=rateable.status != OPEN,
-    )
-
-
-def _visit(visit: Visit, staff_view: bool) -> pb.Visit:
-    return pb.Visit(
-        id=visit.id,
-        tenant=visit.tenant,
-        dept=visit.dept,
-        dept_name=visit.dept_name,
-        window=visit.window,
-        staff=visit.staff if staff_view else "",
-        staff_name=visit.staff_name,
-        item_id=visit.item_id,
-        item_name=visit.item_name,
-        case_no=visit.case_no if staff_view else "",
-        status=visit.status,
-        created_at=timestamp(utc(visit.created_at)),
-        expires_at=timestamp(utc(visit.expires_at)),
-        rated=visit.status != VISIT_OPEN,
-        visitor_verified=bool(visit.visitor_name),
-    )
-
-
-def _appeal(appeal: Appeal, rating: Rating | None = None) -> pb.Appeal:
-    return pb.Appeal(
-        id=appeal.id,
-        rating_id=appeal.rating_id,
-        tenant=appeal.tenant,
-        dept=appeal.dept,
-        reason=appeal.reason,
-        evidence=appeal.evidence,
-        status=APPEAL_PB[appeal.status],
-        requested_by=appeal.requested_by,
-        created_at=timestamp(utc(appeal.created_at)),
-        decided_by=appeal.decided_by,
-        decision=appeal.decision,
-        decided_at=timestamp(utc(appeal.decided_at)) if appeal.decided_at else None,
-        level=rating.level if rating else 0,
-        case_no=rating.case_no if rating else "",
-    )
-
-
-def _inquiry(inquiry: Inquiry, now: datetime) -> pb.Inquiry:
-    return pb.Inquiry(
-        id=inquiry.id,
-        kind=inquiry.kind,
-        tenant=inquiry.tenant,
-        dept=inquiry.dept,
-        dept_name=inquiry.dept_name,
-        item_id=inquiry.item_id,
-        item_name=inquiry.item_name,
-        case_no=inquiry.case_no,
-        title=inquiry.title,
-        question=inquiry.question,
-        consent_to_publish=inquiry.consent_to_publish,
-        status=INQUIRY_PB[inquiry.status],
-        reply_due=timestamp(utc(inquiry.reply_due)),
-        reply=inquiry.reply,
-        replied_at=timestamp(utc(inquiry.replied_at)) if inquiry.replied_at else None,
-        answered_late=inquiry.answered_late,
-        overdue=overdue_now(inquiry, now),
-        published=inquiry.published,
-        escalation=inquiry.escalation,
-        created_at=timestamp(utc(inquiry.created_at)),
-    )
-
-
-def _published(inquiry: Inquiry) -> pb.PublishedReply:
-    return pb.PublishedReply(
-        id=inquiry.id,
-        kind=inquiry.kind,
-        title=inquiry.title,
-        question=inquiry.question,
-        reply=inquiry.reply,
-        dept_name=inquiry.dept_name,
-        item_name=inquiry.item_name,
-        asked_at=timestamp(utc(inquiry.created_at)),
-        replied_at=timestamp(utc(inquiry.replied_at)) if inquiry.replied_at else None,
-    )
-
-
-def _settings(rules: Rules) -> pb.Settings:
-    return pb.Settings(
-        tenant=rules.tenant,
-        rate_at_receipt=rules.rate_at_receipt,
-        rate_at_acceptance=rules.rate_at_acceptance,
-        default_after_days=rules.default_after_days,
-        default_level=rules.default_level,
-        callback_workdays=rules.callback_workdays,
-        rectify_workdays=rules.rectify_workdays,
-        consultation_workdays=rules.consultation_workdays,
-        complaint_workdays=rules.complaint_workdays,
-    )
 
 
 class EvaluationServicer(evaluation_pb2_grpc.EvaluationServiceServicer):
@@ -273,7 +66,7 @@ class EvaluationServicer(evaluation_pb2_grpc.EvaluationServiceServicer):
     def RateCase(self, request, context):  # noqa: N802
         ask = RatingAsk(
             case_no=request.case_no,
-            stage=STAGE_OF_PB.get(request.stage, COMPLETION),
+            stage=convert.STAGE_OF_PB.get(request.stage, COMPLETION),
             level=request.level,
             indicators=dict(request.indicators),
             comment=request.comment,
@@ -281,70 +74,72 @@ class EvaluationServicer(evaluation_pb2_grpc.EvaluationServiceServicer):
             follow_up=request.follow_up,
         )
         rating = self.ratings.rate(_caller(), ask)
-        return pb.RateCaseResponse(rating=_rating(Shown.own(rating)))
+        return pb.RateCaseResponse(rating=convert.rating(Shown.own(rating)))
 
     @allow(*APPLICANT_ROLES, *STAFF_ROLES, *UNBOUND_ROLES)
     def ListCaseRatings(self, request, context):  # noqa: N802
         shown, stages = self.reads.of_case(_caller(), request.case_no)
         return pb.ListCaseRatingsResponse(
-            ratings=[_rating(s) for s in shown], rateable=[_rateable(r) for r in stages]
+            ratings=[convert.rating(s) for s in shown], rateable=[convert.rateable(r) for r in stages]
         )
 
     @allow(*APPLICANT_ROLES)
     def ListMyRatings(self, request, context):  # noqa: N802
         shown, stages = self.reads.mine(_caller(), request.page_size, request.offset)
         return pb.ListMyRatingsResponse(
-            ratings=[_rating(s) for s in shown],
-            rectifications=[_rectification(s.rectification, s.rating) for s in shown if s.rectification],
-            rateable=[_rateable(r) for r in stages],
+            ratings=[convert.rating(s) for s in shown],
+            rectifications=[
+                convert.rectification(s.rectification, s.rating) for s in shown if s.rectification
+            ],
+            rateable=[convert.rateable(r) for r in stages],
         )
 
     @allow(*STAFF_ROLES)
     def ListDepartmentRatings(self, request, context):  # noqa: N802
         shown = self.reads.of_department(_caller(), request.bad_only, request.page_size, request.offset)
-        return pb.ListDepartmentRatingsResponse(ratings=[_rating(s) for s in shown])
+        return pb.ListDepartmentRatingsResponse(ratings=[convert.rating(s) for s in shown])
 
     @allow(*STAFF_ROLES)
     def ListRectifications(self, request, context):  # noqa: N802
         found = self.rectifications.of_department(_caller(), request.open_only)
         ratings = self.reads.ratings_by_id([r.rating_id for r in found])
         return pb.ListRectificationsResponse(
-            rectifications=[_rectification(r, ratings.get(r.rating_id)) for r in found]
+            rectifications=[convert.rectification(r, ratings.get(r.rating_id)) for r in found]
         )
 
     @allow(*HANDLER_ROLES)
     def RecordCallback(self, request, context):  # noqa: N802
         done = self.rectifications.call_back(_caller(), request.id, request.note)
-        return pb.RecordCallbackResponse(rectification=_rectification(done))
+        return pb.RecordCallbackResponse(rectification=convert.rectification(done))
 
     @allow(*HANDLER_ROLES)
     def RecordRectification(self, request, context):  # noqa: N802
         done = self.rectifications.rectify(_caller(), request.id, request.result)
-        return pb.RecordRectificationResponse(rectification=_rectification(done))
+        return pb.RecordRectificationResponse(rectification=convert.rectification(done))
 
     @allow(*APPLICANT_ROLES)
     def ConfirmRectification(self, request, context):  # noqa: N802
         done = self.rectifications.confirm(_caller(), request.id, request.satisfied, request.comment)
-        return pb.ConfirmRectificationResponse(rectification=_rectification(done))
+        return pb.ConfirmRectificationResponse(rectification=convert.rectification(done))
 
     @allow(*APPEAL_ROLES)
     def AppealRating(self, request, context):  # noqa: N802
         appeal = self.appeals.appeal(_caller(), request.rating_id, request.reason, request.evidence)
-        return pb.AppealRatingResponse(appeal=_appeal(appeal))
+        return pb.AppealRatingResponse(appeal=convert.appeal(appeal))
 
     @allow(*STAFF_ROLES, PLATFORM_ADMIN)
     def ListAppeals(self, request, context):  # noqa: N802
         found = self.appeals.visible(_caller(), request.pending_only)
-        return pb.ListAppealsResponse(appeals=[_appeal(appeal, rating) for appeal, rating in found])
+        return pb.ListAppealsResponse(appeals=[convert.appeal(appeal, rating) for appeal, rating in found])
 
     @allow(TENANT_ADMIN, PLATFORM_ADMIN)
     def DecideAppeal(self, request, context):  # noqa: N802
         appeal = self.appeals.decide(_caller(), request.id, request.approve, request.decision)
-        return pb.DecideAppealResponse(appeal=_appeal(appeal))
+        return pb.DecideAppealResponse(appeal=convert.appeal(appeal))
 
     @allow(*STAFF_ROLES, *UNBOUND_ROLES)
     def GetSettings(self, request, context):  # noqa: N802
-        return pb.GetSettingsResponse(settings=_settings(self.rules.get(_caller(), request.tenant)))
+        return pb.GetSettingsResponse(settings=convert.settings(self.rules.get(_caller(), request.tenant)))
 
     @allow(TENANT_ADMIN)
     def UpdateSettings(self, request, context):  # noqa: N802
@@ -360,7 +155,7 @@ class EvaluationServicer(evaluation_pb2_grpc.EvaluationServiceServicer):
             consultation_workdays=given.consultation_workdays,
             complaint_workdays=given.complaint_workdays,
         )
-        return pb.UpdateSettingsResponse(settings=_settings(self.rules.update(_caller(), wanted)))
+        return pb.UpdateSettingsResponse(settings=convert.settings(self.rules.update(_caller(), wanted)))
 
     @allow(*STAFF_ROLES, *UNBOUND_ROLES)
     def GetIndicators(self, request, context):  # noqa: N802
@@ -401,7 +196,7 @@ class EvaluationServicer(evaluation_pb2_grpc.EvaluationServiceServicer):
             inquiry, ref = self.inquiries.ask(principal, asked), ""
         else:
             inquiry, ref = self.inquiries.ask_by_mobile(asked)
-        return pb.AskQuestionResponse(inquiry=_inquiry(inquiry, self.inquiries.now()), ref=ref)
+        return pb.AskQuestionResponse(inquiry=convert.inquiry(inquiry, self.inquiries.now()), ref=ref)
 
     @public  # limited per number; the code goes only to the number
     def SendMobileCode(self, request, context):  # noqa: N802
@@ -413,28 +208,28 @@ class EvaluationServicer(evaluation_pb2_grpc.EvaluationServiceServicer):
     @public  # the reference is the key
     def GetInquiryByRef(self, request, context):  # noqa: N802
         found = self.inquiries.by_ref(request.ref)
-        return pb.GetInquiryByRefResponse(inquiry=_inquiry(found, self.inquiries.now()))
+        return pb.GetInquiryByRefResponse(inquiry=convert.inquiry(found, self.inquiries.now()))
 
     @allow(*APPLICANT_ROLES)
     def ListMyInquiries(self, request, context):  # noqa: N802
         return pb.ListMyInquiriesResponse(
-            inquiries=[_inquiry(i, self.inquiries.now()) for i in self.inquiries.mine(_caller())]
+            inquiries=[convert.inquiry(i, self.inquiries.now()) for i in self.inquiries.mine(_caller())]
         )
 
     @allow(*STAFF_ROLES)
     def ListInquiries(self, request, context):  # noqa: N802
         found = self.inquiries.queue(_caller(), request.open_only)
-        return pb.ListInquiriesResponse(inquiries=[_inquiry(i, self.inquiries.now()) for i in found])
+        return pb.ListInquiriesResponse(inquiries=[convert.inquiry(i, self.inquiries.now()) for i in found])
 
     @allow(*HANDLER_ROLES, TENANT_ADMIN)
     def AnswerInquiry(self, request, context):  # noqa: N802
         done = self.inquiries.answer(_caller(), request.id, request.reply, request.publish)
-        return pb.AnswerInquiryResponse(inquiry=_inquiry(done, self.inquiries.now()))
+        return pb.AnswerInquiryResponse(inquiry=convert.inquiry(done, self.inquiries.now()))
 
     @allow(*APPLICANT_ROLES)
     def EscalateComplaint(self, request, context):  # noqa: N802
         return pb.EscalateComplaintResponse(
-            inquiry=_inquiry(
+            inquiry=convert.inquiry(
                 self.inquiries.escalate(_caller(), request.id, request.reason), self.inquiries.now()
             )
         )
@@ -442,7 +237,7 @@ class EvaluationServicer(evaluation_pb2_grpc.EvaluationServiceServicer):
     @public  # the published questions and answers are public (no asker in them)
     def ListPublishedReplies(self, request, context):  # noqa: N802
         found = self.inquiries.published(request.tenant, request.query)
-        return pb.ListPublishedRepliesResponse(replies=[_published(i) for i in found])
+        return pb.ListPublishedRepliesResponse(replies=[convert.published(i) for i in found])
 
     @allow(WINDOW_CLERK, APPROVER, DEPT_ADMIN)
     def OpenVisit(self, request, context):  # noqa: N802
@@ -453,11 +248,11 @@ class EvaluationServicer(evaluation_pb2_grpc.EvaluationServiceServicer):
             visitor_name=request.visitor_name,
         )
         visit, token = self.visits.open(_caller(), ask)
-        return pb.OpenVisitResponse(visit=_visit(visit, staff_view=True), token=token)
+        return pb.OpenVisitResponse(visit=convert.visit(visit, staff_view=True), token=token)
 
     @public  # the token is the key: the visitor may be anonymous at the hall tablet
     def GetVisit(self, request, context):  # noqa: N802
-        return pb.GetVisitResponse(visit=_visit(self.visits.by_token(request.token), staff_view=False))
+        return pb.GetVisitResponse(visit=convert.visit(self.visits.by_token(request.token), staff_view=False))
 
     @public  # the token is the key; a logged-in applicant's rating is real-name
     def RateVisit(self, request, context):  # noqa: N802
@@ -471,9 +266,9 @@ class EvaluationServicer(evaluation_pb2_grpc.EvaluationServiceServicer):
             follow_up=request.follow_up,
         )
         rating = self.visits.rate(current_principal.get(), request.token, ask)
-        return pb.RateVisitResponse(rating=_rating(Shown.own(rating)))
+        return pb.RateVisitResponse(rating=convert.rating(Shown.own(rating)))
 
     @allow(WINDOW_CLERK, APPROVER, DEPT_ADMIN)
     def ListMyVisits(self, request, context):  # noqa: N802
         found = self.visits.served_by(_caller(), request.page_size or 50)
-        return pb.ListMyVisitsResponse(visits=[_visit(v, staff_view=True) for v in found])
+        return pb.ListMyVisitsResponse(visits=[convert.visit(v, staff_view=True) for v in found])
